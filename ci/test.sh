@@ -1,0 +1,29 @@
+#!/bin/bash
+# Every test this machine can run, in order of the test pyramid:
+# corevisor host tests, then porttool against a real kernel tree.
+# Ends with one line of totals.
+set -u
+cd "$(dirname "$0")/.."
+status=0
+log=$(mktemp -d)
+run() {
+	local name=$1
+	shift
+	echo "== $name"
+	local t0=$(date +%s)
+	"$@" 2>&1 | tee "$log/$name.log"
+	local rc=${PIPESTATUS[0]}
+	echo "== $name: exit $rc, $(( $(date +%s) - t0 )) s"
+	[ "$rc" = 0 ] || status=1
+}
+run corevisor make -C corevisor test
+run porttool make -C porttool test
+# Add up every "N passed, N failed" line the suites printed.
+awk '/[0-9]+ passed, [0-9]+ failed/ {
+	for (i = 1; i <= NF; i++) {
+		if ($(i+1) ~ /^passed/) p += $i
+		if ($(i+1) ~ /^failed/) f += $i
+	}
+} END { printf "total: %d passed, %d failed\n", p, f }' "$log"/*.log
+rm -rf "$log"
+exit $status

@@ -1,0 +1,69 @@
+# Shell test library for porttool, in the manner of git's t/test-lib.sh.
+# Each t/tNNNN-*.sh sources this, declares cases with test_expect_success,
+# and ends with test_done.  Every case runs in its own subshell in a fresh
+# scratch directory, so cases are independent.
+set -u
+
+T_DIR=$(cd "$(dirname "$0")" && pwd)
+PROJECT_DIR=$(cd "$T_DIR/../.." && pwd)
+PORTTOOL="$PROJECT_DIR/porttool/porttool"
+export PORTTOOL_PROJECT_DIR="$PROJECT_DIR"
+TEST_NAME=$(basename "$0" .sh)
+TRASH_ROOT=${TRASH_ROOT:-${TMPDIR:-/tmp}/porttool-tests}
+TRASH="$TRASH_ROOT/$TEST_NAME"
+rm -rf "$TRASH" && mkdir -p "$TRASH"
+# Results go to a file so that the runner can add them up.
+RESULTS=${TEST_RESULTS:-$TRASH/results}
+t_pass=0 t_fail=0 t_skip=0 t_n=0
+
+porttool() { "$PORTTOOL" "$@"; }
+
+# Git for the tests' own setup and checks (porttool itself never runs git).
+export GIT_AUTHOR_NAME="Test Author" GIT_AUTHOR_EMAIL="author@example.org"
+export GIT_COMMITTER_NAME="Test Committer" GIT_COMMITTER_EMAIL="committer@example.org"
+export GIT_CONFIG_NOSYSTEM=1
+
+# The shared real tree: Debian's linux-source-5.10, prepared once per run by
+# 'porttool tree 5.10' (ci/prepare-tree.sh) and cached under XDG_CACHE_HOME.
+real_tree() {
+	"$PORTTOOL" tree 5.10 >/dev/null 2>&1 && "$PORTTOOL" tree 5.10 --print-dir 2>/dev/null
+}
+
+test_expect_success() {
+	local name=$1 body=$2 dir
+	t_n=$((t_n + 1))
+	dir="$TRASH/$t_n"
+	mkdir -p "$dir"
+	if (cd "$dir" && set -e && eval "$body") >"$dir.log" 2>&1; then
+		t_pass=$((t_pass + 1))
+		echo "ok $t_n - $name"
+	else
+		t_fail=$((t_fail + 1))
+		echo "not ok $t_n - $name"
+		sed 's/^/#   /' "$dir.log" | tail -n 40
+	fi
+}
+
+test_skip() {
+	t_n=$((t_n + 1)) t_skip=$((t_skip + 1))
+	echo "ok $t_n # skip $1 ($2)"
+}
+
+# Fail with a message unless a command fails with the given exit status.
+test_expect_code() {
+	local want=$1 got=0
+	shift
+	"$@" || got=$?
+	if [ "$got" != "$want" ]; then
+		echo "expected exit $want, got $got: $*"
+		return 1
+	fi
+}
+
+test_cmp() { diff -u "$1" "$2"; }
+
+test_done() {
+	echo "$TEST_NAME: $t_pass passed, $t_fail failed, $t_skip skipped"
+	echo "$t_pass $t_fail $t_skip" >>"$RESULTS"
+	[ "$t_fail" = 0 ]
+}

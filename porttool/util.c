@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Error reporting, allocation and file helpers shared by every command. */
+#include "porttool.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <git2.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void report(const char *prefix, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "porttool: %s", prefix);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	report("error: ", fmt, ap);
+	va_end(ap);
+}
+
+void warning(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	report("warning: ", fmt, ap);
+	va_end(ap);
+}
+
+void info(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	report("", fmt, ap);
+	va_end(ap);
+}
+
+int git_fail(const char *what)
+{
+	const git_error *e = git_error_last();
+
+	error("%s: %s", what, e && e->message ? e->message : "unknown error");
+	return -1;
+}
+
+static void *check_alloc(void *p)
+{
+	if (!p) {
+		fputs("porttool: out of memory\n", stderr);
+		exit(EXIT_FAIL);
+	}
+	return p;
+}
+
+void *xmalloc(size_t n)
+{
+	return check_alloc(malloc(n ? n : 1));
+}
+
+void *xcalloc(size_t n, size_t m)
+{
+	return check_alloc(calloc(n ? n : 1, m ? m : 1));
+}
+
+void *xrealloc(void *p, size_t n)
+{
+	return check_alloc(realloc(p, n ? n : 1));
+}
+
+char *xstrdup(const char *s)
+{
+	return check_alloc(strdup(s));
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s = NULL;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		check_alloc(NULL);
+	return s;
+}
+
+char *read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t n = 0, alloc = 0, got;
+
+	if (!f)
+		return NULL;
+	do {
+		if (alloc - n < 65536) {
+			alloc = alloc ? alloc * 2 : 65536;
+			buf = xrealloc(buf, alloc + 1);
+		}
+		got = fread(buf + n, 1, alloc - n, f);
+		n += got;
+	} while (got > 0);
+	if (ferror(f)) {
+		int e = errno;
+
+		fclose(f);
+		free(buf);
+		errno = e;
+		return NULL;
+	}
+	fclose(f);
+	buf[n] = '\0';
+	if (len)
+		*len = n;
+	return buf;
+}
+
+int write_file(const char *path, const void *buf, size_t len)
+{
+	/* Write to a temporary name and rename: a crash never leaves half a file. */
+	char *tmp = xasprintf("%s.tmp.%d", path, (int)getpid());
+	FILE *f = fopen(tmp, "wb");
+	int ret = -1;
+
+	if (!f)
+		goto out;
+	if (fwrite(buf, 1, len, f) != len) {
+		fclose(f);
+		unlink(tmp);
+		goto out;
+	}
+	if (fclose(f)) {
+		unlink(tmp);
+		goto out;
+	}
+	ret = rename(tmp, path);
+	if (ret)
+		unlink(tmp);
+out:
+	free(tmp);
+	return ret;
+}
+
+int mkdir_p(const char *path)
+{
+	char *p = xstrdup(path);
+
+	for (char *s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0777) && errno != EEXIST) {
+			free(p);
+			return -1;
+		}
+		*s = '/';
+	}
+	if (mkdir(p, 0777) && errno != EEXIST) {
+		free(p);
+		return -1;
+	}
+	free(p);
+	return 0;
+}
+
+bool is_dir(const char *path)
+{
+	struct stat st;
+
+	return !stat(path, &st) && S_ISDIR(st.st_mode);
+}
+
+bool is_file(const char *path)
+{
+	struct stat st;
+
+	return !stat(path, &st) && S_ISREG(st.st_mode);
+}
+
+char *cache_dir(void)
+{
+	const char *xdg = getenv("XDG_CACHE_HOME");
+	const char *home = getenv("HOME");
+
+	if (xdg && *xdg == '/')
+		return xasprintf("%s/porttool", xdg);
+	return xasprintf("%s/.cache/porttool", home && *home ? home : "/tmp");
+}
