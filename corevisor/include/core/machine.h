@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The machine interface: everything the core logic needs from the CPU.
+ * Implemented twice: arch/aarch64/ (real EL2) and arch/fake/ (a simulated
+ * machine for the host build and its tests).  The core never touches a
+ * register, a TLB or physical memory except through these functions.
+ *
+ * The second half of this file is the other direction: the entry points
+ * the core provides and the arch layer calls from its vectors.
+ */
+#ifndef CORE_MACHINE_H
+#define CORE_MACHINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <corevisor/abi.h>
+
+typedef uint8_t u8;
+typedef uint16_t u16;
+typedef uint32_t u32;
+typedef uint64_t u64;
+typedef int64_t s64;
+
+#define PAGE_SHIFT	12
+#define PAGE_SIZE	(1UL << PAGE_SHIFT)
+
+/* System registers the core reads or writes (EL2 unless named). */
+enum machine_sysreg {
+	SR_HCR_EL2,
+	SR_VTCR_EL2,
+	SR_VTTBR_EL2,
+	SR_TTBR0_EL2,
+	SR_TCR_EL2,
+	SR_MAIR_EL2,
+	SR_CNTVOFF_EL2,
+	SR_ESR_EL2,
+	SR_FAR_EL2,
+	SR_HPFAR_EL2,
+	SR_NR
+};
+
+u64 machine_read_sysreg(enum machine_sysreg reg);
+void machine_write_sysreg(enum machine_sysreg reg, u64 val);
+
+/* Turn on the EL2 stage-1 MMU and caches (TTBR0/TCR/MAIR already set). */
+void machine_enable_el2_mmu(void);
+
+/* Barriers: dsb ish, isb. */
+void machine_dsb(void);
+void machine_isb(void);
+
+/*
+ * TLB maintenance, inner shareable, completed (dsb) before return.
+ * vttbr selects the VMID (the host has VMID 0).
+ */
+void machine_tlbi_ipa(u64 vttbr, u64 ipa);
+void machine_tlbi_vmid(u64 vttbr);
+void machine_tlbi_el2_all(void);
+
+/* Clean and invalidate data cache lines of [pa, pa + size) to the PoC. */
+void machine_dcache_flush(u64 pa, u64 size);
+void machine_icache_inval_all(void);
+
+/* Dense index of the current CPU, 0..nr_cpus-1 (set by the arch). */
+unsigned int machine_cpu_index(void);
+
+/*
+ * Physical memory.  On aarch64 EL2 uses an identity map, so this is the
+ * address itself; in the fake machine PA indexes an array.  Only called
+ * on addresses the core has checked to be RAM.
+ */
+void *machine_pa(u64 pa);
+
+/* Atomics for the lock layer (acquire on take, release on give). */
+u32 machine_fetch_inc(u32 *p);
+u32 machine_load_acquire(const u32 *p);
+void machine_store_release(u32 *p, u32 val);
+void machine_cpu_relax(void);
+
+/* Console: set up once at init, then one byte at a time. */
+void machine_uart_init(u64 base, u32 type);
+void machine_uart_putc(char c);
+
+/* Stop this CPU for good: the response to a broken core invariant. */
+void machine_halt(void) __attribute__((noreturn));
+
+/*
+ * World switch.  The core owns the context; the arch saves the host's
+ * EL1 state, loads everything below into the CPU, runs the guest until
+ * the next exception, saves it all back, restores the host and returns.
+ */
+enum {
+	VCPU_SPSR_EL1, VCPU_ELR_EL1, VCPU_ESR_EL1, VCPU_FAR_EL1,
+	VCPU_VBAR_EL1, VCPU_SP_EL1, VCPU_SP_EL0, VCPU_SCTLR_EL1,
+	VCPU_TTBR0_EL1, VCPU_TTBR1_EL1, VCPU_TCR_EL1, VCPU_MAIR_EL1,
+	VCPU_AMAIR_EL1, VCPU_CONTEXTIDR_EL1, VCPU_TPIDR_EL1, VCPU_TPIDR_EL0,
+	VCPU_TPIDRRO_EL0, VCPU_AFSR0_EL1, VCPU_AFSR1_EL1, VCPU_CPACR_EL1,
+	VCPU_PAR_EL1, VCPU_CNTKCTL_EL1, VCPU_CNTV_CTL_EL0, VCPU_CNTV_CVAL_EL0,
+	VCPU_CSSELR_EL1, VCPU_VMPIDR_EL2, VCPU_NR_SYSREGS
+};
+
+struct machine_vcpu {
+	u64 x[31];
+	u64 pc;
+	u64 pstate;
+	u64 sys[VCPU_NR_SYSREGS];
+	u64 fp[64];		/* q0-q31 as pairs */
+	u64 fpsr, fpcr;
+	u64 cntvoff;
+	u32 lr[CV_NR_LRS];
+	u32 vgic_hcr, vgic_vmcr, vgic_apr, pad;
+	u64 hcr;		/* HCR_EL2 while this vCPU runs */
+	u64 vttbr;		/* the VM's stage-2 root and VMID */
+};
+
+/* Why the guest stopped. */
+enum machine_exit_kind { EXIT_SYNC, EXIT_IRQ, EXIT_SERROR };
+
+struct machine_exit {
+	u32 kind;
+	u64 esr, far, hpfar;	/* EXIT_SYNC only */
+};
+
+void machine_vcpu_run(struct machine_vcpu *vcpu, struct machine_exit *exit);
+
+/* ---- provided by the core, called by the arch layer ---- */
+
+/*
+ * CV_HC_INIT, taken with the EL2 MMU off on each CPU.  The first call
+ * builds everything; each call then programs this CPU (MMU, HCR, VTCR,
+ * VTTBR through the functions above).  Returns 0 or a CV_E_* code.
+ */
+s64 core_init_cpu(u64 base, u64 size, u64 boot_info_pa, u64 cpu);
+
+/*
+ * A host HVC after init: regs[0] = id, regs[1..5] arguments.  Results go
+ * back into regs[0..4].  Ids 0..2 (hyp-stub) come here too and are refused.
+ */
+void core_host_hvc(u64 regs[8]);
+
+/*
+ * A host stage-2 fault (IPA from HPFAR/FAR).  Returns true when the page
+ * is now mapped and the access should be retried, false when the host
+ * must get an abort injected.
+ */
+bool core_host_abort(u64 esr, u64 ipa);
+
+#endif /* CORE_MACHINE_H */

@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * corevisor ABI: the one public header, shared by the corevisor and every
+ * port.  It includes nothing: the fixed-width types come from the compiler's
+ * predefined macros, so the Linux kernel, the freestanding EL2 build and the
+ * host test build can all include it.
+ *
+ * Calling convention (SMCCC style, host at EL1 -> corevisor at EL2):
+ *   HVC #0, x0 = call id, x1..x5 = arguments.
+ *   x0 returns 0 or a positive value on success, a negative CV_E_* on
+ *   failure; extra results come back in x1...  A refused call changes
+ *   nothing.  No argument is ever a host virtual address: buffers are
+ *   host-owned physical pages, named by physical address.
+ */
+#ifndef CV_ABI_H
+#define CV_ABI_H
+
+typedef __UINT8_TYPE__ cv_u8;
+typedef __UINT32_TYPE__ cv_u32;
+typedef __UINT64_TYPE__ cv_u64;
+typedef __INT64_TYPE__ cv_s64;
+
+#define CV_ABI_MAJOR		1
+#define CV_ABI_MINOR		0
+#define CV_ABI_VERSION		((CV_ABI_MAJOR << 16) | CV_ABI_MINOR)
+
+/* Vendor-specific hypervisor service, SMC64 fast call. */
+#define CV_HC(n)		(0xC6000000UL | (n))
+#define CV_HC_MASK		0xFFFF0000UL
+
+/* init: the only calls taken while EL2 still runs with its MMU off */
+#define CV_HC_INIT		CV_HC(0x01) /* base, size, boot_info_pa, cpu */
+#define CV_HC_ABI_VERSION	CV_HC(0x02) /* -> CV_ABI_VERSION */
+#define CV_HC_S2_ENABLED	CV_HC(0x03) /* -> 1 if this CPU runs the host under stage 2 */
+
+/* VM lifecycle */
+#define CV_HC_REGISTER_VM	CV_HC(0x10) /* -> vmid */
+#define CV_HC_REGISTER_VCPU	CV_HC(0x11) /* vmid, vcpu */
+#define CV_HC_SET_VM_KEY	CV_HC(0x12) /* vmid, key_pa (32 bytes in one host page) */
+#define CV_HC_SET_BOOT_IMAGE	CV_HC(0x13) /* vmid, slot, ipa, size, sig_pa (64 bytes) */
+#define CV_HC_LOAD_IMAGE_PAGE	CV_HC(0x14) /* vmid, slot, host page pa */
+#define CV_HC_VERIFY_IMAGES	CV_HC(0x15) /* vmid */
+#define CV_HC_POWER_ON		CV_HC(0x16) /* vmid, entry ipa, x0 for vcpu 0 */
+#define CV_HC_VM_STOP		CV_HC(0x17) /* vmid: no vcpu may run again */
+#define CV_HC_TEARDOWN		CV_HC(0x18) /* vmid: scrub, give back, free vmid */
+
+/* memory */
+#define CV_HC_MAP_PAGE		CV_HC(0x20) /* vmid, host page pa, guest ipa */
+#define CV_HC_UNMAP_PAGE	CV_HC(0x21) /* vmid, guest ipa (VM not running) */
+#define CV_HC_TLB_FLUSH_VM	CV_HC(0x22) /* vmid */
+
+/* vCPU */
+#define CV_HC_VCPU_RUN		CV_HC(0x30) /* vmid, vcpu, value, action -> CV_EXIT_* */
+#define CV_HC_SET_TIMER_OFFSET	CV_HC(0x31) /* vmid, vcpu, cntvoff */
+#define CV_HC_GET_VIRQ		CV_HC(0x32) /* vmid, vcpu, lr -> x1 = value */
+#define CV_HC_SET_VIRQ		CV_HC(0x33) /* vmid, vcpu, lr, value */
+
+/* SMMU context tables (vmid 0 = a host context) */
+#define CV_HC_SMMU_ALLOC	CV_HC(0x40) /* ctx, vmid -> x1 = table root pa */
+#define CV_HC_SMMU_FREE		CV_HC(0x41) /* ctx */
+#define CV_HC_SMMU_MAP		CV_HC(0x42) /* ctx, iova, pa */
+#define CV_HC_SMMU_UNMAP	CV_HC(0x43) /* ctx, iova */
+
+/* guest -> corevisor (HVC from the VM, handled without a host exit) */
+#define CV_GHC_SHARE		CV_HC(0x100) /* ipa: let the host map this page */
+#define CV_GHC_UNSHARE		CV_HC(0x101) /* ipa */
+
+/* error codes (x0) */
+#define CV_E_INVAL		(-1) /* malformed argument */
+#define CV_E_DENIED		(-2) /* not allowed for the caller, ever */
+#define CV_E_STATE		(-3) /* not allowed in the current state */
+#define CV_E_NOMEM		(-4) /* a pool or table is full */
+#define CV_E_RANGE		(-5) /* address or index out of range */
+#define CV_E_NOSYS		(-6) /* unknown call */
+
+/* limits */
+#define CV_MAX_VMS		16	/* vmids 1..CV_MAX_VMS, recycled */
+#define CV_MAX_VCPUS		8	/* per VM */
+#define CV_MAX_CPUS		64
+#define CV_MAX_RAM_RANGES	32
+#define CV_MAX_IMAGES		4	/* image slots per VM */
+#define CV_MAX_IMAGE_SIZE	(64UL << 20)
+#define CV_MAX_SMMU_CTX		16
+#define CV_NR_LRS		4	/* GICv2 list registers exposed */
+#define CV_IPA_BITS		40
+
+/* VCPU_RUN: action (x4) that completes the previous exit */
+#define CV_RUN_NONE		0 /* just run (retry a faulting access) */
+#define CV_RUN_MMIO_DONE	1 /* x3 = data for a read; pc steps over */
+#define CV_RUN_INJECT_DABT	2 /* guest gets a data abort at the fault */
+#define CV_RUN_HVC_RET		3 /* guest x0 = x3 */
+
+/* VCPU_RUN: exit kinds (x0) and what the host sees */
+#define CV_EXIT_IRQ		1 /* nothing */
+#define CV_EXIT_ABORT		2 /* x1 ipa, x2 CV_ABORT_* flags, x3 write data */
+#define CV_EXIT_HVC		3 /* x1..x4 = guest x0..x3 */
+#define CV_EXIT_WFX		4 /* nothing */
+#define CV_EXIT_OFF		5 /* the VM powered itself off */
+
+#define CV_ABORT_ISV		(1UL << 0) /* access described: MMIO possible */
+#define CV_ABORT_WRITE		(1UL << 1)
+#define CV_ABORT_SIZE_SHIFT	2	/* log2 of the access size, 2 bits */
+
+/* The image header at offset 0 of corevisor.bin. */
+#define CV_IMAGE_MAGIC		0x4b56434f
+struct cv_image_header {
+	cv_u32 magic;
+	cv_u32 abi_version;
+	cv_u64 image_size;
+	cv_u64 init_vectors_offset;
+	cv_u64 reserved[5];
+};
+
+#define CV_UART_NONE		0
+#define CV_UART_PL011		1
+#define CV_UART_8250		2 /* 32-bit registers (reg-shift 2) */
+
+/* Written by the host inside the region; copied once at CV_HC_INIT. */
+struct cv_boot_info {
+	cv_u32 nr_ram;
+	cv_u32 nr_cpus;
+	struct {
+		cv_u64 base;
+		cv_u64 size;
+	} ram[CV_MAX_RAM_RANGES];
+	cv_u64 uart_base;
+	cv_u32 uart_type;
+	cv_u32 reserved;
+	cv_u64 mpidr[CV_MAX_CPUS];
+};
+
+/*
+ * What a VM image signature covers: Ed25519 over this 88-byte message,
+ * where digest is the SHA-512 of the image bytes.  Binding ipa and size
+ * stops the host from loading a signed image somewhere else.
+ */
+#define CV_IMAGE_SIG_TAG	"CVIMAGE1"
+struct cv_image_signed {
+	cv_u8 tag[8];
+	cv_u64 ipa;	/* little endian */
+	cv_u64 size;	/* little endian */
+	cv_u8 digest[64];
+};
+
+#endif /* CV_ABI_H */
