@@ -23,10 +23,14 @@ export GIT_AUTHOR_NAME="Test Author" GIT_AUTHOR_EMAIL="author@example.org"
 export GIT_COMMITTER_NAME="Test Committer" GIT_COMMITTER_EMAIL="committer@example.org"
 export GIT_CONFIG_NOSYSTEM=1
 
-# The shared real tree: Debian's linux-source-5.10, prepared once per run by
-# 'porttool tree 5.10' (ci/prepare-tree.sh) and cached under XDG_CACHE_HOME.
+# The shared real tree: Debian's linux-source-5.10, imported by
+# 'porttool tree 5.10' on first use and cached under XDG_CACHE_HOME (the
+# first call takes about a minute, later ones are instant).  Prints its path;
+# progress and errors go to stderr.
 real_tree() {
-	"$PORTTOOL" tree 5.10 >/dev/null 2>&1 && "$PORTTOOL" tree 5.10 --print-dir 2>/dev/null
+	local out
+	out=$("$PORTTOOL" tree 5.10) || return 1
+	printf '%s\n' "${out##*$'\n'}"
 }
 
 test_expect_success() {

@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Making trees atomically: work happens in a temporary directory next to the
+ * destination and is renamed into place at the end, so an interrupted or
+ * failed run never leaves a half-made tree where a finished one is expected.
+ */
+#define _XOPEN_SOURCE 700
+#include "tree.h"
+
+#include <errno.h>
+#include <ftw.h>
+#include <libgen.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static int remove_one(const char *path, const struct stat *st, int type,
+		      struct FTW *ftw)
+{
+	if (remove(path) && errno != ENOENT)
+		warning("cannot remove %s: %s", path, strerror(errno));
+	return 0;
+}
+
+int remove_tree(const char *path)
+{
+	/* Depth first, never following symlinks out of the tree. */
+	return nftw(path, remove_one, 32, FTW_DEPTH | FTW_PHYS);
+}
+
+char *temp_dir_next_to(const char *dest)
+{
+	char *copy1 = xstrdup(dest), *copy2 = xstrdup(dest);
+	char *parent = dirname(copy1), *base = basename(copy2);
+	char *tmpl = xasprintf("%s/.%s.tmp-XXXXXX", parent, base);
+
+	if (mkdir_p(parent)) {
+		error("cannot create %s: %s", parent, strerror(errno));
+		goto fail;
+	}
+	if (!mkdtemp(tmpl)) {
+		error("cannot create a temporary directory in %s: %s", parent,
+		      strerror(errno));
+		goto fail;
+	}
+	free(copy1);
+	free(copy2);
+	return tmpl;
+fail:
+	free(copy1);
+	free(copy2);
+	free(tmpl);
+	return NULL;
+}
+
+int move_into_place(const char *tmp, const char *dest)
+{
+	/* rename() replaces an empty directory and refuses a non-empty one. */
+	if (!rename(tmp, dest))
+		return 0;
+	if (errno == ENOTEMPTY || errno == EEXIST)
+		error("%s: exists and is not empty", dest);
+	else
+		error("cannot move %s to %s: %s", tmp, dest, strerror(errno));
+	return -1;
+}
