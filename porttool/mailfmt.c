@@ -1,0 +1,716 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Reading format-patch files and writing the series as mail: see mailfmt.h.
+ * Diffs are parsed by libgit2 (git_diff_from_buffer), which also gives the
+ * patch-id and the line counts, so porttool and git agree on both.
+ */
+#include "mailfmt.h"
+#include "maintainers.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <git2.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* ---- sbuf ---- */
+
+void sbuf_add(struct sbuf *b, const char *s, size_t n)
+{
+	if (b->len + n + 1 > b->alloc) {
+		b->alloc = (b->len + n + 1) * 2;
+		b->buf = xrealloc(b->buf, b->alloc);
+	}
+	memcpy(b->buf + b->len, s, n);
+	b->len += n;
+	b->buf[b->len] = '\0';
+}
+
+void sbuf_puts(struct sbuf *b, const char *s)
+{
+	sbuf_add(b, s, strlen(s));
+}
+
+void sbuf_addf(struct sbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	char *s = NULL;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		fputs("porttool: out of memory\n", stderr);
+		exit(EXIT_FAIL);
+	}
+	sbuf_add(b, s, (size_t)n);
+	free(s);
+}
+
+char *sbuf_detach(struct sbuf *b)
+{
+	char *s = b->buf ? b->buf : xstrdup("");
+
+	memset(b, 0, sizeof(*b));
+	return s;
+}
+
+void sbuf_free(struct sbuf *b)
+{
+	free(b->buf);
+	memset(b, 0, sizeof(*b));
+}
+
+/* ---- parsing a format-patch file ---- */
+
+static char *dup_range(const char *b, const char *e)
+{
+	char *s = xmalloc((size_t)(e - b) + 1);
+
+	memcpy(s, b, (size_t)(e - b));
+	s[e - b] = '\0';
+	return s;
+}
+
+/* Drop the leading "[PATCH v2 1/3]" groups, as git mailinfo does. */
+static char *strip_subject_prefix(const char *s)
+{
+	while (*s == '[') {
+		const char *close = strchr(s, ']');
+
+		if (!close)
+			break;
+		s = close + 1;
+		while (*s == ' ' || *s == '\t')
+			s++;
+	}
+	return xstrdup(s);
+}
+
+/* Append one header's value, unfolding continuation lines into spaces. */
+static char *unfold(const char *b, const char *e)
+{
+	struct sbuf out = { 0 };
+
+	for (const char *p = b; p < e; p++) {
+		if (*p == '\n') {
+			while (p + 1 < e && (p[1] == ' ' || p[1] == '\t'))
+				p++;
+			if (p + 1 < e)
+				sbuf_add(&out, " ", 1);
+			continue;
+		}
+		sbuf_add(&out, p, 1);
+	}
+	return sbuf_detach(&out);
+}
+
+static int header_field(struct outgoing_patch *p, const char *name,
+			const char *line, const char *end, int lineno)
+{
+	const char *colon = memchr(line, ':', (size_t)(end - line));
+	size_t nlen;
+	char *value;
+
+	if (!colon || colon == line) {
+		error("%s:%d: not a mail header: '%.*s'", name, lineno,
+		      (int)(strchrnul(line, '\n') - line), line);
+		return -1;
+	}
+	nlen = (size_t)(colon - line);
+	value = unfold(colon + 1 + (colon[1] == ' '), end);
+	if (nlen == 4 && !strncasecmp(line, "From", 4)) {
+		free(p->author);
+		p->author = value;
+	} else if (nlen == 4 && !strncasecmp(line, "Date", 4)) {
+		free(p->date);
+		p->date = value;
+	} else if (nlen == 7 && !strncasecmp(line, "Subject", 7)) {
+		free(p->subject);
+		p->subject = strip_subject_prefix(value);
+		free(value);
+	} else if ((nlen == 12 && !strncasecmp(line, "MIME-Version", 12)) ||
+		   !strncasecmp(line, "Content-", 8)) {
+		if (!strncasecmp(line, "Content-Transfer-Encoding", nlen) &&
+		    (strcasestr(value, "base64") ||
+		     strcasestr(value, "quoted-printable"))) {
+			error("%s:%d: Content-Transfer-Encoding '%s' is not supported "
+			      "(write the patch with 8bit)", name, lineno, value);
+			free(value);
+			return -1;
+		}
+		char *h = dup_range(line, colon);
+
+		char *full = xasprintf("%s: %s", h, value);
+		strlist_push(&p->mime, full);
+		free(full);
+		free(h);
+		free(value);
+	} else {
+		free(value);	/* Message-ID, To, Cc of an earlier mailing */
+	}
+	return 0;
+}
+
+/* Headers run to the first empty line; returns where the body starts. */
+static const char *parse_headers(struct outgoing_patch *p, const char *name,
+				 const char *text, int *lineno)
+{
+	const char *s = text;
+
+	if (!strncmp(s, "From ", 5)) {
+		const char *sp = s + 5, *e = strpbrk(sp, " \n");
+
+		if (e && e - sp == 40)
+			p->commit = dup_range(sp, e);
+		s = strchrnul(s, '\n');
+		if (*s)
+			s++;
+		(*lineno)++;
+	}
+	while (*s && *s != '\n') {
+		const char *e = s;
+		int first = *lineno;
+
+		/* A header is its line and every continuation line after it. */
+		do {
+			e = strchrnul(e, '\n');
+			if (*e)
+				e++;
+			(*lineno)++;
+		} while (*e == ' ' || *e == '\t');
+		if (header_field(p, name, s, e[-1] == '\n' ? e - 1 : e, first))
+			return NULL;
+		s = e;
+	}
+	if (*s == '\n') {
+		s++;
+		(*lineno)++;
+	}
+	return s;
+}
+
+static const char *find_line(const char *text, const char *line)
+{
+	size_t n = strlen(line);
+
+	for (const char *s = text; *s; s = strchrnul(s, '\n') + (*strchrnul(s, '\n') != 0)) {
+		if (!strncmp(s, line, n) && (s[n] == '\n' || !s[n]))
+			return s;
+		if (!*strchrnul(s, '\n'))
+			break;
+	}
+	return NULL;
+}
+
+static const char *find_line_prefix(const char *text, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	for (const char *s = text;;) {
+		if (!strncmp(s, prefix, n))
+			return s;
+		s = strchr(s, '\n');
+		if (!s)
+			return NULL;
+		s++;
+	}
+}
+
+/* The signature "-- \n<version>" git appends; the last one counts. */
+static const char *find_signature(const char *text)
+{
+	const char *sig = NULL, *s = text;
+
+	while ((s = strstr(s, "\n-- \n"))) {
+		sig = s + 1;
+		s += 5;
+	}
+	return sig ? sig : text + strlen(text);
+}
+
+static int diff_stats_and_id(struct outgoing_patch *p, const char *name)
+{
+	git_diff *diff = NULL;
+	git_oid id;
+
+	if (git_diff_from_buffer(&diff, p->diff, strlen(p->diff)) < 0) {
+		const git_error *e = git_error_last();
+
+		error("%s: cannot parse the diff: %s", name,
+		      e && e->message ? e->message : "unknown error");
+		return -1;
+	}
+	for (size_t i = 0; i < git_diff_num_deltas(diff); i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+
+		if (d->old_file.path && !strlist_has(&p->files, d->old_file.path))
+			strlist_push(&p->files, d->old_file.path);
+		if (d->new_file.path && !strlist_has(&p->files, d->new_file.path))
+			strlist_push(&p->files, d->new_file.path);
+	}
+	if (git_diff_patchid(&id, diff, NULL) < 0) {
+		git_diff_free(diff);
+		return git_fail(name);
+	}
+	git_oid_tostr(p->patch_id, sizeof(p->patch_id), &id);
+	git_diff_free(diff);
+	return 0;
+}
+
+int outgoing_patch_parse(const char *name, const char *text, struct outgoing_patch *p)
+{
+	const char *body, *dashes, *sig, *diff;
+	int lineno = 1;
+
+	memset(p, 0, sizeof(*p));
+	p->name = xstrdup(name);
+	body = parse_headers(p, name, text, &lineno);
+	if (!body)
+		goto fail;
+	if (!p->author || !p->subject) {
+		error("%s: no %s header: not a git format-patch file", name,
+		      p->author ? "Subject:" : "From:");
+		goto fail;
+	}
+	dashes = find_line(body, "---");
+	if (!dashes) {
+		error("%s: no '---' line between the message and the diff", name);
+		goto fail;
+	}
+	sig = find_signature(dashes);
+	diff = find_line_prefix(dashes, "diff --git ");
+	if (!diff || diff > sig) {
+		error("%s: no 'diff --git' in the patch", name);
+		goto fail;
+	}
+	p->message = dup_range(body, dashes);
+	p->after = dup_range(dashes, sig);
+	p->diff = dup_range(diff, sig);
+	if (!p->date)
+		p->date = xstrdup("");
+	if (diff_stats_and_id(p, name))
+		goto fail;
+	return 0;
+fail:
+	outgoing_patch_free(p);
+	return -1;
+}
+
+int outgoing_patch_load(const char *path, struct outgoing_patch *p)
+{
+	size_t len;
+	char *text = read_file(path, &len);
+	int rc;
+
+	if (!text) {
+		error("cannot read patch '%s'", path);
+		return -1;
+	}
+	if (strlen(text) != len) {
+		error("%s: contains a NUL byte; not a mail", path);
+		free(text);
+		return -1;
+	}
+	rc = outgoing_patch_parse(path, text, p);
+	free(text);
+	return rc;
+}
+
+void outgoing_patch_free(struct outgoing_patch *p)
+{
+	free(p->name);
+	free(p->commit);
+	free(p->author);
+	free(p->date);
+	free(p->subject);
+	strlist_free(&p->mime);
+	free(p->message);
+	free(p->after);
+	free(p->diff);
+	strlist_free(&p->files);
+	memset(p, 0, sizeof(*p));
+}
+
+void outgoing_patches_free(struct outgoing_patch *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		outgoing_patch_free(&v[i]);
+	free(v);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The patch names of a directory: its series, or its *.patch files. */
+static int patch_names(const char *dir, struct strlist *names)
+{
+	char *series = xasprintf("%s/series", dir);
+	DIR *d;
+	struct dirent *de;
+
+	if (is_file(series)) {
+		size_t len;
+		char *buf = read_file(series, &len);
+		struct series_entry *s;
+		size_t n;
+		int rc = buf ? series_parse(buf, len, series, &s, &n) : -1;
+
+		if (!buf)
+			error("cannot read '%s'", series);
+		free(buf);
+		free(series);
+		if (rc)
+			return -1;
+		for (size_t i = 0; i < n; i++)
+			if (s[i].patch)
+				strlist_push(names, s[i].patch);
+		series_free(s, n);
+		return 0;
+	}
+	free(series);
+	d = opendir(dir);
+	if (!d) {
+		error("cannot open the patch directory '%s'", dir);
+		return -1;
+	}
+	while ((de = readdir(d))) {
+		size_t l = strlen(de->d_name);
+
+		if (l > 6 && !strcmp(de->d_name + l - 6, ".patch") &&
+		    !strstr(de->d_name, "0000-cover-letter"))
+			strlist_push(names, de->d_name);
+	}
+	closedir(d);
+	if (names->n)
+		qsort(names->items, names->n, sizeof(char *), cmp_str);
+	return 0;
+}
+
+int outgoing_patches_load_dir(const char *dir, struct outgoing_patch **out, size_t *n)
+{
+	struct strlist names = { 0 };
+	struct outgoing_patch *v;
+
+	if (patch_names(dir, &names))
+		return -1;
+	v = xcalloc(names.n, sizeof(*v));
+	for (size_t i = 0; i < names.n; i++) {
+		char *path = xasprintf("%s/%s", dir, names.items[i]);
+		int rc = outgoing_patch_load(path, &v[i]);
+
+		free(path);
+		if (rc) {
+			outgoing_patches_free(v, i);
+			strlist_free(&names);
+			return -1;
+		}
+	}
+	*out = v;
+	*n = names.n;
+	strlist_free(&names);
+	return 0;
+}
+
+/* ---- diffstat ---- */
+
+static struct diffstat_file *diffstat_get(struct diffstat *ds, const char *path)
+{
+	for (size_t i = 0; i < ds->n; i++)
+		if (!strcmp(ds->f[i].path, path))
+			return &ds->f[i];
+	ds->f = xrealloc(ds->f, (ds->n + 1) * sizeof(*ds->f));
+	ds->f[ds->n].path = xstrdup(path);
+	ds->f[ds->n].added = ds->f[ds->n].deleted = 0;
+	return &ds->f[ds->n++];
+}
+
+/*
+ * The series diffstat sums each patch's counts per file: without the tree
+ * at hand this is what the patches themselves say, and it equals
+ * git diff --stat base..tip unless a later patch undoes an earlier one.
+ */
+int diffstat_add_patch(struct diffstat *ds, const struct outgoing_patch *p)
+{
+	git_diff *diff = NULL;
+
+	if (git_diff_from_buffer(&diff, p->diff, strlen(p->diff)) < 0)
+		return git_fail(p->name);
+	for (size_t i = 0; i < git_diff_num_deltas(diff); i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+		git_patch *patch = NULL;
+		size_t ctx, add = 0, del = 0;
+		const char *path = d->status == GIT_DELTA_DELETED ?
+				   d->old_file.path : d->new_file.path;
+		struct diffstat_file *f;
+
+		if (git_patch_from_diff(&patch, diff, i) < 0) {
+			git_diff_free(diff);
+			return git_fail(p->name);
+		}
+		git_patch_line_stats(&ctx, &add, &del, patch);
+		git_patch_free(patch);
+		f = diffstat_get(ds, path);
+		f->added += add;
+		f->deleted += del;
+	}
+	git_diff_free(diff);
+	return 0;
+}
+
+static int cmp_stat(const void *a, const void *b)
+{
+	return strcmp(((const struct diffstat_file *)a)->path,
+		      ((const struct diffstat_file *)b)->path);
+}
+
+void diffstat_format(const struct diffstat *ds, struct sbuf *out)
+{
+	size_t namew = 0, maxchg = 0, adds = 0, dels = 0, graphw;
+	int countw;
+
+	qsort(ds->f, ds->n, sizeof(*ds->f), cmp_stat);
+	for (size_t i = 0; i < ds->n; i++) {
+		size_t l = strlen(ds->f[i].path);
+		size_t c = ds->f[i].added + ds->f[i].deleted;
+
+		namew = l > namew ? l : namew;
+		maxchg = c > maxchg ? c : maxchg;
+		adds += ds->f[i].added;
+		dels += ds->f[i].deleted;
+	}
+	countw = snprintf(NULL, 0, "%zu", maxchg);
+	/* Like git: the graph shrinks so a line fits in 72 columns. */
+	graphw = 72 > namew + (size_t)countw + 4 ? 72 - namew - (size_t)countw - 4 : 10;
+	if (graphw > 53)
+		graphw = 53;
+	for (size_t i = 0; i < ds->n; i++) {
+		const struct diffstat_file *f = &ds->f[i];
+		size_t a = f->added, d = f->deleted;
+
+		if (maxchg > graphw) {
+			/* Scale, but keep at least one mark for any change. */
+			a = a ? (a * graphw + maxchg - 1) / maxchg : 0;
+			d = d ? (d * graphw + maxchg - 1) / maxchg : 0;
+		}
+		sbuf_addf(out, " %-*s | %*zu ", (int)namew, f->path, countw,
+			  f->added + f->deleted);
+		for (size_t k = 0; k < a; k++)
+			sbuf_add(out, "+", 1);
+		for (size_t k = 0; k < d; k++)
+			sbuf_add(out, "-", 1);
+		sbuf_add(out, "\n", 1);
+	}
+	sbuf_addf(out, " %zu file%s changed", ds->n, ds->n == 1 ? "" : "s");
+	if (adds || !dels)
+		sbuf_addf(out, ", %zu insertion%s(+)", adds, adds == 1 ? "" : "s");
+	if (dels || !adds)
+		sbuf_addf(out, ", %zu deletion%s(-)", dels, dels == 1 ? "" : "s");
+	sbuf_add(out, "\n", 1);
+}
+
+void diffstat_free(struct diffstat *ds)
+{
+	for (size_t i = 0; i < ds->n; i++)
+		free(ds->f[i].path);
+	free(ds->f);
+	memset(ds, 0, sizeof(*ds));
+}
+
+/* ---- composing messages ---- */
+
+char *mail_subject_prefix(const struct series_mail *s, int index, int total)
+{
+	int w = snprintf(NULL, 0, "%d", total);
+
+	if (s->reroll > 1)
+		return xasprintf("[%s v%d %0*d/%d]", s->prefix, s->reroll, w,
+				 index, total);
+	return xasprintf("[%s %0*d/%d]", s->prefix, w, index, total);
+}
+
+char *mail_message_id(const struct outgoing_patch *v, size_t n, int reroll,
+		      int index)
+{
+	struct sbuf b = { 0 };
+	git_oid id;
+	char hex[GIT_OID_HEXSZ + 1];
+
+	sbuf_addf(&b, "porttool mail series\nversion %d\n", reroll);
+	for (size_t i = 0; i < n; i++) {
+		sbuf_puts(&b, v[i].subject);
+		sbuf_add(&b, "", 1);
+		sbuf_puts(&b, v[i].message);
+		sbuf_add(&b, "", 1);
+		sbuf_puts(&b, v[i].diff);
+		sbuf_add(&b, "", 1);
+	}
+	git_odb_hash(&id, b.buf, b.len, GIT_OBJECT_BLOB);
+	git_oid_tostr(hex, sizeof(hex), &id);
+	sbuf_free(&b);
+	return xasprintf("<porttool.%.20s.v%d.%d@sekvm.invalid>", hex, reroll,
+			 index);
+}
+
+char *mail_file_name(int index, const char *subject)
+{
+	struct sbuf b = { 0 };
+	bool dash = false;
+
+	sbuf_addf(&b, "%04d-", index);
+	for (const char *p = subject; *p && b.len < 5 + 52; p++) {
+		if (isalnum((unsigned char)*p) || *p == '_' || *p == '.') {
+			if (dash && b.len > 5)
+				sbuf_add(&b, "-", 1);
+			dash = false;
+			sbuf_add(&b, p, 1);
+		} else {
+			dash = true;
+		}
+	}
+	while (b.len > 5 && b.buf[b.len - 1] == '.')
+		b.buf[--b.len] = '\0';
+	sbuf_puts(&b, ".patch");
+	return sbuf_detach(&b);
+}
+
+char *mail_date(time_t t)
+{
+	char buf[64];
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	/* %a and %b are locale-dependent; mail wants the English names. */
+	static const char *const days[] = { "Sun", "Mon", "Tue", "Wed", "Thu",
+					    "Fri", "Sat" };
+	static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May",
+					      "Jun", "Jul", "Aug", "Sep", "Oct",
+					      "Nov", "Dec" };
+	char zone[8];
+
+	strftime(zone, sizeof(zone), "%z", &tm);
+	snprintf(buf, sizeof(buf), "%s, %d %s %d %02d:%02d:%02d %s",
+		 days[tm.tm_wday], tm.tm_mday, months[tm.tm_mon],
+		 tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec, zone);
+	return xstrdup(buf);
+}
+
+/* "To: a,\n\tb": one address a line keeps every line short. */
+static void add_address_header(struct sbuf *b, const char *name,
+			       const char *const *v, size_t n)
+{
+	if (!n)
+		return;
+	sbuf_addf(b, "%s: ", name);
+	for (size_t i = 0; i < n; i++)
+		sbuf_addf(b, "%s%s", v[i], i + 1 < n ? ",\n\t" : "\n");
+}
+
+static bool same_person(const char *a, const char *b)
+{
+	struct address x, y;
+	bool same;
+
+	if (address_parse(a, &x))
+		return !strcmp(a, b);
+	if (address_parse(b, &y)) {
+		free(x.name);
+		free(x.addr);
+		return false;
+	}
+	same = !strcasecmp(x.addr, y.addr) &&
+	       !strcmp(x.name ? x.name : "", y.name ? y.name : "");
+	free(x.name);
+	free(x.addr);
+	free(y.name);
+	free(y.addr);
+	return same;
+}
+
+static void build_headers(const struct series_mail *s, struct sbuf *b,
+			  const char *from, const char *date,
+			  const char *subject, const char *id,
+			  const char *parent)
+{
+	sbuf_addf(b, "From: %s\n", from);
+	sbuf_addf(b, "Date: %s\n", date);
+	sbuf_addf(b, "Subject: %s\n", subject);
+	sbuf_addf(b, "Message-ID: %s\n", id);
+	if (parent) {
+		sbuf_addf(b, "In-Reply-To: %s\n", parent);
+		sbuf_addf(b, "References: %s\n", parent);
+	}
+	add_address_header(b, "To", s->to, s->nto);
+	add_address_header(b, "Cc", s->cc, s->ncc);
+}
+
+void mail_build(const struct series_mail *s, const struct outgoing_patch *v,
+		size_t n, int index, const char *cover_subject,
+		const char *cover_body, struct mail_msg *out)
+{
+	const struct outgoing_patch *p = index ? &v[index - 1] : NULL;
+	const char *author = p ? p->author : v[n - 1].author;
+	const char *from = s->sender ? s->sender : author;
+	char *prefix = mail_subject_prefix(s, index, (int)n);
+	char *cover_id = mail_message_id(v, n, s->reroll, 0);
+	char *date;
+	struct sbuf b = { 0 };
+
+	memset(out, 0, sizeof(*out));
+	out->index = index;
+	out->subject = xasprintf("%s %s", prefix, p ? p->subject : cover_subject);
+	out->message_id = mail_message_id(v, n, s->reroll, index);
+	if (s->send_dates)
+		date = mail_date(s->now + index);
+	else	/* the author's date, which git am keeps: the same commit */
+		date = xstrdup(p ? p->date : v[n - 1].date);
+	{
+		char *fname = mail_file_name(index, index ? p->subject :
+						    "cover-letter");
+
+		out->file_name = s->reroll > 1 ?
+				 xasprintf("v%d-%s", s->reroll, fname) :
+				 xstrdup(fname);
+		free(fname);
+	}
+	/* The mbox separator format-patch writes: git am reads the files. */
+	sbuf_addf(&b, "From %s Mon Sep 17 00:00:00 2001\n",
+		  p && p->commit ? p->commit :
+		  "0000000000000000000000000000000000000000");
+	build_headers(s, &b, from, date, out->subject, out->message_id,
+		      index ? cover_id : NULL);
+	if (p) {
+		for (size_t i = 0; i < p->mime.n; i++)
+			sbuf_addf(&b, "%s\n", p->mime.items[i]);
+		sbuf_add(&b, "\n", 1);
+		/* Someone else's patch: say whose, as git send-email does. */
+		if (!same_person(from, p->author))
+			sbuf_addf(&b, "From: %s\n\n", p->author);
+		sbuf_puts(&b, p->message);
+		sbuf_puts(&b, p->after);
+	} else {
+		sbuf_puts(&b, "MIME-Version: 1.0\n"
+			      "Content-Type: text/plain; charset=UTF-8\n"
+			      "Content-Transfer-Encoding: 8bit\n\n");
+		sbuf_puts(&b, cover_body);
+	}
+	sbuf_puts(&b, "-- \nporttool " PORTTOOL_VERSION "\n\n");
+	out->text = sbuf_detach(&b);
+	free(date);
+	free(prefix);
+	free(cover_id);
+}
+
+void mail_msg_free(struct mail_msg *m)
+{
+	free(m->subject);
+	free(m->message_id);
+	free(m->file_name);
+	free(m->text);
+	memset(m, 0, sizeof(*m));
+}
