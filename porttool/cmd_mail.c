@@ -512,8 +512,12 @@ static int write_output(struct mail_run *r)
 	}
 	for (size_t i = 0; i <= r->n; i++) {
 		char *path = xasprintf("%s/%s", r->o.output, r->msgs[i].file_name);
+		char *file = xasprintf("%s%s", r->msgs[i].mbox_from,
+				       r->msgs[i].text);
+		int rc = write_file(path, file, strlen(file));
 
-		if (write_file(path, r->msgs[i].text, strlen(r->msgs[i].text))) {
+		free(file);
+		if (rc) {
 			error("cannot write '%s': %s", path, strerror(errno));
 			free(path);
 			return -1;

@@ -220,16 +220,35 @@ static const char *find_line_prefix(const char *text, const char *prefix)
 	}
 }
 
-/* The signature "-- \n<version>" git appends; the last one counts. */
+/*
+ * The signature git appends ("-- \n2.39.2\n"; libgit2 writes "--\n"): the
+ * last such line with at most one line of text after it.
+ */
+static bool is_signature_at(const char *s)
+{
+	const char *rest;
+
+	if (!strncmp(s, "-- \n", 4))
+		rest = s + 4;
+	else if (!strncmp(s, "--\n", 3))
+		rest = s + 3;
+	else
+		return false;
+	rest = strchrnul(rest, '\n');
+	while (*rest == '\n')
+		rest++;
+	return !*rest;
+}
+
 static const char *find_signature(const char *text)
 {
-	const char *sig = NULL, *s = text;
-
-	while ((s = strstr(s, "\n-- \n"))) {
-		sig = s + 1;
-		s += 5;
+	for (const char *s = text; s && *s; s = strchr(s, '\n')) {
+		if (*s == '\n')
+			s++;
+		if (is_signature_at(s))
+			return s;
 	}
-	return sig ? sig : text + strlen(text);
+	return text + strlen(text);
 }
 
 static int diff_stats_and_id(struct outgoing_patch *p, const char *name)
@@ -678,10 +697,10 @@ void mail_build(const struct series_mail *s, const struct outgoing_patch *v,
 				 xstrdup(fname);
 		free(fname);
 	}
-	/* The mbox separator format-patch writes: git am reads the files. */
-	sbuf_addf(&b, "From %s Mon Sep 17 00:00:00 2001\n",
-		  p && p->commit ? p->commit :
-		  "0000000000000000000000000000000000000000");
+	/* The mbox separator format-patch writes; not part of the mail. */
+	out->mbox_from = xasprintf("From %s Mon Sep 17 00:00:00 2001\n",
+				   p && p->commit ? p->commit :
+				   "0000000000000000000000000000000000000000");
 	build_headers(s, &b, from, date, out->subject, out->message_id,
 		      index ? cover_id : NULL);
 	if (p) {
@@ -711,6 +730,7 @@ void mail_msg_free(struct mail_msg *m)
 	free(m->subject);
 	free(m->message_id);
 	free(m->file_name);
+	free(m->mbox_from);
 	free(m->text);
 	memset(m, 0, sizeof(*m));
 }

@@ -74,7 +74,8 @@ struct mail_msg {
 	char *subject;		/* with its [PATCH vN MM/NN] prefix */
 	char *message_id;	/* "<...>" */
 	char *file_name;	/* 0000-cover-letter.patch, 0001-slug.patch */
-	char *text;		/* the whole message, headers and body, LF */
+	char *mbox_from;	/* "From <commit> Mon Sep 17 ..." line for files */
+	char *text;		/* the message as mailed: headers and body, LF */
 };
 
 /* What every message of one series shares. */
