@@ -1,9 +1,112 @@
 // SPDX-License-Identifier: GPL-2.0
-/* porttool apply: placeholder until the command is written (see issues). */
+/*
+ * porttool apply VER [--tree DIR] [--branch NAME]
+ *
+ * Create a branch at the port's base carrying the corevisor install commit
+ * and one commit per patch, as 'git am' would make them (author, date and
+ * message from the mail; committer from the environment or the repository's
+ * config).  All commits are built in memory first; only when every patch
+ * applied is the branch created and checked out, once, writing only the
+ * paths that change.  Any failure leaves HEAD, the index, the working
+ * files and every branch as they were.
+ */
 #include "porttool.h"
+#include "portbranch.h"
+#include "tree_default.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *tree_dir, *branch_name;
+
+static const struct option apply_options[] = {
+	{ OPT_STRING, "tree", &tree_dir, "DIR",
+	  "kernel git repository (default: the port's default tree)" },
+	{ OPT_STRING, "branch", &branch_name, "NAME",
+	  "branch to create (default: sekvm/vX.Y)" },
+	{ OPT_END },
+};
+
+static const struct usage apply_usage = {
+	"porttool apply VER [--tree DIR] [--branch NAME]",
+	"Create a branch at the port's base with the corevisor install commit\n"
+	"and one commit per patch of ports/vVER/series, and check it out.\n"
+	"Nothing changes unless every patch applies.",
+	apply_options,
+};
+
+static int check_branch_free(git_repository *repo, const char *branch)
+{
+	git_reference *ref;
+	char *refname = xasprintf("refs/heads/%s", branch);
+	int valid = 0;
+
+	if (git_reference_name_is_valid(&valid, refname) < 0 || !valid) {
+		error("'%s' is not a valid branch name", branch);
+		free(refname);
+		return -1;
+	}
+	if (git_reference_lookup(&ref, repo, refname) == 0) {
+		git_reference_free(ref);
+		error("branch '%s' already exists in '%s'; delete it or choose "
+		      "another name with --branch", branch,
+		      git_repository_workdir(repo));
+		free(refname);
+		return -1;
+	}
+	free(refname);
+	return 0;
+}
+
+static int apply_port(const struct porttool_ctx *ctx, const struct port *p,
+		      git_repository *repo, const char *branch)
+{
+	git_commit *base = NULL;
+	git_oid tip;
+	char hex[GIT_OID_HEXSZ + 1];
+	int ret = -1;
+
+	if (check_branch_free(repo, branch) < 0 ||
+	    require_clean_tree(repo, "applying a port") < 0 ||
+	    port_base_commit(repo, p, &base) < 0)
+		goto out;
+	if (build_port_commits(repo, ctx, p, base, &tip) < 0)
+		goto out;
+	if (create_and_checkout_branch(repo, branch, &tip) < 0)
+		goto out;
+	git_oid_tostr(hex, sizeof(hex), &tip);
+	printf("Applied %s: %zu patch(es) and the corevisor on %s, branch %s "
+	       "at %.12s\n", p->dir, p->npatches,
+	       p->base_tag ? p->base_tag : p->base_commit, branch, hex);
+	ret = 0;
+out:
+	git_commit_free(base);
+	return ret;
+}
 
 int cmd_apply(struct porttool_ctx *ctx, int argc, char **argv)
 {
-	error("'apply' is not implemented yet");
-	return EXIT_FAIL;
+	struct port *p;
+	git_repository *repo;
+	char *dir = NULL;
+	int ret = EXIT_FAIL;
+
+	tree_dir = branch_name = NULL;
+	if (parse_options(argc, argv, &apply_usage) != 1)
+		usage_error(&apply_usage, "expected one version, e.g. 5.10");
+	p = port_load(ctx, argv[1]);
+	if (!p)
+		return EXIT_FAIL;
+	if (resolve_tree_dir(p, tree_dir, &dir) < 0)
+		goto out;
+	repo = open_kernel_repo(dir);
+	if (!repo)
+		goto out;
+	if (apply_port(ctx, p, repo, branch_name ? branch_name : p->branch) == 0)
+		ret = EXIT_OK;
+	git_repository_free(repo);
+out:
+	free(dir);
+	port_free(p);
+	return ret;
 }

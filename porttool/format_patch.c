@@ -1,0 +1,593 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Writing a commit as a patch mail, byte for byte as
+ *
+ *	git format-patch --zero-commit --no-signature -N --full-index
+ *
+ * writes it with git's default diff settings (rename detection on, no copy
+ * detection, 3 lines of context, the indent heuristic).  That option set
+ * is chosen so that a port's patches do not change when the commits are
+ * re-created on another base or under another corevisor: no commit ids,
+ * no patch numbers, no git version, and full blob ids that do not depend
+ * on how many objects the repository holds (git's abbreviation does).
+ *
+ * The diff text comes from libgit2; the mail headers and the diffstat are
+ * written here in git's format (libgit2's own diffstat differs from git's
+ * in how it pads, scales the graph and names renames).
+ *
+ * Not reproduced: C-quoting of paths with special characters, and
+ * RFC 2047 folding of very long non-ASCII subjects.
+ */
+#include "patch.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define MAIL_WRAP 78		/* rfc2822 line length for the Subject */
+#define STAT_WIDTH 72		/* format-patch's diffstat width */
+
+static void buf_add(git_buf *b, const char *s, size_t n)
+{
+	if (b->size + n + 1 > b->reserved) {
+		size_t want = (b->size + n + 1) * 2;
+
+		b->ptr = xrealloc(b->reserved ? b->ptr : NULL, want);
+		b->reserved = want;
+	}
+	memcpy(b->ptr + b->size, s, n);
+	b->size += n;
+	b->ptr[b->size] = '\0';
+}
+
+static void buf_puts(git_buf *b, const char *s)
+{
+	buf_add(b, s, strlen(s));
+}
+
+static void buf_printf(git_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void buf_printf(git_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		s = NULL;
+	va_end(ap);
+	if (!s) {
+		fputs("porttool: out of memory\n", stderr);
+		exit(EXIT_FAIL);
+	}
+	buf_puts(b, s);
+	free(s);
+}
+
+static void buf_repeat(git_buf *b, char c, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		buf_add(b, &c, 1);
+}
+
+static bool has_non_ascii(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s >= 0x80)
+			return true;
+	return false;
+}
+
+/* RFC 2822 specials force a quoted display name, as git does. */
+static bool needs_quoting(const char *name)
+{
+	for (; *name; name++)
+		if (strchr("()<>[]:;@\\,.\"", *name))
+			return true;
+	return false;
+}
+
+/* RFC 2047 "Q" encoding of a display name (git: RFC2047_ADDRESS). */
+static void add_encoded_name(git_buf *b, const char *name)
+{
+	buf_puts(b, "=?UTF-8?q?");
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+		if (*p == ' ')
+			buf_puts(b, "=20");
+		else if (*p >= 0x80 || !(isalnum(*p) || strchr("!*+-/", *p)))
+			buf_printf(b, "=%02X", *p);
+		else
+			buf_add(b, (const char *)p, 1);
+	}
+	buf_puts(b, "?=");
+}
+
+static void add_from(git_buf *b, const git_signature *a)
+{
+	buf_puts(b, "From: ");
+	if (has_non_ascii(a->name)) {
+		add_encoded_name(b, a->name);
+	} else if (needs_quoting(a->name)) {
+		buf_puts(b, "\"");
+		for (const char *p = a->name; *p; p++) {
+			if (*p == '"' || *p == '\\')
+				buf_puts(b, "\\");
+			buf_add(b, p, 1);
+		}
+		buf_puts(b, "\"");
+	} else {
+		buf_puts(b, a->name);
+	}
+	buf_printf(b, " <%s>\n", a->email);
+}
+
+static void add_date(git_buf *b, const git_time *when)
+{
+	static const char *const days[] = {
+		"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
+	static const char *const months[] = {
+		"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+		"Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	time_t local = (time_t)(when->time + (git_time_t)when->offset * 60);
+	int off = when->offset < 0 ? -when->offset : when->offset;
+	struct tm tm;
+
+	gmtime_r(&local, &tm);
+	buf_printf(b, "Date: %s, %d %s %d %02d:%02d:%02d %c%02d%02d\n",
+		   days[tm.tm_wday], tm.tm_mday, months[tm.tm_mon],
+		   tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec,
+		   when->offset < 0 ? '-' : '+', off / 60, off % 60);
+}
+
+/*
+ * The subject is the message's first paragraph on one line, folded at
+ * spaces so that no line passes 78 columns; continuation lines start with
+ * one space.  A word longer than a line is not broken.
+ */
+static void add_subject(git_buf *b, const char *title)
+{
+	const char *prefix = "Subject: [PATCH] ";
+	size_t col = strlen(prefix);
+	const char *p = title;
+	bool first = true;
+
+	buf_puts(b, prefix);
+	while (*p) {
+		const char *w = p;
+		size_t n;
+
+		while (*w == ' ')
+			w++;
+		if (!*w)
+			break;
+		n = strcspn(w, " ");
+		if (first) {
+			buf_add(b, w, n);
+			col += n;
+		} else if (col + 1 + n > MAIL_WRAP) {
+			buf_puts(b, "\n ");
+			buf_add(b, w, n);
+			col = 1 + n;
+		} else {
+			buf_puts(b, " ");
+			buf_add(b, w, n);
+			col += 1 + n;
+		}
+		first = false;
+		p = w + n;
+	}
+	buf_puts(b, "\n");
+}
+
+/* Split a message into the title (first paragraph, one line) and body. */
+static char *message_title(const char *msg, const char **body)
+{
+	git_buf t = { 0 };
+	const char *p = msg;
+
+	while (*p == '\n')
+		p++;
+	while (*p && *p != '\n') {
+		size_t n = strcspn(p, "\n");
+
+		if (t.size)
+			buf_puts(&t, " ");
+		buf_add(&t, p, n);
+		p += n;
+		if (*p == '\n')
+			p++;
+		if (*p == '\n')
+			break;
+	}
+	while (*p == '\n')
+		p++;
+	*body = p;
+	if (!t.size)
+		buf_puts(&t, "");
+	return t.ptr;
+}
+
+/* ---- the diffstat, in git's format ---- */
+
+struct stat_file {
+	char *name;		/* path, or "pfx{old => new}sfx" for renames */
+	size_t added, deleted;
+	bool binary;
+	git_off_t old_size, new_size;
+};
+
+/* "a/{x => y}/c" form of a rename, as git's diffstat shows it. */
+static char *rename_name(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), pfx = 0, sfx = 0;
+	const char *pa, *pb;
+	long amid, bmid;
+
+	for (size_t i = 0; a[i] && a[i] == b[i]; i++)
+		if (a[i] == '/')
+			pfx = i + 1;
+	/* Common suffix that starts with '/', not overlapping the prefix. */
+	pa = a + la;
+	pb = b + lb;
+	while (pa >= a + pfx - (pfx ? 1 : 0) && pb >= b + pfx - (pfx ? 1 : 0) &&
+	       *pa == *pb) {
+		if (*pa == '/')
+			sfx = la - (size_t)(pa - a);
+		if (pa == a || pb == b)
+			break;
+		pa--;
+		pb--;
+	}
+	amid = (long)la - (long)pfx - (long)sfx;
+	bmid = (long)lb - (long)pfx - (long)sfx;
+	if (amid < 0)
+		amid = 0;
+	if (bmid < 0)
+		bmid = 0;
+	if (pfx + sfx)
+		return xasprintf("%.*s{%.*s => %.*s}%s", (int)pfx, a, (int)amid,
+				 a + pfx, (int)bmid, b + pfx, a + la - sfx);
+	return xasprintf("%.*s => %.*s", (int)amid, a, (int)bmid, b);
+}
+
+static int collect_stats(git_diff *diff, struct stat_file **out, size_t *n)
+{
+	size_t count = git_diff_num_deltas(diff);
+	struct stat_file *files = xcalloc(count, sizeof(*files));
+
+	for (size_t i = 0; i < count; i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+		git_patch *patch;
+		size_t ctx;
+
+		if (git_patch_from_diff(&patch, diff, i) < 0) {
+			free(files);
+			return git_fail("diffstat");
+		}
+		if (d->status == GIT_DELTA_RENAMED ||
+		    d->status == GIT_DELTA_COPIED)
+			files[i].name = rename_name(d->old_file.path,
+						    d->new_file.path);
+		else
+			files[i].name = xstrdup(d->new_file.path);
+		files[i].binary = d->flags & GIT_DIFF_FLAG_BINARY;
+		files[i].old_size = (git_off_t)d->old_file.size;
+		files[i].new_size = (git_off_t)d->new_file.size;
+		git_patch_line_stats(&ctx, &files[i].added, &files[i].deleted,
+				     patch);
+		git_patch_free(patch);
+	}
+	*out = files;
+	*n = count;
+	return 0;
+}
+
+static int decimal_width(size_t n)
+{
+	int w = 1;
+
+	while (n >= 10) {
+		n /= 10;
+		w++;
+	}
+	return w;
+}
+
+/* Scale a count into the graph width as git does (at least 1 if non-zero). */
+static size_t scale_linear(size_t it, size_t width, size_t max_change)
+{
+	if (!it)
+		return 0;
+	return 1 + (it * (width - 1) / max_change);
+}
+
+struct stat_layout {
+	int name_width, number_width, graph_width;
+	size_t max_change;
+};
+
+static void layout_stats(const struct stat_file *f, size_t n,
+			 struct stat_layout *l)
+{
+	int width = STAT_WIDTH, max_len = 0, bin_width = 0;
+	size_t max_change = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		int len = (int)strlen(f[i].name);
+
+		if (len > max_len)
+			max_len = len;
+		if (f[i].binary) {
+			int w = 14 + decimal_width((size_t)f[i].old_size) +
+				decimal_width((size_t)f[i].new_size);
+
+			if (w > bin_width)
+				bin_width = w;
+			continue;
+		}
+		if (f[i].added + f[i].deleted > max_change)
+			max_change = f[i].added + f[i].deleted;
+	}
+	l->number_width = decimal_width(max_change);
+	if (bin_width && l->number_width < 3)
+		l->number_width = 3;	/* "Bin" */
+	if (width < 16 + 6 + l->number_width)
+		width = 16 + 6 + l->number_width;
+	l->graph_width = (int)max_change + 4 > bin_width ? (int)max_change :
+			 bin_width - 4;
+	l->name_width = max_len;
+	if (l->name_width + l->number_width + 6 + l->graph_width > width) {
+		if (l->graph_width > width * 3 / 8 - l->number_width - 6) {
+			l->graph_width = width * 3 / 8 - l->number_width - 6;
+			if (l->graph_width < 6)
+				l->graph_width = 6;
+		}
+		if (l->name_width > width - l->number_width - 6 - l->graph_width)
+			l->name_width = width - l->number_width - 6 -
+					l->graph_width;
+		else
+			l->graph_width = width - l->number_width - 6 -
+					 l->name_width;
+	}
+	l->max_change = max_change;
+}
+
+static void add_stat_line(git_buf *b, const struct stat_file *f,
+			  const struct stat_layout *l)
+{
+	const char *name = f->name, *prefix = "";
+	int len = l->name_width, name_len = (int)strlen(name), pad;
+
+	if (l->name_width < name_len) {
+		const char *slash;
+
+		prefix = "...";
+		len -= 3;
+		name += name_len - len;
+		slash = strchr(name, '/');
+		if (slash)
+			name = slash;
+	}
+	pad = len - (int)strlen(name);
+	if (pad < 0)
+		pad = 0;
+	buf_printf(b, " %s%s%*s | ", prefix, name, pad, "");
+	if (f->binary) {
+		buf_printf(b, "%*s", l->number_width, "Bin");
+		if (f->old_size || f->new_size)
+			buf_printf(b, " %lld -> %lld bytes",
+				   (long long)f->old_size,
+				   (long long)f->new_size);
+		buf_puts(b, "\n");
+		return;
+	}
+	{
+		size_t add = f->added, del = f->deleted;
+
+		buf_printf(b, "%*zu%s", l->number_width, add + del,
+			   add + del ? " " : "");
+		if ((size_t)l->graph_width <= l->max_change) {
+			size_t total = scale_linear(add + del,
+						    (size_t)l->graph_width,
+						    l->max_change);
+
+			if (total < 2 && add && del)
+				total = 2;
+			if (add < del) {
+				add = scale_linear(add, (size_t)l->graph_width,
+						   l->max_change);
+				del = total - add;
+			} else {
+				del = scale_linear(del, (size_t)l->graph_width,
+						   l->max_change);
+				add = total - del;
+			}
+		}
+		buf_repeat(b, '+', add);
+		buf_repeat(b, '-', del);
+		buf_puts(b, "\n");
+	}
+}
+
+static void add_stat_totals(git_buf *b, const struct stat_file *f, size_t n)
+{
+	size_t ins = 0, del = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (f[i].binary)
+			continue;
+		ins += f[i].added;
+		del += f[i].deleted;
+	}
+	buf_printf(b, " %zu file%s changed", n, n == 1 ? "" : "s");
+	if (ins || !del)
+		buf_printf(b, ", %zu insertion%s(+)", ins, ins == 1 ? "" : "s");
+	if (del || !ins)
+		buf_printf(b, ", %zu deletion%s(-)", del, del == 1 ? "" : "s");
+	buf_puts(b, "\n");
+}
+
+/* --summary: creations, deletions, renames and mode changes. */
+static void add_summary(git_buf *b, git_diff *diff)
+{
+	for (size_t i = 0; i < git_diff_num_deltas(diff); i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+
+		if (d->status == GIT_DELTA_ADDED) {
+			buf_printf(b, " create mode %06o %s\n",
+				   d->new_file.mode, d->new_file.path);
+		} else if (d->status == GIT_DELTA_DELETED) {
+			buf_printf(b, " delete mode %06o %s\n",
+				   d->old_file.mode, d->old_file.path);
+		} else if (d->status == GIT_DELTA_RENAMED) {
+			char *name = rename_name(d->old_file.path,
+						 d->new_file.path);
+
+			buf_printf(b, " rename %s (%d%%)\n", name,
+				   d->similarity);
+			free(name);
+			if (d->old_file.mode != d->new_file.mode)
+				buf_printf(b, " mode change %06o => %06o\n",
+					   d->old_file.mode, d->new_file.mode);
+		} else if (d->old_file.mode != d->new_file.mode) {
+			buf_printf(b, " mode change %06o => %06o %s\n",
+				   d->old_file.mode, d->new_file.mode,
+				   d->new_file.path);
+		}
+	}
+}
+
+static int add_diffstat(git_buf *b, git_diff *diff)
+{
+	struct stat_file *files = NULL;
+	struct stat_layout layout;
+	size_t n = 0;
+
+	if (collect_stats(diff, &files, &n) < 0)
+		return -1;
+	layout_stats(files, n, &layout);
+	for (size_t i = 0; i < n; i++)
+		add_stat_line(b, &files[i], &layout);
+	add_stat_totals(b, files, n);
+	add_summary(b, diff);
+	for (size_t i = 0; i < n; i++)
+		free(files[i].name);
+	free(files);
+	return 0;
+}
+
+/* The commit's diff against its first parent, with git's defaults. */
+static int commit_diff(git_diff **diff, git_repository *repo,
+		       git_commit *commit)
+{
+	git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
+	git_diff_find_options find = GIT_DIFF_FIND_OPTIONS_INIT;
+	git_tree *old_tree = NULL, *new_tree = NULL;
+	git_commit *parent = NULL;
+	int ret = -1;
+
+	opts.flags = GIT_DIFF_SHOW_BINARY | GIT_DIFF_INDENT_HEURISTIC;
+	opts.id_abbrev = GIT_OID_HEXSZ;
+	find.flags = GIT_DIFF_FIND_RENAMES;
+	if (git_commit_parentcount(commit) &&
+	    git_commit_parent(&parent, commit, 0) < 0)
+		return git_fail("reading the parent commit");
+	if ((parent && git_commit_tree(&old_tree, parent) < 0) ||
+	    git_commit_tree(&new_tree, commit) < 0) {
+		git_fail("reading a commit's tree");
+		goto out;
+	}
+	if (git_diff_tree_to_tree(diff, repo, old_tree, new_tree, &opts) < 0 ||
+	    git_diff_find_similar(*diff, &find) < 0) {
+		git_fail("diffing a commit against its parent");
+		goto out;
+	}
+	ret = 0;
+out:
+	git_tree_free(old_tree);
+	git_tree_free(new_tree);
+	git_commit_free(parent);
+	return ret;
+}
+
+static int add_patch_text(git_buf *b, git_diff *diff)
+{
+	git_buf text = { 0 };
+
+	if (git_diff_to_buf(&text, diff, GIT_DIFF_FORMAT_PATCH) < 0)
+		return git_fail("formatting the diff");
+	buf_add(b, text.ptr, text.size);
+	git_buf_dispose(&text);
+	return 0;
+}
+
+int format_patch_commit(git_buf *out, git_repository *repo,
+			git_commit *commit)
+{
+	const git_signature *author = git_commit_author(commit);
+	const char *msg = git_commit_message_raw(commit), *body;
+	git_diff *diff = NULL;
+	char *title;
+	int ret;
+
+	if (commit_diff(&diff, repo, commit) < 0)
+		return -1;
+	title = message_title(msg, &body);
+	buf_puts(out, "From 0000000000000000000000000000000000000000 "
+		      "Mon Sep 17 00:00:00 2001\n");
+	add_from(out, author);
+	add_date(out, &author->when);
+	add_subject(out, title);
+	if (has_non_ascii(msg) || has_non_ascii(author->name))
+		buf_puts(out, "MIME-Version: 1.0\n"
+			      "Content-Type: text/plain; charset=UTF-8\n"
+			      "Content-Transfer-Encoding: 8bit\n");
+	buf_puts(out, "\n");
+	if (*body) {
+		size_t n = strlen(body);
+
+		buf_add(out, body, n);
+		if (body[n - 1] != '\n')
+			buf_puts(out, "\n");
+	}
+	buf_puts(out, "---\n");
+	ret = add_diffstat(out, diff);
+	if (!ret) {
+		buf_puts(out, "\n");
+		ret = add_patch_text(out, diff);
+	}
+	free(title);
+	git_diff_free(diff);
+	return ret;
+}
+
+char *format_patch_filename(int number, const char *subject)
+{
+	/* git: runs of other characters become one '-', at most 64 chars. */
+	size_t max = 64, n = 0;
+	char *name = xmalloc(strlen(subject) + 1);
+	bool dash = false;
+	char *r;
+
+	for (const char *p = subject; *p && n < max; p++) {
+		if (isalnum((unsigned char)*p) || *p == '.' || *p == '_') {
+			if (dash && n)
+				name[n++] = '-';
+			dash = false;
+			if (n < max)
+				name[n++] = *p;
+		} else {
+			dash = true;
+		}
+	}
+	name[n] = '\0';
+	/* git also drops trailing dots and dashes. */
+	while (n && (name[n - 1] == '.' || name[n - 1] == '-'))
+		name[--n] = '\0';
+	r = xasprintf("%04d-%s.patch", number, name);
+	free(name);
+	return r;
+}

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Patch files in 'git format-patch' form: parsing them (patch.c), writing
+ * them (format_patch.c), and applying a series of them in memory
+ * (series_apply.c).
+ */
+#ifndef PORTTOOL_PATCH_H
+#define PORTTOOL_PATCH_H
+
+#include "porttool.h"
+
+#include <git2.h>
+
+/*
+ * One mail of a format-patch file, split the way 'git am' splits it.
+ * All strings are NUL-terminated copies owned by the struct.
+ */
+struct mail_patch {
+	char *author_name;
+	char *author_email;
+	git_time_t author_time;	/* seconds since the epoch, UTC */
+	int author_offset;	/* minutes east of UTC, from the Date header */
+	char *subject;		/* "[PATCH ...]" prefixes stripped */
+	char *message;		/* subject, blank line, body: the commit message */
+	char *diff;		/* from the first "diff --git" line to the end */
+	size_t diff_len;
+};
+
+/*
+ * Parse one format-patch mail from buf.  path names the file in error
+ * messages.  Returns 0, or -1 after printing an error that names the file
+ * and line.
+ */
+int mail_patch_parse(const char *buf, size_t len, const char *path,
+		     struct mail_patch *out);
+void mail_patch_free(struct mail_patch *m);
+
+/*
+ * Strip "[PATCH ...]" (and "Re:"-style) prefixes the way 'git am' does and
+ * return a new string.
+ */
+char *strip_subject_prefix(const char *subject);
+
+/*
+ * Write a commit as 'git format-patch --zero-commit --no-signature -N'
+ * writes it: the mbox "From 000...0" line, From/Date/Subject headers, the
+ * message body, "---", a diffstat with summary, and the diff.  Appends to
+ * out, a git_buf that starts zeroed and whose ptr the caller free()s (it
+ * is grown with malloc here, never by libgit2).
+ */
+int format_patch_commit(git_buf *out, git_repository *repo,
+			git_commit *commit);
+/*
+ * The file name format-patch gives the commit's patch: NNNN-subject.patch,
+ * with the subject reduced to letters, digits, '.', '_' and '-'.
+ */
+char *format_patch_filename(int number, const char *subject);
+
+#endif

@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A port in a kernel repository (portbranch.c): its base commit, the
+ * commits a port branch carries on top of it, and the repository checks
+ * every command that changes a tree makes first.  Building a port's
+ * commits from its patch files lives in series_apply.c.
+ */
+#ifndef PORTTOOL_PORTBRANCH_H
+#define PORTTOOL_PORTBRANCH_H
+
+#include "porttool.h"
+
+#include <git2.h>
+
+/* Open the kernel repository at dir (no search upwards); prints errors. */
+git_repository *open_kernel_repo(const char *dir);
+
+/*
+ * Find the port's base commit: base.commit if set, else the tag base.tag;
+ * check base.tree when known.  Returns 0, or -1 after printing an error.
+ */
+int port_base_commit(git_repository *repo, const struct port *p,
+		     git_commit **out);
+
+/*
+ * Fail (print and return -1) when tracked files are modified or staged.
+ * what names the operation in the message.
+ */
+int require_clean_tree(git_repository *repo, const char *what);
+
+/* Count modified-in-worktree and staged tracked files. */
+int count_changes(git_repository *repo, size_t *modified, size_t *staged);
+
+/*
+ * The committer 'git am' would use: GIT_COMMITTER_NAME / _EMAIL from the
+ * environment, else user.name / user.email from the repository's config,
+ * else the author; the time is now.
+ */
+int committer_signature(git_signature **out, git_repository *repo,
+			const git_signature *author);
+
+/*
+ * The commits of a port branch, oldest first: every commit from the base
+ * (exclusive) to tip, following first parents.  corevisor is the index of
+ * the corevisor install commit, or -1.  Returns 0, or -1 after printing an
+ * error (e.g. the base is not an ancestor of tip).
+ */
+struct branch_commits {
+	git_oid *ids;
+	size_t n;
+	long corevisor;
+};
+
+int list_branch_commits(git_repository *repo, const git_oid *base,
+			const git_oid *tip, struct branch_commits *out);
+void branch_commits_free(struct branch_commits *bc);
+
+/* Read ports/vX.Y/<name> for series entry name and parse it. */
+struct mail_patch;
+int load_port_patch(const struct port *p, const char *name,
+		    struct mail_patch *out);
+
+/*
+ * Build the port's commits on base in memory, without touching any ref,
+ * the index or the working tree: the corevisor install commit where the
+ * series marks it and one commit per patch.  *tip is the last commit.
+ * On failure an error names the patch file and the file and hunk that did
+ * not apply.
+ */
+int build_port_commits(git_repository *repo, const struct porttool_ctx *ctx,
+		       const struct port *p, git_commit *base, git_oid *tip);
+
+/*
+ * Point branch (which must not exist) at commit and check it out: a safe
+ * checkout from the current HEAD that writes only the paths that differ
+ * and refuses to overwrite anything, ignored files included.  When the
+ * checkout fails the branch is deleted again, so nothing changes.
+ */
+int create_and_checkout_branch(git_repository *repo, const char *branch,
+			       const git_oid *commit);
+
+#endif

@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Building a port's commits in memory.
+ *
+ * Every patch is applied to the previous commit's tree with
+ * git_apply_to_tree and committed with git_commit_create without moving
+ * any ref, so nothing the user can see changes until every patch applied;
+ * only then does 'apply' create the branch and check it out once.
+ *
+ * What libgit2's apply accepts (and so what a port's patches may use):
+ * exact context only, no fuzz; hunks may sit at other line numbers than
+ * the header says (an offset, as with git am); renames, copies, mode
+ * changes, binary patches and "\ No newline at end of file" markers.
+ * CRLF content lines are applied as bytes.
+ */
+#include "portbranch.h"
+#include "corevisor_install.h"
+#include "patch.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* What apply was doing when it failed: the last file and hunk it began. */
+struct apply_progress {
+	char *file;
+	char *hunk;
+};
+
+static int on_delta(const git_diff_delta *delta, void *payload)
+{
+	struct apply_progress *pr = payload;
+
+	free(pr->file);
+	free(pr->hunk);
+	pr->hunk = NULL;
+	pr->file = xstrdup(delta->new_file.path ? delta->new_file.path :
+			   delta->old_file.path);
+	return 0;
+}
+
+static int on_hunk(const git_diff_hunk *hunk, void *payload)
+{
+	struct apply_progress *pr = payload;
+	size_t n = hunk->header_len;
+
+	while (n && (hunk->header[n - 1] == '\n' || hunk->header[n - 1] == '\r'))
+		n--;
+	free(pr->hunk);
+	pr->hunk = xasprintf("%.*s", (int)n, hunk->header);
+	return 0;
+}
+
+static void report_apply_failure(const char *patch_path,
+				 const struct apply_progress *pr)
+{
+	const git_error *e = git_error_last();
+	const char *why = e && e->message ? e->message : "unknown error";
+
+	if (pr->file && pr->hunk)
+		error("%s does not apply: %s: hunk '%s' failed (%s)",
+		      patch_path, pr->file, pr->hunk, why);
+	else if (pr->file)
+		error("%s does not apply: %s: %s", patch_path, pr->file, why);
+	else
+		error("%s does not apply: %s", patch_path, why);
+}
+
+/* Apply one parsed patch on parent and commit it; *out is the new commit. */
+static int commit_patch(git_oid *out, git_repository *repo, git_commit *parent,
+			const struct mail_patch *m, const char *patch_path)
+{
+	git_apply_options opts = GIT_APPLY_OPTIONS_INIT;
+	struct apply_progress pr = { 0 };
+	git_signature *author = NULL, *committer = NULL;
+	git_diff *diff = NULL;
+	git_index *index = NULL;
+	git_tree *base = NULL, *tree = NULL;
+	git_oid tree_id;
+	int ret = -1;
+
+	if (git_diff_from_buffer(&diff, m->diff, m->diff_len) < 0) {
+		git_fail(patch_path);
+		goto out;
+	}
+	opts.delta_cb = on_delta;
+	opts.hunk_cb = on_hunk;
+	opts.payload = &pr;
+	if (git_commit_tree(&base, parent) < 0) {
+		git_fail("reading the parent tree");
+		goto out;
+	}
+	if (git_apply_to_tree(&index, repo, base, diff, &opts) < 0) {
+		report_apply_failure(patch_path, &pr);
+		goto out;
+	}
+	if (git_index_write_tree_to(&tree_id, index, repo) < 0 ||
+	    git_tree_lookup(&tree, repo, &tree_id) < 0) {
+		git_fail("writing the patched tree");
+		goto out;
+	}
+	if (git_signature_new(&author, m->author_name, m->author_email,
+			      m->author_time, m->author_offset) < 0) {
+		git_fail(patch_path);
+		goto out;
+	}
+	if (committer_signature(&committer, repo, author) < 0)
+		goto out;
+	if (git_commit_create(out, repo, NULL, author, committer, NULL,
+			      m->message, tree, 1,
+			      (const git_commit **)&parent) < 0) {
+		git_fail("creating a commit");
+		goto out;
+	}
+	ret = 0;
+out:
+	free(pr.file);
+	free(pr.hunk);
+	git_signature_free(author);
+	git_signature_free(committer);
+	git_tree_free(tree);
+	git_tree_free(base);
+	git_index_free(index);
+	git_diff_free(diff);
+	return ret;
+}
+
+static int add_entry(git_oid *out, git_repository *repo,
+		     const struct porttool_ctx *ctx, const struct port *p,
+		     const struct series_entry *e, git_commit *parent)
+{
+	struct mail_patch m;
+	char *path;
+	int ret;
+
+	if (e->corevisor) {
+		git_oid cv;
+
+		if (!p->corevisor_path) {
+			error("%s/port.conf: corevisor.path is not set, but the "
+			      "series has the corevisor marker (line %d)",
+			      p->dir, e->line);
+			return -1;
+		}
+		if (corevisor_tree(&cv, repo, ctx->project_dir) < 0)
+			return -1;
+		return corevisor_commit(out, repo, parent, p->corevisor_path,
+					&cv);
+	}
+	if (load_port_patch(p, e->patch, &m) < 0)
+		return -1;
+	path = xasprintf("%s/%s", p->dir, e->patch);
+	ret = commit_patch(out, repo, parent, &m, path);
+	free(path);
+	mail_patch_free(&m);
+	return ret;
+}
+
+int build_port_commits(git_repository *repo, const struct porttool_ctx *ctx,
+		       const struct port *p, git_commit *base, git_oid *tip)
+{
+	git_commit *cur = base;
+	git_oid next;
+
+	git_oid_cpy(tip, git_commit_id(base));
+	for (size_t i = 0; i < p->nseries; i++) {
+		git_commit *c;
+
+		if (add_entry(&next, repo, ctx, p, &p->series[i], cur) < 0)
+			goto fail;
+		if (git_commit_lookup(&c, repo, &next) < 0) {
+			git_fail("reading a new commit");
+			goto fail;
+		}
+		if (cur != base)
+			git_commit_free(cur);
+		cur = c;
+	}
+	git_oid_cpy(tip, git_commit_id(cur));
+	if (cur != base)
+		git_commit_free(cur);
+	return 0;
+fail:
+	if (cur != base)
+		git_commit_free(cur);
+	return -1;
+}
