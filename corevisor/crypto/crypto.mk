@@ -70,10 +70,10 @@ crypto-cross: $(CRYPTO_SRCS) $(CRYPTO_HDRS)
 	if [ -n "$$u" ]; then echo "crypto: unexpected externals:"; echo "$$u"; exit 1; fi
 	@echo "crypto: aarch64 freestanding build OK"
 
-$(CRYPTO_OUT)/crypto-bench: crypto/bench/bench.c $(CRYPTO_SRCS) $(CRYPTO_HDRS)
+$(CRYPTO_OUT)/crypto-bench: crypto/bench/bench.c crypto/test/ossl.c $(CRYPTO_SRCS) $(CRYPTO_HDRS)
 	@mkdir -p $(@D)
 	$(CRYPTO_HOSTCC) -std=gnu11 -O2 -g -Wall -Wextra -o $@ \
-		crypto/bench/bench.c $(CRYPTO_SRCS) -lcrypto
+		crypto/bench/bench.c crypto/test/ossl.c $(CRYPTO_SRCS) -lcrypto
 
 crypto-bench: $(CRYPTO_OUT)/crypto-bench
 	@for what in verify sha512; do \

@@ -49,17 +49,11 @@ static const struct ge GE_BASE = {
 
 /* Exponents, little-endian: p - 2 = 2^255 - 21 and (p - 5)/8 = 2^252 - 3. */
 static const uint8_t EXP_P_MINUS_2[32] = {
-	0xeb, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f,
+	0xeb, [1 ... 30] = 0xff, [31] = 0x7f,
 };
 
 static const uint8_t EXP_P_MINUS_5_DIV_8[32] = {
-	0xfd, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x0f,
+	0xfd, [1 ... 30] = 0xff, [31] = 0x0f,
 };
 
 /* L = 2^252 + 27742317777372353535851937790883648493, 64-bit words. */
@@ -126,27 +120,32 @@ static void fe_neg(struct fe *r, const struct fe *a)
 	fe_sub(r, &zero, a);
 }
 
+#define MUL(x, y) ((__uint128_t)(x) * (y))
+
 /*
  * Schoolbook product; a term a[i] b[j] with i + j >= 5 has weight
- * 2^(51 (i + j - 5)) * 2^255 = 19 * 2^(51 (i + j - 5)) (mod p).
- * With limbs < 2^52, each 128-bit column sum is < 5 * 19 * 2^104 < 2^111.
+ * 2^(51 (i + j - 5)) * 2^255 = 19 * 2^(51 (i + j - 5)) (mod p), so it is
+ * added to column i + j - 5 as a[i] (19 b[j]).  With limbs < 2^52,
+ * 19 b[j] < 2^57 and each column sum is < 5 * 2^109 < 2^112.
  */
 static void fe_mul(struct fe *r, const struct fe *a, const struct fe *b)
 {
-	unsigned __int128 t[5] = { 0 };
-	uint64_t c;
-	int i, j;
+	const uint64_t *x = a->v, *y = b->v;
+	__uint128_t t[5];
+	uint64_t y1 = 19 * y[1], y2 = 19 * y[2], y3 = 19 * y[3], y4 = 19 * y[4];
+	int i;
 
-	for (i = 0; i < 5; i++) {
-		for (j = 0; j < 5; j++) {
-			unsigned __int128 p = (unsigned __int128)a->v[i] * b->v[j];
+	t[0] = MUL(x[0], y[0]) + MUL(x[1], y4) + MUL(x[2], y3) +
+	       MUL(x[3], y2) + MUL(x[4], y1);
+	t[1] = MUL(x[0], y[1]) + MUL(x[1], y[0]) + MUL(x[2], y4) +
+	       MUL(x[3], y3) + MUL(x[4], y2);
+	t[2] = MUL(x[0], y[2]) + MUL(x[1], y[1]) + MUL(x[2], y[0]) +
+	       MUL(x[3], y4) + MUL(x[4], y3);
+	t[3] = MUL(x[0], y[3]) + MUL(x[1], y[2]) + MUL(x[2], y[1]) +
+	       MUL(x[3], y[0]) + MUL(x[4], y4);
+	t[4] = MUL(x[0], y[4]) + MUL(x[1], y[3]) + MUL(x[2], y[2]) +
+	       MUL(x[3], y[1]) + MUL(x[4], y[0]);
 
-			if (i + j < 5)
-				t[i + j] += p;
-			else
-				t[i + j - 5] += 19 * p;
-		}
-	}
 	for (i = 0; i < 4; i++) {
 		t[i + 1] += t[i] >> 51;
 		t[i] &= MASK51;
@@ -154,9 +153,8 @@ static void fe_mul(struct fe *r, const struct fe *a, const struct fe *b)
 	/* t[4] >> 51 < 2^61, so 19 times it still fits the 128-bit t[0]. */
 	t[0] += 19 * (t[4] >> 51);
 	t[4] &= MASK51;
-	c = (uint64_t)(t[0] >> 51);
+	t[1] += t[0] >> 51;
 	t[0] &= MASK51;
-	t[1] += c;
 	for (i = 0; i < 5; i++)
 		r->v[i] = (uint64_t)t[i];
 }
@@ -299,7 +297,7 @@ static void ge_encode(uint8_t s[32], const struct ge *p)
 	fe_mul(&x, &p->x, &zinv);
 	fe_mul(&y, &p->y, &zinv);
 	fe_tobytes(s, &y);
-	s[31] |= fe_isodd(&x) << 7;
+	s[31] |= (uint8_t)(fe_isodd(&x) << 7);
 }
 
 /* RFC 8032 5.1.3. Fails on y >= p, on no square root, on x = 0 with sign 1. */
@@ -312,7 +310,7 @@ static bool ge_decode(struct ge *p, const uint8_t s[32])
 	fe_frombytes(&p->y, s);
 	/* y is canonical iff re-encoding it gives back bits 0..254 of s. */
 	fe_tobytes(canon, &p->y);
-	canon[31] |= sign << 7;
+	canon[31] |= (uint8_t)(sign << 7);
 	if (!bytes_equal(canon, s, 32))
 		return false;
 
@@ -418,7 +416,7 @@ static void sc_reduce(uint8_t out[32], const uint8_t in[64])
 			continue;
 		borrow = 0;
 		for (j = 0; j < 4; j++) {
-			unsigned __int128 d = (unsigned __int128)r[j] -
+			__uint128_t d = (__uint128_t)r[j] -
 					      SC_L[j] - borrow;
 
 			r[j] = (uint64_t)d;

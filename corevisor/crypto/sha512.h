@@ -19,7 +19,7 @@ struct sha512_ctx {
 
 void sha512_init(struct sha512_ctx *ctx);
 void sha512_update(struct sha512_ctx *ctx, const void *data, size_t len);
-/* Writes the digest and wipes the context; re-init before reuse. */
+/* Writes the digest; call sha512_init before reusing ctx. */
 void sha512_final(struct sha512_ctx *ctx, uint8_t out[SHA512_DIGEST_SIZE]);
 void sha512(const void *msg, size_t len, uint8_t out[SHA512_DIGEST_SIZE]);
 

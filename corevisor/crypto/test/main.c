@@ -57,7 +57,7 @@ size_t unhex(uint8_t *out, size_t cap, const char *hex)
 			continue;
 		}
 		if (n == cap) {
-			fprintf(stderr, "unhex: more than %zu bytes\n", cap);
+			fprintf(stderr, "%s: more than %zu bytes\n", __func__, cap);
 			exit(2);
 		}
 		out[n++] = (uint8_t)(hi << 4 | v);

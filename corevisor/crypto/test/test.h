@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
 extern unsigned int test_passed, test_failed;
 
 /* Record one check; print it only when it fails. */

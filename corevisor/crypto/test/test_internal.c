@@ -18,8 +18,11 @@
 #include "test.h"
 #include "ossl.h"
 
-static BIGNUM *bn_p, *bn_l;
-static BN_CTX *bn_ctx;
+static struct {
+	BN_CTX *ctx;
+	BIGNUM *p;
+	BIGNUM *l;
+} bn;
 
 /* sum v[i] 2^(51 i), not reduced. */
 static BIGNUM *fe_bn(const struct fe *a)
@@ -41,7 +44,7 @@ static bool same_mod(const uint8_t s[32], const BIGNUM *b, const BIGNUM *m)
 	BIGNUM *r = BN_new();
 	uint8_t t[32];
 
-	BN_nnmod(r, b, m, bn_ctx);
+	BN_nnmod(r, b, m, bn.ctx);
 	BN_bn2lebinpad(r, t, 32);
 	BN_free(r);
 	return !memcmp(s, t, 32);
@@ -95,11 +98,10 @@ static void test_constants(void)
 	}
 	CHECK(!fe_isodd(&GE_BASE.x), "base x is odd");
 	ge_encode(s, &GE_BASE);
-	unhex(want, 32, "58666666666666666666666666666666"
-			"66666666666666666666666666666666");
+	unhex(want, 32, "5866666666666666666666666666666666666666666666666666666666666666");
 	CHECK(!memcmp(s, want, 32), "base point encoding");
 
-	BN_sub(b, bn_p, BN_value_one());
+	BN_sub(b, bn.p, BN_value_one());
 	BN_sub_word(b, 1);
 	BN_bn2lebinpad(b, s, 32);
 	CHECK(!memcmp(s, EXP_P_MINUS_2, 32), "p - 2 exponent");
@@ -107,7 +109,7 @@ static void test_constants(void)
 	BN_rshift(b, b, 3);
 	BN_bn2lebinpad(b, s, 32);
 	CHECK(!memcmp(s, EXP_P_MINUS_5_DIV_8, 32), "(p - 5)/8 exponent");
-	BN_bn2lebinpad(bn_l, want, 32);
+	BN_bn2lebinpad(bn.l, want, 32);
 	{
 		uint64_t l[4];
 
@@ -131,19 +133,19 @@ static void test_field(void)
 		bb = fe_bn(&b);
 
 		fe_tobytes(s, &a);
-		bad[0] += !same_mod(s, ba, bn_p);
+		bad[0] += !same_mod(s, ba, bn.p);
 		fe_mul(&r, &a, &b);
 		fe_tobytes(s, &r);
-		BN_mod_mul(want, ba, bb, bn_p, bn_ctx);
-		bad[1] += !same_mod(s, want, bn_p);
+		BN_mod_mul(want, ba, bb, bn.p, bn.ctx);
+		bad[1] += !same_mod(s, want, bn.p);
 		fe_add(&r, &a, &b);
 		fe_tobytes(s, &r);
 		BN_add(want, ba, bb);
-		bad[2] += !same_mod(s, want, bn_p);
+		bad[2] += !same_mod(s, want, bn.p);
 		fe_sub(&r, &a, &b);
 		fe_tobytes(s, &r);
 		BN_sub(want, ba, bb);
-		bad[3] += !same_mod(s, want, bn_p);
+		bad[3] += !same_mod(s, want, bn.p);
 		/* Outputs stay loose: limbs < 2^52. */
 		bad[4] += r.v[0] >> 52 || r.v[1] >> 52 || r.v[2] >> 52 ||
 			  r.v[3] >> 52 || r.v[4] >> 52;
@@ -153,9 +155,9 @@ static void test_field(void)
 		if (i % 30 == 0) {
 			fe_pow(&r, &a, EXP_P_MINUS_2);
 			fe_tobytes(s, &r);
-			if (!BN_is_zero(want) && BN_mod_inverse(want, ba, bn_p,
-								bn_ctx))
-				bad[6] += !same_mod(s, want, bn_p);
+			if (!BN_is_zero(want) && BN_mod_inverse(want, ba, bn.p,
+								bn.ctx))
+				bad[6] += !same_mod(s, want, bn.p);
 		}
 		BN_free(ba);
 		BN_free(bb);
@@ -186,7 +188,7 @@ static void test_scalar(void)
 		} else if (i < 40) {
 			/* k L - 16 .. k L + 19, k >= 1 */
 			BN_set_word(b, 1 + rng_next() % 1000);
-			BN_mul(b, b, bn_l, bn_ctx);
+			BN_mul(b, b, bn.l, bn.ctx);
 			if (i < 20)
 				BN_sub_word(b, i - 4);
 			else
@@ -197,7 +199,7 @@ static void test_scalar(void)
 		}
 		sc_reduce(out, in);
 		BN_lebin2bn(in, 64, b);
-		bad += !same_mod(out, b, bn_l);
+		bad += !same_mod(out, b, bn.l);
 	}
 	CHECK(!bad, "sc_reduce: %u of 2000 differ from BN_nnmod", bad);
 	BN_free(b);
@@ -213,8 +215,7 @@ static void test_points(void)
 	/* y = 0 decodes to (sqrt(-1), 0); y = p, its non-canonical twin, not. */
 	memset(enc, 0, 32);
 	CHECK(ge_decode(&p, enc), "y = 0 rejected");
-	unhex(enc, 32, "edffffffffffffffffffffffffffffff"
-		       "ffffffffffffffffffffffffffffff7f");
+	unhex(enc, 32, "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f");
 	CHECK(!ge_decode(&p, enc), "y = p accepted");
 	/* y = 1: the neutral point; x = 0 so the sign bit must be 0. */
 	memset(enc, 0, 32);
@@ -244,7 +245,7 @@ static void test_points(void)
 	CHECK(!bad, "[a]B or its decoding differs from OpenSSL %u times", bad);
 
 	/* [L]B is the neutral point (0, 1). */
-	BN_bn2lebinpad(bn_l, s, 32);
+	BN_bn2lebinpad(bn.l, s, 32);
 	ge_double_scalarmult(&p, s, &GE_BASE, zero, &GE_BASE);
 	ge_encode(enc, &p);
 	memset(s, 0, 32);
@@ -273,21 +274,20 @@ static void test_noncanonical_key(void)
 	pk[0] = 1;
 	CHECK(ed25519_verify(sig, msg, 3, pk),
 	      "neutral key, canonical: the RFC check should pass");
-	unhex(pk, 32, "eeffffffffffffffffffffffffffffff"
-		      "ffffffffffffffffffffffffffffff7f");
+	unhex(pk, 32, "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f");
 	CHECK(!ed25519_verify(sig, msg, 3, pk),
 	      "neutral key written as y = p + 1 accepted");
 }
 
 void test_ed25519_internal(void)
 {
-	bn_ctx = BN_CTX_new();
-	bn_p = BN_new();
-	bn_l = BN_new();
-	BN_set_bit(bn_p, 255);
-	BN_sub_word(bn_p, 19);
-	BN_dec2bn(&bn_l, "27742317777372353535851937790883648493");
-	BN_set_bit(bn_l, 252);
+	bn.ctx = BN_CTX_new();
+	bn.p = BN_new();
+	bn.l = BN_new();
+	BN_set_bit(bn.p, 255);
+	BN_sub_word(bn.p, 19);
+	BN_dec2bn(&bn.l, "27742317777372353535851937790883648493");
+	BN_set_bit(bn.l, 252);
 
 	test_constants();
 	test_field();
@@ -295,7 +295,7 @@ void test_ed25519_internal(void)
 	test_points();
 	test_noncanonical_key();
 
-	BN_free(bn_p);
-	BN_free(bn_l);
-	BN_CTX_free(bn_ctx);
+	BN_free(bn.p);
+	BN_free(bn.l);
+	BN_CTX_free(bn.ctx);
 }

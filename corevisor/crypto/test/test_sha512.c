@@ -17,21 +17,21 @@ static const struct {
 	const char *digest;
 } fips[] = {
 	{ "abc", "abc",
-	  "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a"
-	  "2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f" },
+	  "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f",
+	},
 	{ "448-bit", "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
-	  "204a8fc6dda82f0a0ced7beb8e08a41657c16ef468b228a8279be331a703c335"
-	  "96fd15c13b1b07f9aa1d3bea57789ca031ad85c7a71dd70354ec631238ca3445" },
-	{ "896-bit", "abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmn"
-	  "hijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu",
-	  "8e959b75dae313da8cf4f72814fc143f8f7779c6eb9f7fa17299aeadb6889018"
-	  "501d289e4900f7e4331b99dec4b5433ac7d329eeb6dd26545e96e55b874be909" },
+	  "204a8fc6dda82f0a0ced7beb8e08a41657c16ef468b228a8279be331a703c33596fd15c13b1b07f9aa1d3bea57789ca031ad85c7a71dd70354ec631238ca3445",
+	},
+	{ "896-bit",
+	  "abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu",
+	  "8e959b75dae313da8cf4f72814fc143f8f7779c6eb9f7fa17299aeadb6889018501d289e4900f7e4331b99dec4b5433ac7d329eeb6dd26545e96e55b874be909",
+	},
 	{ "empty", "",
-	  "cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce"
-	  "47d0d13c5d85f2b0ff8318d2877eec2f63b931bd47417a81a538327af927da3e" },
+	  "cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce47d0d13c5d85f2b0ff8318d2877eec2f63b931bd47417a81a538327af927da3e",
+	},
 	{ "million a", NULL,
-	  "e718483d0ce769644e2e42c7bc15b4638e1f98b13b2044285632a803afa973eb"
-	  "de0ff244877ea60a4cb0432ce577c31beb009c5c2c49aa2e4eadb217ad8cc09b" },
+	  "e718483d0ce769644e2e42c7bc15b4638e1f98b13b2044285632a803afa973ebde0ff244877ea60a4cb0432ce577c31beb009c5c2c49aa2e4eadb217ad8cc09b",
+	},
 };
 
 static void openssl_sha512(const uint8_t *msg, size_t len, uint8_t out[64])
@@ -76,7 +76,7 @@ static void test_fips(void)
 
 	million = malloc(1000000);
 	memset(million, 'a', 1000000);
-	for (i = 0; i < sizeof(fips) / sizeof(fips[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(fips); i++) {
 		msg = fips[i].msg ? (const uint8_t *)fips[i].msg : million;
 		len = fips[i].msg ? strlen(fips[i].msg) : 1000000;
 		CHECK(unhex(want, 64, fips[i].digest) == 64, "%s: hex", fips[i].name);
@@ -86,7 +86,7 @@ static void test_fips(void)
 		      "%s: transcribed digest differs from OpenSSL", fips[i].name);
 		sha512(msg, len, got);
 		CHECK(!memcmp(got, want, 64), "%s: one-shot digest", fips[i].name);
-		for (j = 0; j < sizeof(odd) / sizeof(odd[0]); j++) {
+		for (j = 0; j < ARRAY_SIZE(odd); j++) {
 			sha512_chunked(msg, len, odd[j], got);
 			CHECK(!memcmp(got, want, 64), "%s: chunks of %zu,%zu,...",
 			      fips[i].name, odd[j][0], odd[j][1]);
