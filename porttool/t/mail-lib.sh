@@ -6,6 +6,8 @@
 PY=/usr/bin/python3		# Debian's, which has aiosmtpd
 SMTPD="$T_DIR/smtpd.py"
 KTREE=/tmp/k/linux-source-5.10	# the real 5.10 tree, read-only
+# Authors sign off their own patches, as checkpatch wants.
+export GIT_COMMITTER_NAME="$GIT_AUTHOR_NAME" GIT_COMMITTER_EMAIL="$GIT_AUTHOR_EMAIL"
 
 # Call at the top of every case body.
 mail_setup() {
