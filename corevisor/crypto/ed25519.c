@@ -48,13 +48,8 @@ static const struct ge GE_BASE = {
 };
 
 /* Exponents, little-endian: p - 2 = 2^255 - 21 and (p - 5)/8 = 2^252 - 3. */
-static const uint8_t EXP_P_MINUS_2[32] = {
-	0xeb, [1 ... 30] = 0xff, [31] = 0x7f,
-};
-
-static const uint8_t EXP_P_MINUS_5_DIV_8[32] = {
-	0xfd, [1 ... 30] = 0xff, [31] = 0x0f,
-};
+static const uint8_t EXP_P_MINUS_2[32] = { 0xeb, [1 ... 30] = 0xff, 0x7f };
+static const uint8_t EXP_P_MINUS_5_DIV_8[32] = { 0xfd, [1 ... 30] = 0xff, 0x0f };
 
 /* L = 2^252 + 27742317777372353535851937790883648493, 64-bit words. */
 static const uint64_t SC_L[4] = {
@@ -74,7 +69,7 @@ static bool bytes_equal(const uint8_t *a, const uint8_t *b, size_t n)
 
 /*
  * Limbs < 2^63 in, limbs < 2^52 out: limbs 1..4 end below 2^51, limb 0
- * below 2^51 + 19 * 2^12.  2^255 = 19 (mod p) folds the top carry back.
+ * below 2^51 + 2^17.  2^255 = 19 (mod p) folds the top carry back.
  */
 static void fe_carry(struct fe *h)
 {
@@ -159,11 +154,6 @@ static void fe_mul(struct fe *r, const struct fe *a, const struct fe *b)
 		r->v[i] = (uint64_t)t[i];
 }
 
-static void fe_sq(struct fe *r, const struct fe *a)
-{
-	fe_mul(r, a, a);
-}
-
 /* r = a^e, e a 256-bit little-endian exponent; square and multiply. */
 static void fe_pow(struct fe *r, const struct fe *a, const uint8_t e[32])
 {
@@ -171,7 +161,7 @@ static void fe_pow(struct fe *r, const struct fe *a, const uint8_t e[32])
 	int i;
 
 	for (i = 255; i >= 0; i--) {
-		fe_sq(&acc, &acc);
+		fe_mul(&acc, &acc, &acc);
 		if ((e[i / 8] >> (i % 8)) & 1)
 			fe_mul(&acc, &acc, a);
 	}
@@ -264,13 +254,13 @@ static void ge_double(struct ge *r, const struct ge *p)
 {
 	struct fe a, b, c, e, f, g, h;
 
-	fe_sq(&a, &p->x);		/* A = X1^2 */
-	fe_sq(&b, &p->y);		/* B = Y1^2 */
-	fe_sq(&c, &p->z);
+	fe_mul(&a, &p->x, &p->x);	/* A = X1^2 */
+	fe_mul(&b, &p->y, &p->y);	/* B = Y1^2 */
+	fe_mul(&c, &p->z, &p->z);
 	fe_add(&c, &c, &c);		/* C = 2 Z1^2 */
 	fe_add(&h, &a, &b);		/* H = A + B */
 	fe_add(&e, &p->x, &p->y);
-	fe_sq(&e, &e);
+	fe_mul(&e, &e, &e);
 	fe_sub(&e, &h, &e);		/* E = H - (X1 + Y1)^2 */
 	fe_sub(&g, &a, &b);		/* G = A - B */
 	fe_add(&f, &c, &g);		/* F = C + G */
@@ -315,22 +305,22 @@ static bool ge_decode(struct ge *p, const uint8_t s[32])
 		return false;
 
 	/* x^2 = u / v with u = y^2 - 1, v = d y^2 + 1 (v is never 0). */
-	fe_sq(&u, &p->y);
+	fe_mul(&u, &p->y, &p->y);
 	fe_mul(&v, &u, &FE_D);
 	fe_add(&v, &v, &FE_ONE);
 	fe_sub(&u, &u, &FE_ONE);
 
 	/* Candidate root x = u v^3 (u v^7)^((p-5)/8). */
-	fe_sq(&v3, &v);
+	fe_mul(&v3, &v, &v);
 	fe_mul(&v3, &v3, &v);		/* v^3 */
-	fe_sq(&t, &v3);
+	fe_mul(&t, &v3, &v3);
 	fe_mul(&t, &t, &v);		/* v^7 */
 	fe_mul(&t, &t, &u);		/* u v^7 */
 	fe_pow(&t, &t, EXP_P_MINUS_5_DIV_8);
 	fe_mul(&x, &u, &v3);
 	fe_mul(&x, &x, &t);
 
-	fe_sq(&vxx, &x);
+	fe_mul(&vxx, &x, &x);
 	fe_mul(&vxx, &vxx, &v);
 	if (!fe_equal(&vxx, &u)) {
 		fe_neg(&t, &u);
