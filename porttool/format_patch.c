@@ -430,8 +430,118 @@ static void add_stat_totals(git_buf *b, const struct stat_file *f, size_t n)
 	buf_puts(b, "\n");
 }
 
+/*
+ * Rename similarity as git computes it (diffcore-delta.c), since libgit2's
+ * own score differs: each file is cut into spans that end at a newline or
+ * after 64 bytes (a CR before LF is ignored in text), each span is hashed
+ * with git's span hash, the bytes of spans whose hash appears on both
+ * sides count as copied (the smaller count), and the score is
+ * copied / max(size) in git's two-step integer arithmetic.
+ */
+#define SPAN_HASHBASE 107927u
+
+struct span {
+	unsigned int hash;
+	size_t bytes;
+};
+
+static int span_cmp(const void *a, const void *b)
+{
+	const struct span *x = a, *y = b;
+
+	return x->hash < y->hash ? -1 : x->hash > y->hash;
+}
+
+static struct span *hash_spans(const unsigned char *buf, size_t size,
+			       size_t *n)
+{
+	struct span *sp = xcalloc(size + 1, sizeof(*sp));
+	bool is_text = !memchr(buf, '\0', size < 8000 ? size : 8000);
+	unsigned int accum1 = 0, accum2 = 0, hashval = 0;
+	size_t count = 0, len = 0;
+
+	for (size_t i = 0; i < size; i++) {
+		unsigned int c = buf[i], old1 = accum1;
+
+		if (is_text && c == '\r' && i + 1 < size && buf[i + 1] == '\n')
+			continue;
+		accum1 = (accum1 << 7) ^ (accum2 >> 25);
+		accum2 = (accum2 << 7) ^ (old1 >> 25);
+		accum1 += c;
+		if (++len < 64 && c != '\n')
+			continue;
+		hashval = (accum1 + accum2 * 0x61) % SPAN_HASHBASE;
+		sp[count++] = (struct span){ hashval, len };
+		len = 0;
+		accum1 = accum2 = 0;
+	}
+	if (len) {
+		hashval = (accum1 + accum2 * 0x61) % SPAN_HASHBASE;
+		sp[count++] = (struct span){ hashval, len };
+	}
+	qsort(sp, count, sizeof(*sp), span_cmp);
+	*n = count;
+	return sp;
+}
+
+static size_t common_span_bytes(const struct span *a, size_t na,
+				const struct span *b, size_t nb)
+{
+	size_t i = 0, j = 0, copied = 0;
+
+	while (i < na && j < nb) {
+		if (a[i].hash < b[j].hash) {
+			i++;
+		} else if (a[i].hash > b[j].hash) {
+			j++;
+		} else {
+			unsigned int h = a[i].hash;
+			size_t ba = 0, bb = 0;
+
+			while (i < na && a[i].hash == h)
+				ba += a[i++].bytes;
+			while (j < nb && b[j].hash == h)
+				bb += b[j++].bytes;
+			copied += ba < bb ? ba : bb;
+		}
+	}
+	return copied;
+}
+
+static int git_similarity(git_repository *repo, const git_diff_delta *d)
+{
+	git_blob *a = NULL, *b = NULL;
+	struct span *sa, *sb;
+	size_t na, nb, max, sza, szb;
+	unsigned long long score;
+	int pct = d->similarity;
+
+	if (git_blob_lookup(&a, repo, &d->old_file.id) < 0 ||
+	    git_blob_lookup(&b, repo, &d->new_file.id) < 0)
+		goto out;
+	sza = (size_t)git_blob_rawsize(a);
+	szb = (size_t)git_blob_rawsize(b);
+	max = sza > szb ? sza : szb;
+	if (git_oid_equal(&d->old_file.id, &d->new_file.id) || !max) {
+		pct = 100;
+		goto out;
+	}
+	sa = hash_spans(git_blob_rawcontent(a), sza, &na);
+	sb = hash_spans(git_blob_rawcontent(b), szb, &nb);
+	/* git: score = copied * MAX_SCORE / max; percent = score * 100 / MAX_SCORE */
+	score = (unsigned long long)common_span_bytes(sa, na, sb, nb) * 60000 /
+		max;
+	pct = (int)(score * 100 / 60000);
+	free(sa);
+	free(sb);
+out:
+	git_blob_free(a);
+	git_blob_free(b);
+	return pct;
+}
+
 /* --summary: creations, deletions, renames and mode changes. */
-static void add_summary(git_buf *b, git_diff *diff)
+static void add_summary(git_buf *b, git_repository *repo, git_diff *diff)
 {
 	for (size_t i = 0; i < git_diff_num_deltas(diff); i++) {
 		const git_diff_delta *d = git_diff_get_delta(diff, i);
@@ -447,7 +557,7 @@ static void add_summary(git_buf *b, git_diff *diff)
 						 d->new_file.path);
 
 			buf_printf(b, " rename %s (%d%%)\n", name,
-				   d->similarity);
+				   git_similarity(repo, d));
 			free(name);
 			if (d->old_file.mode != d->new_file.mode)
 				buf_printf(b, " mode change %06o => %06o\n",
@@ -460,7 +570,7 @@ static void add_summary(git_buf *b, git_diff *diff)
 	}
 }
 
-static int add_diffstat(git_buf *b, git_diff *diff)
+static int add_diffstat(git_buf *b, git_repository *repo, git_diff *diff)
 {
 	struct stat_file *files = NULL;
 	struct stat_layout layout;
@@ -472,7 +582,7 @@ static int add_diffstat(git_buf *b, git_diff *diff)
 	for (size_t i = 0; i < n; i++)
 		add_stat_line(b, &files[i], &layout);
 	add_stat_totals(b, files, n);
-	add_summary(b, diff);
+	add_summary(b, repo, diff);
 	for (size_t i = 0; i < n; i++)
 		free(files[i].name);
 	free(files);
@@ -513,14 +623,52 @@ out:
 	return ret;
 }
 
-static int add_patch_text(git_buf *b, git_diff *diff)
-{
-	git_buf text = { 0 };
+struct print_state {
+	git_buf *out;
+	git_repository *repo;
+};
 
-	if (git_diff_to_buf(&text, diff, GIT_DIFF_FORMAT_PATCH) < 0)
+/* Replace libgit2's "similarity index N%" in a file header with git's. */
+static void add_file_header(struct print_state *st, const git_diff_delta *d,
+			    const char *text, size_t len)
+{
+	const char *key = "similarity index ";
+	const char *hit = d->status == GIT_DELTA_RENAMED ?
+			  memmem(text, len, key, strlen(key)) : NULL;
+	const char *nl;
+
+	if (!hit || !(nl = memchr(hit, '\n', len - (size_t)(hit - text)))) {
+		buf_add(st->out, text, len);
+		return;
+	}
+	buf_add(st->out, text, (size_t)(hit - text));
+	buf_printf(st->out, "%s%d%%", key, git_similarity(st->repo, d));
+	buf_add(st->out, nl, len - (size_t)(nl - text));
+}
+
+static int print_line(const git_diff_delta *d, const git_diff_hunk *h,
+		      const git_diff_line *l, void *payload)
+{
+	struct print_state *st = payload;
+
+	if (l->origin == GIT_DIFF_LINE_FILE_HDR) {
+		add_file_header(st, d, l->content, l->content_len);
+		return 0;
+	}
+	if (l->origin == GIT_DIFF_LINE_CONTEXT ||
+	    l->origin == GIT_DIFF_LINE_ADDITION ||
+	    l->origin == GIT_DIFF_LINE_DELETION)
+		buf_add(st->out, &l->origin, 1);
+	buf_add(st->out, l->content, l->content_len);
+	return 0;
+}
+
+static int add_patch_text(git_buf *b, git_repository *repo, git_diff *diff)
+{
+	struct print_state st = { b, repo };
+
+	if (git_diff_print(diff, GIT_DIFF_FORMAT_PATCH, print_line, &st) < 0)
 		return git_fail("formatting the diff");
-	buf_add(b, text.ptr, text.size);
-	git_buf_dispose(&text);
 	return 0;
 }
 
@@ -554,10 +702,10 @@ int format_patch_commit(git_buf *out, git_repository *repo,
 			buf_puts(out, "\n");
 	}
 	buf_puts(out, "---\n");
-	ret = add_diffstat(out, diff);
+	ret = add_diffstat(out, repo, diff);
 	if (!ret) {
 		buf_puts(out, "\n");
-		ret = add_patch_text(out, diff);
+		ret = add_patch_text(out, repo, diff);
 	}
 	free(title);
 	git_diff_free(diff);
@@ -566,28 +714,37 @@ int format_patch_commit(git_buf *out, git_repository *repo,
 
 char *format_patch_filename(int number, const char *subject)
 {
-	/* git: runs of other characters become one '-', at most 64 chars. */
-	size_t max = 64, n = 0;
-	char *name = xmalloc(strlen(subject) + 1);
+	/*
+	 * git: letters, digits, '.' and '_' stay, every other run becomes
+	 * one '-', trailing '.' and '-' go; then "NNNN-subject" is cut to
+	 * 57 characters (64 with ".patch", less one), which may leave a
+	 * trailing '-'.
+	 */
+	const size_t max = 57;
+	char *prefix = xasprintf("%04d-", number);
+	size_t n = strlen(prefix);
+	char *name = xmalloc(n + strlen(subject) + 1);
 	bool dash = false;
 	char *r;
 
-	for (const char *p = subject; *p && n < max; p++) {
+	memcpy(name, prefix, n);
+	for (const char *p = subject; *p; p++) {
 		if (isalnum((unsigned char)*p) || *p == '.' || *p == '_') {
-			if (dash && n)
+			if (dash && n > strlen(prefix))
 				name[n++] = '-';
 			dash = false;
-			if (n < max)
-				name[n++] = *p;
+			name[n++] = *p;
 		} else {
 			dash = true;
 		}
 	}
+	while (n > strlen(prefix) && (name[n - 1] == '.' || name[n - 1] == '-'))
+		n--;
+	if (n > max)
+		n = max;
 	name[n] = '\0';
-	/* git also drops trailing dots and dashes. */
-	while (n && (name[n - 1] == '.' || name[n - 1] == '-'))
-		name[--n] = '\0';
-	r = xasprintf("%04d-%s.patch", number, name);
+	r = xasprintf("%s.patch", name);
 	free(name);
+	free(prefix);
 	return r;
 }
