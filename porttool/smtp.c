@@ -17,9 +17,15 @@ struct smtp_session {
 	CURL *curl;
 	char *url;
 	char errbuf[CURL_ERROR_SIZE];
-	/* The last command sent and the last reply, for error messages. */
+	/*
+	 * The last command sent, and the first command the server refused
+	 * with its reply: libcurl says QUIT after a refusal, so the last
+	 * exchange is not the one that matters.
+	 */
 	char last_cmd[256];
 	char last_reply[512];
+	char refused_cmd[256];
+	char refused_reply[512];
 	/* The message being uploaded. */
 	const char *data;
 	size_t len, pos;
@@ -64,34 +70,37 @@ static int check_config(const struct smtp_config *c)
 	return 0;
 }
 
-/* Keep the last command and reply libcurl saw, without the line ends. */
-static int on_debug(CURL *h, curl_infotype type, char *data, size_t size,
-		    void *ud)
+static void copy_line(char *dst, size_t cap, const char *data, size_t size)
 {
-	struct smtp_session *s = ud;
-	char *dst;
-	size_t cap, n;
+	size_t n = size < cap - 1 ? size : cap - 1;
 
-	if (type == CURLINFO_HEADER_OUT) {
-		dst = s->last_cmd;
-		cap = sizeof(s->last_cmd);
-	} else if (type == CURLINFO_HEADER_IN) {
-		dst = s->last_reply;
-		cap = sizeof(s->last_reply);
-	} else {
-		return 0;
-	}
-	/* Never keep a password: AUTH lines are shown as "AUTH ...". */
-	if (type == CURLINFO_HEADER_OUT && size >= 4 &&
-	    !strncasecmp(data, "AUTH", 4)) {
-		snprintf(dst, cap, "AUTH ...");
-		return 0;
-	}
-	n = size < cap - 1 ? size : cap - 1;
 	memcpy(dst, data, n);
 	while (n && (dst[n - 1] == '\n' || dst[n - 1] == '\r'))
 		n--;
 	dst[n] = '\0';
+}
+
+/* Keep the commands and replies libcurl exchanges, for error messages. */
+static int on_debug(CURL *h, curl_infotype type, char *data, size_t size,
+		    void *ud)
+{
+	struct smtp_session *s = ud;
+
+	if (type == CURLINFO_HEADER_OUT) {
+		/* Never keep a password: AUTH lines are shown as "AUTH ...". */
+		if (size >= 4 && !strncasecmp(data, "AUTH", 4))
+			snprintf(s->last_cmd, sizeof(s->last_cmd), "AUTH ...");
+		else
+			copy_line(s->last_cmd, sizeof(s->last_cmd), data, size);
+	} else if (type == CURLINFO_HEADER_IN) {
+		copy_line(s->last_reply, sizeof(s->last_reply), data, size);
+		if ((data[0] == '4' || data[0] == '5') && !s->refused_reply[0]) {
+			snprintf(s->refused_cmd, sizeof(s->refused_cmd), "%s",
+				 s->last_cmd);
+			snprintf(s->refused_reply, sizeof(s->refused_reply), "%s",
+				 s->last_reply);
+		}
+	}
 	return 0;
 }
 
@@ -179,9 +188,7 @@ static char *to_crlf(const char *text, size_t *len)
 static void report_failure(struct smtp_session *s, CURLcode rc)
 {
 	const char *what = s->errbuf[0] ? s->errbuf : curl_easy_strerror(rc);
-	long resp = 0;
 
-	curl_easy_getinfo(s->curl, CURLINFO_RESPONSE_CODE, &resp);
 	switch (rc) {
 	case CURLE_COULDNT_CONNECT:
 	case CURLE_COULDNT_RESOLVE_HOST:
@@ -191,7 +198,8 @@ static void report_failure(struct smtp_session *s, CURLcode rc)
 	case CURLE_LOGIN_DENIED:
 		error("the SMTP server %s refused the login of user '%s' "
 		      "(wrong user or password?): %s", s->url,
-		      s->c->user ? s->c->user : "", s->last_reply);
+		      s->c->user ? s->c->user : "",
+		      s->refused_reply[0] ? s->refused_reply : s->last_reply);
 		return;
 	case CURLE_USE_SSL_FAILED:
 		error("the SMTP server %s does not offer STARTTLS: %s", s->url,
@@ -205,9 +213,9 @@ static void report_failure(struct smtp_session *s, CURLcode rc)
 	default:
 		break;
 	}
-	if (s->last_cmd[0] && s->last_reply[0])
+	if (s->refused_reply[0])
 		error("the SMTP server %s refused '%s': it answered '%s'", s->url,
-		      s->last_cmd, s->last_reply);
+		      s->refused_cmd, s->refused_reply);
 	else
 		error("sending to the SMTP server %s failed: %s", s->url, what);
 }
@@ -233,6 +241,7 @@ int smtp_send(struct smtp_session *s, const char *from,
 	s->data = data;
 	s->pos = 0;
 	s->errbuf[0] = s->last_cmd[0] = s->last_reply[0] = '\0';
+	s->refused_cmd[0] = s->refused_reply[0] = '\0';
 	envelope = xasprintf("<%s>", from);
 	set_common_options(s);
 	curl_easy_setopt(s->curl, CURLOPT_MAIL_FROM, envelope);
