@@ -11,8 +11,8 @@ export GIT_COMMITTER_NAME="$GIT_AUTHOR_NAME" GIT_COMMITTER_EMAIL="$GIT_AUTHOR_EM
 
 # Call at the top of every case body.
 mail_setup() {
-	export HOME="$PWD/home" XDG_CACHE_HOME="$PWD/cache"
-	mkdir -p "$HOME" "$XDG_CACHE_HOME"
+	export HOME="$PWD/home" XDG_CACHE_HOME="$PWD/cache" TMPDIR="$PWD/tmp"
+	mkdir -p "$HOME" "$XDG_CACHE_HOME" "$TMPDIR"
 	unset GIT_CONFIG_GLOBAL EMAIL
 }
 
