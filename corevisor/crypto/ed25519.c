@@ -175,9 +175,9 @@ static void fe_tobytes(uint8_t s[32], const struct fe *a)
 	uint64_t q;
 	int i;
 
-	/* Now h < 2^255 + 2^18 < 2p, so h mod p is h or h - p. */
+	/* After this h < 2^255 + 2^17 < 2p, so h mod p is h or h - p. */
 	fe_carry(&h);
-	/* q = 1 iff h >= p, that is iff h + 19 >= 2^255. */
+	/* q = 1 iff h >= p, that is iff h + 19 >= 2^255 (h + 19 < 2^256). */
 	q = (h.v[0] + 19) >> 51;
 	for (i = 1; i < 5; i++)
 		q = (h.v[i] + q) >> 51;
@@ -406,8 +406,7 @@ static void sc_reduce(uint8_t out[32], const uint8_t in[64])
 			continue;
 		borrow = 0;
 		for (j = 0; j < 4; j++) {
-			__uint128_t d = (__uint128_t)r[j] -
-					      SC_L[j] - borrow;
+			__uint128_t d = (__uint128_t)r[j] - SC_L[j] - borrow;
 
 			r[j] = (uint64_t)d;
 			borrow = (uint64_t)(d >> 64) & 1;
