@@ -5,7 +5,19 @@
 
 PY=/usr/bin/python3		# Debian's, which has aiosmtpd
 SMTPD="$T_DIR/smtpd.py"
-KTREE=/tmp/k/linux-source-5.10	# the real 5.10 tree, read-only
+# The real 5.10 tree (MAINTAINERS, scripts/checkpatch.pl), read-only: the
+# unpacked Debian source if it is there, else porttool's cached default tree.
+KTREE=/tmp/k/linux-source-5.10
+[ -f "$KTREE/MAINTAINERS" ] || KTREE=$(real_tree) || KTREE=
+
+# test_ktree NAME BODY: a case that needs the real tree; skipped without it.
+test_ktree() {
+	if [ -n "$KTREE" ] && [ -f "$KTREE/MAINTAINERS" ]; then
+		test_expect_success "$@"
+	else
+		test_skip "$1" "no Linux 5.10 tree"
+	fi
+}
 # Authors sign off their own patches, as checkpatch wants.
 export GIT_COMMITTER_NAME="$GIT_AUTHOR_NAME" GIT_COMMITTER_EMAIL="$GIT_AUTHOR_EMAIL"
 

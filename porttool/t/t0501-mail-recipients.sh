@@ -23,7 +23,7 @@ test_expect_success 'the project MAINTAINERS: the port to To, its list to Cc, bo
 	grep -q "^Recipients: v5.10@sekvm.example.org boards@sekvm.example.org sekvm-devel@sekvm.example.org$" out2
 '
 
-test_expect_success 'the kernel tree MAINTAINERS: M: to To, R: and L: to Cc, comments dropped' '
+test_ktree 'the kernel tree MAINTAINERS: M: to To, R: and L: to Cc, comments dropped' '
 	mail_setup && std_port &&
 	mail 5.10 --tree "$KTREE" --dry-run >out &&
 	dry_to out >to && dry_cc out >cc &&
@@ -38,7 +38,7 @@ test_expect_success 'the kernel tree MAINTAINERS: M: to To, R: and L: to Cc, com
 	grep -q "<v5.10@sekvm.example.org>" to
 '
 
-test_expect_success 'the same people as the tree'"'"'s get_maintainer.pl finds' '
+test_ktree 'the same people as the tree'"'"'s get_maintainer.pl finds' '
 	mail_setup && make_repo repo &&
 	mkdir -p repo/drivers/net/ethernet/intel/e1000 repo/arch/arm64/kvm/hyp/nvhe repo/Documentation/virt/kvm &&
 	add_commit repo drivers/net/ethernet/intel/e1000/e1000_main.c "int e;" "e1000: touch" &&
@@ -99,7 +99,7 @@ test_expect_success 'F:, X:, N: patterns: directories, globs, depth, exclusions'
 	test_cmp expect all
 '
 
-test_expect_success '--to/--cc add; duplicates go (any case), the first name stays; --no-tree-maintainers' '
+test_ktree '--to/--cc add; duplicates go (any case), the first name stays; --no-tree-maintainers' '
 	mail_setup && std_port &&
 	mail 5.10 --tree "$KTREE" --to "Marc Z <MAZ@kernel.org>" --cc "maz@kernel.org" \
 		--cc "Extra <extra@example.org>" --cc "v5.10@SEKVM.example.org" --dry-run >out &&
@@ -124,7 +124,7 @@ test_expect_success 'names that need it are quoted or RFC 2047-encoded' '
 	grep -qx "=?UTF-8?q?J=C3=A9r=C3=B4me_Glisse?= <jglisse@example.org>" to
 '
 
-test_expect_success 'the default tree from the porttool cache is used when present' '
+test_ktree 'the default tree from the porttool cache is used when present' '
 	mail_setup && std_port &&
 	mail 5.10 --dry-run >out && ! grep -q maz@kernel.org out &&
 	mkdir -p "$XDG_CACHE_HOME/porttool/trees" &&

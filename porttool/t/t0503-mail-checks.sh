@@ -7,7 +7,7 @@
 
 send() { mail 5.10 --smtp-server 127.0.0.1 --smtp-port "$SMTP_PORT" "$@"; }
 
-test_expect_success 'checkpatch errors stop the send, naming the patch; --force sends' '
+test_ktree 'checkpatch errors stop the send, naming the patch; --force sends' '
 	mail_setup && std_port &&
 	add_commit repo virt/kvm/kvm_main.c "int trailing;   " "KVM: a patch with trailing whitespace" &&
 	make_port ports repo &&
@@ -23,7 +23,7 @@ test_expect_success 'checkpatch errors stop the send, naming the patch; --force 
 	test $(received srv) = 5
 '
 
-test_expect_success 'a clean series passes checkpatch; a tree without it skips the check' '
+test_ktree 'a clean series passes checkpatch; a tree without it skips the check' '
 	mail_setup && std_port &&
 	mail 5.10 --tree "$KTREE" --output out 2>err && test $(ls out | wc -l) = 4 &&
 	add_commit repo virt/kvm/kvm_main.c "int trailing;   " "KVM: trailing" &&
