@@ -590,7 +590,7 @@ static int add_diffstat(git_buf *b, git_repository *repo, git_diff *diff)
 }
 
 /* The commit's diff against its first parent, with git's defaults. */
-static int commit_diff(git_diff **diff, git_repository *repo,
+int commit_diff(git_diff **diff, git_repository *repo,
 		       git_commit *commit)
 {
 	git_diff_options opts = GIT_DIFF_OPTIONS_INIT;

@@ -42,14 +42,20 @@ void mail_patch_free(struct mail_patch *m);
 char *strip_subject_prefix(const char *subject);
 
 /*
- * Write a commit as 'git format-patch --zero-commit --no-signature -N'
- * writes it: the mbox "From 000...0" line, From/Date/Subject headers, the
+ * Write a commit as 'git format-patch --zero-commit --no-signature -N
+ * --full-index' writes it: the mbox "From 000...0" line, From/Date/Subject headers, the
  * message body, "---", a diffstat with summary, and the diff.  Appends to
  * out, a git_buf that starts zeroed and whose ptr the caller free()s (it
  * is grown with malloc here, never by libgit2).
  */
 int format_patch_commit(git_buf *out, git_repository *repo,
 			git_commit *commit);
+/*
+ * The commit's diff against its first parent with format-patch's
+ * settings (renames found, binary shown, full ids, indent heuristic).
+ */
+int commit_diff(git_diff **diff, git_repository *repo, git_commit *commit);
+
 /*
  * The file name format-patch gives the commit's patch: NNNN-subject.patch,
  * with the subject reduced to letters, digits, '.', '_' and '-'.

@@ -7,11 +7,13 @@
  * any ref, so nothing the user can see changes until every patch applied;
  * only then does 'apply' create the branch and check it out once.
  *
- * What libgit2's apply accepts (and so what a port's patches may use):
- * exact context only, no fuzz; hunks may sit at other line numbers than
- * the header says (an offset, as with git am); renames, copies, mode
- * changes, binary patches and "\ No newline at end of file" markers.
- * CRLF content lines are applied as bytes.
+ * What libgit2 1.5's apply accepts (and so what a port's patches may
+ * use), checked by t0200: exact context at exactly the line numbers the
+ * hunk header gives -- no offset (git am would shift a hunk) and no fuzz;
+ * renames, mode changes, binary patches, CRLF lines (as bytes) and
+ * "\ No newline at end of file".  A port's patches are exported from its
+ * own base, so their hunks are exact there; to move a port to another
+ * base use 'porttool rebase', which merges three-way.
  */
 #include "portbranch.h"
 #include "corevisor_install.h"
