@@ -152,6 +152,9 @@ static int apt_get(const struct apt_dir *d, const char *cwd, const char *verb,
 		argv[n++] = d->opts[i];
 	}
 	argv[n++] = (char *)verb;
+	/* A mirror that cannot be reached must fail the update, not warn. */
+	if (!strcmp(verb, "update"))
+		argv[n++] = "--error-on=any";
 	if (arg)
 		argv[n++] = (char *)arg;
 	argv[n] = NULL;

@@ -12,6 +12,7 @@
 #include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static int remove_one(const char *path, const struct stat *st, int type,
@@ -33,6 +34,7 @@ char *temp_dir_next_to(const char *dest)
 	char *copy1 = xstrdup(dest), *copy2 = xstrdup(dest);
 	char *parent = dirname(copy1), *base = basename(copy2);
 	char *tmpl = xasprintf("%s/.%s.tmp-XXXXXX", parent, base);
+	mode_t mode;
 
 	if (mkdir_p(parent)) {
 		error("cannot create %s: %s", parent, strerror(errno));
@@ -43,6 +45,10 @@ char *temp_dir_next_to(const char *dest)
 		      strerror(errno));
 		goto fail;
 	}
+	/* mkdtemp makes it private; the finished tree gets the usual mode. */
+	mode = umask(0);
+	umask(mode);
+	chmod(tmpl, 0777 & ~mode);
 	free(copy1);
 	free(copy2);
 	return tmpl;

@@ -6,7 +6,7 @@ set -u
 
 T_DIR=$(cd "$(dirname "$0")" && pwd)
 PROJECT_DIR=$(cd "$T_DIR/../.." && pwd)
-PORTTOOL="$PROJECT_DIR/porttool/porttool"
+PORTTOOL=${PORTTOOL:-"$PROJECT_DIR/porttool/porttool"}
 export PORTTOOL_PROJECT_DIR="$PROJECT_DIR"
 TEST_NAME=$(basename "$0" .sh)
 TRASH_ROOT=${TRASH_ROOT:-${TMPDIR:-/tmp}/porttool-tests}
