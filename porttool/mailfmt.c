@@ -6,6 +6,7 @@
  */
 #include "mailfmt.h"
 #include "maintainers.h"
+#include "rfc2047.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -123,14 +124,19 @@ static int header_field(struct outgoing_patch *p, const char *name,
 	nlen = (size_t)(colon - line);
 	value = unfold(colon + 1 + (colon[1] == ' '), end);
 	if (nlen == 4 && !strncasecmp(line, "From", 4)) {
+		/* Kept decoded (UTF-8); encoded again whenever it is a header. */
 		free(p->author);
-		p->author = value;
+		p->author = rfc2047_decode(value);
+		free(value);
 	} else if (nlen == 4 && !strncasecmp(line, "Date", 4)) {
 		free(p->date);
 		p->date = value;
 	} else if (nlen == 7 && !strncasecmp(line, "Subject", 7)) {
+		char *decoded = rfc2047_decode(value);
+
 		free(p->subject);
-		p->subject = strip_subject_prefix(value);
+		p->subject = strip_subject_prefix(decoded);
+		free(decoded);
 		free(value);
 	} else if ((nlen == 12 && !strncasecmp(line, "MIME-Version", 12)) ||
 		   !strncasecmp(line, "Content-", 8)) {
@@ -651,14 +657,34 @@ static bool same_person(const char *a, const char *b)
 	return same;
 }
 
+/* "Name <addr>" as a header carries it: quoted or encoded as needed. */
+static char *header_address(const char *spec)
+{
+	struct address a;
+	char *s;
+
+	if (address_parse(spec, &a))
+		return is_ascii(spec) ? xstrdup(spec) : rfc2047_encode(spec);
+	s = address_format(&a);
+	free(a.name);
+	free(a.addr);
+	return s;
+}
+
 static void build_headers(const struct series_mail *s, struct sbuf *b,
 			  const char *from, const char *date,
 			  const char *subject, const char *id,
 			  const char *parent)
 {
-	sbuf_addf(b, "From: %s\n", from);
+	char *from_h = header_address(from);
+	char *subject_h = is_ascii(subject) ? xstrdup(subject) :
+			  rfc2047_encode(subject);
+
+	sbuf_addf(b, "From: %s\n", from_h);
 	sbuf_addf(b, "Date: %s\n", date);
-	sbuf_addf(b, "Subject: %s\n", subject);
+	sbuf_addf(b, "Subject: %s\n", subject_h);
+	free(from_h);
+	free(subject_h);
 	sbuf_addf(b, "Message-ID: %s\n", id);
 	if (parent) {
 		sbuf_addf(b, "In-Reply-To: %s\n", parent);
@@ -708,8 +734,12 @@ void mail_build(const struct series_mail *s, const struct outgoing_patch *v,
 			sbuf_addf(&b, "%s\n", p->mime.items[i]);
 		sbuf_add(&b, "\n", 1);
 		/* Someone else's patch: say whose, as git send-email does. */
-		if (!same_person(from, p->author))
-			sbuf_addf(&b, "From: %s\n\n", p->author);
+		if (!same_person(from, p->author)) {
+			char *author = header_address(p->author);
+
+			sbuf_addf(&b, "From: %s\n\n", author);
+			free(author);
+		}
 		sbuf_puts(&b, p->message);
 		sbuf_puts(&b, p->after);
 	} else {

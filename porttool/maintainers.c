@@ -4,6 +4,7 @@
  * matching rules and why they are what they are.
  */
 #include "maintainers.h"
+#include "rfc2047.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -79,37 +80,6 @@ int address_parse(const char *spec, struct address *out)
 static bool needs_quotes(const char *name)
 {
 	return strpbrk(name, "()<>[]:;@\\,.\"") != NULL;
-}
-
-static bool is_ascii(const char *s)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s >= 0x80)
-			return false;
-	return true;
-}
-
-/*
- * RFC 2047 "Q" encoding of a whole phrase, used for display names that are
- * not ASCII (MAINTAINERS is UTF-8).
- */
-char *rfc2047_encode(const char *s)
-{
-	size_t n = strlen(s);
-	char *out = xmalloc(n * 3 + 16), *o = out;
-
-	o += sprintf(o, "=?UTF-8?q?");
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (isalnum(*p) || *p == '!' || *p == '*' || *p == '+' ||
-		    *p == '-' || *p == '/')
-			*o++ = (char)*p;
-		else if (*p == ' ')
-			*o++ = '_';
-		else
-			o += sprintf(o, "=%02X", *p);
-	}
-	strcpy(o, "?=");
-	return out;
 }
 
 char *address_format(const struct address *a)

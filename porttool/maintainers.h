@@ -36,8 +36,6 @@ struct addrlist {
 int address_parse(const char *spec, struct address *out);
 /* "Name <a@b>" with the name quoted or RFC 2047-encoded as mail needs. */
 char *address_format(const struct address *a);
-/* RFC 2047 "Q" encoding of a non-ASCII header phrase. */
-char *rfc2047_encode(const char *s);
 bool addrlist_has(const struct addrlist *l, const char *addr);
 /* Add unless present; returns 1 if added, 0 if a duplicate, -1 if bad. */
 int addrlist_add(struct addrlist *l, const char *spec);

@@ -115,6 +115,26 @@ test_expect_success 'git am of the --output files rebuilds the same commits' '
 	test_cmp want got
 '
 
+test_expect_success 'non-ASCII authors and subjects: encoded words, and git am gets them back' '
+	mail_setup && make_repo repo &&
+	subj="KVM: arm64: réglage du corevisor, avec un sujet très long qui dépasse soixante-quinze caractères" &&
+	(cd repo && printf "int r;\n" >>arch/arm64/kvm/arm.c && git add . &&
+	 GIT_AUTHOR_NAME="Jérôme Müller" GIT_COMMITTER_NAME="Jérôme Müller" \
+		git commit -q -s -m "$subj" -m "Corps : déjà vu.") &&
+	make_port ports repo &&
+	mail 5.10 --output out >/dev/null &&
+	f=$(ls out/0001-*) &&
+	grep -q "^Subject: =?UTF-8?q?=5BPATCH_1/1=5D_KVM=3A_arm64=3A_r=C3=A9glage" $f &&
+	! grep -q "^Subject:.*é" $f &&
+	grep -o "=?UTF-8?q?[^ ]*?=" $f | awk "length(\$0) > 75 { bad = 1 } END { exit bad }" &&
+	grep -q "^From: =?UTF-8?q?J=C3=A9r=C3=B4me_M=C3=BCller?= <author@example.org>$" $f &&
+	git clone -q repo copy && git -C copy reset -q --hard v5.10.223 &&
+	git -C copy am -q "$PWD"/$f &&
+	test "$(git -C copy log -1 --format=%an)" = "Jérôme Müller" &&
+	test "$(git -C copy log -1 --format=%s)" = "$subj" &&
+	test "$(git -C copy rev-parse HEAD^{tree})" = "$(git -C repo rev-parse HEAD^{tree})"
+'
+
 test_expect_success '--since DIR: range-diff shows unchanged, changed, added and removed' '
 	mail_setup && std_port &&
 	cp -r ports/v5.10 v1 &&

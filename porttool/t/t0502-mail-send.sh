@@ -30,11 +30,16 @@ test_expect_success 'the series arrives: cover first, every recipient, threaded,
 	test -z "$(ls cache/porttool/mail 2>/dev/null)"
 '
 
-test_expect_success 'git am of the received messages rebuilds the commits' '
-	mail_setup && std_port && start_smtpd srv &&
+test_expect_success 'git am of the received messages rebuilds the commits (dots, UTF-8)' '
+	mail_setup && std_port &&
+	(cd repo && printf ".dot\n" >>Makefile && git add . &&
+	 GIT_AUTHOR_NAME="Zoë Ångström" git commit -q -s -m "build: ünïcode" \
+		-m ".a line that starts with a dot" -m "." -m "From the start of a line") &&
+	make_port ports repo && start_smtpd srv &&
 	send 2>err &&
+	test $(received srv) = 5 &&
 	git clone -q repo copy && git -C copy reset -q --hard v5.10.223 &&
-	git -C copy am -q "$PWD"/srv/000[2-4].eml &&
+	git -C copy am -q "$PWD"/srv/000[2-5].eml &&
 	test "$(git -C copy rev-parse HEAD^{tree})" = "$(git -C repo rev-parse HEAD^{tree})" &&
 	git -C repo log --format="%an <%ae>%n%B" v5.10.223.. >want &&
 	git -C copy log --format="%an <%ae>%n%B" v5.10.223.. >got &&

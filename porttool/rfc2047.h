@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * RFC 2047 encoded words, for the header text mail cannot carry as 8-bit:
+ * non-ASCII subjects and display names (git format-patch writes them so,
+ * and MAINTAINERS is UTF-8).
+ */
+#ifndef RFC2047_H
+#define RFC2047_H
+
+#include <stdbool.h>
+
+bool is_ascii(const char *s);
+/*
+ * Encode s (UTF-8) as "Q" encoded words of at most 75 characters each,
+ * split between characters and folded with "\n ".
+ */
+char *rfc2047_encode(const char *s);
+/*
+ * Decode every "=?charset?q|b?...?=" word of s; whitespace between two
+ * encoded words goes, as the RFC says.  Words in a charset other than
+ * UTF-8 or ASCII are kept as they are.
+ */
+char *rfc2047_decode(const char *s);
+
+#endif
