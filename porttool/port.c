@@ -249,6 +249,34 @@ static int collect_board(const git_config_entry *e, void *data)
 	return 0;
 }
 
+/*
+ * port.version names a kernel line (5.10) and base.version a release of
+ * that line (5.10 or 5.10.223): anything else would send 'tree' and 'apply'
+ * after the wrong kernel.
+ */
+static int check_versions(const struct port *p, const char *path)
+{
+	char *v = normalize_version(p->version);
+	char *b = normalize_version(p->base_version);
+	size_t n = v ? strlen(v) : 0;
+	int rc = -1;
+
+	if (!v || strcmp(v, p->version))
+		error("%s: port.version '%s' is not a kernel line like 5.10",
+		      path, p->version);
+	else if (!b || strcmp(b, p->base_version))
+		error("%s: base.version '%s' is not a kernel release like 5.10.223",
+		      path, p->base_version);
+	else if (strncmp(b, v, n) || (b[n] && b[n] != '.'))
+		error("%s: base.version '%s' is not a release of the %s line",
+		      path, p->base_version, p->version);
+	else
+		rc = 0;
+	free(v);
+	free(b);
+	return rc;
+}
+
 static int port_read_conf(struct port *p, const char *path)
 {
 	git_config *cfg = NULL;
@@ -284,6 +312,8 @@ static int port_read_conf(struct port *p, const char *path)
 		      path);
 		goto out;
 	}
+	if (check_versions(p, path))
+		goto out;
 	if (p->base_commit && !is_hex_id(p->base_commit)) {
 		error("%s: base.commit '%s' is not a 40-digit commit id", path,
 		      p->base_commit);
