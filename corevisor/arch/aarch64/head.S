@@ -1,0 +1,416 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Corevisor image header, init vector table and runtime vector table.
+ *
+ * Position independence: every address is formed PC-relative (adr/adrp),
+ * nothing in the image holds an absolute address, and the build checks it
+ * (see corevisor.lds.S).  EL2 runs on an identity map, so the addresses
+ * formed with the MMU off stay valid once it is on.
+ */
+#include "asm.h"
+
+	/* x_reg = address of sym, PC-relative, any distance within 4 GiB */
+	.macro	adr_l, reg, sym
+	adrp	\reg, \sym
+	add	\reg, \reg, :lo12:\sym
+	.endm
+
+	/* Save x0..x30 of the interrupted context in a frame at sp. */
+	.macro	save_frame
+	sub	sp, sp, #CV_FRAME_SIZE
+	stp	x0, x1, [sp, #16 * 0]
+	stp	x2, x3, [sp, #16 * 1]
+	stp	x4, x5, [sp, #16 * 2]
+	stp	x6, x7, [sp, #16 * 3]
+	stp	x8, x9, [sp, #16 * 4]
+	stp	x10, x11, [sp, #16 * 5]
+	stp	x12, x13, [sp, #16 * 6]
+	stp	x14, x15, [sp, #16 * 7]
+	stp	x16, x17, [sp, #16 * 8]
+	stp	x18, x19, [sp, #16 * 9]
+	stp	x20, x21, [sp, #16 * 10]
+	stp	x22, x23, [sp, #16 * 11]
+	stp	x24, x25, [sp, #16 * 12]
+	stp	x26, x27, [sp, #16 * 13]
+	stp	x28, x29, [sp, #16 * 14]
+	str	x30, [sp, #16 * 15]
+	.endm
+
+	/* Restore x0..x30 from the frame at sp and return to the caller. */
+	.macro	restore_frame_eret
+	ldp	x0, x1, [sp, #16 * 0]
+	ldp	x2, x3, [sp, #16 * 1]
+	ldp	x4, x5, [sp, #16 * 2]
+	ldp	x6, x7, [sp, #16 * 3]
+	ldp	x8, x9, [sp, #16 * 4]
+	ldp	x10, x11, [sp, #16 * 5]
+	ldp	x12, x13, [sp, #16 * 6]
+	ldp	x14, x15, [sp, #16 * 7]
+	ldp	x16, x17, [sp, #16 * 8]
+	ldp	x18, x19, [sp, #16 * 9]
+	ldp	x20, x21, [sp, #16 * 10]
+	ldp	x22, x23, [sp, #16 * 11]
+	ldp	x24, x25, [sp, #16 * 12]
+	ldp	x26, x27, [sp, #16 * 13]
+	ldp	x28, x29, [sp, #16 * 14]
+	ldr	x30, [sp, #16 * 15]
+	add	sp, sp, #CV_FRAME_SIZE
+	eret
+	dsb	nsh				/* no speculation past eret */
+	isb
+	.endm
+
+	/* One 128-byte vector slot that branches to \label. */
+	.macro	ventry, label
+	.balign	0x80
+	b	\label
+	.endm
+
+/* ------------------------------------------------------------------ */
+	.section .head.text, "ax"
+	.globl	cv_image_start
+cv_image_start:
+	.word	AA64_IMAGE_MAGIC			/* magic */
+	.word	AA64_ABI_VERSION			/* abi_version */
+	.quad	__cv_image_size			/* image_size */
+	.quad	cv_init_vectors - cv_image_start	/* init_vectors_offset */
+	.quad	0, 0, 0, 0, 0			/* reserved[5] */
+
+/* ------------------------------------------------------------------ */
+	.section .text.vectors, "ax"
+
+/*
+ * Init vectors: VBAR_EL2 points here between the host's HVC_SET_VECTORS
+ * and the end of CV_HC_INIT.  The EL2 MMU is off.  Only a lower-EL
+ * AArch64 synchronous exception (the host's HVC) is expected.
+ */
+	.balign	2048
+	.globl	cv_init_vectors
+cv_init_vectors:
+	ventry	cv_park			/* current EL, SP_EL0 */
+	ventry	cv_park
+	ventry	cv_park
+	ventry	cv_park
+	ventry	cv_park			/* current EL, SP_ELx */
+	ventry	cv_park
+	ventry	cv_park
+	ventry	cv_park
+	ventry	cv_init_sync		/* lower EL, AArch64 */
+	ventry	cv_init_eret
+	ventry	cv_init_eret
+	ventry	cv_init_eret
+	ventry	cv_park			/* lower EL, AArch32 */
+	ventry	cv_park
+	ventry	cv_park
+	ventry	cv_park
+
+/*
+ * Runtime vectors, installed by CV_HC_INIT on each CPU.  SP_EL2 is the
+ * top of this CPU's stack whenever the host runs, so the frame lands in
+ * corevisor memory.
+ */
+	.balign	2048
+	.globl	cv_runtime_vectors
+cv_runtime_vectors:
+	ventry	cv_el2_fault		/* current EL, SP_EL0 */
+	ventry	cv_el2_fault
+	ventry	cv_el2_fault
+	ventry	cv_el2_fault
+	ventry	cv_el2_fault		/* current EL, SP_ELx */
+	ventry	cv_el2_fault
+	ventry	cv_el2_fault
+	ventry	cv_el2_fault
+	ventry	cv_lower_sync		/* lower EL, AArch64 */
+	ventry	cv_lower_irq
+	ventry	cv_lower_irq
+	ventry	cv_lower_serror
+	ventry	cv_lower_sync		/* lower EL, AArch32 (EL0 only) */
+	ventry	cv_lower_irq
+	ventry	cv_lower_irq
+	ventry	cv_lower_serror
+	.balign	0x80
+
+/* One stack per CPU, indexed by the dense CPU index (x4 of CV_HC_INIT). */
+	.section .cv_stacks, "aw", %nobits
+	.balign	4096
+cv_stacks:
+	.space	AA64_MAX_CPUS * CV_STACK_SIZE
+
+	.text
+
+/* An EL2 exception the init code cannot recover from: stop this CPU. */
+cv_park:
+	wfe
+	b	cv_park
+
+/* An interrupt taken at the init vectors: nothing to do, go back. */
+cv_init_eret:
+	eret
+	dsb	nsh				/* no speculation past eret */
+	isb
+
+cv_init_sync:
+	/* Only an HVC is a request; anything else stops this CPU. */
+	mrs	x9, esr_el2
+	ubfx	x9, x9, #ESR_EC_SHIFT, #6
+	cmp	x9, #ESR_EC_HVC64
+	b.ne	cv_park
+
+	/* HVC_SET_VECTORS still works until this CPU is installed. */
+	cbnz	x0, 1f
+	msr	vbar_el2, x1
+	isb
+	eret
+	dsb	nsh				/* no speculation past eret */
+	isb
+1:
+	/* x4 (the dense CPU index) picks the stack: check it first. */
+	cmp	x4, #AA64_MAX_CPUS
+	b.lo	2f
+	mov	x0, #AA64_E_INVAL
+	eret
+	dsb	nsh				/* no speculation past eret */
+	isb
+2:
+	/*
+	 * The stack was never written by the corevisor with the MMU off
+	 * before, but the host may have left lines of it in the caches:
+	 * drop them so that the cacheable view (MMU on) matches memory.
+	 */
+	adr_l	x9, cv_stacks
+	add	x9, x9, x4, lsl #CV_STACK_SHIFT
+	add	x10, x9, #CV_STACK_SIZE
+	mrs	x11, ctr_el0
+	ubfx	x11, x11, #16, #4
+	mov	x12, #4
+	lsl	x12, x12, x11
+	sub	x11, x12, #1
+	bic	x11, x9, x11
+3:	dc	ivac, x11
+	add	x11, x11, x12
+	cmp	x11, x10
+	b.lo	3b
+	dsb	sy
+	mov	sp, x10
+	save_frame
+	mov	x0, sp
+	bl	cv_init_hvc
+	restore_frame_eret
+
+	/* x0 = this CPU's running guest's register array, or 0 (host). */
+	.macro	guest_regs_ptr
+	mrs	x0, tpidr_el2
+	adr_l	x1, cv_guest_regs
+	ldr	x0, [x1, x0, lsl #3]
+	.endm
+
+/*
+ * A trap from a lower EL: the host (an HVC, an SMC under HCR_EL2.TSC,
+ * a host stage-2 abort), or, while cv_guest_enter() runs a vCPU on this
+ * CPU, the guest: then the exit goes back to cv_guest_enter's caller.
+ */
+cv_lower_sync:
+	save_frame
+	guest_regs_ptr
+	mov	x1, #CV_EXIT_SYNC
+	cbnz	x0, cv_guest_exit
+	mov	x0, sp
+	bl	cv_host_sync
+	restore_frame_eret
+
+/* The host's interrupts go to EL1 (HCR_EL2.IMO/FMO clear): a guest's. */
+cv_lower_irq:
+	save_frame
+	guest_regs_ptr
+	mov	x1, #CV_EXIT_IRQ
+	cbnz	x0, cv_guest_exit
+	restore_frame_eret
+
+/* HCR_EL2.AMO is clear for the host: an SError here is a guest's. */
+cv_lower_serror:
+	save_frame
+	guest_regs_ptr
+	mov	x1, #CV_EXIT_SERROR
+	cbnz	x0, cv_guest_exit
+	restore_frame_eret
+
+/*
+ * u64 cv_guest_enter(u64 *guest_regs, u64 *host_save)
+ * Saves the EL2 callee-saved state (x18..x30, sp) in host_save, loads the
+ * guest's x0..x30 and erets to ELR_EL2/SPSR_EL2, set up by the caller.
+ * Returns, through cv_guest_exit, the CV_EXIT_* kind of the exception
+ * that stopped the guest, with guest_regs holding its x0..x30.
+ */
+	.globl	cv_guest_enter
+cv_guest_enter:
+	stp	x18, x19, [x1, #16 * 0]
+	stp	x20, x21, [x1, #16 * 1]
+	stp	x22, x23, [x1, #16 * 2]
+	stp	x24, x25, [x1, #16 * 3]
+	stp	x26, x27, [x1, #16 * 4]
+	stp	x28, x29, [x1, #16 * 5]
+	mov	x2, sp
+	stp	x30, x2, [x1, #16 * 6]
+	mrs	x2, tpidr_el2
+	adr_l	x3, cv_host_save
+	str	x1, [x3, x2, lsl #3]
+	adr_l	x3, cv_guest_regs
+	str	x0, [x3, x2, lsl #3]
+	ldp	x2, x3, [x0, #16 * 1]
+	ldp	x4, x5, [x0, #16 * 2]
+	ldp	x6, x7, [x0, #16 * 3]
+	ldp	x8, x9, [x0, #16 * 4]
+	ldp	x10, x11, [x0, #16 * 5]
+	ldp	x12, x13, [x0, #16 * 6]
+	ldp	x14, x15, [x0, #16 * 7]
+	ldp	x16, x17, [x0, #16 * 8]
+	ldp	x18, x19, [x0, #16 * 9]
+	ldp	x20, x21, [x0, #16 * 10]
+	ldp	x22, x23, [x0, #16 * 11]
+	ldp	x24, x25, [x0, #16 * 12]
+	ldp	x26, x27, [x0, #16 * 13]
+	ldp	x28, x29, [x0, #16 * 14]
+	ldr	x30, [x0, #16 * 15]
+	ldp	x0, x1, [x0, #16 * 0]
+	eret
+	dsb	nsh
+	isb
+
+/*
+ * The guest stopped: x0 = its register array, x1 = exit kind, the
+ * frame at sp = its x0..x30.  Copy them out, forget the guest, and
+ * return from cv_guest_enter on the saved EL2 state.
+ */
+cv_guest_exit:
+	mov	x2, #0
+1:	ldr	x3, [sp, x2, lsl #3]
+	str	x3, [x0, x2, lsl #3]
+	add	x2, x2, #1
+	cmp	x2, #31
+	b.lo	1b
+	mrs	x2, tpidr_el2
+	adr_l	x3, cv_guest_regs
+	str	xzr, [x3, x2, lsl #3]
+	adr_l	x3, cv_host_save
+	ldr	x3, [x3, x2, lsl #3]
+	mov	x0, x1
+	ldp	x18, x19, [x3, #16 * 0]
+	ldp	x20, x21, [x3, #16 * 1]
+	ldp	x22, x23, [x3, #16 * 2]
+	ldp	x24, x25, [x3, #16 * 3]
+	ldp	x26, x27, [x3, #16 * 4]
+	ldp	x28, x29, [x3, #16 * 5]
+	ldp	x30, x2, [x3, #16 * 6]
+	mov	sp, x2
+	ret
+
+/*
+ * void cv_fpsimd_save(u64 *area), cv_fpsimd_load(const u64 *area)
+ * area: q0..q31 (64 u64), then FPSR and FPCR.
+ */
+	.globl	cv_fpsimd_save
+cv_fpsimd_save:
+	stp	q0, q1, [x0, #32 * 0]
+	stp	q2, q3, [x0, #32 * 1]
+	stp	q4, q5, [x0, #32 * 2]
+	stp	q6, q7, [x0, #32 * 3]
+	stp	q8, q9, [x0, #32 * 4]
+	stp	q10, q11, [x0, #32 * 5]
+	stp	q12, q13, [x0, #32 * 6]
+	stp	q14, q15, [x0, #32 * 7]
+	stp	q16, q17, [x0, #32 * 8]
+	stp	q18, q19, [x0, #32 * 9]
+	stp	q20, q21, [x0, #32 * 10]
+	stp	q22, q23, [x0, #32 * 11]
+	stp	q24, q25, [x0, #32 * 12]
+	stp	q26, q27, [x0, #32 * 13]
+	stp	q28, q29, [x0, #32 * 14]
+	stp	q30, q31, [x0, #32 * 15]
+	mrs	x1, fpsr
+	mrs	x2, fpcr
+	add	x0, x0, #32 * 16
+	stp	x1, x2, [x0]
+	ret
+
+	.globl	cv_fpsimd_load
+cv_fpsimd_load:
+	ldp	q0, q1, [x0, #32 * 0]
+	ldp	q2, q3, [x0, #32 * 1]
+	ldp	q4, q5, [x0, #32 * 2]
+	ldp	q6, q7, [x0, #32 * 3]
+	ldp	q8, q9, [x0, #32 * 4]
+	ldp	q10, q11, [x0, #32 * 5]
+	ldp	q12, q13, [x0, #32 * 6]
+	ldp	q14, q15, [x0, #32 * 7]
+	ldp	q16, q17, [x0, #32 * 8]
+	ldp	q18, q19, [x0, #32 * 9]
+	ldp	q20, q21, [x0, #32 * 10]
+	ldp	q22, q23, [x0, #32 * 11]
+	ldp	q24, q25, [x0, #32 * 12]
+	ldp	q26, q27, [x0, #32 * 13]
+	ldp	q28, q29, [x0, #32 * 14]
+	ldp	q30, q31, [x0, #32 * 15]
+	add	x0, x0, #32 * 16
+	ldp	x1, x2, [x0]
+	msr	fpsr, x1
+	msr	fpcr, x2
+	ret
+
+/* An exception taken at EL2 itself is a corevisor bug: report, stop. */
+cv_el2_fault:
+	save_frame
+	mov	x0, sp
+	bl	cv_el2_panic
+	b	cv_park
+
+/*
+ * void cv_mmu_enable(u64 ttbr0, u64 tcr, u64 mair, u64 sctlr)
+ * Turns on the EL2 stage-1 MMU on this CPU.  The caller runs from an
+ * identity mapping, so the next instruction is fetched at the same
+ * address with the MMU on.
+ */
+	.globl	cv_mmu_enable
+cv_mmu_enable:
+	msr	mair_el2, x2
+	msr	tcr_el2, x1
+	msr	ttbr0_el2, x0
+	isb
+	tlbi	alle2
+	dsb	ish
+	isb
+	msr	sctlr_el2, x3
+	isb
+	ic	iallu
+	dsb	ish
+	isb
+	ret
+
+/*
+ * void cv_dcache_op_range(u64 start, u64 end, int op)
+ * op 0: clean+invalidate, 1: invalidate, 2: clean, to the point of
+ * coherency, for every line of [start, end).
+ */
+	.globl	cv_dcache_op_range
+cv_dcache_op_range:
+	mrs	x3, ctr_el0
+	ubfx	x3, x3, #16, #4
+	mov	x4, #4
+	lsl	x4, x4, x3
+	sub	x3, x4, #1
+	bic	x0, x0, x3
+1:	cmp	x0, x1
+	b.hs	4f
+	cmp	w2, #1
+	b.eq	2f
+	b.hi	3f
+	dc	civac, x0
+	add	x0, x0, x4
+	b	1b
+2:	dc	ivac, x0
+	add	x0, x0, x4
+	b	1b
+3:	dc	cvac, x0
+	add	x0, x0, x4
+	b	1b
+4:	dsb	sy
+	ret

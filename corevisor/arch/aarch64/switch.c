@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * World switch: run one vCPU on this CPU until its next exception.
+ *
+ * Owns: the per-CPU host save areas (EL1 system registers, FP/SIMD, the
+ * virtual timer, the EL2 trap configuration while a guest runs) and the
+ * per-CPU "guest running" pointers the vectors test (cv_guest_regs).
+ * Assumes: called from a host HVC (core_host_hvc), so ELR_EL2/SPSR_EL2
+ * hold the host's return state; the core filled vcpu->hcr and vttbr.
+ * Guarantees: on return the CPU is exactly in the host's state again,
+ * and the vCPU's state is back in *vcpu; nothing of the guest stays in a
+ * register the host can read (EL1 registers, x0..x30, FP/SIMD, timer).
+ * Not done: GICv2 list registers (boot info has no GICH base yet):
+ * vcpu->lr and vgic_* are left untouched.
+ */
+#include <core/machine.h>
+#include "sysreg.h"
+#include "aarch64.h"
+#include "asm.h"
+
+_Static_assert(CV_EXIT_SYNC == EXIT_SYNC, "asm.h out of date");
+_Static_assert(CV_EXIT_IRQ == EXIT_IRQ, "asm.h out of date");
+_Static_assert(CV_EXIT_SERROR == EXIT_SERROR, "asm.h out of date");
+_Static_assert(__builtin_offsetof(struct machine_vcpu, fpcr) ==
+	       __builtin_offsetof(struct machine_vcpu, fp) + 65 * 8,
+	       "cv_fpsimd_save layout");
+
+/* MDCR_EL2 for a guest: trap PMU, debug and OS lock registers. */
+#define MDCR_TPMCR	(1UL << 5)
+#define MDCR_TPM	(1UL << 6)
+#define MDCR_TDA	(1UL << 9)
+#define MDCR_TDOSA	(1UL << 10)
+#define MDCR_TDRA	(1UL << 11)
+
+struct host_state {
+	u64 sys[VCPU_NR_SYSREGS];
+	u64 fp[66];		/* q0..q31, FPSR, FPCR */
+	u64 elr_el2, spsr_el2;
+	u64 hcr, vttbr, mdcr, cnthctl, cntvoff;
+	u64 callee[14];		/* cv_guest_enter: x18..x30, sp */
+};
+
+static struct host_state host_state[CV_MAX_CPUS];
+/* read by the vectors: non-zero while a guest runs on that CPU */
+u64 cv_guest_regs[CV_MAX_CPUS];
+u64 cv_host_save[CV_MAX_CPUS];
+
+static void save_el1(u64 *s)
+{
+	s[VCPU_SPSR_EL1] = read_sysreg(spsr_el1);
+	s[VCPU_ELR_EL1] = read_sysreg(elr_el1);
+	s[VCPU_ESR_EL1] = read_sysreg(esr_el1);
+	s[VCPU_FAR_EL1] = read_sysreg(far_el1);
+	s[VCPU_VBAR_EL1] = read_sysreg(vbar_el1);
+	s[VCPU_SP_EL1] = read_sysreg(sp_el1);
+	s[VCPU_SP_EL0] = read_sysreg(sp_el0);
+	s[VCPU_SCTLR_EL1] = read_sysreg(sctlr_el1);
+	s[VCPU_TTBR0_EL1] = read_sysreg(ttbr0_el1);
+	s[VCPU_TTBR1_EL1] = read_sysreg(ttbr1_el1);
+	s[VCPU_TCR_EL1] = read_sysreg(tcr_el1);
+	s[VCPU_MAIR_EL1] = read_sysreg(mair_el1);
+	s[VCPU_AMAIR_EL1] = read_sysreg(amair_el1);
+	s[VCPU_CONTEXTIDR_EL1] = read_sysreg(contextidr_el1);
+	s[VCPU_TPIDR_EL1] = read_sysreg(tpidr_el1);
+	s[VCPU_TPIDR_EL0] = read_sysreg(tpidr_el0);
+	s[VCPU_TPIDRRO_EL0] = read_sysreg(tpidrro_el0);
+	s[VCPU_AFSR0_EL1] = read_sysreg(afsr0_el1);
+	s[VCPU_AFSR1_EL1] = read_sysreg(afsr1_el1);
+	s[VCPU_CPACR_EL1] = read_sysreg(cpacr_el1);
+	s[VCPU_PAR_EL1] = read_sysreg(par_el1);
+	s[VCPU_CNTKCTL_EL1] = read_sysreg(cntkctl_el1);
+	s[VCPU_CNTV_CTL_EL0] = read_sysreg(cntv_ctl_el0);
+	s[VCPU_CNTV_CVAL_EL0] = read_sysreg(cntv_cval_el0);
+	s[VCPU_CSSELR_EL1] = read_sysreg(csselr_el1);
+	s[VCPU_VMPIDR_EL2] = read_sysreg(vmpidr_el2);
+}
+
+static void load_el1(const u64 *s)
+{
+	write_sysreg(s[VCPU_SPSR_EL1], spsr_el1);
+	write_sysreg(s[VCPU_ELR_EL1], elr_el1);
+	write_sysreg(s[VCPU_ESR_EL1], esr_el1);
+	write_sysreg(s[VCPU_FAR_EL1], far_el1);
+	write_sysreg(s[VCPU_VBAR_EL1], vbar_el1);
+	write_sysreg(s[VCPU_SP_EL1], sp_el1);
+	write_sysreg(s[VCPU_SP_EL0], sp_el0);
+	write_sysreg(s[VCPU_SCTLR_EL1], sctlr_el1);
+	write_sysreg(s[VCPU_TTBR0_EL1], ttbr0_el1);
+	write_sysreg(s[VCPU_TTBR1_EL1], ttbr1_el1);
+	write_sysreg(s[VCPU_TCR_EL1], tcr_el1);
+	write_sysreg(s[VCPU_MAIR_EL1], mair_el1);
+	write_sysreg(s[VCPU_AMAIR_EL1], amair_el1);
+	write_sysreg(s[VCPU_CONTEXTIDR_EL1], contextidr_el1);
+	write_sysreg(s[VCPU_TPIDR_EL1], tpidr_el1);
+	write_sysreg(s[VCPU_TPIDR_EL0], tpidr_el0);
+	write_sysreg(s[VCPU_TPIDRRO_EL0], tpidrro_el0);
+	write_sysreg(s[VCPU_AFSR0_EL1], afsr0_el1);
+	write_sysreg(s[VCPU_AFSR1_EL1], afsr1_el1);
+	write_sysreg(s[VCPU_CPACR_EL1], cpacr_el1);
+	write_sysreg(s[VCPU_PAR_EL1], par_el1);
+	write_sysreg(s[VCPU_CNTKCTL_EL1], cntkctl_el1);
+	write_sysreg(s[VCPU_CNTV_CVAL_EL0], cntv_cval_el0);
+	write_sysreg(s[VCPU_CNTV_CTL_EL0], cntv_ctl_el0);
+	write_sysreg(s[VCPU_CSSELR_EL1], csselr_el1);
+	write_sysreg(s[VCPU_VMPIDR_EL2], vmpidr_el2);
+}
+
+void machine_vcpu_run(struct machine_vcpu *vcpu, struct machine_exit *exit)
+{
+	struct host_state *h = &host_state[machine_cpu_index()];
+	u64 kind;
+
+	/* host out */
+	h->elr_el2 = read_sysreg(elr_el2);
+	h->spsr_el2 = read_sysreg(spsr_el2);
+	h->hcr = read_sysreg(hcr_el2);
+	h->vttbr = read_sysreg(vttbr_el2);
+	h->mdcr = read_sysreg(mdcr_el2);
+	h->cnthctl = read_sysreg(cnthctl_el2);
+	h->cntvoff = read_sysreg(cntvoff_el2);
+	save_el1(h->sys);
+	cv_fpsimd_save(h->fp);
+	/* the host's virtual timer must not fire into the guest */
+	write_sysreg(0, cntv_ctl_el0);
+
+	/* guest in */
+	cv_fpsimd_load(vcpu->fp);
+	load_el1(vcpu->sys);
+	write_sysreg(vcpu->cntvoff, cntvoff_el2);
+	/* the guest has the virtual timer only, never the physical one */
+	write_sysreg(CNTHCTL_EL1PCTEN, cnthctl_el2);
+	write_sysreg(MDCR_TPMCR | MDCR_TPM | MDCR_TDA | MDCR_TDOSA |
+		     MDCR_TDRA, mdcr_el2);
+	write_sysreg(vcpu->vttbr, vttbr_el2);
+	write_sysreg(vcpu->hcr, hcr_el2);
+	write_sysreg(vcpu->pc, elr_el2);
+	write_sysreg(vcpu->pstate, spsr_el2);
+	isb();
+
+	kind = cv_guest_enter(vcpu->x, h->callee);
+
+	/* guest out */
+	exit->kind = (u32)kind;
+	exit->esr = read_sysreg(esr_el2);
+	exit->far = read_sysreg(far_el2);
+	exit->hpfar = read_sysreg(hpfar_el2);
+	vcpu->pc = read_sysreg(elr_el2);
+	vcpu->pstate = read_sysreg(spsr_el2);
+	save_el1(vcpu->sys);
+	write_sysreg(0, cntv_ctl_el0);
+	cv_fpsimd_save(vcpu->fp);
+
+	/* host in */
+	write_sysreg(h->hcr, hcr_el2);
+	write_sysreg(h->vttbr, vttbr_el2);
+	write_sysreg(h->mdcr, mdcr_el2);
+	write_sysreg(h->cnthctl, cnthctl_el2);
+	write_sysreg(h->cntvoff, cntvoff_el2);
+	load_el1(h->sys);
+	cv_fpsimd_load(h->fp);
+	write_sysreg(h->elr_el2, elr_el2);
+	write_sysreg(h->spsr_el2, spsr_el2);
+	isb();
+}

@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * What the aarch64 vectors do in C: the CV_HC_INIT hand-over, and the
+ * host's traps after install (HVC, SMC, stage-2 aborts).
+ *
+ * Owns: VBAR_EL2, TPIDR_EL2 (dense CPU index), the EL2 trap configuration
+ * that is not HCR_EL2 (CPTR_EL2, MDCR_EL2, CNTHCTL_EL2, VPIDR/VMPIDR),
+ * the injection of aborts into the host and the PSCI filter.
+ * Assumes: called from head.S with regs = the caller's x0..x30, on this
+ * CPU's stack inside the region.
+ *
+ * Host stage-2 abort on a page the host may not touch (a CORE or VM
+ * page): the core refuses it (core_host_abort() returns false) and this
+ * file injects a synchronous external abort into the host at EL1, as if
+ * the memory system had answered the access with an error: ESR_EL1 gets
+ * EC data/instruction abort with FSC 0x10, FAR_EL1 the faulting virtual
+ * address, ELR_EL1/SPSR_EL1 the interrupted context, and the host
+ * resumes at its VBAR_EL1 vector for that exception.  The host survives
+ * (Linux handles it like a bus error) and no byte of the page leaks.
+ */
+#include <core/machine.h>
+#include "sysreg.h"
+#include "aarch64.h"
+#include "asm.h"
+
+_Static_assert(AA64_IMAGE_MAGIC == CV_IMAGE_MAGIC, "asm.h out of date");
+_Static_assert(AA64_ABI_VERSION == CV_ABI_VERSION, "asm.h out of date");
+_Static_assert(AA64_MAX_CPUS == CV_MAX_CPUS, "asm.h out of date");
+_Static_assert(AA64_E_INVAL == CV_E_INVAL, "asm.h out of date");
+
+/* PSCI function ids (SMC32 and SMC64 variants) the host may still use. */
+#define PSCI_VERSION		0x84000000UL
+#define PSCI_CPU_OFF		0x84000002UL
+#define PSCI_AFFINITY_INFO	0x84000004UL
+#define PSCI_AFFINITY_INFO64	0xc4000004UL
+#define PSCI_MIGRATE_INFO_TYPE	0x84000006UL
+#define PSCI_SYSTEM_OFF		0x84000008UL
+#define PSCI_SYSTEM_RESET	0x84000009UL
+#define PSCI_FEATURES		0x8400000aUL
+#define SMCCC_VERSION		0x80000000UL
+#define SMCCC_NOT_SUPPORTED	((u64)-1)
+
+static bool cpu_installed[CV_MAX_CPUS];
+
+/* The EL2 stage-1 settings of the first CPU, for the others. */
+static struct {
+	u64 ttbr0, tcr, mair;
+	bool ready;
+} el2_mmu;
+
+void cv_init_hvc(u64 *regs)
+{
+	u64 base = regs[1], size = regs[2], cpu = regs[4];
+	s64 ret;
+
+	if (regs[0] != CV_HC_INIT) {
+		regs[0] = (u64)CV_E_NOSYS;
+		return;
+	}
+	/* head.S checked cpu < CV_MAX_CPUS before picking its stack. */
+	if (cpu_installed[cpu]) {
+		regs[0] = (u64)CV_E_STATE;
+		return;
+	}
+	/*
+	 * The region must be the one this image runs in: the core trusts
+	 * base to be where its code and data are.
+	 */
+	if (base != (u64)cv_image_start) {
+		regs[0] = (u64)CV_E_INVAL;
+		return;
+	}
+	if (size < (u64)(__cv_image_end - cv_image_start)) {
+		regs[0] = (u64)CV_E_INVAL;
+		return;
+	}
+	write_sysreg(cpu, tpidr_el2);
+	/*
+	 * After the first CPU, turn the MMU on before the core runs: with
+	 * the MMU off this CPU's accesses bypass the caches and would not
+	 * see what the other CPUs wrote through theirs.
+	 */
+	if (el2_mmu.ready)
+		cv_mmu_enable(el2_mmu.ttbr0, el2_mmu.tcr, el2_mmu.mair,
+			      CV_SCTLR_EL2);
+	ret = core_init_cpu(base, size, regs[3], cpu);
+	if (ret) {
+		regs[0] = (u64)ret;
+		return;
+	}
+	if (!el2_mmu.ready) {
+		el2_mmu.ttbr0 = read_sysreg(ttbr0_el2);
+		el2_mmu.tcr = read_sysreg(tcr_el2);
+		el2_mmu.mair = read_sysreg(mair_el2);
+		el2_mmu.ready = true;
+		/* the next CPU reads it with its MMU still off */
+		machine_dcache_flush((u64)&el2_mmu, sizeof(el2_mmu));
+	}
+
+	/* The host keeps FP/SIMD, the counters and the EL1 physical timer. */
+	write_sysreg(CPTR_EL2_RES1 | CPTR_TZ, cptr_el2);
+	write_sysreg((read_sysreg(pmcr_el0) >> 11) & MDCR_HPMN_MASK, mdcr_el2);
+	write_sysreg(CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN, cnthctl_el2);
+	write_sysreg(0, cntvoff_el2);
+	write_sysreg(read_sysreg(midr_el1), vpidr_el2);
+	write_sysreg(read_sysreg(mpidr_el1), vmpidr_el2);
+	write_sysreg((u64)cv_runtime_vectors, vbar_el2);
+	isb();
+	cpu_installed[cpu] = true;
+	/* another CPU may read it with its MMU still off */
+	machine_dcache_flush((u64)&cpu_installed[cpu], sizeof(bool));
+	regs[0] = 0;
+}
+
+/* Offset in the host's EL1 vector table for an exception from spsr. */
+static u64 host_vector_offset(u64 spsr)
+{
+	if (spsr & SPSR_NRW_AARCH32)
+		return VECT_LOWER_A32;
+	switch (spsr & SPSR_MODE_MASK) {
+	case SPSR_MODE_EL0T:
+		return VECT_LOWER_A64;
+	case SPSR_MODE_EL1T:
+		return VECT_CUR_SP0;
+	default:
+		return VECT_CUR_SPX;
+	}
+}
+
+/*
+ * Make the host take an exception at EL1 with syndrome esr1, as the
+ * hardware would: save the interrupted context into the EL1 registers
+ * and resume at the host's vector with interrupts masked.
+ */
+static void inject_host_exception(u64 esr1, u64 far)
+{
+	u64 spsr = read_sysreg(spsr_el2);
+	u64 new_spsr = SPSR_MODE_EL1H | SPSR_DAIF;
+
+	if (MMFR1_PAN(read_sysreg(id_aa64mmfr1_el1)) &&
+	    !(read_sysreg(sctlr_el1) & SCTLR_EL1_SPAN))
+		new_spsr |= SPSR_PAN;
+	else
+		new_spsr |= spsr & SPSR_PAN;
+
+	write_sysreg(esr1, esr_el1);
+	write_sysreg(far, far_el1);
+	write_sysreg(read_sysreg(elr_el2), elr_el1);
+	write_sysreg(spsr, spsr_el1);
+	write_sysreg(read_sysreg(vbar_el1) + host_vector_offset(spsr),
+		     elr_el2);
+	write_sysreg(new_spsr, spsr_el2);
+}
+
+static bool from_el1(void)
+{
+	u64 spsr = read_sysreg(spsr_el2);
+
+	return !(spsr & SPSR_NRW_AARCH32) &&
+	       (spsr & SPSR_MODE_MASK) != SPSR_MODE_EL0T;
+}
+
+static void inject_host_abort(u64 esr, bool insn)
+{
+	u64 ec;
+
+	if (insn)
+		ec = from_el1() ? EC_IABT_CUR : EC_IABT_LOW;
+	else
+		ec = from_el1() ? EC_DABT_CUR : EC_DABT_LOW;
+	esr = (ec << 26) | ESR_IL | ESR_FSC_SEA |
+	      (insn ? 0 : (esr & ESR_DABT_WNR));
+	inject_host_exception(esr, read_sysreg(far_el2));
+}
+
+static void inject_host_undef(void)
+{
+	inject_host_exception(((u64)EC_UNKNOWN << 26) | ESR_IL, 0);
+}
+
+static void host_stage2_abort(u64 esr, bool insn)
+{
+	u64 ipa = HPFAR_FIPA(read_sysreg(hpfar_el2)) |
+		  (read_sysreg(far_el2) & (PAGE_SIZE - 1));
+
+	if (core_host_abort(esr, ipa))
+		return;		/* mapped now: retry the access */
+	inject_host_abort(esr, insn);
+}
+
+/*
+ * HCR_EL2.TSC traps the host's SMCs.  PSCI calls that start a CPU or
+ * resume one at an address the host chooses (CPU_ON, CPU_SUSPEND,
+ * SYSTEM_SUSPEND) would enter that address at EL2 and bypass the
+ * corevisor, so they are refused; the calls that only stop, reset or
+ * query are passed to the firmware.  Everything else is refused.
+ */
+static bool smc_allowed(u64 fn)
+{
+	switch (fn) {
+	case PSCI_VERSION:
+	case PSCI_CPU_OFF:
+	case PSCI_AFFINITY_INFO:
+	case PSCI_AFFINITY_INFO64:
+	case PSCI_MIGRATE_INFO_TYPE:
+	case PSCI_SYSTEM_OFF:
+	case PSCI_SYSTEM_RESET:
+	case PSCI_FEATURES:
+	case SMCCC_VERSION:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static void host_smc(u64 *regs)
+{
+	register u64 x0 asm("x0") = regs[0];
+	register u64 x1 asm("x1") = regs[1];
+	register u64 x2 asm("x2") = regs[2];
+	register u64 x3 asm("x3") = regs[3];
+
+	/* The trapped SMC returns to itself: step over it. */
+	write_sysreg(read_sysreg(elr_el2) + 4, elr_el2);
+	if (!smc_allowed(regs[0])) {
+		regs[0] = SMCCC_NOT_SUPPORTED;
+		return;
+	}
+	asm volatile("smc #0"
+		     : "+r" (x0), "+r" (x1), "+r" (x2), "+r" (x3)
+		     :
+		     : "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11",
+		       "x12", "x13", "x14", "x15", "x16", "x17", "memory");
+	regs[0] = x0;
+	regs[1] = x1;
+	regs[2] = x2;
+	regs[3] = x3;
+}
+
+void cv_host_sync(u64 *regs)
+{
+	u64 esr = read_sysreg(esr_el2);
+
+	switch (ESR_EC(esr)) {
+	case EC_HVC64:
+		core_host_hvc(regs);
+		break;
+	case EC_SMC64:
+		host_smc(regs);
+		break;
+	case EC_DABT_LOW:
+		host_stage2_abort(esr, false);
+		break;
+	case EC_IABT_LOW:
+		host_stage2_abort(esr, true);
+		break;
+	default:
+		/* nothing else is trapped on purpose: refuse the instruction */
+		inject_host_undef();
+		break;
+	}
+}
+
+/*
+ * HCR_EL2.AMO is clear for the host, so an SError reaches EL2 only if
+ * it is taken while a vCPU runs; the world switch deals with those.
+ */
+void cv_host_serror(u64 *regs)
+{
+}
+
+void cv_el2_panic(u64 *regs)
+{
+	uart_puts("corevisor: EL2 exception, ESR ");
+	uart_put_hex(read_sysreg(esr_el2));
+	uart_puts(" ELR ");
+	uart_put_hex(read_sysreg(elr_el2));
+	uart_puts(" FAR ");
+	uart_put_hex(read_sysreg(far_el2));
+	uart_puts("\n");
+	machine_halt();
+}

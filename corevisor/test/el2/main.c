@@ -1,0 +1,479 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * EL2 test: the host side of the hand-over, run at EL1 under QEMU with
+ * the corevisor at a real EL2.  CPU 0 prints one line per check
+ * ("PASS name" / "FAIL name: why") and "el2: N passed, N failed" at the
+ * end, then powers the machine off.  CPU 1 does its own hand-over and a
+ * few checks, and hands its results to CPU 0 through memory (both run
+ * with the EL1 MMU off, so memory is coherent between them).
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <corevisor/abi.h>
+#include "el2.h"
+
+typedef uint64_t u64;
+typedef uint32_t u32;
+typedef uint8_t u8;
+typedef int64_t s64;
+
+/*
+ * Memory shared between the CPUs and with the exception handler: one
+ * access each, never cached in a register (the EL1 MMU is off, so plain
+ * accesses are coherent between the CPUs).
+ */
+#define LOAD(x)		__atomic_load_n(&(x), __ATOMIC_RELAXED)
+#define STORE(x, v)	__atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
+
+#define UART_BASE	0x09000000UL
+#define RAM_BASE	0x40000000UL
+#define RAM_SIZE	(256UL << 20)
+#define REGION_BASE	0x48000000UL	/* 2 MiB aligned */
+#define REGION_SIZE	(32UL << 20)
+#define BOOT_INFO_PA	(REGION_BASE + REGION_SIZE - 0x10000)
+/* PSCI names CPUs by their affinity fields */
+#define CPU1_AFF	1UL
+#define CPU2_AFF	2UL
+#define PSCI_NOT_SUPPORTED	(-1)
+
+#define PSCI_VERSION	0x84000000UL
+#define PSCI_CPU_ON	0xc4000003UL
+#define PSCI_SYSTEM_OFF	0x84000008UL
+#define STUB_UNKNOWN	0x57ab57abUL
+#define WAIT_LONG	400000000UL	/* bounded: the test never hangs */
+#define WAIT_SHORT	20000000UL
+
+#define EC_DABT_CUR	0x25
+#define FSC_SEA		0x10
+
+/* set by cpu2_entry (start.S) if CPU 2 ever runs */
+u64 cpu2_ran_el2;
+
+struct regs {
+	u64 x[4];
+};
+
+/* ------------------------------------------------------------ output */
+
+static void out_c(char c)
+{
+	u32 *uart = (u32 *)UART_BASE;
+
+	while (LOAD(uart[0x18 / 4]) & (1 << 5))
+		;
+	STORE(uart[0], (u8)c);
+}
+
+static void out_s(const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\n')
+			out_c('\r');
+		out_c(*s);
+	}
+}
+
+static void out_hex(u64 v)
+{
+	int shift;
+
+	out_s("0x");
+	for (shift = 60; shift >= 0; shift -= 4)
+		out_c("0123456789abcdef"[(v >> shift) & 0xf]);
+}
+
+static void out_u(u64 v)
+{
+	char buf[21];
+	int i = sizeof(buf) - 1;
+
+	buf[i] = 0;
+	do {
+		buf[--i] = '0' + v % 10;
+		v /= 10;
+	} while (v);
+	out_s(&buf[i]);
+}
+
+static unsigned int passed, failed;
+
+static void pass(const char *name)
+{
+	passed++;
+	out_s("PASS ");
+	out_s(name);
+	out_s("\n");
+}
+
+/* "FAIL name: why value" */
+static void fail(const char *name, const char *why, u64 val)
+{
+	failed++;
+	out_s("FAIL ");
+	out_s(name);
+	out_s(": ");
+	out_s(why);
+	out_s(" ");
+	out_hex(val);
+	out_s("\n");
+}
+
+static void check(const char *name, bool ok, const char *why, u64 val)
+{
+	if (ok)
+		pass(name);
+	else
+		fail(name, why, val);
+}
+
+/* ------------------------------------------------------------ calls */
+
+static struct regs call(bool smc, u64 a0, u64 a1, u64 a2, u64 a3, u64 a4,
+			u64 a5)
+{
+	register u64 x0 asm("x0") = a0;
+	register u64 x1 asm("x1") = a1;
+	register u64 x2 asm("x2") = a2;
+	register u64 x3 asm("x3") = a3;
+	register u64 x4 asm("x4") = a4;
+	register u64 x5 asm("x5") = a5;
+	struct regs r;
+
+	if (smc)
+		asm volatile("smc #0"
+			     : "+r" (x0), "+r" (x1), "+r" (x2), "+r" (x3),
+			       "+r" (x4), "+r" (x5)
+			     :
+			     : "x6", "x7", "x8", "x9", "x10", "x11", "x12",
+			       "x13", "x14", "x15", "x16", "x17", "memory");
+	else
+		asm volatile("hvc #0"
+			     : "+r" (x0), "+r" (x1), "+r" (x2), "+r" (x3),
+			       "+r" (x4), "+r" (x5)
+			     :
+			     : "x6", "x7", "x8", "x9", "x10", "x11", "x12",
+			       "x13", "x14", "x15", "x16", "x17", "memory");
+	r.x[0] = x0;
+	r.x[1] = x1;
+	r.x[2] = x2;
+	r.x[3] = x3;
+	return r;
+}
+
+static s64 hvc(u64 a0, u64 a1, u64 a2, u64 a3, u64 a4, u64 a5)
+{
+	return (s64)call(false, a0, a1, a2, a3, a4, a5).x[0];
+}
+
+static s64 smc(u64 a0, u64 a1, u64 a2, u64 a3)
+{
+	return (s64)call(true, a0, a1, a2, a3, 0, 0).x[0];
+}
+
+/* --------------------------------------------------- EL1 exceptions */
+
+struct fault {
+	u64 count, esr, far, elr;
+};
+
+static struct fault faults[2];
+
+static unsigned int cpu_id(void)
+{
+	u64 mpidr;
+
+	asm volatile("mrs %0, mpidr_el1" : "=r" (mpidr));
+	return mpidr & 1;
+}
+
+/*
+ * A synchronous exception at EL1.  Only the two probe instructions may
+ * fault: record the syndrome and step over the access.
+ */
+void el1_sync(void)
+{
+	struct fault *f = &faults[cpu_id()];
+	u64 esr, far, elr;
+
+	asm volatile("mrs %0, esr_el1" : "=r" (esr));
+	asm volatile("mrs %0, far_el1" : "=r" (far));
+	asm volatile("mrs %0, elr_el1" : "=r" (elr));
+	if (elr != (u64)probe_read_insn && elr != (u64)probe_write_insn) {
+		out_s("FAIL el1: unexpected exception, ESR ");
+		out_hex(esr);
+		out_s(" ELR ");
+		out_hex(elr);
+		out_s("\nel2: 0 passed, 1 failed\n");
+		smc(PSCI_SYSTEM_OFF, 0, 0, 0);
+		for (;;)
+			;
+	}
+	STORE(f->esr, esr);
+	STORE(f->far, far);
+	STORE(f->elr, elr);
+	STORE(f->count, LOAD(f->count) + 1);
+	asm volatile("msr elr_el1, %0" : : "r" (elr + 4));
+}
+
+void el1_bad(void)
+{
+	out_s("FAIL el1: unexpected asynchronous exception\n");
+	out_s("el2: 0 passed, 1 failed\n");
+	smc(PSCI_SYSTEM_OFF, 0, 0, 0);
+	for (;;)
+		;
+}
+
+/*
+ * Access pa and expect the corevisor to refuse it with a synchronous
+ * external abort injected at EL1.  Returns NULL when it did, or why not.
+ */
+static const char *expect_abort(u64 pa, bool write)
+{
+	struct fault *f = &faults[cpu_id()];
+	u64 before = LOAD(f->count);
+
+	if (write)
+		probe_write(pa, 0x5a5a5a5a5a5a5a5aUL);
+	else
+		probe_read(pa);
+	u64 esr = LOAD(f->esr);
+
+	if (LOAD(f->count) != before + 1)
+		return "access did not fault";
+	if ((esr >> 26) != EC_DABT_CUR)
+		return "not a data abort from EL1";
+	if ((esr & 0x3f) != FSC_SEA)
+		return "not a synchronous external abort";
+	if (LOAD(f->far) != pa)
+		return "wrong fault address";
+	if (!!(esr & (1 << 6)) != write)
+		return "wrong WnR";
+	return NULL;
+}
+
+/* ------------------------------------------------------- hand-over */
+
+/* read from the header before the hand-over: unreadable afterwards */
+static u64 init_vectors_offset;
+
+static u64 init_vectors_pa(void)
+{
+	return REGION_BASE + init_vectors_offset;
+}
+
+static void dcache_clean(u64 start, u64 end)
+{
+	for (start &= ~63UL; start < end; start += 64)
+		asm volatile("dc civac, %0" : : "r" (start) : "memory");
+	asm volatile("dsb sy" : : : "memory");
+}
+
+/* What the port does on each CPU. */
+static s64 hand_over(u64 cpu)
+{
+	s64 r = hvc(0, init_vectors_pa(), 0, 0, 0, 0);
+
+	if (r)
+		return r;
+	return hvc(CV_HC_INIT, REGION_BASE, REGION_SIZE, BOOT_INFO_PA, cpu,
+		   0);
+}
+
+static void load_image(void)
+{
+	char *dst = (char *)REGION_BASE;
+	struct cv_boot_info *bi = (void *)BOOT_INFO_PA;
+	u64 i, n = corevisor_bin_end - corevisor_bin;
+
+	for (i = 0; i < n; i++)
+		dst[i] = corevisor_bin[i];
+	for (i = 0; i < sizeof(*bi); i++)
+		((char *)bi)[i] = 0;
+	bi->nr_ram = 1;
+	bi->ram[0].base = RAM_BASE;
+	bi->ram[0].size = RAM_SIZE;
+	bi->uart_base = UART_BASE;
+	bi->uart_type = CV_UART_PL011;
+	bi->nr_cpus = 2;
+	bi->mpidr[0] = 0x80000000UL;
+	bi->mpidr[1] = 0x80000000UL | CPU1_AFF;
+	dcache_clean(REGION_BASE, REGION_BASE + n);
+	dcache_clean(BOOT_INFO_PA, BOOT_INFO_PA + sizeof(*bi));
+	asm volatile("ic iallu; dsb sy; isb" : : : "memory");
+}
+
+/* ------------------------------------------------------------ CPU 1 */
+
+/* CPU 0 -> CPU 1 */
+static u64 cpu1_go;
+/* CPU 1 -> CPU 0 */
+static u64 cpu1_alive, cpu1_done;
+static s64 cpu1_init, cpu1_s2, cpu1_second_init;
+static const char *cpu1_probe;
+
+static void cpu1_main(void)
+{
+	STORE(cpu1_alive, 1);
+	while (!LOAD(cpu1_go))
+		;
+	STORE(cpu1_init, hand_over(1));
+	STORE(cpu1_s2, hvc(CV_HC_S2_ENABLED, 0, 0, 0, 0, 0));
+	STORE(cpu1_probe, expect_abort(REGION_BASE + 0x1000, false));
+	STORE(cpu1_second_init, hvc(CV_HC_INIT, REGION_BASE, REGION_SIZE,
+				    BOOT_INFO_PA, 1, 0));
+	STORE(cpu1_done, 1);
+	for (;;)
+		asm volatile("wfi");
+}
+
+static bool wait_for(u64 *flag, u64 loops)
+{
+	u64 i;
+
+	for (i = 0; i < loops; i++)
+		if (LOAD(*flag))
+			return true;
+	return false;
+}
+
+/* ------------------------------------------------------------ CPU 0 */
+
+static void check_abort(const char *name, u64 pa, bool write)
+{
+	const char *why = expect_abort(pa, write);
+
+	check(name, !why, why ? why : "", pa);
+}
+
+static void check_error(const char *name, s64 r)
+{
+	check(name, r < 0, "accepted, returned", (u64)r);
+}
+
+static void test_cpu0(void)
+{
+	const struct cv_image_header *h = (const void *)REGION_BASE;
+	u64 image_size;
+	s64 r;
+
+	r = smc(PSCI_CPU_ON, CPU1_AFF, (u64)secondary_entry, 0);
+	check("cpu1 on", r == 0 && wait_for(&cpu1_alive, WAIT_LONG),
+	      "PSCI CPU_ON returned", (u64)r);
+
+	load_image();
+	image_size = h->image_size;
+	init_vectors_offset = h->init_vectors_offset;
+	check("image header", h->magic == CV_IMAGE_MAGIC &&
+	      h->abi_version == CV_ABI_VERSION &&
+	      image_size == (u64)(corevisor_bin_end - corevisor_bin) &&
+	      !(h->init_vectors_offset & 2047),
+	      "bad header, magic", h->magic);
+
+	r = hand_over(0);
+	check("init cpu0", r == 0, "CV_HC_INIT returned", (u64)r);
+	if (r)
+		return;
+
+	STORE(cpu1_go, 1);
+	if (!wait_for(&cpu1_done, WAIT_LONG)) {
+		fail("init cpu1", "CPU 1 did not finish", 0);
+	} else {
+		check("init cpu1", LOAD(cpu1_init) == 0,
+		      "CV_HC_INIT returned", (u64)LOAD(cpu1_init));
+		check("stage-2 on cpu1", LOAD(cpu1_s2) == 1,
+		      "CV_HC_S2_ENABLED returned", (u64)LOAD(cpu1_s2));
+		check("read core page cpu1", !LOAD(cpu1_probe),
+		      LOAD(cpu1_probe) ? LOAD(cpu1_probe) : "", 0);
+		check_error("second init cpu1", LOAD(cpu1_second_init));
+	}
+
+	r = hvc(CV_HC_ABI_VERSION, 0, 0, 0, 0, 0);
+	check("abi version", r == CV_ABI_VERSION, "returned", (u64)r);
+	r = hvc(CV_HC_S2_ENABLED, 0, 0, 0, 0, 0);
+	check("stage-2 on cpu0", r == 1, "returned", (u64)r);
+
+	check_abort("read image header", REGION_BASE, false);
+	check_abort("read core code", init_vectors_pa(), false);
+	check_abort("read past image", REGION_BASE + image_size, false);
+	check_abort("read boot info", BOOT_INFO_PA, false);
+	check_abort("read region end", REGION_BASE + REGION_SIZE - 8, false);
+	check_abort("write core code", init_vectors_pa() + 0x400, true);
+	check_abort("write core data", REGION_BASE + image_size - 8, true);
+	check_abort("write region mid", REGION_BASE + REGION_SIZE / 2, true);
+	r = hvc(CV_HC_ABI_VERSION, 0, 0, 0, 0, 0);
+	check("alive after aborts", r == CV_ABI_VERSION, "returned", (u64)r);
+	check("host memory usable", ({
+		probe_write(REGION_BASE - 8, 0x1234);
+		probe_read(REGION_BASE - 8) == 0x1234 &&
+		LOAD(faults[0].count) == 8;
+	}), "faults seen", LOAD(faults[0].count));
+
+	/* The hyp-stub calls are gone: the stub's own vectors stay away. */
+	r = hvc(0, (u64)stub_vectors, 0, 0, 0, 0);
+	check("stub set_vectors refused", r == CV_E_DENIED, "returned",
+	      (u64)r);
+	r = hvc(1, (u64)stub_vectors, 0, 0, 0, 0);
+	check("stub soft_restart refused", r == CV_E_DENIED, "returned",
+	      (u64)r);
+	r = hvc(2, 0, 0, 0, 0, 0);
+	check("stub reset_vectors refused", r == CV_E_DENIED, "returned",
+	      (u64)r);
+	r = hvc(CV_HC_ABI_VERSION, 0, 0, 0, 0, 0);
+	check("vectors unchanged", r == CV_ABI_VERSION, "returned", (u64)r);
+
+	/* garbage */
+	r = hvc(CV_HC(0x7ff), 1, 2, 3, 4, 5);
+	check("unknown call", r == CV_E_NOSYS, "returned", (u64)r);
+	check_error("not a cv call", hvc(0xdeadbeef, 0, 0, 0, 0, 0));
+	check_error("all ones", hvc(~0UL, ~0UL, ~0UL, ~0UL, ~0UL, ~0UL));
+	check_error("vcpu of bad vm", hvc(CV_HC_REGISTER_VCPU, 999, 0, 0, 0,
+					  0));
+	check_error("map into bad vm", hvc(CV_HC_MAP_PAGE, 12345,
+					   RAM_BASE + 0x100000, 0, 0, 0));
+	check_error("key from core page", hvc(CV_HC_SET_VM_KEY, 1,
+					      REGION_BASE, 0, 0, 0));
+	check_error("teardown vm 0", hvc(CV_HC_TEARDOWN, 0, 0, 0, 0, 0));
+	check_error("run bad vcpu", hvc(CV_HC_VCPU_RUN, ~0UL, ~0UL, 0, 0, 0));
+	r = hvc(CV_HC_ABI_VERSION, 0, 0, 0, 0, 0);
+	check("alive after garbage", r == CV_ABI_VERSION, "returned", (u64)r);
+
+	/* A second hand-over is refused, through either door. */
+	check_error("second init", hvc(CV_HC_INIT, REGION_BASE, REGION_SIZE,
+				       BOOT_INFO_PA, 0, 0));
+	r = hvc(0, init_vectors_pa(), 0, 0, 0, 0);
+	check("init vectors refused", r == CV_E_DENIED, "returned", (u64)r);
+	check_error("second init, other cpu index",
+		    hvc(CV_HC_INIT, REGION_BASE, REGION_SIZE, BOOT_INFO_PA, 1,
+			0));
+
+	/* SMCs: queries reach the firmware, a CPU_ON is refused. */
+	r = smc(PSCI_VERSION, 0, 0, 0);
+	check("psci version passes", r > 0 && r != (s64)STUB_UNKNOWN,
+	      "returned", (u64)r);
+	/*
+	 * CPU 2 is off and not in boot info: starting it would run our
+	 * code at EL2, around the corevisor.
+	 */
+	r = smc(PSCI_CPU_ON, CPU2_AFF, (u64)cpu2_entry, 0);
+	check("psci cpu_on refused", r == PSCI_NOT_SUPPORTED && ({
+		wait_for(&cpu2_ran_el2, WAIT_SHORT) ? false : true; }),
+	      "returned", (u64)r);
+}
+
+void test_main(u64 cpu)
+{
+	if (cpu) {
+		cpu1_main();
+		return;
+	}
+	out_s("el2 test: host at EL1, corevisor at EL2\n");
+	test_cpu0();
+	out_s("el2: ");
+	out_u(passed);
+	out_s(" passed, ");
+	out_u(failed);
+	out_s(" failed\n");
+	smc(PSCI_SYSTEM_OFF, 0, 0, 0);
+}

@@ -1,0 +1,196 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * EL2 test image, playing the Linux host: entered by QEMU at EL2 (the
+ * boot CPU from -kernel, the second CPU from PSCI CPU_ON), it installs a
+ * minimal hyp-stub (HVC_SET_VECTORS only), drops to EL1 with the EL1 MMU
+ * off and runs the C test (main.c).
+ */
+#define SPSR_EL1H_MASKED	0x3c5
+#define HCR_RW			(1 << 31)
+
+	.macro	adr_l, reg, sym
+	adrp	\reg, \sym
+	add	\reg, \reg, :lo12:\sym
+	.endm
+
+	.section .text.boot, "ax"
+	.globl	_start
+_start:
+	/* boot CPU: clear .bss, then the common path with cpu = 0 */
+	adr_l	x0, __bss_start
+	adr_l	x1, __bss_end
+1:	cmp	x0, x1
+	b.hs	2f
+	str	xzr, [x0], #8
+	b	1b
+2:	mov	x19, #0
+	b	common
+
+/* CPU 2 must never start: if it does, say so and stop. */
+	.globl	cpu2_entry
+cpu2_entry:
+	adr_l	x0, cpu2_ran_el2
+	mov	x1, #1
+	str	x1, [x0]
+4:	wfe
+	b	4b
+
+	.globl	secondary_entry
+secondary_entry:
+	mov	x19, #1
+
+common:
+	/* this CPU's stacks: 16 KiB at EL1, the EL2 stub needs none */
+	adr_l	x0, stacks
+	add	x0, x0, x19, lsl #14
+	add	x0, x0, #1 << 14
+
+	/* EL2 setup, in the spirit of Linux's el2_setup */
+	adr_l	x1, stub_vectors
+	msr	vbar_el2, x1
+	mov	x1, #HCR_RW
+	msr	hcr_el2, x1
+	mov	x1, #3			/* EL1PCTEN | EL1PCEN */
+	msr	cnthctl_el2, x1
+	msr	cntvoff_el2, xzr
+	mrs	x1, midr_el1
+	msr	vpidr_el2, x1
+	mrs	x1, mpidr_el1
+	msr	vmpidr_el2, x1
+	mov	x1, #0x33ff
+	msr	cptr_el2, x1
+	msr	hstr_el2, xzr
+	mrs	x1, pmcr_el0
+	ubfx	x1, x1, #11, #5
+	msr	mdcr_el2, x1
+	msr	vttbr_el2, xzr
+	ldr	x1, =0x30d00800		/* SCTLR_EL1 RES1, MMU off */
+	msr	sctlr_el1, x1
+	mov	x1, #(3 << 20)		/* CPACR_EL1.FPEN: no FP traps */
+	msr	cpacr_el1, x1
+	adr_l	x1, el1_vectors
+	msr	vbar_el1, x1
+	msr	sp_el1, x0
+	mov	x1, #SPSR_EL1H_MASKED
+	msr	spsr_el2, x1
+	adr_l	x1, el1_entry
+	msr	elr_el2, x1
+	isb
+	eret
+
+el1_entry:
+	mov	x0, x19
+	bl	test_main
+3:	wfi
+	b	3b
+
+/*
+ * The stub's vectors: like the arm64 hyp-stub, a lower-EL HVC with
+ * x0 = 0 (HVC_SET_VECTORS) sets VBAR_EL2 to x1 and returns 0.  Any
+ * other call returns STUB_UNKNOWN, so the test can tell the stub's
+ * answers from the corevisor's.
+ */
+	.balign	2048
+	.globl	stub_vectors
+stub_vectors:
+	.rept	8
+	.balign	0x80
+	b	.
+	.endr
+	.balign	0x80
+	b	stub_sync		/* lower EL AArch64 sync */
+	.rept	7
+	.balign	0x80
+	b	.
+	.endr
+
+stub_sync:
+	mrs	x9, esr_el2
+	ubfx	x9, x9, #26, #6
+	cmp	x9, #0x16
+	b.ne	.
+	cbnz	x0, 1f
+	msr	vbar_el2, x1
+	isb
+	mov	x0, #0
+	eret
+1:	ldr	x0, =0x57ab57ab
+	eret
+
+/*
+ * EL1 vectors of the test host: a synchronous exception from EL1 (the
+ * abort a probe provokes) is recorded by el1_sync() in C, which returns
+ * where to resume.  Anything else is unexpected and also goes to C.
+ */
+	.balign	2048
+el1_vectors:
+	.rept	4
+	.balign	0x80
+	b	el1_unexpected
+	.endr
+	.balign	0x80
+	b	el1_sync_entry		/* current EL, SP_ELx, sync */
+	.rept	11
+	.balign	0x80
+	b	el1_unexpected
+	.endr
+
+el1_sync_entry:
+	sub	sp, sp, #256
+	stp	x0, x1, [sp, #16 * 0]
+	stp	x2, x3, [sp, #16 * 1]
+	stp	x4, x5, [sp, #16 * 2]
+	stp	x6, x7, [sp, #16 * 3]
+	stp	x8, x9, [sp, #16 * 4]
+	stp	x10, x11, [sp, #16 * 5]
+	stp	x12, x13, [sp, #16 * 6]
+	stp	x14, x15, [sp, #16 * 7]
+	stp	x16, x17, [sp, #16 * 8]
+	stp	x18, x30, [sp, #16 * 9]
+	bl	el1_sync
+	ldp	x0, x1, [sp, #16 * 0]
+	ldp	x2, x3, [sp, #16 * 1]
+	ldp	x4, x5, [sp, #16 * 2]
+	ldp	x6, x7, [sp, #16 * 3]
+	ldp	x8, x9, [sp, #16 * 4]
+	ldp	x10, x11, [sp, #16 * 5]
+	ldp	x12, x13, [sp, #16 * 6]
+	ldp	x14, x15, [sp, #16 * 7]
+	ldp	x16, x17, [sp, #16 * 8]
+	ldp	x18, x30, [sp, #16 * 9]
+	add	sp, sp, #256
+	eret
+
+el1_unexpected:
+	bl	el1_bad
+	b	.
+
+/* u64 probe_read(u64 pa), void probe_write(u64 pa, u64 val): one access */
+	.globl	probe_read
+probe_read:
+	mov	x1, x0
+	mov	x0, #0
+	.globl	probe_read_insn
+probe_read_insn:
+	ldr	x0, [x1]
+	ret
+
+	.globl	probe_write
+probe_write:
+	.globl	probe_write_insn
+probe_write_insn:
+	str	x1, [x0]
+	ret
+
+	.globl	corevisor_bin
+	.globl	corevisor_bin_end
+	.section .rodata
+	.balign	4096
+corevisor_bin:
+	.incbin	COREVISOR_BIN
+corevisor_bin_end:
+
+	.bss
+	.balign	16
+stacks:
+	.space	2 << 14
