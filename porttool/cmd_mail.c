@@ -20,6 +20,7 @@
 #include "maintainers.h"
 #include "smtp.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <git2.h>
 #include <stdlib.h>
@@ -128,37 +129,41 @@ static int add_explicit(struct addrlist *l, const struct strlist *specs,
 }
 
 /* The project's files a port consists of, as MAINTAINERS names them. */
+static void list_port_dir(const char *dir, const char *rel, struct strlist *out)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		char *path, *name;
+
+		if (de->d_name[0] == '.')
+			continue;
+		path = xasprintf("%s/%s", dir, de->d_name);
+		name = xasprintf("%s%s", rel, de->d_name);
+		if (is_dir(path)) {
+			char *sub = xasprintf("%s/", name);
+
+			list_port_dir(path, sub, out);
+			free(sub);
+		} else {
+			strlist_push(out, name);
+		}
+		free(path);
+		free(name);
+	}
+	closedir(d);
+}
+
 static void port_paths(const struct port *p, struct strlist *out)
 {
-	char *dir = xasprintf("ports/v%s/", p->version);
+	char *rel = xasprintf("ports/v%s/", p->version);
 
-	strlist_push(out, dir);
-	{
-		char *f = xasprintf("%sport.conf", dir);
-
-		strlist_push(out, f);
-		free(f);
-		f = xasprintf("%sseries", dir);
-		strlist_push(out, f);
-		free(f);
-	}
-	for (size_t i = 0; i < p->nseries; i++) {
-		if (p->series[i].patch) {
-			char *f = xasprintf("%s%s", dir, p->series[i].patch);
-
-			strlist_push(out, f);
-			free(f);
-		}
-	}
-	for (size_t i = 0; i < p->nboards; i++) {
-		if (p->boards[i].defconfig) {
-			char *f = xasprintf("%s%s", dir, p->boards[i].defconfig);
-
-			strlist_push(out, f);
-			free(f);
-		}
-	}
-	free(dir);
+	strlist_push(out, rel);
+	list_port_dir(p->dir, rel, out);
+	free(rel);
 }
 
 static int project_recipients(struct mail_run *r, const char *project_dir)

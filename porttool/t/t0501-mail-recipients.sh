@@ -10,14 +10,14 @@ dry_to() { awk '/^---- dry run: message 0 /{f=1;n=0;next} /^---- dry run/{f=0} f
 dry_cc() { header Cc "$1.hdr" | tr ',' '\n' | sed 's/^[ \t]*//'; }
 addr_of() { sed 's/.*<\(.*\)>.*/\1/' | tr A-Z a-z; }
 
-test_expect_success 'the project MAINTAINERS: the port to To, its list to Cc, boards too' '
+test_expect_success 'the project MAINTAINERS: the port to To, its list to Cc, a board config too' '
 	mail_setup && std_port &&
 	mail 5.10 --dry-run >out &&
 	dry_to out >to && dry_cc out >cc &&
 	grep -qx "\"SeKVM 5.10 Port Maintainers\" <v5.10@sekvm.example.org>" to &&
 	grep -qx "sekvm-devel@sekvm.example.org" cc &&
 	! grep -q "v5.4@" to &&
-	printf "[board \"qemu\"]\n\tdefconfig = configs/qemu.config\n" >>ports/v5.10/port.conf &&
+	mkdir ports/v5.10/configs && printf "CONFIG_KVM=y\n" >ports/v5.10/configs/qemu.config &&
 	mail 5.10 --dry-run >out2 && dry_to out2 >to2 &&
 	grep -q "<boards@sekvm.example.org>" to2 &&
 	grep -q "^Recipients: v5.10@sekvm.example.org boards@sekvm.example.org sekvm-devel@sekvm.example.org$" out2
