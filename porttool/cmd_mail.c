@@ -396,11 +396,15 @@ static int build_cover(struct mail_run *r, char **subject, char **body)
 	if (cover_summary(r, subject, &b))
 		goto fail;
 	add_shortlog(r, &b);
-	for (size_t i = 0; i < r->n; i++)
-		if (diffstat_add_patch(&ds, &r->v[i]))
-			goto fail;
-	diffstat_format(&ds, &b);
-	diffstat_free(&ds);
+	/* Exact from the tree when it has the base; else the patches' sum. */
+	if (!r->tree_is_repo ||
+	    diffstat_from_tree(r->tree, base_revision(r), r->v, r->n, &b)) {
+		for (size_t i = 0; i < r->n; i++)
+			if (diffstat_add_patch(&ds, &r->v[i]))
+				goto fail;
+		diffstat_format(&ds, &b);
+		diffstat_free(&ds);
+	}
 	if (r->o.since) {
 		struct outgoing_patch *old;
 		size_t nold;

@@ -67,6 +67,13 @@ struct diffstat {
 int diffstat_add_patch(struct diffstat *ds, const struct outgoing_patch *p);
 void diffstat_format(const struct diffstat *ds, struct sbuf *out);
 void diffstat_free(struct diffstat *ds);
+/*
+ * The exact diffstat of base..tip, the series applied in memory on base (a
+ * revision of the git repository tree); -1 if that cannot be done (not a
+ * repository, no base, a patch that does not apply), and nothing written.
+ */
+int diffstat_from_tree(const char *tree, const char *base,
+		       const struct outgoing_patch *v, size_t n, struct sbuf *out);
 
 /* One message of the series, ready to write or send. */
 struct mail_msg {

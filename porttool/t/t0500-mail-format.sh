@@ -88,6 +88,25 @@ test_expect_success 'the cover letter has the summary, shortlog, diffstat and ba
 	grep -q "^base-commit: $(git -C repo rev-parse v5.10.223)$" $c
 '
 
+test_expect_success 'with the tree the diffstat is base..tip: a change undone later nets out' '
+	mail_setup && make_repo repo &&
+	add_commit repo virt/kvm/kvm_main.c "int tmp;" "KVM: a temporary line" &&
+	add_commit repo arch/arm64/kvm/arm.c "int keep;" "KVM: arm64: keep this" &&
+	(cd repo && sed -i "/int tmp;/d" virt/kvm/kvm_main.c && git commit -q -a -s -m "KVM: drop the temporary line") &&
+	make_port ports repo &&
+	git -C repo count-objects >before &&
+	mail 5.10 --tree repo --output out >/dev/null &&
+	git -C repo count-objects >after && test_cmp before after &&
+	c=out/0000-cover-letter.patch &&
+	git -C repo diff --stat v5.10.223 HEAD >want &&
+	sed -n "/^ [^ ].* | /,/changed/p" $c >got &&
+	test_cmp want got &&
+	! grep -q kvm_main.c $c &&
+	mail 5.10 --output sum >/dev/null &&
+	grep -q "^ virt/kvm/kvm_main.c *| 2 +-$" sum/0000-cover-letter.patch &&
+	grep -q "^ 2 files changed, 2 insertions(+), 1 deletion(-)$" sum/0000-cover-letter.patch
+'
+
 test_expect_success 'base-commit comes from port.conf base.commit; --cover FILE gives the summary' '
 	mail_setup && std_port &&
 	id=$(git -C repo rev-parse v5.10.223) &&
