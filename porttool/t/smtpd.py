@@ -10,6 +10,7 @@
 #   --auth USER:PASS       require AUTH with these credentials
 #   --fail-after K         answer 451 to DATA after K accepted messages
 #   --starttls CERT KEY    require STARTTLS, with this certificate
+#   --smtps CERT KEY       TLS from the first byte (SMTPS, port 465 style)
 # It writes its port to --port-file once it accepts connections, and
 # exits by itself after --timeout seconds, so no test leaves it behind.
 import argparse
@@ -98,6 +99,7 @@ def main():
     ap.add_argument("--auth")
     ap.add_argument("--fail-after", type=int)
     ap.add_argument("--starttls", nargs=2, metavar=("CERT", "KEY"))
+    ap.add_argument("--smtps", nargs=2, metavar=("CERT", "KEY"))
     a = ap.parse_args()
     os.makedirs(a.dir, exist_ok=True)
     done = threading.Event()
@@ -123,9 +125,15 @@ def main():
         ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         ctx.load_cert_chain(a.starttls[0], a.starttls[1])
         kwargs.update(require_starttls=True, tls_context=ctx)
+    ctl_kwargs = {}
+    if a.smtps:
+        ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        ctx.load_cert_chain(a.smtps[0], a.smtps[1])
+        ctl_kwargs["ssl_context"] = ctx
     handler = Recorder(a.dir, a.refuse_rcpt, a.fail_after)
     port = free_port()
-    ctl = Controller(handler, hostname="127.0.0.1", port=port, **kwargs)
+    ctl = Controller(handler, hostname="127.0.0.1", port=port, **ctl_kwargs,
+                     **kwargs)
     ctl.start()
     write_port(a.port_file, port)
     done.wait(a.timeout)

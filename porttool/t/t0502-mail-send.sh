@@ -152,4 +152,18 @@ test_expect_success 'STARTTLS with a self-signed certificate (--smtp-ssl-cert-pa
 	test $(received srv) = 4
 '
 
+test_expect_success 'SMTPS (sendemail.smtpEncryption ssl) with the CA from config' '
+	mail_setup && std_port &&
+	openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 \
+		-addext subjectAltName=IP:127.0.0.1 -keyout key.pem -out cert.pem 2>/dev/null &&
+	start_smtpd srv --smtps cert.pem key.pem &&
+	test_expect_code 1 send --smtp-encryption ssl 2>err && cat err &&
+	grep -q "TLS with the SMTP server smtps://127.0.0.1:$SMTP_PORT failed" err &&
+	test $(received srv) = 0 &&
+	git config --global sendemail.smtpEncryption ssl &&
+	git config --global sendemail.smtpSslCertPath "$PWD/cert.pem" &&
+	send 2>err2 &&
+	test $(received srv) = 4
+'
+
 test_done
