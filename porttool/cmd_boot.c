@@ -1,9 +1,317 @@
 // SPDX-License-Identifier: GPL-2.0
-/* porttool boot: placeholder until the command is written (see issues). */
-#include "porttool.h"
+/*
+ * porttool boot VER [--kvm] [--board qemu] [--out DIR] [--timeout S]
+ *
+ * Boots a build in QEMU (virt, EL2 on, GICv2, 2 CPUs) with an initramfs of
+ * Debian's arm64 busybox and porttool/boot/init.sh, keeps the serial log
+ * and judges it: one line a check, "PASS name" or "FAIL name: why".
+ *
+ * The SeKVM checks look for what the v5.10 port prints (see
+ * ports/v5.10/README.md); --kvm boots the stock build and checks that plain
+ * KVM comes up, the baseline every SeKVM number is compared against.
+ */
+#include "buildboot.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define BOOT_CPUS 2
+#define DEFAULT_TIMEOUT_S 300
+#define MARK "PORTTOOL-BOOT: "
+#define HOOK "SEKVM-HOOK "
+#define APPEND "console=ttyAMA0 earlycon=pl011,0x9000000 panic=-1 rdinit=/init"
+
+static const char *opt_board = "qemu";
+static const char *opt_out;
+static bool opt_kvm, opt_verbose;
+static int opt_timeout = DEFAULT_TIMEOUT_S;
+
+static const struct option boot_options[] = {
+	{ OPT_BOOL, "kvm", &opt_kvm, NULL, "boot the stock-KVM build (build --kvm)" },
+	{ OPT_STRING, "board", &opt_board, "B", "board (only qemu can boot here)" },
+	{ OPT_STRING, "out", &opt_out, "DIR", "build output (default: build's default)" },
+	{ OPT_INT, "timeout", &opt_timeout, "S", "kill QEMU after S seconds (default: 300)" },
+	{ OPT_BOOL, "verbose", &opt_verbose, NULL, "show the serial console while booting" },
+	{ OPT_END },
+};
+
+static const struct usage boot_usage = {
+	.synopsis = "porttool boot VER [--kvm] [--board qemu] [--out DIR] [--timeout S]",
+	.description =
+		"Boot a build in QEMU (virt, virtualization=on, gic-version=2, cortex-a72, 2 CPUs)\n"
+		"with a busybox initramfs, keep the serial log in OUT/boot/serial.log, and print\n"
+		"one line per check: 'PASS name' or 'FAIL name: why'.  Exit 1 on any FAIL.",
+	.opts = boot_options,
+};
+
+/* ---- judging the serial log ---- */
+
+struct verdicts {
+	int passed, failed;
+};
+
+static void verdict(struct verdicts *v, bool ok, const char *name,
+		    const char *why)
+{
+	if (ok) {
+		printf("PASS %s\n", name);
+		v->passed++;
+	} else {
+		printf("FAIL %s: %s\n", name, why);
+		v->failed++;
+	}
+}
+
+static unsigned count_occurrences(const char *log, const char *needle)
+{
+	unsigned n = 0;
+
+	for (const char *p = log; (p = strstr(p, needle)); p += strlen(needle))
+		n++;
+	return n;
+}
+
+/* True when one line of the log holds both strings (b may be NULL). */
+static bool line_has(const char *log, const char *a, const char *b)
+{
+	for (const char *p = log; (p = strstr(p, a)); p += strlen(a)) {
+		const char *bol = p, *eol = strchr(p, '\n');
+		char *line;
+		bool hit;
+
+		while (bol > log && bol[-1] != '\n')
+			bol--;
+		if (!b)
+			return true;
+		line = strndup(bol, eol ? (size_t)(eol - bol) : strlen(bol));
+		hit = strstr(line, b) != NULL;
+		free(line);
+		if (hit)
+			return true;
+	}
+	return false;
+}
+
+static void check_common(struct verdicts *v, const char *log,
+			 const struct qemu_run *q)
+{
+	char why[160];
+	bool panic = strstr(log, "Kernel panic") || strstr(log, "Internal error:") ||
+		     strstr(log, "Unable to handle kernel");
+
+	snprintf(why, sizeof(why), "QEMU still running after %d s and was killed",
+		 q->timeout_s);
+	verdict(v, !q->timed_out, "qemu-exit", why);
+	verdict(v, !panic, "no-panic", "the kernel panicked or oopsed (see the log)");
+	verdict(v, strstr(log, MARK "userspace reached") != NULL, "userspace",
+		"/init never ran: the host did not reach userspace");
+	verdict(v, strstr(log, MARK "/dev/kvm present") != NULL, "dev-kvm",
+		strstr(log, MARK "/dev/kvm missing") ? "/dev/kvm does not exist"
+						     : "init never looked for /dev/kvm");
+	verdict(v, strstr(log, MARK "done") && strstr(log, "reboot: Power down"),
+		"poweroff", "the host did not power off cleanly after its tests");
+}
+
+static void check_stock_kvm(struct verdicts *v, const char *log)
+{
+	verdict(v, strstr(log, "Hyp mode initialized successfully") != NULL,
+		"kvm-hyp-init", strstr(log, "kvm [") ?
+		"KVM printed no 'Hyp mode initialized successfully'" :
+		"no KVM messages at all");
+}
+
+/*
+ * What the port promises to print (ports/v5.10/README.md): the corevisor's
+ * banner with its ABI version, once per CPU, and host stage-2 on.
+ */
+#define COREVISOR_BANNER "SeKVM: corevisor"
+#define COREVISOR_ABI "ABI"
+#define HOST_STAGE2_ON "host stage-2 enabled"
+
+/* Each attack the self-test hooks make, and the word that means refused. */
+struct attack {
+	const char *check;	/* check name */
+	const char *hook;	/* file in /sys/kernel/debug/sekvm */
+	const char *refused;	/* in the hook's output when refused */
+};
+
+static const struct attack attacks[] = {
+	{ "attack-read-corevisor", "read_core", "refused" },
+	{ "attack-write-corevisor", "write_core", "refused" },
+	{ "attack-hyp-stub", "hyp_stub", "refused" },
+	{ "attack-garbage-hvc", "bad_hvc", "refused" },
+	{ NULL, NULL, NULL },
+};
+
+static void check_attack(struct verdicts *v, const char *log,
+			 const struct attack *a)
+{
+	char *hook = xasprintf(HOOK "%s: ", a->hook);
+	char *start = xasprintf(MARK "hook %s: start", a->hook);
+	char *survived = xasprintf(MARK "hook %s: survived", a->hook);
+	char *name = xasprintf("%s-survived", a->check);
+	char why[200];
+
+	if (!strstr(log, start)) {
+		snprintf(why, sizeof(why), "no self-test hook %s "
+			 "(/sys/kernel/debug/sekvm/%s)", a->hook, a->hook);
+		verdict(v, false, a->check, why);
+		verdict(v, false, name, "the hook never ran");
+	} else {
+		snprintf(why, sizeof(why), "hook %s did not report '%s'",
+			 a->hook, a->refused);
+		verdict(v, line_has(log, hook, a->refused), a->check, why);
+		verdict(v, strstr(log, survived) != NULL, name,
+			"the host did not survive the attempt");
+	}
+	free(hook);
+	free(start);
+	free(survived);
+	free(name);
+}
+
+static void check_sekvm(struct verdicts *v, const char *log)
+{
+	unsigned banners = 0;
+	char why[160];
+
+	for (const char *p = log; (p = strstr(p, COREVISOR_BANNER)); p++)
+		banners += line_has(p, COREVISOR_BANNER, COREVISOR_ABI) &&
+			   strchr(p, '\n') ? 1 : 0;
+	if (!banners)
+		snprintf(why, sizeof(why), "no corevisor banner ('%s ... %s')",
+			 COREVISOR_BANNER, COREVISOR_ABI);
+	else
+		snprintf(why, sizeof(why), "corevisor banner on %u of %d CPUs",
+			 banners, BOOT_CPUS);
+	verdict(v, banners >= BOOT_CPUS, "corevisor-banner", why);
+	verdict(v, count_occurrences(log, HOST_STAGE2_ON) > 0, "host-stage2",
+		"no host stage-2 message ('" HOST_STAGE2_ON "')");
+	for (const struct attack *a = attacks; a->check; a++)
+		check_attack(v, log, a);
+}
+
+/* ---- preparing and running ---- */
+
+static char *build_out_dir(const struct port *p)
+{
+	return opt_out ? xstrdup(opt_out) : default_build_dir(p, opt_board, opt_kvm);
+}
+
+static int prepare_initramfs(const struct porttool_ctx *ctx, const char *bootdir,
+			     char **initrd)
+{
+	char *busybox = NULL;
+	char *init = xasprintf("%s/porttool/boot/init.sh", ctx->project_dir);
+	int ret = -1;
+
+	*initrd = xasprintf("%s/initramfs.cpio", bootdir);
+	if (!is_file(init)) {
+		error("the initramfs script %s is missing", init);
+		goto out;
+	}
+	if (fetch_arm64_busybox(&busybox))
+		goto out;
+	ret = make_boot_initramfs(*initrd, busybox, init);
+out:
+	free(busybox);
+	free(init);
+	return ret;
+}
+
+static void check_dtb(struct verdicts *v, const char *dtb)
+{
+	int failed;
+
+	fflush(stdout);
+	failed = dtb_check_nodes(dtb, stdout);
+	v->failed += failed < 0 ? 1 : failed;
+	v->passed += failed < 0 ? 0 : 3 - failed;
+}
+
+static int run_boot(const struct porttool_ctx *ctx, const struct port *p,
+		    const char *out)
+{
+	char *image = xasprintf("%s/arch/arm64/boot/Image", out);
+	char *bootdir = xasprintf("%s/boot", out);
+	char *dtb = xasprintf("%s/qemu-virt.dtb", bootdir);
+	char *serial = xasprintf("%s/serial.log", bootdir);
+	char *initrd = NULL, *log = NULL;
+	struct qemu_run q = { .kernel = image, .dtb = dtb, .append = APPEND,
+			      .log_path = serial, .timeout_s = opt_timeout,
+			      .echo = opt_verbose };
+	struct verdicts v = { 0 };
+	int ret = EXIT_FAIL;
+
+	if (!is_file(image)) {
+		error("no kernel at %s; run 'porttool build %s%s' first", image,
+		      p->version, opt_kvm ? " --kvm" : "");
+		goto out;
+	}
+	if (mkdir_p(bootdir)) {
+		error("cannot create %s: %s", bootdir, strerror(errno));
+		goto out;
+	}
+	if (prepare_initramfs(ctx, bootdir, &initrd))
+		goto out;
+	q.initrd = initrd;
+	if (qemu_dump_dtb(&q, dtb))
+		goto out;
+	info("booting %s in QEMU (timeout %d s), serial log %s", image,
+	     opt_timeout, serial);
+	if (qemu_boot(&q))
+		goto out;
+	log = read_file(serial, NULL);
+	if (!log) {
+		error("cannot read %s: %s", serial, strerror(errno));
+		goto out;
+	}
+	check_dtb(&v, dtb);
+	check_common(&v, log, &q);
+	if (opt_kvm)
+		check_stock_kvm(&v, log);
+	else
+		check_sekvm(&v, log);
+	printf("boot took %.1f s; serial log: %s\n", q.seconds, serial);
+	printf("%d passed, %d failed\n", v.passed, v.failed);
+	ret = v.failed ? EXIT_FAIL : EXIT_OK;
+out:
+	free(image);
+	free(bootdir);
+	free(dtb);
+	free(serial);
+	free(initrd);
+	free(log);
+	return ret;
+}
 
 int cmd_boot(struct porttool_ctx *ctx, int argc, char **argv)
 {
-	error("'boot' is not implemented yet");
-	return EXIT_FAIL;
+	int n = parse_options(argc, argv, &boot_usage), ret = EXIT_FAIL;
+	struct port *p;
+	char *out;
+
+	if (n != 1)
+		usage_error(&boot_usage, n ? "too many arguments" :
+			    "which version? e.g. 'porttool boot 5.10'");
+	if (opt_timeout <= 0)
+		usage_error(&boot_usage, "--timeout needs a positive number of seconds");
+	p = port_load(ctx, argv[1]);
+	if (!p)
+		return EXIT_FAIL;
+	if (!port_board_or_error(p, opt_board))
+		goto out;
+	if (strcmp(opt_board, "qemu")) {
+		error("board '%s' is build-only here; only 'qemu' boots in QEMU",
+		      opt_board);
+		goto out;
+	}
+	out = build_out_dir(p);
+	ret = run_boot(ctx, p, out);
+	free(out);
+out:
+	port_free(p);
+	return ret;
 }

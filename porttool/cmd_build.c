@@ -1,9 +1,286 @@
 // SPDX-License-Identifier: GPL-2.0
-/* porttool build: placeholder until the command is written (see issues). */
-#include "porttool.h"
+/*
+ * porttool build VER --board B [--tree DIR] [--out DIR] [--kvm]
+ *
+ * Cross-compiles a port's kernel for one board with Debian's
+ * aarch64-linux-gnu-gcc, out of tree, from the board's config fragment in
+ * the port.  --kvm builds the port's base tag instead (stock KVM, the
+ * baseline SeKVM is measured against), from a checkout under the cache.
+ */
+#include "buildboot.h"
+#include "tree.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char *opt_board = "qemu";
+static const char *opt_tree;
+static const char *opt_out;
+static bool opt_kvm;
+
+static const struct option build_options[] = {
+	{ OPT_STRING, "board", &opt_board, "B", "board: qemu, pi4b, m400 (default: qemu)" },
+	{ OPT_STRING, "tree", &opt_tree, "DIR", "kernel tree (default: the cached default tree)" },
+	{ OPT_STRING, "out", &opt_out, "DIR", "build output (default: <cache>/build/vVER-BOARD[-kvm])" },
+	{ OPT_BOOL, "kvm", &opt_kvm, NULL, "build the base tag without the port (stock KVM)" },
+	{ OPT_END },
+};
+
+static const struct usage build_usage = {
+	.synopsis = "porttool build VER [--board B] [--tree DIR] [--out DIR] [--kvm]",
+	.description =
+		"Cross-compile the kernel for a board (ARCH=arm64, CROSS_COMPILE=aarch64-linux-gnu-,\n"
+		"ccache when installed, -j2), out of tree: Image, the board's DTB and modules\n"
+		"(in OUT/modules).  The full log is OUT/build.log.",
+	.opts = build_options,
+};
+
+static bool path_is_inside(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	return !strncmp(path, dir, n) && (path[n] == '/' || !path[n]);
+}
+
+/*
+ * Resolve the tree; kbuild wants absolute paths for O= and -C.  Without
+ * --tree, the port's default tree (Debian's linux-source, prepared by
+ * 'porttool tree' and cached), made on first use.
+ */
+static char *resolve_tree(const struct port *p)
+{
+	char *tree = NULL, *mk = NULL, *kconfig = NULL, *real = NULL;
+
+	if (opt_tree) {
+		tree = xstrdup(opt_tree);
+	} else if (!port_has_default_tree(p)) {
+		error("v%s has no default tree; give one with --tree DIR",
+		      p->version);
+		return NULL;
+	} else if (ensure_default_tree(p, &tree)) {
+		return NULL;
+	}
+	mk = xasprintf("%s/Makefile", tree);
+	kconfig = xasprintf("%s/arch/arm64/Kconfig", tree);
+	if (!is_dir(tree))
+		error("kernel tree '%s' does not exist", tree);
+	else if (!is_file(mk) || !is_file(kconfig))
+		error("'%s' is not an arm64 Linux tree (no Makefile or "
+		      "arch/arm64/Kconfig)", tree);
+	else
+		real = realpath(tree, NULL);
+	free(tree);
+	free(mk);
+	free(kconfig);
+	return real;
+}
+
+static int check_cross_compiler(void)
+{
+	char *gcc = find_program(CROSS_PREFIX "gcc");
+
+	if (!gcc) {
+		error(CROSS_PREFIX "gcc not found in PATH; install the Debian "
+		      "package " CROSS_PACKAGE " (ci/deps.sh does)");
+		return -1;
+	}
+	free(gcc);
+	return 0;
+}
+
+/*
+ * The absolute, symlink-free form of a path that may not exist yet: the
+ * deepest existing ancestor resolved by realpath, plus the rest.
+ */
+static char *absolute_path(const char *path)
+{
+	char *cwd = getcwd(NULL, 0);
+	char *abs = path[0] == '/' ? xstrdup(path) : xasprintf("%s/%s", cwd ? cwd : ".", path);
+	char *cut = abs + strlen(abs), *real = NULL, *ret;
+
+	free(cwd);
+	for (;;) {
+		char saved = *cut;
+
+		*cut = '\0';
+		real = realpath(*abs ? abs : "/", NULL);
+		*cut = saved;
+		if (real || cut == abs)
+			break;
+		while (cut > abs && *--cut != '/')
+			;
+	}
+	ret = xasprintf("%s%s", real ? real : "", real && !strcmp(real, "/") && *cut == '/' ? cut + 1 : cut);
+	free(real);
+	free(abs);
+	return ret;
+}
+
+/* Make out absolute; refuse it inside the kernel tree before creating it. */
+static char *prepare_out(const char *out, const char *src, const char *user_tree)
+{
+	char *real = absolute_path(out);
+
+	if (path_is_inside(real, src) || (user_tree && path_is_inside(real, user_tree))) {
+		error("output directory %s is inside the kernel tree %s; "
+		      "builds must stay out of tree", real,
+		      path_is_inside(real, src) ? src : user_tree);
+		free(real);
+		return NULL;
+	}
+	if (mkdir_p(real)) {
+		error("cannot create the output directory %s: %s", real,
+		      strerror(errno));
+		free(real);
+		return NULL;
+	}
+	return real;
+}
+
+/* What boot and check read back: which port, board and source. */
+static void write_build_info(const char *out, const struct port *p,
+			     const char *board, const char *src)
+{
+	char *path = xasprintf("%s/porttool-build.conf", out);
+	char *text = xasprintf("version=%s\nboard=%s\nkvm=%d\nsource=%s\n",
+			       p->version, board, opt_kvm, src);
+
+	if (write_file(path, text, strlen(text)))
+		warning("cannot write %s: %s", path, strerror(errno));
+	free(path);
+	free(text);
+}
+
+static void report_outputs(const char *out, const struct board *b,
+			   double seconds)
+{
+	char *image = xasprintf("%s/arch/arm64/boot/Image", out);
+	char *dtb = board_dtb_path(b, out);
+
+	printf("Image:   %s\n", image);
+	printf("DTB:     %s\n", dtb ? dtb : "(QEMU generates it at boot)");
+	printf("modules: %s/modules\n", out);
+	printf("log:     %s/build.log\n", out);
+	printf("built in %.0f s\n", seconds);
+	free(image);
+	free(dtb);
+}
+
+static int verify_outputs(const char *out, const struct board *b)
+{
+	char *image = xasprintf("%s/arch/arm64/boot/Image", out);
+	char *dtb = board_dtb_path(b, out);
+	int ret = 0;
+
+	if (!is_file(image)) {
+		error("the build finished but %s is missing", image);
+		ret = -1;
+	}
+	if (dtb && !is_file(dtb)) {
+		error("the build finished but %s is missing", dtb);
+		ret = -1;
+	}
+	free(image);
+	free(dtb);
+	return ret;
+}
+
+/* For --kvm: the base tag written out under the cache. */
+static char *base_source(const struct port *p, const char *tree)
+{
+	char *cache = cache_dir();
+	char *dest = xasprintf("%s/src/v%s-base", cache, p->version);
+
+	free(cache);
+	if (checkout_tag_to(tree, p->base_tag, dest)) {
+		free(dest);
+		return NULL;
+	}
+	return dest;
+}
+
+static int open_log(struct kbuild *kb)
+{
+	kb->log_path = xasprintf("%s/build.log", kb->out);
+	kb->log_fd = open(kb->log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (kb->log_fd < 0) {
+		error("cannot create %s: %s", kb->log_path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int do_build(const struct port *p, const struct board *b)
+{
+	struct kbuild kb = { .log_fd = -1 };
+	char *tree = NULL, *src = NULL, *out = NULL, *fragment = NULL;
+	char *dtb_target = board_dtb_target(b), *ccache = find_program("ccache");
+	char *want_out = opt_out ? xstrdup(opt_out) : default_build_dir(p, b->name, opt_kvm);
+	struct timespec t0, t1;
+	int ret = EXIT_FAIL;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	fragment = xasprintf("%s/%s", p->dir, b->defconfig);
+	if (!is_file(fragment)) {
+		error("board '%s': config fragment %s does not exist", b->name,
+		      fragment);
+		goto out;
+	}
+	if (check_cross_compiler() || !(tree = resolve_tree(p)))
+		goto out;
+	src = opt_kvm ? base_source(p, tree) : xstrdup(tree);
+	if (!src || !(out = prepare_out(want_out, src, tree)))
+		goto out;
+	kb = (struct kbuild){ .src = src, .out = out, .fragment = fragment,
+			      .dtb_target = dtb_target, .ccache = ccache != NULL };
+	if (open_log(&kb))
+		goto out;
+	info("building v%s for %s%s from %s into %s%s", p->version, b->name,
+	     opt_kvm ? " (stock KVM, base " : "", src, out,
+	     ccache ? " (ccache)" : "");
+	if (opt_kvm)
+		info("  base tag: %s", p->base_tag);
+	if (kbuild_run(&kb) || verify_outputs(out, b))
+		goto out;
+	write_build_info(out, p, b->name, src);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	report_outputs(out, b, (double)(t1.tv_sec - t0.tv_sec) +
+		       (t1.tv_nsec - t0.tv_nsec) / 1e9);
+	ret = EXIT_OK;
+out:
+	if (kb.log_fd >= 0)
+		close(kb.log_fd);
+	free(kb.log_path);
+	free(tree);
+	free(src);
+	free(out);
+	free(want_out);
+	free(fragment);
+	free(dtb_target);
+	free(ccache);
+	return ret;
+}
 
 int cmd_build(struct porttool_ctx *ctx, int argc, char **argv)
 {
-	error("'build' is not implemented yet");
-	return EXIT_FAIL;
+	int n = parse_options(argc, argv, &build_usage);
+	struct port *p;
+	struct board *b;
+	int ret;
+
+	if (n != 1)
+		usage_error(&build_usage, n ? "too many arguments" :
+			    "which version? e.g. 'porttool build 5.10'");
+	p = port_load(ctx, argv[1]);
+	if (!p)
+		return EXIT_FAIL;
+	b = port_board_or_error(p, opt_board);
+	ret = b ? do_build(p, b) : EXIT_FAIL;
+	port_free(p);
+	return ret;
 }

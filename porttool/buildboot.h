@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * build, check and boot: what the three commands share.
+ *
+ * Files: subproc.c (child processes with a log, a line callback and a
+ * timeout), kbuild.c (cross-compiling a kernel out of tree), basesrc.c (a
+ * checkout of the base tag outside the user's tree, for --kvm), dtb.c
+ * (device tree checks and edits with libfdt), elfcheck.c (libelf
+ * inspection of vmlinux and the corevisor), initramfs.c (cpio newc
+ * writer), debfetch.c (Debian's arm64 busybox-static), qemu.c (running
+ * QEMU with a timeout), boot/init.sh (the initramfs's /init).
+ */
+#ifndef PORTTOOL_BUILDBOOT_H
+#define PORTTOOL_BUILDBOOT_H
+
+#include "porttool.h"
+
+#include <stdint.h>
+
+#define CROSS_PREFIX "aarch64-linux-gnu-"
+#define CROSS_PACKAGE "gcc-aarch64-linux-gnu"
+
+/* ---- child processes (subproc.c) ---- */
+struct subproc {
+	const char *const *argv;	/* argv[0] is looked up in PATH */
+	const char *const *env;		/* extra "NAME=VALUE", NULL-ended */
+	const char *cwd;		/* NULL: stay here */
+	int log_fd;			/* stdout+stderr copied here; -1: none */
+	bool echo;			/* also copy output to our stderr */
+	/* Called for each complete line of output (without the newline). */
+	void (*on_line)(const char *line, void *arg);
+	void *arg;
+	/* Called about once a second while the child runs; may be NULL. */
+	void (*on_tick)(void *arg);
+	int timeout_s;			/* 0: none; else SIGKILL after it */
+	/* results */
+	bool timed_out;
+	int exit_code;			/* -1 when killed by a signal */
+};
+
+/*
+ * Run a child to completion (or to its timeout, when it and its process
+ * group are killed).  Returns 0 when it ran, -1 when it could not be
+ * started (an error naming the program is printed).
+ */
+int subproc_run(struct subproc *p);
+/* Full path of an executable found in PATH, or NULL. */
+char *find_program(const char *name);
+
+/* ---- kernel builds (kbuild.c) ---- */
+struct board *port_find_board(const struct port *p, const char *name);
+/* Print "unknown board" with the known ones; returns NULL if not found. */
+struct board *port_board_or_error(const struct port *p, const char *name);
+/* <cache>/build/vVER-BOARD[-kvm]: where build puts its output by default. */
+char *default_build_dir(const struct port *p, const char *board, bool kvm);
+/* The kernel's make target for a board's DTB, or NULL when QEMU makes it. */
+char *board_dtb_target(const struct board *b);
+/* Path of the board's DTB in a build directory, NULL for QEMU's own. */
+char *board_dtb_path(const struct board *b, const char *out);
+
+struct kbuild {
+	const char *src;	/* kernel source tree (stays clean) */
+	const char *out;	/* O= */
+	const char *fragment;	/* config fragment for allnoconfig */
+	const char *dtb_target;	/* e.g. broadcom/bcm2711-rpi-4-b.dtb, or NULL */
+	bool ccache;
+	int log_fd;		/* out/build.log */
+	char *log_path;
+};
+
+int kbuild_run(struct kbuild *kb);
+
+/* ---- the base commit, checked out outside the user's tree (basesrc.c) ---- */
+/*
+ * Check out the commit that tag names in the repository at repo_dir into
+ * dest (created or refreshed), leaving the repository's work tree, index
+ * and HEAD alone.  Returns 0 or -1 after printing an error.
+ */
+int checkout_tag_to(const char *repo_dir, const char *tag, const char *dest);
+
+/* ---- device trees (dtb.c) ---- */
+/*
+ * Check that a DTB holds what the corevisor relies on: a memory node, a
+ * GIC (for GICv2 with its GICH and GICV regions) and a console UART.
+ * Prints one "PASS"/"FAIL" line per node to out; returns the number of
+ * failures, or -1 when the file is not a valid DTB.
+ */
+int dtb_check_nodes(const char *path, FILE *out);
+/* Drop a DTB's free space (QEMU dumps it padded to 1 MiB).  0 or -1. */
+int dtb_pack(const char *path);
+/*
+ * Add /reserved-memory/NAME { compatible; size; alignment; no-map; } to the
+ * DTB at in, written to out.  Returns 0 or -1.
+ */
+int dtb_add_reserved(const char *in, const char *out, const char *name,
+		     const char *compatible, uint64_t size, uint64_t align);
+
+/* ---- ELF inspection (elfcheck.c) ---- */
+struct elf_section_info {
+	char name[64];
+	uint64_t addr, size, offset;
+	uint32_t type;
+};
+
+struct elf_file;
+struct elf_file *elf_file_open(const char *path);
+void elf_file_close(struct elf_file *ef);
+const char *elf_file_path(const struct elf_file *ef);
+int elf_file_machine(const struct elf_file *ef);
+bool elf_file_has_interp(const struct elf_file *ef);
+int elf_find_section(struct elf_file *ef, const char *name,
+		     struct elf_section_info *info);
+/* Value of a defined symbol; returns 0 or -1 when absent. */
+int elf_find_symbol(struct elf_file *ef, const char *name, uint64_t *value);
+/* Copy size bytes at virtual address addr (from PROGBITS sections). */
+int elf_read_vaddr(struct elf_file *ef, uint64_t addr, void *buf, size_t size);
+/*
+ * Undefined symbols (other than the null symbol), and relocations whose
+ * symbol is undefined, are appended to the lists as readable strings.
+ */
+int elf_undefined_refs(struct elf_file *ef, struct strlist *undef,
+		       struct strlist *bad_relocs);
+/* Sum of the sizes of sections whose name starts with prefix. */
+uint64_t elf_section_bytes(struct elf_file *ef, const char *prefix);
+
+/* ---- initramfs (initramfs.c) ---- */
+struct cpio;
+struct cpio *cpio_create(const char *path);
+int cpio_add_dir(struct cpio *c, const char *name);
+int cpio_add_file(struct cpio *c, const char *name, unsigned mode,
+		  const void *data, size_t len);
+int cpio_add_symlink(struct cpio *c, const char *name, const char *target);
+int cpio_add_chardev(struct cpio *c, const char *name, unsigned mode,
+		     unsigned major, unsigned minor);
+/* Writes the trailer and closes; returns 0 or -1 (the file is removed). */
+int cpio_finish(struct cpio *c);
+/*
+ * Make the boot initramfs: busybox, /init from init_script, /dev/console.
+ */
+int make_boot_initramfs(const char *path, const char *busybox,
+			const char *init_script);
+
+/* ---- Debian's arm64 busybox-static (debfetch.c) ---- */
+/*
+ * Path of an arm64 static busybox in the cache, downloading Debian's
+ * busybox-static with apt-get through a private lists directory first.
+ */
+int fetch_arm64_busybox(char **path);
+
+/* ---- QEMU (qemu.c) ---- */
+struct qemu_run {
+	const char *kernel, *initrd, *dtb;	/* dtb may be NULL */
+	const char *append;
+	const char *log_path;	/* serial log */
+	int timeout_s;
+	bool echo;
+	/* results */
+	bool timed_out;
+	int exit_code;
+	double seconds;
+};
+
+#define QEMU_BIN "qemu-system-aarch64"
+#define QEMU_MACHINE "virt,virtualization=on,gic-version=2"
+/*
+ * Write the DTB QEMU would give the kernel of q (q->dtb ignored) to path.
+ * Returns 0 or -1.
+ */
+int qemu_dump_dtb(const struct qemu_run *q, const char *path);
+int qemu_boot(struct qemu_run *q);
+
+#endif

@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A cpio "newc" archive writer, for the boot initramfs.
+ *
+ * The kernel unpacks newc (magic 070701): a 110-byte ASCII header of
+ * thirteen 8-digit hex fields, the NUL-terminated name, padding to 4
+ * bytes, the data, padding to 4 bytes; "TRAILER!!!" ends the archive.
+ * Writing it here lets the archive hold /dev/console as a character device
+ * without root, which the kernel needs to open the console for /init.
+ */
+#include "buildboot.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+struct cpio {
+	FILE *f;
+	char *path;
+	unsigned ino;
+	int failed;
+};
+
+struct cpio *cpio_create(const char *path)
+{
+	struct cpio *c = xcalloc(1, sizeof(*c));
+
+	c->f = fopen(path, "wb");
+	if (!c->f) {
+		error("cannot create %s: %s", path, strerror(errno));
+		free(c);
+		return NULL;
+	}
+	c->path = xstrdup(path);
+	c->ino = 721;	/* any start; inodes only need to differ */
+	return c;
+}
+
+static void pad4(struct cpio *c)
+{
+	static const char zeros[4];
+	long pos = ftell(c->f);
+
+	if (pos > 0 && pos % 4)
+		fwrite(zeros, 1, (size_t)(4 - pos % 4), c->f);
+}
+
+static int add_entry(struct cpio *c, const char *name, unsigned mode,
+		     unsigned rmajor, unsigned rminor,
+		     const void *data, size_t len)
+{
+	size_t namesize = strlen(name) + 1;
+
+	fprintf(c->f, "070701%08X%08X%08X%08X%08X%08X%08lX%08X%08X%08X%08X%08zX%08X",
+		c->ino++, mode, 0u, 0u, 1u, 0u, (unsigned long)len,
+		0u, 0u, rmajor, rminor, namesize, 0u);
+	fwrite(name, 1, namesize, c->f);
+	pad4(c);
+	if (len)
+		fwrite(data, 1, len, c->f);
+	pad4(c);
+	if (ferror(c->f))
+		c->failed = 1;
+	return c->failed ? -1 : 0;
+}
+
+int cpio_add_dir(struct cpio *c, const char *name)
+{
+	return add_entry(c, name, S_IFDIR | 0755, 0, 0, NULL, 0);
+}
+
+int cpio_add_file(struct cpio *c, const char *name, unsigned mode,
+		  const void *data, size_t len)
+{
+	return add_entry(c, name, S_IFREG | (mode & 07777), 0, 0, data, len);
+}
+
+int cpio_add_symlink(struct cpio *c, const char *name, const char *target)
+{
+	return add_entry(c, name, S_IFLNK | 0777, 0, 0, target, strlen(target));
+}
+
+int cpio_add_chardev(struct cpio *c, const char *name, unsigned mode,
+		     unsigned major, unsigned minor)
+{
+	return add_entry(c, name, S_IFCHR | (mode & 07777), major, minor, NULL, 0);
+}
+
+int cpio_finish(struct cpio *c)
+{
+	int ret;
+
+	add_entry(c, "TRAILER!!!", 0, 0, 0, NULL, 0);
+	ret = c->failed || fclose(c->f) ? -1 : 0;
+	if (ret) {
+		error("cannot write %s: %s", c->path, strerror(errno));
+		unlink(c->path);
+	}
+	free(c->path);
+	free(c);
+	return ret;
+}
+
+/* busybox's applets are made by /init itself (busybox --install -s). */
+static const char *const initramfs_dirs[] = {
+	"bin", "sbin", "dev", "proc", "sys", "tmp", "root", NULL,
+};
+
+int make_boot_initramfs(const char *path, const char *busybox,
+			const char *init_script)
+{
+	size_t bb_len, init_len;
+	char *bb = read_file(busybox, &bb_len);
+	char *init = read_file(init_script, &init_len);
+	struct cpio *c = NULL;
+	int ret = -1;
+
+	if (!bb || !init) {
+		error("cannot read %s: %s", bb ? init_script : busybox,
+		      strerror(errno));
+		goto out;
+	}
+	c = cpio_create(path);
+	if (!c)
+		goto out;
+	for (const char *const *d = initramfs_dirs; *d; d++)
+		cpio_add_dir(c, *d);
+	cpio_add_chardev(c, "dev/console", 0600, 5, 1);
+	cpio_add_chardev(c, "dev/null", 0666, 1, 3);
+	cpio_add_file(c, "bin/busybox", 0755, bb, bb_len);
+	cpio_add_symlink(c, "bin/sh", "busybox");
+	cpio_add_file(c, "init", 0755, init, init_len);
+	ret = cpio_finish(c);
+out:
+	free(bb);
+	free(init);
+	return ret;
+}
