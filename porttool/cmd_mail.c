@@ -305,30 +305,39 @@ static char *port_description(const struct port *p)
 	return d;
 }
 
+/* The name git shortlog shows for an author: the display name, or the address. */
+static char *author_name(const char *author)
+{
+	struct address a;
+	char *name;
+
+	if (address_parse(author, &a))
+		return xstrdup(author);
+	name = xstrdup(a.name ? a.name : a.addr);
+	free(a.name);
+	free(a.addr);
+	return name;
+}
+
 /* "Name (N):" then the subjects, as git shortlog groups them. */
 static void add_shortlog(const struct mail_run *r, struct sbuf *b)
 {
 	bool *done = xcalloc(r->n, sizeof(*done));
 
 	for (size_t i = 0; i < r->n; i++) {
-		struct address a;
+		const char *author = r->v[i].author;
 		size_t count = 0;
 		char *who;
 
 		if (done[i])
 			continue;
 		for (size_t k = i; k < r->n; k++)
-			count += !strcmp(r->v[k].author, r->v[i].author);
-		who = address_parse(r->v[i].author, &a) ? xstrdup(r->v[i].author) :
-		      xstrdup(a.name ? a.name : a.addr);
-		if (!address_parse(r->v[i].author, &a)) {
-			free(a.name);
-			free(a.addr);
-		}
+			count += !strcmp(r->v[k].author, author);
+		who = author_name(author);
 		sbuf_addf(b, "%s (%zu):\n", who, count);
 		free(who);
 		for (size_t k = i; k < r->n; k++) {
-			if (!done[k] && !strcmp(r->v[k].author, r->v[i].author)) {
+			if (!strcmp(r->v[k].author, author)) {
 				sbuf_addf(b, "  %s\n", r->v[k].subject);
 				done[k] = true;
 			}
@@ -647,33 +656,47 @@ static void report_progress(const struct mail_run *r, const struct strlist *sent
 		r->port->version);
 }
 
-static void smtp_settings(const struct mail_run *r, struct smtp_config *c,
-			  struct strlist *owned)
+/* A flag wins; else the git config key; the strings live in *owned. */
+static const char *setting(const struct mail_run *r, const char *flag,
+			   const char *key, struct strlist *owned)
 {
 	char *v;
 
-#define SETTING(field, flag, key)                                  \
-	do {                                                       \
-		c->field = flag;                                   \
-		if (!c->field && (v = config_string(r->cfg, key))) { \
-			strlist_push(owned, v);                    \
-			free(v);                                   \
-			c->field = owned->items[owned->n - 1];     \
-		}                                                  \
-	} while (0)
-	SETTING(server, r->o.smtp_server, "sendemail.smtpServer");
-	SETTING(user, r->o.smtp_user, "sendemail.smtpUser");
-	SETTING(pass, r->o.smtp_pass, "sendemail.smtpPass");
-	SETTING(encryption, r->o.smtp_encryption, "sendemail.smtpEncryption");
-	SETTING(ca_cert, r->o.smtp_ca, "sendemail.smtpSslCertPath");
-#undef SETTING
+	if (flag)
+		return flag;
+	v = config_string(r->cfg, key);
+	if (!v)
+		return NULL;
+	strlist_push(owned, v);
+	free(v);
+	return owned->items[owned->n - 1];
+}
+
+static int smtp_settings(const struct mail_run *r, struct smtp_config *c,
+			 struct strlist *owned)
+{
+	const char *port;
+	char *end;
+
+	c->server = setting(r, r->o.smtp_server, "sendemail.smtpServer", owned);
+	c->user = setting(r, r->o.smtp_user, "sendemail.smtpUser", owned);
+	c->pass = setting(r, r->o.smtp_pass, "sendemail.smtpPass", owned);
+	c->encryption = setting(r, r->o.smtp_encryption,
+				"sendemail.smtpEncryption", owned);
+	c->ca_cert = setting(r, r->o.smtp_ca, "sendemail.smtpSslCertPath", owned);
 	c->port = r->o.smtp_port;
-	if (!c->port && (v = config_string(r->cfg, "sendemail.smtpServerPort"))) {
-		c->port = atoi(v);
-		if (c->port <= 0)
-			c->port = -1;	/* smtp_open names the bad value */
-		free(v);
+	if (c->port)
+		return 0;
+	port = setting(r, NULL, "sendemail.smtpServerPort", owned);
+	if (!port)
+		return 0;
+	c->port = (int)strtol(port, &end, 10);
+	if (*end || end == port || c->port <= 0 || c->port > 65535) {
+		error("git config sendemail.smtpServerPort '%s' is not a port "
+		      "number", port);
+		return -1;
 	}
+	return 0;
 }
 
 static int send_series(struct mail_run *r)
@@ -703,7 +726,8 @@ static int send_series(struct mail_run *r)
 		      "user.name and user.email");
 		goto out;
 	}
-	smtp_settings(r, &c, &owned);
+	if (smtp_settings(r, &c, &owned))
+		goto out;
 	s = smtp_open(&c);
 	if (!s)
 		goto out;
@@ -911,9 +935,10 @@ int cmd_mail(struct porttool_ctx *ctx, int argc, char **argv)
 	int npos, rc;
 
 	npos = parse_options(argc, args, &u);
-	if (npos != 1)
-		usage_error(&u, npos ? "give one version, not %d arguments" :
-			    "which port? give its version, e.g. 5.10%.0d", npos);
+	if (!npos)
+		usage_error(&u, "which port? give its version, e.g. 5.10");
+	if (npos > 1)
+		usage_error(&u, "give one version, not %d arguments", npos);
 	if (o->reroll < 1)
 		usage_error(&u, "--reroll-count must be 1 or more, not %d",
 			    o->reroll);

@@ -140,7 +140,8 @@ static int header_field(struct outgoing_patch *p, const char *name,
 		free(value);
 	} else if ((nlen == 12 && !strncasecmp(line, "MIME-Version", 12)) ||
 		   !strncasecmp(line, "Content-", 8)) {
-		if (!strncasecmp(line, "Content-Transfer-Encoding", nlen) &&
+		if (nlen == 25 &&
+		    !strncasecmp(line, "Content-Transfer-Encoding", nlen) &&
 		    (strcasestr(value, "base64") ||
 		     strcasestr(value, "quoted-printable"))) {
 			error("%s:%d: Content-Transfer-Encoding '%s' is not supported "
@@ -148,12 +149,10 @@ static int header_field(struct outgoing_patch *p, const char *name,
 			free(value);
 			return -1;
 		}
-		char *h = dup_range(line, colon);
+		char *full = xasprintf("%.*s: %s", (int)nlen, line, value);
 
-		char *full = xasprintf("%s: %s", h, value);
 		strlist_push(&p->mime, full);
 		free(full);
-		free(h);
 		free(value);
 	} else {
 		free(value);	/* Message-ID, To, Cc of an earlier mailing */
@@ -199,17 +198,19 @@ static const char *parse_headers(struct outgoing_patch *p, const char *name,
 	return s;
 }
 
+/* The first line of text that is exactly line. */
 static const char *find_line(const char *text, const char *line)
 {
 	size_t n = strlen(line);
 
-	for (const char *s = text; *s; s = strchrnul(s, '\n') + (*strchrnul(s, '\n') != 0)) {
+	for (const char *s = text;;) {
 		if (!strncmp(s, line, n) && (s[n] == '\n' || !s[n]))
 			return s;
-		if (!*strchrnul(s, '\n'))
-			break;
+		s = strchr(s, '\n');
+		if (!s)
+			return NULL;
+		s++;
 	}
-	return NULL;
 }
 
 static const char *find_line_prefix(const char *text, const char *prefix)

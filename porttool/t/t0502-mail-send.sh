@@ -135,7 +135,11 @@ test_expect_success 'no sender or no server: clear errors, exit 1' '
 	grep -q "no sender" err &&
 	test_expect_code 1 mail 5.10 2>err2 && grep -q "no SMTP server" err2 &&
 	test_expect_code 1 mail 5.10 --smtp-server 127.0.0.1 --smtp-encryption rot13 2>err3 &&
-	grep -q "rot13" err3
+	grep -q "rot13" err3 &&
+	git config --global sendemail.smtpServerPort 25x &&
+	test_expect_code 1 mail 5.10 --smtp-server 127.0.0.1 2>err4 &&
+	grep -q "sendemail.smtpServerPort '"'"'25x'"'"' is not a port number" err4 &&
+	test_expect_code 2 mail 5.10 --smtp-port 25x 2>err5
 '
 
 test_expect_success 'STARTTLS with a self-signed certificate (--smtp-ssl-cert-path)' '
