@@ -226,12 +226,14 @@ cv_lower_irq:
 	cbnz	x0, cv_guest_exit
 	restore_frame_eret
 
-/* HCR_EL2.AMO is clear for the host: an SError here is a guest's. */
+/* An SError: the guest's ends its run, the host's is handed back. */
 cv_lower_serror:
 	save_frame
 	guest_regs_ptr
 	mov	x1, #CV_EXIT_SERROR
 	cbnz	x0, cv_guest_exit
+	mov	x0, sp
+	bl	cv_host_serror
 	restore_frame_eret
 
 /*

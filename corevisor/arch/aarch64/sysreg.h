@@ -56,6 +56,7 @@ static inline void isb(void)
 #define VECT_LOWER_A32		0x600
 
 /* HCR_EL2 bits the machine layer adds */
+#define HCR_VSE			(1UL << 8)
 #define HCR_TSC			(1UL << 19)
 
 /* SCTLR_EL2 (HCR_EL2.E2H == 0) */

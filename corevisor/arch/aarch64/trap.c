@@ -262,11 +262,15 @@ void cv_host_sync(u64 *regs)
 }
 
 /*
- * HCR_EL2.AMO is clear for the host, so an SError reaches EL2 only if
- * it is taken while a vCPU runs; the world switch deals with those.
+ * A physical SError taken from the host (HCR_EL2.AMO routes them here):
+ * it is the host's, so hand it back as a virtual SError, taken by the
+ * host at EL1 as soon as it unmasks SErrors (the CPU clears VSE then).
+ * SErrors while a guest runs end the guest's run instead (head.S).
  */
 void cv_host_serror(u64 *regs)
 {
+	write_sysreg(read_sysreg(hcr_el2) | HCR_VSE, hcr_el2);
+	isb();
 }
 
 void cv_el2_panic(u64 *regs)

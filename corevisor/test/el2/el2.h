@@ -9,6 +9,10 @@
 extern char corevisor_bin[], corevisor_bin_end[];
 extern char probe_read_insn[], probe_write_insn[];
 extern char stub_vectors[], secondary_entry[], cpu2_entry[];
+extern char guest_page[], guest_pub[], guest_sig[];
+void hvc_all(const uint64_t in[31], uint64_t out[31]);
+void fp_set(uint64_t v);
+uint64_t fp_get(int n);
 uint64_t probe_read(uint64_t pa);
 void probe_write(uint64_t pa, uint64_t val);
 

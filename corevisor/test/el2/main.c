@@ -23,6 +23,7 @@ typedef int64_t s64;
  * access each, never cached in a register (the EL1 MMU is off, so plain
  * accesses are coherent between the CPUs).
  */
+#define __aligned(n)	__attribute__((aligned(n)))
 #define LOAD(x)		__atomic_load_n(&(x), __ATOMIC_RELAXED)
 #define STORE(x, v)	__atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
 
@@ -462,6 +463,151 @@ static void test_cpu0(void)
 	      "returned", (u64)r);
 }
 
+/* ------------------------------------------------------ VM test */
+
+#define HOST_PATTERN	0x4057000000000000UL
+#define HOST_FP		0x1111222233334444UL
+#define GUEST_SECRET	0x5e5e5e5e5e5e5e5eUL
+#define GUEST_MMIO	0x09000000UL
+#define PAGE		4096UL
+
+static char spare_page[PAGE] __aligned(PAGE);
+
+/*
+ * One VCPU_RUN with every register checked: the host's x5..x30 must come
+ * back untouched and no register may hold a value only the guest has.
+ * x[] gets x0..x30 after the call.
+ */
+static const char *run(u64 vmid, u64 value, u64 action, u64 *x)
+{
+	u64 in[31];
+	int i;
+
+	for (i = 0; i < 31; i++)
+		in[i] = HOST_PATTERN | i;
+	in[0] = CV_HC_VCPU_RUN;
+	in[1] = vmid;
+	in[2] = 0;
+	in[3] = value;
+	in[4] = action;
+	hvc_all(in, x);
+	for (i = 5; i < 31; i++)
+		if (x[i] != in[i])
+			return "a host register changed";
+	for (i = 0; i < 31; i++)
+		if (x[i] == GUEST_SECRET)
+			return "a guest register leaked";
+	return NULL;
+}
+
+/* Read pa and expect no fault; *val gets the value. */
+static bool read_ok(u64 pa, u64 *val)
+{
+	u64 before = LOAD(faults[0].count);
+
+	*val = probe_read(pa);
+	return LOAD(faults[0].count) == before;
+}
+
+/*
+ * A VM whose image signature does not match (signed for another IPA)
+ * is refused at verification, and tears down cleanly.
+ */
+static void test_vm_bad_signature(void)
+{
+	s64 vmid = hvc(CV_HC_REGISTER_VM, 0, 0, 0, 0, 0);
+	u64 pa = (u64)spare_page, val = 1;
+	s64 r;
+
+	if (vmid <= 0) {
+		fail("vm bad signature", "REGISTER_VM returned", (u64)vmid);
+		return;
+	}
+	spare_page[0] = 1;
+	dcache_clean(pa, pa + PAGE);
+	r = hvc(CV_HC_REGISTER_VCPU, vmid, 0, 0, 0, 0);
+	if (!r)
+		r = hvc(CV_HC_SET_VM_KEY, vmid, (u64)guest_pub, 0, 0, 0);
+	if (!r)
+		r = hvc(CV_HC_SET_BOOT_IMAGE, vmid, 0, GUEST_IPA + PAGE, PAGE,
+			(u64)guest_sig);
+	if (!r)
+		r = hvc(CV_HC_LOAD_IMAGE_PAGE, vmid, 0, pa, 0, 0);
+	check("vm bad signature: set up", r == 0, "returned", (u64)r);
+	r = hvc(CV_HC_VERIFY_IMAGES, vmid, 0, 0, 0, 0);
+	check("vm bad signature: refused", r == CV_E_DENIED, "returned",
+	      (u64)r);
+	r = hvc(CV_HC_POWER_ON, vmid, GUEST_IPA + PAGE, 0, 0, 0);
+	check_error("vm bad signature: no power on", r);
+	r = hvc(CV_HC_TEARDOWN, vmid, 0, 0, 0, 0);
+	check("vm bad signature: teardown", r == 0, "returned", (u64)r);
+	check("vm bad signature: page back, scrubbed",
+	      read_ok(pa, &val) && val == 0, "value", val);
+}
+
+static void test_vm(void)
+{
+	u64 x[31], pa = (u64)guest_page, val = 1;
+	const char *why;
+	s64 vmid, r;
+
+	vmid = hvc(CV_HC_REGISTER_VM, 0, 0, 0, 0, 0);
+	check("vm register", vmid > 0, "returned", (u64)vmid);
+	if (vmid <= 0)
+		return;
+	r = hvc(CV_HC_REGISTER_VCPU, vmid, 0, 0, 0, 0);
+	check("vm register vcpu", r == 0, "returned", (u64)r);
+	r = hvc(CV_HC_SET_VM_KEY, vmid, (u64)guest_pub, 0, 0, 0);
+	check("vm set key", r == 0, "returned", (u64)r);
+	r = hvc(CV_HC_SET_BOOT_IMAGE, vmid, 0, GUEST_IPA, PAGE,
+		(u64)guest_sig);
+	check("vm set image", r == 0, "returned", (u64)r);
+	r = hvc(CV_HC_LOAD_IMAGE_PAGE, vmid, 0, pa, 0, 0);
+	check("vm load page", r == 0, "returned", (u64)r);
+	check_abort("vm page gone from host", pa, false);
+	r = hvc(CV_HC_VERIFY_IMAGES, vmid, 0, 0, 0, 0);
+	check("vm image verified (SHA-512, Ed25519 at EL2)", r == 0,
+	      "returned", (u64)r);
+	r = hvc(CV_HC_POWER_ON, vmid, GUEST_IPA, 0, 0, 0);
+	check("vm power on", r == 0, "returned", (u64)r);
+	if (r)
+		return;
+
+	fp_set(HOST_FP);
+	why = run(vmid, 0, CV_RUN_NONE, x);
+	check("vm exit hvc", !why && x[0] == CV_EXIT_HVC && x[1] == 0xc0ffee &&
+	      x[2] == 1 && x[3] == 2 && x[4] == 3,
+	      why ? why : "exit/x1", why ? 0 : x[0] << 32 | x[1]);
+	why = run(vmid, 0x77, CV_RUN_HVC_RET, x);
+	check("vm exit mmio write", !why && x[0] == CV_EXIT_ABORT &&
+	      x[1] == GUEST_MMIO && x[3] == 0x78 &&
+	      x[2] == (CV_ABORT_ISV | CV_ABORT_WRITE |
+		       (3 << CV_ABORT_SIZE_SHIFT)),
+	      why ? why : "exit/flags", why ? 0 : x[0] << 32 | x[2]);
+	why = run(vmid, 0, CV_RUN_MMIO_DONE, x);
+	check("vm exit mmio read", !why && x[0] == CV_EXIT_ABORT &&
+	      x[1] == GUEST_MMIO + 8 && x[3] == 0 &&
+	      x[2] == (CV_ABORT_ISV | (2 << CV_ABORT_SIZE_SHIFT)),
+	      why ? why : "exit/flags", why ? 0 : x[0] << 32 | x[2]);
+	why = run(vmid, 0x12345678feedbeefUL, CV_RUN_MMIO_DONE, x);
+	check("vm mmio data reaches guest", !why && x[0] == CV_EXIT_HVC &&
+	      x[1] == 0xfeedbeef, why ? why : "exit/x1",
+	      why ? 0 : x[0] << 32 | x[1]);
+	why = run(vmid, 0, CV_RUN_HVC_RET, x);
+	check("vm exit off", !why && x[0] == CV_EXIT_OFF, why ? why : "exit",
+	      x[0]);
+	check("vm host fp/simd kept", fp_get(0) == HOST_FP &&
+	      fp_get(1) == HOST_FP, "d0", fp_get(0));
+	r = hvc(CV_HC_VCPU_RUN, vmid, 0, 0, CV_RUN_NONE, 0);
+	check_error("vm off: no more runs", r);
+	r = hvc(CV_HC_TEARDOWN, vmid, 0, 0, 0, 0);
+	check("vm teardown", r == 0, "returned", (u64)r);
+	check("vm page back, scrubbed", read_ok(pa, &val) && val == 0,
+	      "value", val);
+
+	test_vm_bad_signature();
+}
+
 void test_main(u64 cpu)
 {
 	if (cpu) {
@@ -470,6 +616,8 @@ void test_main(u64 cpu)
 	}
 	out_s("el2 test: host at EL1, corevisor at EL2\n");
 	test_cpu0();
+	if (!failed)
+		test_vm();
 	out_s("el2: ");
 	out_u(passed);
 	out_s(" passed, ");

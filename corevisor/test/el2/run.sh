@@ -6,7 +6,7 @@
 # fails the suite.  Ends with "el2: N passed, N failed".
 set -u
 elf=$1
-timeout_s=${EL2_TIMEOUT:-120}
+timeout_s=${EL2_TIMEOUT:-60}
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 

@@ -182,9 +182,98 @@ probe_write_insn:
 	str	x1, [x0]
 	ret
 
+/*
+ * void hvc_all(const u64 in[31], u64 out[31])
+ * x0..x30 = in[], HVC #0, out[] = x0..x30 as the HVC left them: lets
+ * the test see every register the corevisor hands back.
+ */
+	.globl	hvc_all
+hvc_all:
+	sub	sp, sp, #112
+	stp	x19, x20, [sp, #16 * 0]
+	stp	x21, x22, [sp, #16 * 1]
+	stp	x23, x24, [sp, #16 * 2]
+	stp	x25, x26, [sp, #16 * 3]
+	stp	x27, x28, [sp, #16 * 4]
+	stp	x29, x30, [sp, #16 * 5]
+	str	x1, [sp, #16 * 6]
+	ldp	x2, x3, [x0, #16 * 1]
+	ldp	x4, x5, [x0, #16 * 2]
+	ldp	x6, x7, [x0, #16 * 3]
+	ldp	x8, x9, [x0, #16 * 4]
+	ldp	x10, x11, [x0, #16 * 5]
+	ldp	x12, x13, [x0, #16 * 6]
+	ldp	x14, x15, [x0, #16 * 7]
+	ldp	x16, x17, [x0, #16 * 8]
+	ldp	x18, x19, [x0, #16 * 9]
+	ldp	x20, x21, [x0, #16 * 10]
+	ldp	x22, x23, [x0, #16 * 11]
+	ldp	x24, x25, [x0, #16 * 12]
+	ldp	x26, x27, [x0, #16 * 13]
+	ldp	x28, x29, [x0, #16 * 14]
+	ldr	x30, [x0, #16 * 15]
+	ldp	x0, x1, [x0, #16 * 0]
+	hvc	#0
+	str	x0, [sp, #16 * 6 + 8]
+	ldr	x0, [sp, #16 * 6]
+	str	x1, [x0, #8]
+	stp	x2, x3, [x0, #16 * 1]
+	stp	x4, x5, [x0, #16 * 2]
+	stp	x6, x7, [x0, #16 * 3]
+	stp	x8, x9, [x0, #16 * 4]
+	stp	x10, x11, [x0, #16 * 5]
+	stp	x12, x13, [x0, #16 * 6]
+	stp	x14, x15, [x0, #16 * 7]
+	stp	x16, x17, [x0, #16 * 8]
+	stp	x18, x19, [x0, #16 * 9]
+	stp	x20, x21, [x0, #16 * 10]
+	stp	x22, x23, [x0, #16 * 11]
+	stp	x24, x25, [x0, #16 * 12]
+	stp	x26, x27, [x0, #16 * 13]
+	stp	x28, x29, [x0, #16 * 14]
+	str	x30, [x0, #16 * 15]
+	ldr	x1, [sp, #16 * 6 + 8]
+	str	x1, [x0]
+	ldp	x19, x20, [sp, #16 * 0]
+	ldp	x21, x22, [sp, #16 * 1]
+	ldp	x23, x24, [sp, #16 * 2]
+	ldp	x25, x26, [sp, #16 * 3]
+	ldp	x27, x28, [sp, #16 * 4]
+	ldp	x29, x30, [sp, #16 * 5]
+	add	sp, sp, #112
+	ret
+
+/* void fp_set(u64 v): d0 = d31 = v;  u64 fp_get(int n): d0 (n = 0) or d31 */
+	.globl	fp_set
+fp_set:
+	fmov	d0, x0
+	fmov	d31, x0
+	ret
+
+	.globl	fp_get
+fp_get:
+	cbnz	x0, 1f
+	fmov	x0, d0
+	ret
+1:	fmov	x0, d31
+	ret
+
 	.globl	corevisor_bin
 	.globl	corevisor_bin_end
+	.globl	guest_page
+	.globl	guest_pub
+	.globl	guest_sig
 	.section .rodata
+	.balign	4096
+guest_page:
+	.incbin	GUEST_BIN
+	.balign	4096
+guest_pub:
+	.incbin	GUEST_PUB
+	.balign	4096
+guest_sig:
+	.incbin	GUEST_SIG
+	.balign	4096
 	.balign	4096
 corevisor_bin:
 	.incbin	COREVISOR_BIN

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The guest of the EL2 VM test: one page, run at EL1 with its MMU off
+ * under the stage 2 the corevisor built.  Each step makes one exit the
+ * host checks (main.c, test_vm).  Registers the host must never see
+ * hold GUEST_SECRET.
+ */
+#define GUEST_SECRET	0x5e5e5e5e5e5e5e5e
+#define MMIO_BASE	0x09000000
+#define PSCI_SYSTEM_OFF	0x84000008
+
+	.text
+	.globl	guest_start
+guest_start:
+	mov	x9, #(3 << 20)		/* CPACR_EL1.FPEN: FP/SIMD on */
+	msr	cpacr_el1, x9
+	isb
+	ldr	x9, =GUEST_SECRET
+	fmov	d0, x9
+	fmov	d31, x9
+	.irp	n, 7, 8, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30
+	mov	x\n, x9
+	.endr
+	mov	x4, x9
+
+	/* exit 1: an HVC, the host sees x0..x3 */
+	ldr	x0, =0xc0ffee
+	mov	x1, #1
+	mov	x2, #2
+	mov	x3, #3
+	hvc	#0
+
+	/* exit 2: MMIO write of the host's answer + 1 (0x78) */
+	add	x0, x0, #1
+	mov	x5, #MMIO_BASE
+	str	x0, [x5]
+
+	/* exit 3: 32-bit MMIO read; exit 4: an HVC with what was read */
+	ldr	w6, [x5, #8]
+	mov	x0, x6
+	hvc	#0
+
+	/* exit 5: power off */
+	ldr	x0, =PSCI_SYSTEM_OFF
+	hvc	#0
+1:	wfi
+	b	1b
+	.ltorg
+	.balign	4096
