@@ -248,11 +248,28 @@ static void section_add_n(struct maintainers *m, struct maint_section *s,
 	s->n[s->nn++] = re;
 }
 
+/* A person or list that cannot be mailed is reported where it stands. */
+static bool mailable(const struct maintainers *m, const char *value, int line)
+{
+	struct address a;
+
+	if (address_parse(value, &a)) {
+		warning("%s:%d: '%s' is not a mail address; ignored", m->path,
+			line, value);
+		return false;
+	}
+	free(a.name);
+	free(a.addr);
+	return true;
+}
+
 static void section_add(struct maintainers *m, struct maint_section *s,
 			char tag, const char *value, int line, const char *root)
 {
 	char *pat;
 
+	if ((tag == 'M' || tag == 'R' || tag == 'L') && !mailable(m, value, line))
+		return;
 	switch (tag) {
 	case 'M':
 		strlist_push(&s->m, value);

@@ -80,13 +80,15 @@ test_expect_success 'F:, X:, N: patterns: directories, globs, depth, exclusions'
 
 	TOO SHALLOW
 	M:	Deep <deep@x.org>
+	M:	Nobody Without An Address
 	F:	virt/*.c
 
 	HYP
 	M:	Hyp <hyp@x.org>
 	F:	arch/*/kvm/hyp/
 	EOM
-	mail 5.10 --tree mt --dry-run >out &&
+	mail 5.10 --tree mt --dry-run >out 2>err &&
+	grep -q "mt/MAINTAINERS:20: '"'"'Nobody Without An Address'"'"' is not a mail address; ignored" err &&
 	dry_to out | addr_of >to &&
 	grep -qx hyp@x.org to && ! grep -q foo@x.org to &&
 	add_commit repo arch/arm64/kvm/arm.c "int a;" "KVM: arm64: arm" &&
