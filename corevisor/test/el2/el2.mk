@@ -1,6 +1,7 @@
 # EL2 test in QEMU, included by arch/aarch64/build.mk.
 #
-#   el2-test   build out/el2/test.elf (the test host, with corevisor.bin
+#   el2-test   check that the image builds reproducibly (repro.sh), build
+#              out/el2/test.elf (the test host, with corevisor.bin
 #              inside) and boot it on QEMU virt at EL2 with 3 CPUs;
 #              test/el2/run.sh checks the serial output.
 
@@ -40,4 +41,5 @@ out/el2/test.elf: test/el2/test.lds $(EL2_TEST_OBJS)
 	$(AA64_LD) $(AA64_LDFLAGS) -T $< -o $@ $(EL2_TEST_OBJS)
 
 el2-test: out/el2/test.elf
-	test/el2/run.sh out/el2/test.elf
+	@test/el2/repro.sh >out/el2/build-checks.log
+	test/el2/run.sh out/el2/test.elf out/el2/build-checks.log

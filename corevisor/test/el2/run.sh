@@ -1,11 +1,13 @@
 #!/bin/bash
-# run.sh TEST_ELF: boot the EL2 test on QEMU virt with a real EL2 and
-# check its serial output.  Every check the test image prints counts,
-# plus one check per CPU for the corevisor's banner.  A FAIL line, a
+# run.sh TEST_ELF [EXTRA_LOG]: boot the EL2 test on QEMU virt with a real
+# EL2 and check its serial output.  Every check the test image prints
+# counts, plus one check per CPU for the corevisor's banner, plus the
+# PASS/FAIL lines of EXTRA_LOG (the build checks).  A FAIL line, a
 # missing banner or summary, or QEMU not finishing within the timeout
 # fails the suite.  Ends with "el2: N passed, N failed".
 set -u
 elf=$1
+extra=${2:-/dev/null}
 timeout_s=${EL2_TIMEOUT:-60}
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
@@ -48,5 +50,7 @@ if [ "$tp" = 0 ]; then
 	fail "test image: no check ran"
 fi
 p=$((p + tp)) f=$((f + tf))
+cat "$extra"
+p=$((p + $(grep -c '^PASS ' "$extra"))) f=$((f + $(grep -c '^FAIL ' "$extra")))
 echo "el2: $p passed, $f failed"
 [ "$f" = 0 ]
