@@ -224,17 +224,29 @@ static struct board *board_get(struct port *p, const char *name, size_t len)
 	return b;
 }
 
-/* Collect [board "NAME"] sections: board.NAME.defconfig, board.NAME.dtb. */
+/*
+ * Collect [board "NAME"] sections: board.NAME.defconfig, board.NAME.dtb.
+ * Called for every key; the others are not ours here.
+ */
 static int collect_board(const git_config_entry *e, void *data)
 {
 	struct board_collect *bc = data;
-	const char *name = e->name + strlen("board.");
-	const char *dot = strrchr(name, '.');
+	const char *name, *dot;
 	struct board *b;
 
+	if (strncmp(e->name, "board.", strlen("board.")))
+		return 0;
+	name = e->name + strlen("board.");
+	dot = strrchr(name, '.');
 	if (!dot || dot == name) {
 		error("%s: key '%s' needs a board name ([board \"NAME\"])",
 		      bc->path, e->name);
+		bc->err = -1;
+		return 0;
+	}
+	if (!e->value) {
+		/* "[board \"x\"] dtb" with no "=": git's boolean true, no path. */
+		error("%s: key '%s' needs a value", bc->path, e->name);
 		bc->err = -1;
 		return 0;
 	}
@@ -277,6 +289,34 @@ static int check_versions(const struct port *p, const char *path)
 	return rc;
 }
 
+/*
+ * A key written without "= value" reads as an empty string; none of ours
+ * may be empty (an empty corevisor.path would install into the tree's top).
+ */
+static bool has_empty_value(const struct port *p, const char *path)
+{
+	const struct { const char *key; const char *value; } keys[] = {
+		{ "port.version", p->version },
+		{ "base.version", p->base_version },
+		{ "base.tag", p->base_tag },
+		{ "base.commit", p->base_commit },
+		{ "base.tree", p->base_tree },
+		{ "debian.package", p->debian_package },
+		{ "debian.version", p->debian_version },
+		{ "debian.suite", p->debian_suite },
+		{ "corevisor.path", p->corevisor_path },
+		{ "port.branch", p->branch },
+	};
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		if (keys[i].value && !*keys[i].value) {
+			error("%s: %s has no value", path, keys[i].key);
+			return true;
+		}
+	}
+	return false;
+}
+
 static int port_read_conf(struct port *p, const char *path)
 {
 	git_config *cfg = NULL;
@@ -300,7 +340,13 @@ static int port_read_conf(struct port *p, const char *path)
 		git_fail(path);
 		goto out;
 	}
-	if (git_config_foreach_match(cfg, "^board\\..*", collect_board, &bc) < 0 &&
+	/*
+	 * Not git_config_foreach_match: libgit2 1.5 leaks pcre2 match data
+	 * for every key its regex does not match (found by fuzz_portconf).
+	 */
+	if (has_empty_value(p, path))
+		goto out;
+	if (git_config_foreach(cfg, collect_board, &bc) < 0 &&
 	    !bc.err) {
 		git_fail(path);
 		goto out;

@@ -83,6 +83,17 @@ test_expect_success 'list: missing required keys and bad ids are errors' '
 	grep -q "base.commit .1234. is not a 40-digit commit id" err
 '
 
+test_expect_success 'list: keys without a value are errors' '
+	good_port p 5.10 5.10.1 &&
+	printf "[corevisor]\n\tpath\n" >>p/v5.10/port.conf &&
+	test_expect_code 1 porttool --ports p list 2>err &&
+	grep -q "p/v5.10/port.conf: corevisor.path has no value" err &&
+	good_port q 5.10 5.10.1 &&
+	printf "[board \"pi4b\"]\n\tdtb\n" >>q/v5.10/port.conf &&
+	test_expect_code 1 porttool --ports q list 2>err &&
+	grep -q "q/v5.10/port.conf: key .board.pi4b.dtb. needs a value" err
+'
+
 test_expect_success 'list: a series naming a missing patch' '
 	good_port p 5.10 5.10.1 &&
 	printf "0001-here.patch\n0002-gone.patch\n" >p/v5.10/series &&
