@@ -105,6 +105,36 @@ static void load_el1(const u64 *s)
 	write_sysreg(s[VCPU_VMPIDR_EL2], vmpidr_el2);
 }
 
+/*
+ * Whatever the context says, the guest enters EL0 or EL1 under its
+ * stage 2: HCR_EL2.VM forced on, TGE and E2H off, and an SPSR whose
+ * mode is not EL0/EL1 (an eret to EL2, or an illegal return that
+ * would stay at EL2) becomes EL1h.  The core never builds such a state;
+ * this keeps a core bug from turning into guest code at EL2.
+ */
+#define HCR_TGE		(1UL << 27)
+#define HCR_E2H		(1UL << 34)
+#define HCR_VM_BIT	(1UL << 0)
+#define SPSR_M_A32_USR	0x10
+
+static u64 guest_hcr(u64 hcr)
+{
+	return (hcr | HCR_VM_BIT) & ~(HCR_TGE | HCR_E2H);
+}
+
+static u64 guest_spsr(u64 spsr)
+{
+	switch (spsr & SPSR_MODE_MASK) {
+	case SPSR_MODE_EL0T:
+	case SPSR_MODE_EL1T:
+	case SPSR_MODE_EL1H:
+	case SPSR_M_A32_USR:
+		return spsr;
+	default:
+		return (spsr & ~SPSR_MODE_MASK) | SPSR_MODE_EL1H;
+	}
+}
+
 void machine_vcpu_run(struct machine_vcpu *vcpu, struct machine_exit *exit)
 {
 	struct host_state *h = &host_state[machine_cpu_index()];
@@ -132,9 +162,9 @@ void machine_vcpu_run(struct machine_vcpu *vcpu, struct machine_exit *exit)
 	write_sysreg(MDCR_TPMCR | MDCR_TPM | MDCR_TDA | MDCR_TDOSA |
 		     MDCR_TDRA, mdcr_el2);
 	write_sysreg(vcpu->vttbr, vttbr_el2);
-	write_sysreg(vcpu->hcr, hcr_el2);
+	write_sysreg(guest_hcr(vcpu->hcr), hcr_el2);
 	write_sysreg(vcpu->pc, elr_el2);
-	write_sysreg(vcpu->pstate, spsr_el2);
+	write_sysreg(guest_spsr(vcpu->pstate), spsr_el2);
 	isb();
 
 	kind = cv_guest_enter(vcpu->x, h->callee);

@@ -38,6 +38,11 @@ _Static_assert(AA64_E_INVAL == CV_E_INVAL, "asm.h out of date");
 #define PSCI_SYSTEM_RESET	0x84000009UL
 #define PSCI_FEATURES		0x8400000aUL
 #define SMCCC_VERSION		0x80000000UL
+#define SMCCC_ARCH_FEATURES	0x80000001UL
+#define SMCCC_ARCH_SOC_ID	0x80000002UL
+#define SMCCC_ARCH_WORKAROUND_1	0x80008000UL
+#define SMCCC_ARCH_WORKAROUND_2	0x80007fffUL
+#define SMCCC_ARCH_WORKAROUND_3	0x80003fffUL
 #define SMCCC_NOT_SUPPORTED	((u64)-1)
 
 static bool cpu_installed[CV_MAX_CPUS];
@@ -193,7 +198,9 @@ static void host_stage2_abort(u64 esr, bool insn)
  * resume one at an address the host chooses (CPU_ON, CPU_SUSPEND,
  * SYSTEM_SUSPEND) would enter that address at EL2 and bypass the
  * corevisor, so they are refused; the calls that only stop, reset or
- * query are passed to the firmware.  Everything else is refused.
+ * query, and the SMCCC CPU-vulnerability workarounds, are passed to the
+ * firmware.  Everything else is refused.  So CPU hotplug is refused: a
+ * port hands over every CPU it brings up, and brings them all up first.
  */
 static bool smc_allowed(u64 fn)
 {
@@ -207,6 +214,11 @@ static bool smc_allowed(u64 fn)
 	case PSCI_SYSTEM_RESET:
 	case PSCI_FEATURES:
 	case SMCCC_VERSION:
+	case SMCCC_ARCH_FEATURES:
+	case SMCCC_ARCH_SOC_ID:
+	case SMCCC_ARCH_WORKAROUND_1:
+	case SMCCC_ARCH_WORKAROUND_2:
+	case SMCCC_ARCH_WORKAROUND_3:
 		return true;
 	default:
 		return false;
