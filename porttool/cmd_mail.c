@@ -250,6 +250,26 @@ static char **expand_short_options(int argc, char **argv, struct strlist *keep)
 	return out;
 }
 
+/* "<id@host>" from "id@host" or "<id@host>"; NULL if it is not one. */
+static const char *normalize_message_id(const char *id, struct strlist *keep)
+{
+	size_t n = strlen(id);
+	char *s;
+
+	if (n >= 2 && id[0] == '<' && id[n - 1] == '>')
+		s = xstrdup(id);
+	else
+		s = xasprintf("<%s>", id);
+	if (!strchr(s, '@') || strpbrk(s, " \t\n") || strchr(s + 1, '<') ||
+	    strchr(s, '>') != s + strlen(s) - 1) {
+		free(s);
+		return NULL;
+	}
+	strlist_push(keep, s);
+	free(s);
+	return keep->items[keep->n - 1];
+}
+
 static char *default_tree(const char *version)
 {
 	char *cache = cache_dir();
@@ -346,6 +366,8 @@ int cmd_mail(struct porttool_ctx *ctx, int argc, char **argv)
 		  "build after each patch (needs --build-cmd, --tree)" },
 		{ OPT_STRING, "build-cmd", &o->build_cmd, "CMD",
 		  "command run with /bin/sh in the tree after each patch" },
+		{ OPT_STRING, "in-reply-to", &o->in_reply_to, "MSGID",
+		  "thread the cover letter under this message (e.g. v1's)" },
 		{ OPT_BOOL, "resume", &o->resume, NULL,
 		  "send what a failed run did not" },
 		{ OPT_STRING, "from", &o->from, "ADDR",
@@ -391,6 +413,12 @@ int cmd_mail(struct porttool_ctx *ctx, int argc, char **argv)
 		usage_error(&u, "--output and --dry-run do not go together");
 	if (o->resume && (o->output || o->dry_run))
 		usage_error(&u, "--resume only applies to sending");
+	if (o->in_reply_to) {
+		o->in_reply_to = normalize_message_id(o->in_reply_to, &keep);
+		if (!o->in_reply_to)
+			usage_error(&u, "--in-reply-to wants a Message-ID like "
+				    "<id@host>");
+	}
 	rc = mail_main(ctx, &r, args[1]);
 	mail_run_free(&r);
 	free(args);

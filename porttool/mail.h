@@ -20,6 +20,7 @@ struct mail_opts {
 	struct strlist to, cc;
 	bool dry_run, no_tree_maintainers, force, build_each, resume;
 	const char *build_cmd;
+	const char *in_reply_to;
 	const char *from;
 	const char *smtp_server, *smtp_user, *smtp_pass, *smtp_encryption;
 	const char *smtp_ca;

@@ -189,6 +189,7 @@ int build_messages(struct mail_run *r, bool send_dates)
 		.sender = r->sender,
 		.to = (const char *const *)to, .nto = r->to.n,
 		.cc = (const char *const *)cc, .ncc = r->cc.n,
+		.in_reply_to = r->o.in_reply_to,
 		.send_dates = send_dates,
 		.now = time(NULL),
 	};

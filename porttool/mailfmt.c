@@ -687,9 +687,21 @@ static void build_headers(const struct series_mail *s, struct sbuf *b,
 	free(from_h);
 	free(subject_h);
 	sbuf_addf(b, "Message-ID: %s\n", id);
+	/*
+	 * Patches answer the cover letter; the cover letter answers
+	 * --in-reply-to (say, the previous version), and References carries
+	 * the whole chain, oldest first, as RFC 5322 asks.
+	 */
 	if (parent) {
 		sbuf_addf(b, "In-Reply-To: %s\n", parent);
-		sbuf_addf(b, "References: %s\n", parent);
+		if (s->in_reply_to)
+			sbuf_addf(b, "References: %s %s\n", s->in_reply_to,
+				  parent);
+		else
+			sbuf_addf(b, "References: %s\n", parent);
+	} else if (s->in_reply_to) {
+		sbuf_addf(b, "In-Reply-To: %s\n", s->in_reply_to);
+		sbuf_addf(b, "References: %s\n", s->in_reply_to);
 	}
 	add_address_header(b, "To", s->to, s->nto);
 	add_address_header(b, "Cc", s->cc, s->ncc);

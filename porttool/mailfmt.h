@@ -94,6 +94,7 @@ struct series_mail {
 	size_t nto;
 	const char *const *cc;
 	size_t ncc;
+	const char *in_reply_to; /* "<id>" the cover letter answers, or NULL */
 	bool send_dates;	/* Date: now (+1 s a message), not the author's */
 	time_t now;
 };

@@ -75,6 +75,21 @@ test_expect_success 'every patch replies to the cover letter; ids are unique and
 	test "$(header Message-ID d/0000-cover-letter.patch)" != "$cover"
 '
 
+test_expect_success '--in-reply-to threads the cover letter under an earlier message' '
+	mail_setup && std_port &&
+	mail 5.10 --output v1 >/dev/null &&
+	v1=$(header Message-ID v1/0000-cover-letter.patch) &&
+	bare=${v1#<} && bare=${bare%>} &&
+	mail 5.10 -v 2 --in-reply-to "$bare" --output v2 >/dev/null &&
+	c=v2/v2-0000-cover-letter.patch &&
+	cover=$(header Message-ID $c) &&
+	test "$(header In-Reply-To $c)" = "$v1" &&
+	test "$(header References $c)" = "$v1" &&
+	test "$(header In-Reply-To v2/v2-0002-*)" = "$cover" &&
+	test "$(header References v2/v2-0002-*)" = "$v1 $cover" &&
+	test_expect_code 2 mail 5.10 --in-reply-to "not an id" --output v3
+'
+
 test_expect_success 'the cover letter has the summary, shortlog, diffstat and base-commit' '
 	mail_setup && std_port &&
 	mail 5.10 --tree repo --output out >/dev/null &&
