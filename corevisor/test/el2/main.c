@@ -24,8 +24,8 @@ typedef int64_t s64;
  * accesses are coherent between the CPUs).
  */
 #define __aligned(n)	__attribute__((aligned(n)))
-#define LOAD(x)		__atomic_load_n(&(x), __ATOMIC_RELAXED)
-#define STORE(x, v)	__atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
+#define LOAD(x)		__atomic_load_n(&(x), __ATOMIC_ACQUIRE)
+#define STORE(x, v)	__atomic_store_n(&(x), (v), __ATOMIC_RELEASE)
 
 #define UART_BASE	0x09000000UL
 #define RAM_BASE	0x40000000UL
@@ -314,6 +314,32 @@ static u64 cpu1_alive, cpu1_done;
 static s64 cpu1_init, cpu1_s2, cpu1_second_init;
 static const char *cpu1_probe;
 
+/* CPU 0 -> CPU 1: a VCPU_RUN to make on CPU 1 (when run_vmid is set) */
+static u64 cpu1_run_vmid, cpu1_run_value, cpu1_run_action;
+/* CPU 1 -> CPU 0 */
+static u64 cpu1_run_done, cpu1_run_x[5];
+static const char *cpu1_run_why;
+
+static const char *run(u64 vmid, u64 value, u64 action, u64 *x);
+
+static void cpu1_serve_runs(void)
+{
+	u64 vmid, x[31];
+	int i;
+
+	for (;;) {
+		vmid = LOAD(cpu1_run_vmid);
+		if (!vmid)
+			continue;
+		STORE(cpu1_run_why, run(vmid, LOAD(cpu1_run_value),
+					 LOAD(cpu1_run_action), x));
+		for (i = 0; i < 5; i++)
+			STORE(cpu1_run_x[i], x[i]);
+		STORE(cpu1_run_vmid, 0);
+		STORE(cpu1_run_done, 1);
+	}
+}
+
 static void cpu1_main(void)
 {
 	STORE(cpu1_alive, 1);
@@ -325,8 +351,7 @@ static void cpu1_main(void)
 	STORE(cpu1_second_init, hvc(CV_HC_INIT, REGION_BASE, REGION_SIZE,
 				    BOOT_INFO_PA, 1, 0));
 	STORE(cpu1_done, 1);
-	for (;;)
-		asm volatile("wfi");
+	cpu1_serve_runs();
 }
 
 static bool wait_for(u64 *flag, u64 loops)
@@ -500,6 +525,51 @@ static const char *run(u64 vmid, u64 value, u64 action, u64 *x)
 	return NULL;
 }
 
+/* The same as run(), made by CPU 1: the vCPU moves between CPUs. */
+static const char *run_on_cpu1(u64 vmid, u64 value, u64 action, u64 *x)
+{
+	int i;
+
+	STORE(cpu1_run_done, 0);
+	STORE(cpu1_run_value, value);
+	STORE(cpu1_run_action, action);
+	STORE(cpu1_run_vmid, vmid);
+	if (!wait_for(&cpu1_run_done, WAIT_LONG))
+		return "CPU 1 did not answer";
+	for (i = 0; i < 5; i++)
+		x[i] = LOAD(cpu1_run_x[i]);
+	return LOAD(cpu1_run_why);
+}
+
+/*
+ * The host's EL1 physical timer (PPI 30) through the GICv2 of QEMU virt,
+ * to interrupt a running guest: the host itself keeps IRQs masked.
+ */
+#define GICD_BASE	0x08000000UL
+#define GICC_BASE	0x08010000UL
+#define TIMER_PPI	30
+
+static void mmio32(u64 pa, u32 val)
+{
+	STORE(*(u32 *)pa, val);
+}
+
+static void host_timer_irq(bool on)
+{
+	if (on) {
+		mmio32(GICD_BASE + 0x000, 1);		/* GICD_CTLR */
+		mmio32(GICD_BASE + 0x100, 1U << TIMER_PPI); /* ISENABLER0 */
+		mmio32(GICC_BASE + 0x004, 0xff);	/* GICC_PMR */
+		mmio32(GICC_BASE + 0x000, 1);		/* GICC_CTLR */
+		asm volatile("msr cntp_tval_el0, %0" : : "r" (10000UL));
+		asm volatile("msr cntp_ctl_el0, %0; isb" : : "r" (1UL));
+	} else {
+		asm volatile("msr cntp_ctl_el0, xzr; isb");
+		mmio32(GICD_BASE + 0x180, 1U << TIMER_PPI); /* ICENABLER0 */
+		mmio32(GICC_BASE + 0x000, 0);
+	}
+}
+
 /* Read pa and expect no fault; *val gets the value. */
 static bool read_ok(u64 pa, u64 *val)
 {
@@ -584,8 +654,8 @@ static void test_vm(void)
 	      x[2] == (CV_ABORT_ISV | CV_ABORT_WRITE |
 		       (3 << CV_ABORT_SIZE_SHIFT)),
 	      why ? why : "exit/flags", why ? 0 : x[0] << 32 | x[2]);
-	why = run(vmid, 0, CV_RUN_MMIO_DONE, x);
-	check("vm exit mmio read", !why && x[0] == CV_EXIT_ABORT &&
+	why = run_on_cpu1(vmid, 0, CV_RUN_MMIO_DONE, x);
+	check("vm exit mmio read, on cpu1", !why && x[0] == CV_EXIT_ABORT &&
 	      x[1] == GUEST_MMIO + 8 && x[3] == 0 &&
 	      x[2] == (CV_ABORT_ISV | (2 << CV_ABORT_SIZE_SHIFT)),
 	      why ? why : "exit/flags", why ? 0 : x[0] << 32 | x[2]);
@@ -593,7 +663,12 @@ static void test_vm(void)
 	check("vm mmio data reaches guest", !why && x[0] == CV_EXIT_HVC &&
 	      x[1] == 0xfeedbeef, why ? why : "exit/x1",
 	      why ? 0 : x[0] << 32 | x[1]);
+	host_timer_irq(true);
 	why = run(vmid, 0, CV_RUN_HVC_RET, x);
+	host_timer_irq(false);
+	check("vm exit irq (host timer)", !why && x[0] == CV_EXIT_IRQ,
+	      why ? why : "exit", x[0]);
+	why = run(vmid, 0, CV_RUN_NONE, x);
 	check("vm exit off", !why && x[0] == CV_EXIT_OFF, why ? why : "exit",
 	      x[0]);
 	check("vm host fp/simd kept", fp_get(0) == HOST_FP &&
