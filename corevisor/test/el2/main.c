@@ -23,7 +23,6 @@ typedef int64_t s64;
  * access each, never cached in a register (the EL1 MMU is off, so plain
  * accesses are coherent between the CPUs).
  */
-#define __aligned(n)	__attribute__((aligned(n)))
 #define LOAD(x)		__atomic_load_n(&(x), __ATOMIC_ACQUIRE)
 #define STORE(x, v)	__atomic_store_n(&(x), (v), __ATOMIC_RELEASE)
 
@@ -496,7 +495,7 @@ static void test_cpu0(void)
 #define GUEST_MMIO	0x09000000UL
 #define PAGE		4096UL
 
-static char spare_page[PAGE] __aligned(PAGE);
+static _Alignas(PAGE) char spare_page[PAGE];
 
 /*
  * One VCPU_RUN with every register checked: the host's x5..x30 must come
