@@ -88,12 +88,6 @@ int checkout_tag_to(const char *repo_dir, const char *tag, const char *dest);
 int dtb_check_nodes(const char *path, FILE *out);
 /* Drop a DTB's free space (QEMU dumps it padded to 1 MiB).  0 or -1. */
 int dtb_pack(const char *path);
-/*
- * Add /reserved-memory/NAME { compatible; size; alignment; no-map; } to the
- * DTB at in, written to out.  Returns 0 or -1.
- */
-int dtb_add_reserved(const char *in, const char *out, const char *name,
-		     const char *compatible, uint64_t size, uint64_t align);
 
 /* ---- ELF inspection (elfcheck.c) ---- */
 struct elf_section_info {

@@ -190,6 +190,25 @@ static int verify_outputs(const char *out, const struct board *b)
 	return ret;
 }
 
+/*
+ * A board DTB that lacks the memory, GIC (with GICH/GICV) or UART nodes
+ * cannot run the corevisor: fail the build and name what is missing.
+ */
+static int check_board_dtb(const char *out, const struct board *b)
+{
+	char *dtb = board_dtb_path(b, out);
+	int failed;
+
+	if (!dtb)	/* qemu: QEMU makes the DTB; boot checks it */
+		return 0;
+	fflush(stdout);
+	failed = dtb_check_nodes(dtb, stdout);
+	if (failed)
+		error("%s lacks what the corevisor needs (FAIL lines above)", dtb);
+	free(dtb);
+	return failed ? -1 : 0;
+}
+
 /* For --kvm: the base tag written out under the cache. */
 static char *base_source(const struct port *p, const char *tree)
 {
@@ -245,7 +264,7 @@ static int do_build(const struct port *p, const struct board *b)
 	     ccache ? " (ccache)" : "");
 	if (opt_kvm)
 		info("  base tag: %s", p->base_tag);
-	if (kbuild_run(&kb) || verify_outputs(out, b))
+	if (kbuild_run(&kb) || verify_outputs(out, b) || check_board_dtb(out, b))
 		goto out;
 	write_build_info(out, p, b->name, src);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
