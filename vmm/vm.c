@@ -16,14 +16,6 @@
 
 #define KVM_DEVICE_PATH "/dev/kvm"
 
-void *vm_ram_ptr(struct vm *vm, uint64_t ipa, uint64_t len)
-{
-	if (ipa < VMM_RAM_BASE || len > vm->ram_size ||
-	    ipa - VMM_RAM_BASE > vm->ram_size - len)
-		return NULL;
-	return vm->ram + (ipa - VMM_RAM_BASE);
-}
-
 int vm_create(struct vm *vm)
 {
 	int version, size;

@@ -3,8 +3,8 @@
 # the openssl command line, and against the corevisor's own verifier
 # (cv_verify, built from corevisor/crypto).  Ends "N passed, N failed".
 set -u
-sign=$1
-cv=$2
+sign=$(realpath "$1")
+cv=$(realpath "$2")
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 pass=0

@@ -1,0 +1,158 @@
+#!/bin/bash
+# boot-stock.sh BUILD_DIR: boot a guest with the vmm under real KVM.
+#
+# QEMU (TCG, virtualization=on, GICv2) boots a 5.10 host kernel with KVM;
+# its initramfs runs the static arm64 vmm, which boots the same Image as
+# a 2-vCPU guest whose init prints a marker with the CPUs it saw and powers
+# off.  KVM inside TCG is nested virtualization by emulation: slow, so the
+# guest gets minutes.  Ends with "vmm: N passed, N failed".
+#
+# Host kernel: $VMM_HOST_KERNEL, else porttool's stock-KVM build
+# (v5.10-qemu-kvm), else its SeKVM build (v5.10-qemu).  Without one the
+# test is skipped, and says so.
+# Env: VMM_BOOT_TIMEOUT (s, default 1500), VMM_KEEP=1 (keep the work dir).
+set -u
+build=$(cd "${1:?usage: boot-stock.sh BUILD_DIR}" && pwd)
+here=$(cd "$(dirname "$0")/.." && pwd)
+timeout_s=${VMM_BOOT_TIMEOUT:-1500}
+pt_build=$HOME/.cache/porttool/build
+busybox_root=${VMM_ARM64_CACHE:-$HOME/.cache/sekvm-vmm}
+pass=0
+fail=0
+ok() { echo "ok   $1"; pass=$((pass + 1)); }
+bad() { echo "FAIL $1"; fail=$((fail + 1)); }
+finish() { echo "vmm: $pass passed, $fail failed"; [ "$fail" = 0 ]; exit; }
+
+kernel=${VMM_HOST_KERNEL:-}
+if [ -z "$kernel" ]; then
+	for k in "$pt_build/v5.10-qemu-kvm" "$pt_build/v5.10-qemu"; do
+		if [ -f "$k/arch/arm64/boot/Image" ]; then
+			kernel=$k/arch/arm64/boot/Image
+			break
+		fi
+	done
+fi
+if [ -z "$kernel" ] || [ ! -f "$kernel" ]; then
+	echo "skipped: no host kernel at ${kernel:-$pt_build/v5.10-qemu-kvm/arch/arm64/boot/Image}"
+	finish
+fi
+echo "host and guest kernel: $kernel"
+
+"$here/scripts/fetch-arm64-debs.sh" "$busybox_root" busybox-static || {
+	bad "fetch Debian's arm64 busybox-static"
+	finish
+}
+busybox=$busybox_root/root/bin/busybox
+work=$(mktemp -d /tmp/vmm-boot.XXXXXX)
+[ "${VMM_KEEP:-0}" = 1 ] && echo "work dir: $work" || trap 'rm -rf "$work"' EXIT
+
+# A root directory with busybox, /dev/console (the kernel opens it for
+# init's stdio) and the given init script.
+make_root() {
+	local root=$1 init=$2
+	mkdir -p "$root"/{bin,dev,proc,sys,tmp}
+	cp "$busybox" "$root/bin/busybox"
+	ln -sf busybox "$root/bin/sh"
+	mknod -m 600 "$root/dev/console" c 5 1
+	cp "$init" "$root/init"
+	chmod 755 "$root/init"
+}
+pack() { (cd "$1" && find . | cpio -o -H newc -R 0:0 --quiet | gzip -1) >"$2"; }
+
+cat >"$work/guest-init" <<'GUEST'
+#!/bin/sh
+/bin/busybox --install -s /bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+echo "SEKVM-GUEST-OK cpus=$(grep -c '^processor' /proc/cpuinfo) online=$(cat /sys/devices/system/cpu/online)"
+# vmmtest=reboot on the command line: end with PSCI SYSTEM_RESET instead
+case " $(cat /proc/cmdline) " in
+*" vmmtest=reboot "*) reboot -f ;;
+*) poweroff -f ;;
+esac
+GUEST
+make_root "$work/guest" "$work/guest-init"
+pack "$work/guest" "$work/guest.cpio.gz"
+
+cat >"$work/host-init" <<HOST
+#!/bin/sh
+/bin/busybox --install -s /bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+echo "VMM-HOST: userspace up, \$(grep -c '^processor' /proc/cpuinfo) cpus"
+[ -c /dev/kvm ] && echo "VMM-HOST: /dev/kvm present" || echo "VMM-HOST: /dev/kvm missing"
+/bin/vmm --kernel /guest/initrd.cpio.gz --mem 64 >/tmp/bad.out 2>&1
+echo "VMM-HOST: bad-kernel exit \$? \$(grep Image /tmp/bad.out)"
+/bin/vmm --kernel /guest/Image --cpus 9 >/tmp/bad.out 2>&1
+echo "VMM-HOST: bad-cpus exit \$? \$(head -n1 /tmp/bad.out)"
+args="--kernel /guest/Image --initrd /guest/initrd.cpio.gz --mem 256"
+cmdline="console=ttyAMA0 earlycon=pl011,0x09000000 panic=-1"
+echo "VMM-HOST: starting guest, 2 vCPUs"
+/bin/vmm \$args --cpus 2 --sig /guest/Image.sig --pubkey /guest/vm.pub \\
+	--cmdline "\$cmdline"
+echo "VMM-HOST: vmm exit \$?"
+echo "VMM-HOST: starting guest, 4 vCPUs"
+{ /bin/vmm \$args --cpus 4 --cmdline "\$cmdline quiet"; echo "VMM-EXIT \$?"; } 2>&1 |
+	sed 's/^/4CPU: /'
+echo "VMM-HOST: starting guest, 1 vCPU, reboot"
+{ /bin/vmm \$args --cpus 1 --cmdline "\$cmdline quiet vmmtest=reboot"
+  echo "VMM-EXIT \$?"; } 2>&1 | sed 's/^/1CPU: /'
+echo "VMM-HOST: done"
+poweroff -f
+HOST
+make_root "$work/host" "$work/host-init"
+mkdir -p "$work/host/guest"
+cp "$build/vmm" "$work/host/bin/vmm"
+cp "$kernel" "$work/host/guest/Image"
+cp "$work/guest.cpio.gz" "$work/host/guest/initrd.cpio.gz"
+# A signed image and key, as a SeKVM VMM gets them; on stock KVM the vmm
+# checks their form and says the image is not registered.
+"$build/sekvm-sign" keygen "$work/vm.key" "$work/host/guest/vm.pub" &&
+	"$build/sekvm-sign" sign "$work/vm.key" "$kernel" \
+		"$work/host/guest/Image.sig" || { bad "sign the guest kernel"; finish; }
+pack "$work/host" "$work/host.cpio.gz"
+
+echo "booting (timeout ${timeout_s}s; nested KVM under TCG takes minutes)"
+t0=$(date +%s)
+timeout -k 10 "$timeout_s" qemu-system-aarch64 \
+	-M virt,virtualization=on,gic-version=2 -cpu cortex-a72 -smp 2 -m 2G \
+	-nographic -no-reboot -kernel "$kernel" -initrd "$work/host.cpio.gz" \
+	-append "console=ttyAMA0 panic=-1" </dev/null >"$work/console.log" 2>&1
+rc=$?
+echo "qemu exit $rc after $(( $(date +%s) - t0 )) s"
+log=$work/console.log
+tr -d '\r' <"$log" >"$log.txt"
+log=$log.txt
+
+has() { grep -qE -- "$1" "$log"; }
+check() { # check NAME REGEX
+	if has "$2"; then ok "$1"; else bad "$1"; fi
+}
+if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+	bad "QEMU finished within ${timeout_s}s (killed by timeout)"
+else
+	ok "QEMU finished within ${timeout_s}s"
+fi
+check "host reached userspace" "^VMM-HOST: userspace up"
+check "host has /dev/kvm" "^VMM-HOST: /dev/kvm present"
+check "vmm refuses a non-Image kernel, naming the file" \
+	"^VMM-HOST: bad-kernel exit 1 vmm: /guest/initrd.cpio.gz: not a bootable arm64 Image"
+check "vmm refuses --cpus 9 as a usage error" "^VMM-HOST: bad-cpus exit 2 vmm: --cpus: '9'"
+check "stock KVM: the image is not registered, and the vmm says so" \
+	"vmm: stock KVM: image not registered"
+check "guest printed its marker" "SEKVM-GUEST-OK"
+check "guest saw 2 CPUs" "SEKVM-GUEST-OK cpus=2 online=0-1"
+check "vmm saw the guest power off" "^vmm: guest powered off"
+check "vmm exited 0 (guest's poweroff)" "^VMM-HOST: vmm exit 0"
+check "a 4-vCPU guest saw 4 CPUs" "^4CPU: SEKVM-GUEST-OK cpus=4 online=0-3"
+check "a 1-vCPU guest saw 1 CPU" "^1CPU: SEKVM-GUEST-OK cpus=1 online=0\$"
+check "4-vCPU guest: vmm exit 0" "^4CPU: VMM-EXIT 0"
+check "vmm reports the guest's reset" "^1CPU: vmm: guest asked for a reset"
+check "reset guest: vmm exit 3" "^1CPU: VMM-EXIT 3"
+check "host powered off after the guests" "^VMM-HOST: done"
+if [ "$fail" != 0 ]; then
+	echo "---- last 60 console lines ($kernel)"
+	tail -n 60 "$log"
+fi
+finish

@@ -1,0 +1,53 @@
+#!/bin/bash
+# cli-test.sh VMM: the static arm64 vmm's option and input checks, run as
+# aarch64 code under qemu-user (no KVM needed: every case here must be
+# refused before /dev/kvm is opened).  Ends "N passed, N failed".
+set -u
+vmm=$(realpath "$1")
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+pass=0
+fail=0
+if ! command -v qemu-aarch64 >/dev/null; then
+	echo "skipped: qemu-aarch64 (qemu-user) not installed"
+	echo "0 passed, 0 failed"
+	exit 0
+fi
+# expect RC TEXT NAME ARGS...: exit status RC and TEXT in the output
+expect() {
+	local want=$1 text=$2 name=$3
+	shift 3
+	qemu-aarch64 "$vmm" "$@" >"$dir/out" 2>&1
+	local rc=$?
+	if [ "$rc" = "$want" ] && grep -qF -- "$text" "$dir/out"; then
+		echo "ok   $name"
+		pass=$((pass + 1))
+	else
+		echo "FAIL $name (exit $rc, wanted $want and '$text')"
+		sed 's/^/     /' "$dir/out"
+		fail=$((fail + 1))
+	fi
+}
+head -c 32 /dev/urandom >"$dir/k.pub"
+head -c 64 /dev/urandom >"$dir/i.sig"
+head -c 31 /dev/urandom >"$dir/short.pub"
+head -c 65 /dev/urandom >"$dir/long.sig"
+expect 0 "usage: vmm --kernel" "--help prints usage" --help
+expect 2 "--kernel is required" "no --kernel" --cpus 2
+expect 2 "--cpus: '0'" "--cpus 0" --kernel x --cpus 0
+expect 2 "--cpus: '9'" "--cpus above 8" --kernel x --cpus 9
+expect 2 "--cpus: '2x'" "--cpus not a number" --kernel x --cpus 2x
+expect 2 "--mem: '8'" "--mem below 16" --kernel x --mem 8
+expect 2 "--mem: '-1'" "--mem negative" --kernel x --mem -1
+expect 2 "unrecognized option '--bogus'" "unknown option" --kernel x --bogus
+expect 2 "unexpected argument 'extra'" "stray argument" --kernel x extra
+expect 1 "(missing --pubkey)" "--sig without --pubkey" --kernel x --sig "$dir/i.sig"
+expect 1 "(missing --sig)" "--pubkey without --sig" --kernel x --pubkey "$dir/k.pub"
+expect 1 "short.pub: 31 bytes" "short public key named" --kernel x \
+	--pubkey "$dir/short.pub" --sig "$dir/i.sig"
+expect 1 "long.sig: 65 bytes" "long signature named" --kernel x \
+	--pubkey "$dir/k.pub" --sig "$dir/long.sig"
+expect 1 "nosuch.pub: No such file" "missing key file named" --kernel x \
+	--pubkey "$dir/nosuch.pub" --sig "$dir/i.sig"
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
