@@ -325,7 +325,8 @@ static int mail_main(struct porttool_ctx *ctx, struct mail_run *r,
 		      r->port->version);
 		return EXIT_FAIL;
 	}
-	if (build_messages(r, sending))
+	/* Files keep the author's date (git am keeps it); mail is dated now. */
+	if (build_messages(r, !r->o.output))
 		return EXIT_FAIL;
 	if (run_checks(r))
 		return EXIT_FAIL;

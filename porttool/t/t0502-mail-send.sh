@@ -139,7 +139,12 @@ test_expect_success 'no sender or no server: clear errors, exit 1' '
 	git config --global sendemail.smtpServerPort 25x &&
 	test_expect_code 1 mail 5.10 --smtp-server 127.0.0.1 2>err4 &&
 	grep -q "sendemail.smtpServerPort '"'"'25x'"'"' is not a port number" err4 &&
-	test_expect_code 2 mail 5.10 --smtp-port 25x 2>err5
+	test_expect_code 2 mail 5.10 --smtp-port 25x 2>err5 &&
+	: >empty-maintainers &&
+	test_expect_code 1 mail 5.10 --maintainers empty-maintainers --smtp-server 127.0.0.1 2>err6 &&
+	grep -q "nobody to send to" err6 &&
+	test_expect_code 1 mail 5.10 --maintainers no-such-file --dry-run 2>err7 &&
+	grep -q "no-such-file" err7
 '
 
 test_expect_success 'STARTTLS with a self-signed certificate (--smtp-ssl-cert-path)' '
