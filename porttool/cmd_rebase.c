@@ -1,9 +1,622 @@
 // SPDX-License-Identifier: GPL-2.0
-/* porttool rebase: placeholder until the command is written (see issues). */
+/*
+ * porttool rebase VER --onto REF [--as NEWVER] [--tree DIR]
+ * porttool rebase [VER] --continue | --abort [--tree DIR]
+ *
+ * Replay the port branch's commits (the corevisor install commit and one
+ * commit per patch) onto another base with a three-way merge of each
+ * commit (git_merge_trees: ancestor = the commit's parent, ours = the new
+ * branch so far, theirs = the commit), keeping author, date and message.
+ *
+ * While nothing conflicts everything happens in memory; at the end the
+ * work tree is checked out once and the branch moved (or, with --as, a
+ * new branch sekvm/vNEWVER made and exported as ports/vNEWVER).  On a
+ * conflict the tree is moved to the commits replayed so far, the
+ * conflicting commit is cherry-picked into the index and work tree with
+ * conflict markers, and the state is saved in <gitdir>/porttool-rebase:
+ * the user resolves, stages with git add and runs --continue; --abort
+ * puts HEAD, the index bytes and the work tree back as they were.  No
+ * branch moves before the rebase completes.
+ */
 #include "porttool.h"
+#include "corevisor_install.h"
+#include "export_port.h"
+#include "portbranch.h"
+#include "rebase_state.h"
+#include "tree_default.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *tree_dir, *onto, *as_version;
+static bool do_continue, do_abort;
+
+static const struct option rebase_options[] = {
+	{ OPT_STRING, "onto", &onto, "REF",
+	  "the new base: a tag, branch or commit in the kernel tree" },
+	{ OPT_STRING, "as", &as_version, "NEWVER",
+	  "make the result a new port ports/vNEWVER on branch sekvm/vNEWVER" },
+	{ OPT_STRING, "tree", &tree_dir, "DIR",
+	  "kernel git repository (default: the port's default tree)" },
+	{ OPT_BOOL, "continue", &do_continue, NULL,
+	  "go on after the conflicts were resolved and staged" },
+	{ OPT_BOOL, "abort", &do_abort, NULL,
+	  "stop and put everything back as it was before the rebase" },
+	{ OPT_END },
+};
+
+static const struct usage rebase_usage = {
+	"porttool rebase VER --onto REF [--as NEWVER] [--tree DIR]\n"
+	"   or: porttool rebase [VER] --continue | --abort [--tree DIR]",
+	"Replay the port's branch onto another base, merging three-way.",
+	rebase_options,
+};
+
+/* ---- replaying one commit ---- */
+
+static int commit_like(git_oid *out, git_repository *repo, git_commit *orig,
+		       git_tree *tree, git_commit *parent)
+{
+	git_signature *committer;
+	int ret;
+
+	if (committer_signature(&committer, repo, git_commit_author(orig)) < 0)
+		return -1;
+	ret = git_commit_create(out, repo, NULL, git_commit_author(orig),
+				committer, git_commit_message_encoding(orig),
+				git_commit_message_raw(orig), tree, 1,
+				(const git_commit **)&parent);
+	git_signature_free(committer);
+	return ret < 0 ? git_fail("creating a replayed commit") : 0;
+}
+
+/*
+ * Merge commit c onto tip in memory.  Returns 0 with *out set, 1 when the
+ * merge conflicts, -1 on error.
+ */
+static int pick_in_memory(git_oid *out, git_repository *repo,
+			  git_commit *tip, git_commit *c)
+{
+	git_merge_options opts = GIT_MERGE_OPTIONS_INIT;
+	git_commit *parent = NULL;
+	git_tree *anc = NULL, *ours = NULL, *theirs = NULL, *tree = NULL;
+	git_index *index = NULL;
+	git_oid tree_id;
+	int ret = -1;
+
+	if (git_commit_parent(&parent, c, 0) < 0 ||
+	    git_commit_tree(&anc, parent) < 0 ||
+	    git_commit_tree(&ours, tip) < 0 ||
+	    git_commit_tree(&theirs, c) < 0) {
+		git_fail("reading the trees to merge");
+		goto out;
+	}
+	if (git_merge_trees(&index, repo, anc, ours, theirs, &opts) < 0) {
+		git_fail("merging");
+		goto out;
+	}
+	if (git_index_has_conflicts(index)) {
+		ret = 1;
+		goto out;
+	}
+	if (git_index_write_tree_to(&tree_id, index, repo) < 0 ||
+	    git_tree_lookup(&tree, repo, &tree_id) < 0) {
+		git_fail("writing a merged tree");
+		goto out;
+	}
+	ret = commit_like(out, repo, c, tree, tip);
+out:
+	git_index_free(index);
+	git_tree_free(tree);
+	git_tree_free(anc);
+	git_tree_free(ours);
+	git_tree_free(theirs);
+	git_commit_free(parent);
+	return ret;
+}
+
+/* ---- moving the work tree ---- */
+
+static int checkout_commit(git_repository *repo, const git_oid *id,
+			   unsigned int strategy)
+{
+	git_checkout_options co = GIT_CHECKOUT_OPTIONS_INIT;
+	git_commit *c;
+	int ret;
+
+	if (git_commit_lookup(&c, repo, id) < 0)
+		return git_fail("reading a commit to check out");
+	co.checkout_strategy = strategy;
+	ret = git_checkout_tree(repo, (git_object *)c, &co);
+	git_commit_free(c);
+	return ret < 0 ? git_fail("checking out") : 0;
+}
+
+/* ---- reporting a conflict ---- */
+
+static void list_conflicts(git_repository *repo)
+{
+	git_index *index;
+	git_index_conflict_iterator *it;
+	const git_index_entry *anc, *ours, *theirs;
+
+	if (git_repository_index(&index, repo) < 0)
+		return;
+	if (git_index_conflict_iterator_new(&it, index) == 0) {
+		while (git_index_conflict_next(&anc, &ours, &theirs, it) == 0) {
+			const git_index_entry *e = ours ? ours : theirs ? theirs : anc;
+
+			fprintf(stderr, "  conflict: %s\n", e->path);
+		}
+		git_index_conflict_iterator_free(it);
+	}
+	git_index_free(index);
+}
+
+/* The patch file the i-th replayed commit came from, if the series says. */
+static char *patch_name_of(const struct porttool_ctx *ctx,
+			   const struct rebase_state *st, size_t i)
+{
+	struct port *p = port_load(ctx, st->version);
+	size_t k = 0;
+	char *name = NULL;
+
+	if (!p)
+		return NULL;
+	/* Commits and series entries (marker included) go in step. */
+	if (p->nseries == st->ncommits) {
+		for (k = 0; k < p->nseries; k++)
+			if (k == i && p->series[k].patch)
+				name = xasprintf("%s/%s", p->dir, p->series[k].patch);
+			else if (k == i)
+				name = xstrdup("the corevisor install commit");
+	}
+	port_free(p);
+	return name;
+}
+
+static int stop_on_conflict(const struct porttool_ctx *ctx,
+			    git_repository *repo, struct rebase_state *st,
+			    git_commit *c, size_t i)
+{
+	git_cherrypick_options opts = GIT_CHERRYPICK_OPTIONS_INIT;
+	char *name = patch_name_of(ctx, st, i);
+	char hex[GIT_OID_HEXSZ + 1];
+
+	st->next = i + 1;
+	st->pending = *git_commit_id(c);
+	if (rebase_state_save(repo, st) < 0)
+		goto fail;
+	if (checkout_commit(repo, &st->tip, GIT_CHECKOUT_SAFE) < 0 ||
+	    git_repository_set_head_detached(repo, &st->tip) < 0) {
+		git_fail("moving to the replayed commits");
+		goto fail;
+	}
+	opts.checkout_opts.checkout_strategy = GIT_CHECKOUT_SAFE |
+					       GIT_CHECKOUT_ALLOW_CONFLICTS;
+	if (git_cherrypick(repo, c, &opts) < 0) {
+		git_fail("writing the conflict into the work tree");
+		goto fail;
+	}
+	error("%s does not merge onto %s (commit %.12s \"%s\"):",
+	      name ? name : "a commit", st->onto_name,
+	      git_oid_tostr(hex, sizeof(hex), git_commit_id(c)),
+	      git_commit_summary(c));
+	list_conflicts(repo);
+	fprintf(stderr, "Resolve the conflicts, stage them with 'git add', "
+		"then run 'porttool rebase --continue', or 'porttool rebase "
+		"--abort' to go back.\n");
+	free(name);
+	return 1;
+fail:
+	free(name);
+	return -1;
+}
+
+/* ---- finishing ---- */
+
+/*
+ * base.version of a new port: the --onto tag's version (v5.11.3 -> 5.11.3)
+ * when it is a release of the new line, else the line itself.
+ */
+static char *base_version_for(const char *tag, const char *line)
+{
+	char *v = tag && tag[0] == 'v' ? normalize_version(tag + 1) : NULL;
+	size_t n = strlen(line);
+
+	if (v && !strncmp(v, line, n) && (v[n] == '.' || !v[n]))
+		return v;
+	free(v);
+	return xstrdup(line);
+}
+
+static int write_new_port_conf(const struct porttool_ctx *ctx,
+			       git_repository *repo,
+			       const struct rebase_state *st, const char *dir)
+{
+	char *old = xasprintf("%s/v%s/port.conf", st->ports_dir, st->version);
+	char *new = xasprintf("%s/port.conf", dir);
+	char *ver = NULL, hex[GIT_OID_HEXSZ + 1];
+	const char *tag = NULL;
+	git_reference *ref = NULL;
+	git_commit *base = NULL;
+	git_config *cfg = NULL;
+	size_t len;
+	char *buf = read_file(old, &len);
+	int ret = -1;
+	char *tagref = xasprintf("refs/tags/%s", st->onto_name);
+
+	if (!buf || write_file(new, buf, len) < 0) {
+		error("cannot copy '%s' to '%s'", old, new);
+		goto out;
+	}
+	if (git_reference_lookup(&ref, repo, tagref) == 0)
+		tag = st->onto_name;
+	if (git_commit_lookup(&base, repo, &st->onto) < 0 ||
+	    git_config_open_ondisk(&cfg, new) < 0) {
+		git_fail(new);
+		goto out;
+	}
+	ver = base_version_for(tag, st->as);
+	/* The new port names its own base; Debian's package is the old one's. */
+	git_config_delete_entry(cfg, "debian.package");
+	git_config_delete_entry(cfg, "debian.version");
+	git_config_delete_entry(cfg, "debian.suite");
+	git_config_delete_entry(cfg, "base.tag");
+	if (git_config_set_string(cfg, "port.version", st->as) < 0 ||
+	    git_config_set_string(cfg, "base.version", ver) < 0 ||
+	    git_config_set_string(cfg, "base.tag", tag ? tag : st->onto_name) < 0 ||
+	    git_config_set_string(cfg, "base.commit",
+				  git_oid_tostr(hex, sizeof(hex), &st->onto)) < 0 ||
+	    git_config_set_string(cfg, "base.tree",
+				  git_oid_tostr(hex, sizeof(hex),
+						git_commit_tree_id(base))) < 0) {
+		git_fail(new);
+		goto out;
+	}
+	ret = 0;
+out:
+	(void)ctx;
+	git_config_free(cfg);
+	git_commit_free(base);
+	git_reference_free(ref);
+	free(tagref);
+	free(ver);
+	free(buf);
+	free(old);
+	free(new);
+	return ret;
+}
+
+static int export_new_port(const struct porttool_ctx *ctx,
+			   git_repository *repo, const struct rebase_state *st)
+{
+	char *dir = xasprintf("%s/v%s", st->ports_dir, st->as);
+	char *series_src = xasprintf("%s/v%s/series", st->ports_dir,
+				     st->version);
+	char *series_dst = xasprintf("%s/series", dir);
+	size_t len;
+	char *series = read_file(series_src, &len);
+	int ret = -1;
+
+	if (mkdir_p(dir) < 0) {
+		error("cannot create '%s'", dir);
+		goto out;
+	}
+	/* Start from the old series so its comments carry over. */
+	if (series && write_file(series_dst, series, len) < 0) {
+		error("cannot write '%s'", series_dst);
+		goto out;
+	}
+	if (write_new_port_conf(ctx, repo, st, dir) < 0)
+		goto out;
+	ret = export_range(repo, &st->onto, &st->tip, dir);
+out:
+	free(series);
+	free(series_src);
+	free(series_dst);
+	free(dir);
+	return ret;
+}
+
+static int finish(const struct porttool_ctx *ctx, git_repository *repo,
+		  struct rebase_state *st)
+{
+	char *branch = st->as ? xasprintf("sekvm/v%s", st->as) :
+				xstrdup(st->branch);
+	char *refname = xasprintf("refs/heads/%s", branch);
+	git_reference *ref = NULL;
+	git_commit *tip = NULL;
+	char hex[GIT_OID_HEXSZ + 1];
+	int ret = -1;
+
+	/* The work tree is clean (checked, or the last conflict committed). */
+	if (checkout_commit(repo, &st->tip, GIT_CHECKOUT_SAFE) < 0)
+		goto out;
+	/* Detach first: libgit2 will not force-move the checked-out branch. */
+	if (git_commit_lookup(&tip, repo, &st->tip) < 0 ||
+	    git_repository_set_head_detached(repo, &st->tip) < 0 ||
+	    git_branch_create(&ref, repo, branch, tip, st->as ? 0 : 1) < 0 ||
+	    git_repository_set_head(repo, refname) < 0) {
+		git_fail("moving the branch");
+		goto out;
+	}
+	if (rebase_state_remove(repo) < 0)
+		goto out;
+	printf("Rebased %zu commit(s) onto %s: branch %s at %.12s\n",
+	       st->ncommits, st->onto_name, branch,
+	       git_oid_tostr(hex, sizeof(hex), &st->tip));
+	ret = st->as ? export_new_port(ctx, repo, st) : 0;
+out:
+	git_reference_free(ref);
+	git_commit_free(tip);
+	free(refname);
+	free(branch);
+	return ret;
+}
+
+/* Replay commits from st->next on; 0 done, 1 stopped on a conflict. */
+static int replay(const struct porttool_ctx *ctx, git_repository *repo,
+		  struct rebase_state *st)
+{
+	for (size_t i = st->next; i < st->ncommits; i++) {
+		git_commit *c = NULL, *tip = NULL;
+		git_oid next;
+		int r;
+
+		if (git_commit_lookup(&c, repo, &st->commits[i]) < 0 ||
+		    git_commit_lookup(&tip, repo, &st->tip) < 0) {
+			git_commit_free(c);
+			return git_fail("reading the commits to replay");
+		}
+		r = pick_in_memory(&next, repo, tip, c);
+		if (r == 1)
+			r = stop_on_conflict(ctx, repo, st, c, i);
+		git_commit_free(c);
+		git_commit_free(tip);
+		if (r != 0)
+			return r;
+		st->tip = next;
+	}
+	st->next = st->ncommits;
+	return finish(ctx, repo, st);
+}
+
+/* ---- the three entry points ---- */
+
+static int head_state(git_repository *repo, struct rebase_state *st)
+{
+	git_reference *head;
+	git_object *obj;
+
+	if (git_repository_head(&head, repo) < 0 ||
+	    git_revparse_single(&obj, repo, "HEAD^{commit}") < 0)
+		return git_fail("reading HEAD");
+	if (git_reference_is_branch(head))
+		st->orig_head_ref = xstrdup(git_reference_name(head));
+	st->orig_head = *git_object_id(obj);
+	git_object_free(obj);
+	git_reference_free(head);
+	return 0;
+}
+
+static int check_start(const struct porttool_ctx *ctx, git_repository *repo,
+		       const struct port *p)
+{
+	if (rebase_in_progress(repo)) {
+		error("a porttool rebase is already in progress in '%s'; use "
+		      "--continue or --abort", git_repository_workdir(repo));
+		return -1;
+	}
+	if (as_version) {
+		char *v = normalize_version(as_version);
+		char *dir = v ? xasprintf("%s/v%s", ctx->ports_dir, v) : NULL;
+		char *ref = v ? xasprintf("refs/heads/sekvm/v%s", v) : NULL;
+		git_reference *r = NULL;
+		int ret = 0;
+
+		if (!v) {
+			error("--as '%s' is not a version", as_version);
+			ret = -1;
+		} else if (is_dir(dir)) {
+			error("port '%s' already exists; choose another --as", dir);
+			ret = -1;
+		} else if (git_reference_lookup(&r, repo, ref) == 0) {
+			error("branch 'sekvm/v%s' already exists", v);
+			ret = -1;
+		}
+		git_reference_free(r);
+		free(v);
+		free(dir);
+		free(ref);
+		if (ret < 0)
+			return -1;
+	}
+	(void)p;
+	return require_clean_tree(repo, "rebasing");
+}
+
+static int start(const struct porttool_ctx *ctx, git_repository *repo,
+		 const struct port *p)
+{
+	struct rebase_state st = { 0 };
+	struct branch_commits bc = { 0 };
+	git_commit *base = NULL;
+	git_object *target = NULL;
+	git_reference *branch = NULL;
+	char *refname = xasprintf("refs/heads/%s", p->branch);
+	int ret = -1;
+
+	if (check_start(ctx, repo, p) < 0)
+		goto out;
+	if (git_reference_lookup(&branch, repo, refname) < 0) {
+		error("no branch '%s' in '%s'; apply the port first", p->branch,
+		      git_repository_workdir(repo));
+		goto out;
+	}
+	if (git_revparse_single(&target, repo, onto) < 0 ||
+	    git_object_peel((git_object **)&base, target, GIT_OBJECT_COMMIT) < 0) {
+		error("--onto '%s' is not a commit in '%s'", onto,
+		      git_repository_workdir(repo));
+		goto out;
+	}
+	st.onto = *git_commit_id(base);
+	git_commit_free(base);
+	base = NULL;
+	if (port_base_commit(repo, p, &base) < 0 ||
+	    list_branch_commits(repo, git_commit_id(base),
+				git_reference_target(branch), &bc) < 0 ||
+	    head_state(repo, &st) < 0)
+		goto out;
+	st.version = xstrdup(p->version);
+	st.as = as_version ? normalize_version(as_version) : NULL;
+	st.ports_dir = xstrdup(ctx->ports_dir);
+	st.branch = xstrdup(p->branch);
+	st.onto_name = xstrdup(onto);
+	st.commits = bc.ids;
+	st.ncommits = bc.n;
+	bc.ids = NULL;
+	st.tip = st.onto;
+	ret = replay(ctx, repo, &st);
+out:
+	rebase_state_free(&st);
+	branch_commits_free(&bc);
+	git_object_free(target);
+	git_commit_free(base);
+	git_reference_free(branch);
+	free(refname);
+	return ret;
+}
+
+static int cont(const struct porttool_ctx *ctx, git_repository *repo)
+{
+	struct rebase_state st;
+	git_index *index = NULL;
+	git_commit *c = NULL, *tip = NULL;
+	git_tree *tree = NULL;
+	git_oid tree_id, next;
+	int ret = -1;
+
+	if (rebase_state_load(repo, &st) < 0)
+		return -1;
+	if (git_repository_index(&index, repo) < 0 ||
+	    git_index_read(index, 1) < 0) {
+		git_fail("reading the index");
+		goto out;
+	}
+	if (git_index_has_conflicts(index)) {
+		error("conflicts are not resolved yet:");
+		list_conflicts(repo);
+		fprintf(stderr, "Stage the resolved files with 'git add', then "
+			"run 'porttool rebase --continue'.\n");
+		goto out;
+	}
+	if (git_index_write_tree(&tree_id, index) < 0 ||
+	    git_tree_lookup(&tree, repo, &tree_id) < 0 ||
+	    git_commit_lookup(&c, repo, &st.pending) < 0 ||
+	    git_commit_lookup(&tip, repo, &st.tip) < 0) {
+		git_fail("reading the resolved state");
+		goto out;
+	}
+	if (commit_like(&next, repo, c, tree, tip) < 0)
+		goto out;
+	git_repository_state_cleanup(repo);
+	st.tip = next;
+	if (git_repository_set_head_detached(repo, &st.tip) < 0) {
+		git_fail("moving HEAD");
+		goto out;
+	}
+	ret = replay(ctx, repo, &st);
+out:
+	git_tree_free(tree);
+	git_commit_free(c);
+	git_commit_free(tip);
+	git_index_free(index);
+	rebase_state_free(&st);
+	return ret;
+}
+
+static int abort_rebase(git_repository *repo)
+{
+	struct rebase_state st;
+	int ret = -1;
+
+	if (rebase_state_load(repo, &st) < 0)
+		return -1;
+	/* FORCE: the conflicted files are ours to overwrite. */
+	if (checkout_commit(repo, &st.orig_head, GIT_CHECKOUT_FORCE) < 0)
+		goto out;
+	if ((st.orig_head_ref ?
+	     git_repository_set_head(repo, st.orig_head_ref) :
+	     git_repository_set_head_detached(repo, &st.orig_head)) < 0) {
+		git_fail("restoring HEAD");
+		goto out;
+	}
+	git_repository_state_cleanup(repo);
+	if (rebase_restore_index(repo) < 0 || rebase_state_remove(repo) < 0)
+		goto out;
+	printf("Rebase aborted; %s is as it was.\n",
+	       git_repository_workdir(repo));
+	ret = 0;
+out:
+	rebase_state_free(&st);
+	return ret;
+}
+
+/* The tree: --tree, else VER's default tree. */
+static git_repository *open_tree(const struct porttool_ctx *ctx,
+				 const char *ver)
+{
+	struct port *p;
+	git_repository *repo = NULL;
+	char *dir = NULL;
+
+	if (tree_dir)
+		return open_kernel_repo(tree_dir);
+	if (!ver) {
+		error("give the port version or --tree DIR");
+		return NULL;
+	}
+	p = port_load(ctx, ver);
+	if (p && resolve_tree_dir(p, NULL, &dir) == 0)
+		repo = open_kernel_repo(dir);
+	free(dir);
+	port_free(p);
+	return repo;
+}
 
 int cmd_rebase(struct porttool_ctx *ctx, int argc, char **argv)
 {
-	error("'rebase' is not implemented yet");
-	return EXIT_FAIL;
+	git_repository *repo;
+	struct port *p = NULL;
+	int npos, ret;
+
+	tree_dir = onto = as_version = NULL;
+	do_continue = do_abort = false;
+	npos = parse_options(argc, argv, &rebase_usage);
+	if (do_continue && do_abort)
+		usage_error(&rebase_usage, "--continue and --abort exclude each other");
+	if ((do_continue || do_abort) && (onto || as_version || npos > 1))
+		usage_error(&rebase_usage, "--continue and --abort take no --onto or --as");
+	if (!do_continue && !do_abort && (npos != 1 || !onto))
+		usage_error(&rebase_usage, "expected VER and --onto REF");
+	if (!do_continue && !do_abort) {
+		p = port_load(ctx, argv[1]);
+		if (!p)
+			return EXIT_FAIL;
+	}
+	repo = open_tree(ctx, npos ? argv[1] : NULL);
+	if (!repo) {
+		port_free(p);
+		return EXIT_FAIL;
+	}
+	if (do_abort)
+		ret = abort_rebase(repo);
+	else if (do_continue)
+		ret = cont(ctx, repo);
+	else
+		ret = start(ctx, repo, p);
+	git_repository_free(repo);
+	port_free(p);
+	return ret == 0 ? EXIT_OK : EXIT_FAIL;
 }

@@ -6,11 +6,12 @@
 snapshot() {
 	(
 		cd "$1"
+		# The index bytes first: git status may refresh (rewrite) it.
+		sha1sum .git/index
 		git rev-parse HEAD
 		git symbolic-ref -q HEAD || echo detached
 		git for-each-ref
-		git status --porcelain
-		sha1sum .git/index
+		GIT_OPTIONAL_LOCKS=0 git status --porcelain
 	)
 }
 

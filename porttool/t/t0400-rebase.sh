@@ -1,0 +1,127 @@
+#!/bin/bash
+# porttool rebase: onto a new base without conflicts, with a conflict
+# (--abort puts everything back, --continue finishes), and --as NEWVER.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/port-lib.sh"
+
+# New bases on top of v5.10.223: one that touches only README, one that
+# changes the lines the first patch edits in arch/arm64/kvm/Kconfig.
+make_bases() {
+	(
+		cd "$1" &&
+		if ! git rev-parse -q --verify v5.10.990 >/dev/null; then
+			git checkout -q -f master &&
+			git checkout -q -b bases &&
+			echo "new base" >>README && git commit -q -a -m "Base without conflict" &&
+			git tag v5.10.990 &&
+			sed -i "s/^endif # KVM$/config KVM_NEW_OPTION\n\tbool \"new\"\n\nendif # KVM/" arch/arm64/kvm/Kconfig &&
+			git commit -q -a -m "Base with a conflict" && git tag v5.10.991 &&
+			git tag v5.99.1 v5.10.990 &&
+			git checkout -q master && git branch -q -D bases
+		fi
+	)
+}
+
+test_expect_success 'rebase onto a base without conflicts moves the branch; same patches, new base' '
+	K=$(real_clone) && back_to_base "$K" && make_bases "$K" &&
+	porttool apply 5.10 --tree "$K" &&
+	old=$(git -C "$K" rev-parse sekvm/v5.10) &&
+	porttool rebase 5.10 --onto v5.10.990 --tree "$K" &&
+	test "$(git -C "$K" symbolic-ref HEAD)" = refs/heads/sekvm/v5.10 &&
+	test "$(git -C "$K" rev-list --count v5.10.990..sekvm/v5.10)" = "$(git -C "$K" rev-list --count v5.10.223..$old)" &&
+	git -C "$K" merge-base --is-ancestor v5.10.990 sekvm/v5.10 &&
+	test -z "$(git -C "$K" status --porcelain --untracked-files=no)" &&
+	git -C "$K" diff --stat v5.10.990 sekvm/v5.10 >new && git -C "$K" diff --stat v5.10.223 $old >old &&
+	test_cmp old new &&
+	git -C "$K" log --format="%an %ad %B" v5.10.990..sekvm/v5.10 >new &&
+	git -C "$K" log --format="%an %ad %B" v5.10.223..$old >old && test_cmp old new
+'
+
+test_expect_success 'the rebased commits equal what git rebase makes (same trees)' '
+	K=$(real_clone) && back_to_base "$K" &&
+	porttool apply 5.10 --tree "$K" &&
+	git -C "$K" branch -q gitrb sekvm/v5.10 &&
+	porttool rebase 5.10 --onto v5.10.990 --tree "$K" &&
+	git -C "$K" rebase -q --onto v5.10.990 v5.10.223 gitrb &&
+	git -C "$K" rev-list --reverse v5.10.990..gitrb | while read c; do git -C "$K" rev-parse $c^{tree}; done >git_trees &&
+	git -C "$K" rev-list --reverse v5.10.990..sekvm/v5.10 | while read c; do git -C "$K" rev-parse $c^{tree}; done >pt_trees &&
+	test_cmp git_trees pt_trees
+'
+
+test_expect_success 'a conflict stops with the patch and the files named; --abort puts everything back' '
+	K=$(real_clone) && back_to_base "$K" &&
+	porttool apply 5.10 --tree "$K" &&
+	snapshot "$K" >before &&
+	test_expect_code 1 porttool rebase 5.10 --onto v5.10.991 --tree "$K" 2>err &&
+	cat err &&
+	first=$(series_patches "$PROJECT_DIR/ports/v5.10/series" | head -n 1) &&
+	grep "ports/v5.10/$first does not merge onto v5.10.991" err &&
+	grep "conflict: arch/arm64/kvm/Kconfig" err &&
+	git -C "$K" status --porcelain | grep "^UU arch/arm64/kvm/Kconfig" &&
+	grep "^<<<<<<<" "$K/arch/arm64/kvm/Kconfig" &&
+	test_expect_code 1 porttool rebase 5.10 --onto v5.10.990 --tree "$K" 2>err2 &&
+	grep "already in progress" err2 &&
+	porttool rebase --abort --tree "$K" &&
+	snapshot "$K" >after && test_cmp before after &&
+	test ! -d "$K/.git/porttool-rebase" &&
+	! grep "^<<<<<<<" "$K/arch/arm64/kvm/Kconfig"
+'
+
+test_expect_success '--continue refuses unresolved files, then finishes after git add' '
+	K=$(real_clone) && back_to_base "$K" &&
+	porttool apply 5.10 --tree "$K" &&
+	test_expect_code 1 porttool rebase 5.10 --onto v5.10.991 --tree "$K" &&
+	test_expect_code 1 porttool rebase --continue --tree "$K" 2>err &&
+	grep "not resolved" err && grep "arch/arm64/kvm/Kconfig" err &&
+	git -C "$K" show :3:arch/arm64/kvm/Kconfig >resolved &&
+	sed -i "s/^endif # KVM$/config KVM_NEW_OPTION\n\tbool \"new\"\n\nendif # KVM/" resolved &&
+	cp resolved "$K/arch/arm64/kvm/Kconfig" && git -C "$K" add -f arch/arm64/kvm/Kconfig &&
+	porttool rebase --continue --tree "$K" &&
+	test "$(git -C "$K" symbolic-ref HEAD)" = refs/heads/sekvm/v5.10 &&
+	git -C "$K" merge-base --is-ancestor v5.10.991 sekvm/v5.10 &&
+	grep -c "KVM_NEW_OPTION\|config SEKVM" "$K/arch/arm64/kvm/Kconfig" | grep -x 2 &&
+	test -z "$(git -C "$K" status --porcelain --untracked-files=no)" &&
+	test ! -d "$K/.git/porttool-rebase" &&
+	last=$(series_patches "$PROJECT_DIR/ports/v5.10/series" | tail -n 1) &&
+	sed -n "s/^Subject: \[PATCH\] //p" "$PROJECT_DIR/ports/v5.10/$last" >expect &&
+	git -C "$K" log -1 --format=%s sekvm/v5.10 >got && test_cmp expect got
+'
+
+test_expect_success '--as NEWVER writes a new port that applies to the same tree' '
+	K=$(real_clone) && back_to_base "$K" &&
+	porttool apply 5.10 --tree "$K" &&
+	copy_ports v5.10 &&
+	porttool --ports ports rebase 5.10 --onto v5.99.1 --as 5.99 --tree "$K" &&
+	test "$(git -C "$K" symbolic-ref HEAD)" = refs/heads/sekvm/v5.99 &&
+	test "$(git -C "$K" rev-parse sekvm/v5.10)" != "$(git -C "$K" rev-parse sekvm/v5.99)" &&
+	test "$(git config -f ports/v5.99/port.conf port.version)" = 5.99 &&
+	test "$(git config -f ports/v5.99/port.conf base.tag)" = v5.99.1 &&
+	test "$(git config -f ports/v5.99/port.conf base.version)" = 5.99.1 &&
+	test "$(git config -f ports/v5.99/port.conf base.commit)" = "$(git -C "$K" rev-parse v5.10.990)" &&
+	test "$(git config -f ports/v5.99/port.conf base.tree)" = "$(git -C "$K" rev-parse v5.10.990^{tree})" &&
+	test "$(git config -f ports/v5.99/port.conf corevisor.path)" = arch/arm64/kvm/sekvm/corevisor &&
+	test_cmp ports/v5.10/series ports/v5.99/series &&
+	for p in $(series_patches ports/v5.10/series); do cmp ports/v5.10/$p ports/v5.99/$p || exit 1; done &&
+	porttool --ports ports apply 5.99 --tree "$K" --branch check &&
+	test "$(git -C "$K" rev-parse check^{tree})" = "$(git -C "$K" rev-parse sekvm/v5.99^{tree})"
+'
+
+test_expect_success 'rebase errors: no branch, bad --onto, existing --as port, dirty tree, usage' '
+	K=$(real_clone) && back_to_base "$K" &&
+	test_nothing_lost "$K" 1 porttool rebase 5.10 --onto v5.10.990 --tree "$K" &&
+	grep "no branch .sekvm/v5.10." err &&
+	porttool apply 5.10 --tree "$K" &&
+	test_nothing_lost "$K" 1 porttool rebase 5.10 --onto no-such-ref --tree "$K" &&
+	grep "no-such-ref. is not a commit" err &&
+	test_nothing_lost "$K" 1 porttool rebase 5.10 --onto v5.10.990 --as 5.4 --tree "$K" &&
+	grep "already exists" err &&
+	echo x >>"$K/README" &&
+	test_nothing_lost "$K" 1 porttool rebase 5.10 --onto v5.10.990 --tree "$K" &&
+	git -C "$K" checkout -q README &&
+	test_nothing_lost "$K" 1 porttool rebase --continue --tree "$K" &&
+	grep "no porttool rebase in progress" err &&
+	test_expect_code 2 porttool rebase 5.10 --tree "$K" &&
+	test_expect_code 2 porttool rebase --continue --abort --tree "$K"
+'
+
+test_done
