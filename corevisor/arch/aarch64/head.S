@@ -132,7 +132,7 @@ cv_runtime_vectors:
 
 /* One stack per CPU, indexed by the dense CPU index (x4 of CV_HC_INIT). */
 	.section .cv_stacks, "aw", %nobits
-	.balign	4096
+	.balign	CV_STACK_SIZE
 cv_stacks:
 	.space	AA64_MAX_CPUS * CV_STACK_SIZE
 
@@ -149,11 +149,18 @@ cv_init_eret:
 	dsb	nsh				/* no speculation past eret */
 	isb
 
+/*
+ * The host's registers survive the call except x0 (SMCCC 1.1 asks the
+ * same of x4..x17): until the frame is saved on this CPU's stack, the
+ * only scratch is TPIDR_EL2, which the C side sets afterwards anyway.
+ */
 cv_init_sync:
 	/* Only an HVC is a request; anything else stops this CPU. */
+	msr	tpidr_el2, x9
 	mrs	x9, esr_el2
 	ubfx	x9, x9, #ESR_EC_SHIFT, #6
 	cmp	x9, #ESR_EC_HVC64
+	mrs	x9, tpidr_el2
 	b.ne	cv_park
 
 	/* HVC_SET_VECTORS still works until this CPU is installed. */
@@ -173,25 +180,22 @@ cv_init_sync:
 	isb
 2:
 	/*
-	 * The stack was never written by the corevisor with the MMU off
-	 * before, but the host may have left lines of it in the caches:
-	 * drop them so that the cacheable view (MMU on) matches memory.
+	 * Drop whatever lines of this stack the host left in the caches,
+	 * before the first write: the stack is written now with the MMU
+	 * off (straight to memory) and read later through the caches.
+	 * Stacks are CV_STACK_SIZE-aligned, so the loop ends at the top;
+	 * 16 bytes is no larger than any data cache line.
 	 */
-	adr_l	x9, cv_stacks
-	add	x9, x9, x4, lsl #CV_STACK_SHIFT
-	add	x10, x9, #CV_STACK_SIZE
-	mrs	x11, ctr_el0
-	ubfx	x11, x11, #16, #4
-	mov	x12, #4
-	lsl	x12, x12, x11
-	sub	x11, x12, #1
-	bic	x11, x9, x11
-3:	dc	ivac, x11
-	add	x11, x11, x12
-	cmp	x11, x10
-	b.lo	3b
+	msr	tpidr_el2, x0
+	adr_l	x0, cv_stacks
+	add	x0, x0, x4, lsl #CV_STACK_SHIFT
+3:	dc	ivac, x0
+	add	x0, x0, #16
+	tst	x0, #(CV_STACK_SIZE - 1)
+	b.ne	3b
 	dsb	sy
-	mov	sp, x10
+	mov	sp, x0
+	mrs	x0, tpidr_el2
 	save_frame
 	mov	x0, sp
 	bl	cv_init_hvc

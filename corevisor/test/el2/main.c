@@ -45,6 +45,7 @@ typedef int64_t s64;
 #define WAIT_SHORT	20000000UL
 
 #define EC_DABT_CUR	0x25
+#define HOST_PATTERN	0x4057000000000000UL	/* | register number */
 #define FSC_SEA		0x10
 
 /* set by cpu2_entry (start.S) if CPU 2 ever runs */
@@ -270,6 +271,33 @@ static void dcache_clean(u64 start, u64 end)
 	asm volatile("dsb sy" : : : "memory");
 }
 
+/*
+ * CPU 0's hand-over, with every register checked: the corevisor must
+ * return x1..x30 as the host left them (x0 is the result).
+ */
+static s64 hand_over_all_regs(const char **why)
+{
+	u64 in[31], out[31];
+	s64 r = hvc(0, init_vectors_pa(), 0, 0, 0, 0);
+	int i;
+
+	*why = NULL;
+	if (r)
+		return r;
+	for (i = 0; i < 31; i++)
+		in[i] = HOST_PATTERN | i;
+	in[0] = CV_HC_INIT;
+	in[1] = REGION_BASE;
+	in[2] = REGION_SIZE;
+	in[3] = BOOT_INFO_PA;
+	in[4] = 0;
+	hvc_all(in, out);
+	for (i = 1; i < 31; i++)
+		if (out[i] != in[i])
+			*why = "a host register changed";
+	return (s64)out[0];
+}
+
 /* What the port does on each CPU. */
 static s64 hand_over(u64 cpu)
 {
@@ -380,6 +408,7 @@ static void check_error(const char *name, s64 r)
 static void test_cpu0(void)
 {
 	const struct cv_image_header *h = (const void *)REGION_BASE;
+	const char *why;
 	u64 image_size;
 	s64 r;
 
@@ -396,10 +425,11 @@ static void test_cpu0(void)
 	      !(h->init_vectors_offset & 2047),
 	      "bad header, magic", h->magic);
 
-	r = hand_over(0);
+	r = hand_over_all_regs(&why);
 	check("init cpu0", r == 0, "CV_HC_INIT returned", (u64)r);
 	if (r)
 		return;
+	check("init keeps host registers", !why, why ? why : "", 0);
 
 	STORE(cpu1_go, 1);
 	if (!wait_for(&cpu1_done, WAIT_LONG)) {
@@ -489,7 +519,6 @@ static void test_cpu0(void)
 
 /* ------------------------------------------------------ VM test */
 
-#define HOST_PATTERN	0x4057000000000000UL
 #define HOST_FP		0x1111222233334444UL
 #define GUEST_SECRET	0x5e5e5e5e5e5e5e5eUL
 #define GUEST_MMIO	0x09000000UL
