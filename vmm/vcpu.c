@@ -117,6 +117,9 @@ static void vm_stop(struct vm *vm, int status)
 	pthread_mutex_unlock(&vm->stop_lock);
 }
 
+#define MAX_UNHANDLED_MMIO_REPORTS 10
+static atomic_uint unhandled_mmio_reports;
+
 static void handle_mmio(struct vcpu *vcpu)
 {
 	struct kvm_run *run = vcpu->run;
@@ -126,10 +129,16 @@ static void handle_mmio(struct vcpu *vcpu)
 		      run->mmio.is_write))
 		return;
 	/* No device there: reads see zeros, writes vanish, as on a bus
-	 * with nothing attached; say so, it usually means a DT mismatch. */
-	fprintf(stderr, "vmm: vCPU %u: %s of %u bytes at 0x%llx: no device\n",
-		vcpu->index, run->mmio.is_write ? "write" : "read",
-		run->mmio.len, (unsigned long long)addr);
+	 * with nothing attached; say so (it usually means a DT mismatch),
+	 * but only the first few times, so a polling guest cannot flood. */
+	if (atomic_fetch_add(&unhandled_mmio_reports, 1) <
+	    MAX_UNHANDLED_MMIO_REPORTS)
+		fprintf(stderr, "vmm: vCPU %u: %s of %u bytes at 0x%llx: "
+			"no device%s\n", vcpu->index,
+			run->mmio.is_write ? "write" : "read", run->mmio.len,
+			(unsigned long long)addr,
+			atomic_load(&unhandled_mmio_reports) ==
+			MAX_UNHANDLED_MMIO_REPORTS ? " (no more reported)" : "");
 	if (!run->mmio.is_write)
 		memset(run->mmio.data, 0, sizeof(run->mmio.data));
 }

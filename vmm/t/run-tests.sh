@@ -13,6 +13,12 @@ run() {
 	"$@" || failed="$failed $name"
 }
 run sign "$t/sign-test.sh" "$build/sekvm-sign" "$build/cv_verify"
+if command -v qemu-aarch64 >/dev/null; then
+	run sign-arm64 "$t/sign-test.sh" --runner qemu-aarch64 \
+		"$build/sekvm-sign-arm64" "$build/cv_verify"
+else
+	echo "skipped: sekvm-sign-arm64 tests (no qemu-aarch64; ci/deps.sh installs qemu-user)"
+fi
 run unit "$build/unit-test"
 run cli "$t/cli-test.sh" "$build/vmm"
 run boot-stock "$t/boot-stock.sh" "$build"
