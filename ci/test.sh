@@ -18,6 +18,7 @@ run() {
 }
 run corevisor make -C corevisor test
 run porttool make -C porttool test
+run vmm make -C vmm test
 # Add up every "N passed, N failed" line the suites printed.
 awk '/[0-9]+ passed, [0-9]+ failed/ {
 	for (i = 1; i <= NF; i++) {
