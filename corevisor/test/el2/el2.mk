@@ -1,16 +1,16 @@
 # EL2 test in QEMU, included by arch/aarch64/build.mk.
 #
 #   el2-test   check that the image builds reproducibly (repro.sh), build
-#              out/el2/test.elf (the test host, with corevisor.bin
-#              inside) and boot it on QEMU virt at EL2 with 3 CPUs;
-#              test/el2/run.sh checks the serial output.
+#              the test host (test/el2, with corevisor.bin inside) twice,
+#              loading the corevisor at two different bases (the second
+#              region ends at the end of RAM), and boot each on QEMU virt
+#              at EL2 with 3 CPUs; test/el2/run.sh checks the serial output.
 
 EL2_TEST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -ffreestanding \
 	-nostdinc -isystem $(AA64_GCC_INC) $(INCLUDES) -mgeneral-regs-only \
 	-mstrict-align -mno-outline-atomics -fno-pic -fno-pie \
 	-fno-stack-protector -fno-builtin -fno-tree-loop-distribute-patterns \
 	-fno-asynchronous-unwind-tables -ffile-prefix-map=$(CURDIR)=.
-EL2_TEST_OBJS := out/el2/start.o out/el2/main.o
 
 EL2_GUEST_IPA := 0x40000000
 
@@ -33,13 +33,18 @@ out/el2/guest.bin: out/el2/guest.o
 out/el2/sig.bin: out/el2/guest.bin test/el2/sign.sh
 	test/el2/sign.sh $< $(EL2_GUEST_IPA) out/el2
 
-out/el2/main.o: test/el2/main.c test/el2/el2.h include/corevisor/abi.h
+# region base of each test image (2 MiB aligned, 32 MiB, RAM is 256 MiB)
+EL2_REGION_low := 0x48000000
+EL2_REGION_top := 0x4e000000
+
+out/el2/main-%.o: test/el2/main.c test/el2/el2.h include/corevisor/abi.h
 	@mkdir -p $(dir $@)
-	$(AA64_CC) $(EL2_TEST_CFLAGS) -DGUEST_IPA=$(EL2_GUEST_IPA)UL -c -o $@ $<
+	$(AA64_CC) $(EL2_TEST_CFLAGS) -DGUEST_IPA=$(EL2_GUEST_IPA)UL \
+		-DREGION_BASE=$(EL2_REGION_$*)UL -c -o $@ $<
 
-out/el2/test.elf: test/el2/test.lds $(EL2_TEST_OBJS)
-	$(AA64_LD) $(AA64_LDFLAGS) -T $< -o $@ $(EL2_TEST_OBJS)
+out/el2/test-%.elf: test/el2/test.lds out/el2/start.o out/el2/main-%.o
+	$(AA64_LD) $(AA64_LDFLAGS) -T $< -o $@ $(filter %.o,$^)
 
-el2-test: out/el2/test.elf
+el2-test: out/el2/test-low.elf out/el2/test-top.elf
 	@test/el2/repro.sh >out/el2/build-checks.log
-	test/el2/run.sh out/el2/test.elf out/el2/build-checks.log
+	test/el2/run.sh out/el2/build-checks.log $^

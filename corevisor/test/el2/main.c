@@ -29,7 +29,7 @@ typedef int64_t s64;
 #define UART_BASE	0x09000000UL
 #define RAM_BASE	0x40000000UL
 #define RAM_SIZE	(256UL << 20)
-#define REGION_BASE	0x48000000UL	/* 2 MiB aligned */
+/* REGION_BASE comes from the build: 2 MiB aligned */
 #define REGION_SIZE	(32UL << 20)
 #define BOOT_INFO_PA	(REGION_BASE + REGION_SIZE - 0x10000)
 /* PSCI names CPUs by their affinity fields */
@@ -717,7 +717,9 @@ void test_main(u64 cpu)
 		cpu1_main();
 		return;
 	}
-	out_s("el2 test: host at EL1, corevisor at EL2\n");
+	out_s("el2 test: host at EL1, corevisor at EL2, region at ");
+	out_hex(REGION_BASE);
+	out_s("\n");
 	test_cpu0();
 	if (!failed)
 		test_vm();
