@@ -21,6 +21,7 @@
 #include "image_msg.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -28,6 +29,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define PROG "sekvm-sign"
 /* Where the VMM loads an arm64 Image with text_offset 0 (RAM base). */
@@ -50,6 +53,29 @@ static int usage(void)
 	return 2;
 }
 
+/*
+ * Open keyfile for writing, readable by its owner only: created 0600, and
+ * an existing file is chmod'ed before a byte of the key is written.
+ */
+static FILE *create_private(const char *keyfile)
+{
+	int fd = open(keyfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	FILE *f;
+
+	if (fd < 0 || fchmod(fd, 0600) < 0) {
+		fprintf(stderr, PROG ": %s: %s\n", keyfile, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	f = fdopen(fd, "w");
+	if (!f) {
+		fprintf(stderr, PROG ": %s: %s\n", keyfile, strerror(errno));
+		close(fd);
+	}
+	return f;
+}
+
 static int cmd_keygen(const char *keyfile, const char *pubfile)
 {
 	uint8_t pub[IMAGE_PUBKEY_SIZE];
@@ -67,11 +93,10 @@ static int cmd_keygen(const char *keyfile, const char *pubfile)
 		openssl_error("Ed25519 public key");
 		goto out;
 	}
-	/* The private key is created 0600 before a byte of it is written. */
-	if (write_file(PROG, keyfile, "", 0, 0600) < 0)
+	f = create_private(keyfile);
+	if (!f)
 		goto out;
-	f = fopen(keyfile, "w");
-	if (!f || !PEM_write_PrivateKey(f, key, NULL, NULL, 0, NULL, NULL)) {
+	if (!PEM_write_PrivateKey(f, key, NULL, NULL, 0, NULL, NULL)) {
 		fprintf(stderr, PROG ": %s: cannot write private key\n",
 			keyfile);
 		goto out;

@@ -52,6 +52,10 @@ expect 0 "keygen A" sign keygen a.key a.pub
 expect 0 "keygen B" sign keygen b.key b.pub
 size_is 32 a.pub "public key file is 32 raw bytes"
 [ "$(stat -c %a a.key)" = 600 ] && ok "private key file is mode 0600" || bad "private key mode $(stat -c %a a.key)"
+touch c.key && chmod 644 c.key
+expect 0 "keygen over an existing 0644 key file" sign keygen c.key c.pub
+[ "$(stat -c %a c.key)" = 600 ] && ok "overwritten key file is made 0600" || bad "overwritten key mode $(stat -c %a c.key)"
+expect_msg "nodir/x.key: No such file" "unwritable key path is named" sign keygen nodir/x.key x.pub
 cmp -s a.pub b.pub && bad "two keygens gave the same key" || ok "two keygens give different keys"
 # openssl's own view of the private key must have the same public half.
 openssl pkey -in a.key -pubout -outform DER 2>/dev/null | tail -c 32 >a.pub.openssl
