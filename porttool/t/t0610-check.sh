@@ -80,7 +80,7 @@ test_expect_success 'check: a good build passes every check and sizes the truste
 	done &&
 	! grep -q "^FAIL" out.txt &&
 	grep -q "^trusted base: 6 lines of C, 3 lines of asm in 2 files" out.txt &&
-	grep -q "^trusted base: .*corevisor.elf: .text [1-9][0-9]* " out.txt &&
+	grep -q "^trusted base: .*corevisor.elf: .text [1-9][0-9]*, " out.txt &&
 	size=$(stat -c %s proj/corevisor/out/corevisor.bin) &&
 	grep -q "^PASS corevisor-bytes ($size bytes equal" out.txt &&
 	grep -q "^9 passed, 0 failed" out.txt
