@@ -72,7 +72,7 @@ void machine_write_sysreg(enum machine_sysreg reg, u64 val)
 		 * layer adds TSC, so that the host's SMCs reach the PSCI
 		 * filter in trap.c instead of the firmware.
 		 */
-		write_sysreg(val | HCR_TSC, hcr_el2);
+		write_sysreg(hcr_for_cpu(val) | HCR_TSC, hcr_el2);
 		break;
 	case SR_VTCR_EL2:
 		write_sysreg(with_parange(val, VTCR_PS_SHIFT), vtcr_el2);

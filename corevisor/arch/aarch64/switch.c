@@ -119,7 +119,7 @@ static void load_el1(const u64 *s)
 
 static u64 guest_hcr(u64 hcr)
 {
-	return (hcr | HCR_VM_BIT) & ~(HCR_TGE | HCR_E2H);
+	return hcr_for_cpu(hcr | HCR_VM_BIT) & ~(HCR_TGE | HCR_E2H);
 }
 
 static u64 guest_spsr(u64 spsr)

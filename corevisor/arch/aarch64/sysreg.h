@@ -55,9 +55,26 @@ static inline void isb(void)
 #define VECT_LOWER_A64		0x400
 #define VECT_LOWER_A32		0x600
 
-/* HCR_EL2 bits the machine layer adds */
+/* HCR_EL2 bits the machine layer adds or removes */
 #define HCR_VSE			(1UL << 8)
 #define HCR_TSC			(1UL << 19)
+#define HCR_APK			(1UL << 40)
+#define HCR_API			(1UL << 41)
+
+/*
+ * HCR_EL2.API/APK (do not trap pointer authentication) are RES0 on a
+ * CPU without it (Cortex-A72): keep them clear there.
+ */
+static inline u64 hcr_for_cpu(u64 hcr)
+{
+	u64 isar1;
+
+	asm volatile("mrs %0, id_aa64isar1_el1" : "=r" (isar1));
+	/* APA [7:4], API [11:8], GPA [27:24], GPI [31:28] */
+	if (!(isar1 & 0xff000ff0UL))
+		hcr &= ~(HCR_API | HCR_APK);
+	return hcr;
+}
 
 /* SCTLR_EL2 (HCR_EL2.E2H == 0) */
 #define SCTLR_EL2_RES1		0x30c50830UL
