@@ -17,6 +17,20 @@
  * address, ELR_EL1/SPSR_EL1 the interrupted context, and the host
  * resumes at its VBAR_EL1 vector for that exception.  The host survives
  * (Linux handles it like a bus error) and no byte of the page leaks.
+ *
+ * What the hand-over asks of a port (on top of the contract in abi.h):
+ *  - call CV_HC_INIT on one CPU and wait for it to return before the
+ *    others (which may then go in parallel): the first call runs with
+ *    the EL2 MMU off, and a CPU with its MMU off does not see what
+ *    others wrote through their caches; later CPUs turn their MMU on
+ *    (with the first CPU's tables) before the core runs;
+ *  - hand over every CPU it has brought up, and bring them all up
+ *    first: PSCI CPU_ON is refused afterwards (see smc_allowed());
+ *  - the host is trusted until the last CPU is installed, as the
+ *    region is still writable from CPUs that run without stage 2.
+ * CPUs with SVE: the host's SVE is trapped (CPTR_EL2.TZ) and UNDEF is
+ * injected, because the world switch does not save SVE state; boot such
+ * hosts with SVE off.  None of the boards in ARCHITECTURE.md has SVE.
  */
 #include <core/machine.h>
 #include "sysreg.h"
