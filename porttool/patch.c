@@ -257,6 +257,12 @@ static int parse_from(const char *from, char **name, char **email)
 	if (!gt)
 		return -1;
 	*email = line_dup(lt + 1, (size_t)(gt - lt - 1));
+	if (!**email) {
+		/* git am needs an address to make the author from. */
+		free(*email);
+		*email = NULL;
+		return -1;
+	}
 	n = (size_t)(lt - s);
 	while (n && isspace((unsigned char)s[n - 1]))
 		n--;
