@@ -359,6 +359,8 @@ int cmd_mail(struct porttool_ctx *ctx, int argc, char **argv)
 		  "kernel tree: MAINTAINERS, checkpatch, base, git config" },
 		{ OPT_BOOL, "no-tree-maintainers", &o->no_tree_maintainers, NULL,
 		  "do not address the kernel tree's maintainers" },
+		{ OPT_BOOL, "no-trailer-cc", &o->no_trailer_cc, NULL,
+		  "do not Cc the authors and the patches' trailer people" },
 		{ OPT_STRING, "maintainers", &o->maintainers, "FILE",
 		  "the project's MAINTAINERS (default: the project's own)" },
 		{ OPT_BOOL, "force", &o->force, NULL,
@@ -392,7 +394,9 @@ int cmd_mail(struct porttool_ctx *ctx, int argc, char **argv)
 		"Mail the port's patch series as git send-email would: a cover\n"
 		"letter [PATCH vN 0/N] and each patch threaded to it.  Recipients\n"
 		"come from the project's MAINTAINERS (ports/vVER/) and the kernel\n"
-		"tree's (files the patches touch): M: go to To, R: and L: to Cc.\n"
+		"tree's (files the patches touch): M: go to To, R: and L: to Cc;\n"
+		"the authors and the people of Signed-off-by:, Cc:, Reviewed-by:\n"
+		"... trailers are Cc'd, as git send-email does.\n"
 		"SMTP settings are git send-email's sendemail.* config keys.",
 		opts,
 	};

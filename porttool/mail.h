@@ -18,7 +18,8 @@ struct mail_opts {
 	bool rfc;
 	const char *cover, *since, *output, *tree, *maintainers;
 	struct strlist to, cc;
-	bool dry_run, no_tree_maintainers, force, build_each, resume;
+	bool dry_run, no_tree_maintainers, no_trailer_cc, force, build_each;
+	bool resume;
 	const char *build_cmd;
 	const char *in_reply_to;
 	const char *from;

@@ -2,8 +2,9 @@
 /*
  * Who a series goes to: the project's MAINTAINERS for the port directory
  * and every file in it, the kernel tree's MAINTAINERS for the files the
- * patches touch, and --to/--cc.  M: go to To, R: and L: to Cc, as b4
- * does; an address is kept once (compared caselessly), with the first
+ * patches touch, --to/--cc, and (as git send-email does) the authors and
+ * the people in the patches' trailers.  M: go to To, R: and L: to Cc, as
+ * b4 does; an address is kept once (compared caselessly), with the first
  * display name given for it, and whoever is in To is not also in Cc.
  */
 #include "mail.h"
@@ -11,6 +12,7 @@
 #include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static int add_explicit(struct addrlist *l, const struct strlist *specs,
 			const char *opt)
@@ -126,12 +128,53 @@ static void drop_cc_in_to(struct mail_run *r)
 	r->cc.n = out;
 }
 
+/* Trailers that name someone who took part in a patch. */
+static const char *const people_trailers[] = {
+	"Signed-off-by:", "Co-developed-by:", "Cc:", "Reviewed-by:",
+	"Acked-by:", "Tested-by:", "Reported-by:", "Suggested-by:", NULL,
+};
+
+static void add_trailer_people(struct addrlist *cc, const char *message)
+{
+	for (const char *s = message; *s;) {
+		const char *e = strchrnul(s, '\n');
+
+		for (const char *const *t = people_trailers; *t; t++) {
+			size_t n = strlen(*t);
+
+			if ((size_t)(e - s) > n && !strncasecmp(s, *t, n)) {
+				char *who = xasprintf("%.*s", (int)(e - s - n), s + n);
+
+				addrlist_add(cc, who);	/* not an address: skipped */
+				free(who);
+				break;
+			}
+		}
+		s = *e ? e + 1 : e;
+	}
+}
+
+/*
+ * git send-email copies the author and the people in a patch's trailers;
+ * here they are copied on the whole series, as b4 does with every
+ * recipient, so that each sees the context of the patch they are in.
+ */
+static void trailer_recipients(struct mail_run *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		addrlist_add(&r->cc, r->v[i].author);
+		add_trailer_people(&r->cc, r->v[i].message);
+	}
+}
+
 int collect_recipients(struct mail_run *r, const char *project_dir)
 {
 	if (add_explicit(&r->to, &r->o.to, "to") ||
 	    add_explicit(&r->cc, &r->o.cc, "cc") ||
 	    project_recipients(r, project_dir) || tree_recipients(r))
 		return -1;
+	if (!r->o.no_trailer_cc)
+		trailer_recipients(r);
 	drop_cc_in_to(r);
 	return 0;
 }

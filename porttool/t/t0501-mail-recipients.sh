@@ -20,7 +20,7 @@ test_expect_success 'the project MAINTAINERS: the port to To, its list to Cc, a 
 	mkdir ports/v5.10/configs && printf "CONFIG_KVM=y\n" >ports/v5.10/configs/qemu.config &&
 	mail 5.10 --dry-run >out2 && dry_to out2 >to2 &&
 	grep -q "<boards@sekvm.example.org>" to2 &&
-	grep -q "^Recipients: v5.10@sekvm.example.org boards@sekvm.example.org sekvm-devel@sekvm.example.org$" out2
+	grep -q "^Recipients: v5.10@sekvm.example.org boards@sekvm.example.org sekvm-devel@sekvm.example.org author@example.org$" out2
 '
 
 test_ktree 'the kernel tree MAINTAINERS: M: to To, R: and L: to Cc, comments dropped' '
@@ -46,7 +46,7 @@ test_ktree 'the same people as the tree'"'"'s get_maintainer.pl finds' '
 	add_commit repo Documentation/virt/kvm/api.rst "text" "KVM: doc" &&
 	add_commit repo arch/arm64/kvm/arm.c "int a2;" "KVM: arm64: arm" &&
 	make_port ports repo &&
-	mail 5.10 --tree "$KTREE" --dry-run >out &&
+	mail 5.10 --tree "$KTREE" --no-trailer-cc --dry-run >out &&
 	{ dry_to out; dry_cc out; } | addr_of | grep -v "@sekvm.example.org" | sort -u >ours &&
 	(cd "$KTREE" && perl scripts/get_maintainer.pl --nogit --nogit-fallback \
 		--norolestats --nokeywords "$OLDPWD"/ports/v5.10/*.patch) 2>/dev/null |
@@ -87,7 +87,7 @@ test_expect_success 'F:, X:, N: patterns: directories, globs, depth, exclusions'
 	M:	Hyp <hyp@x.org>
 	F:	arch/*/kvm/hyp/
 	EOM
-	mail 5.10 --tree mt --dry-run >out 2>err &&
+	mail 5.10 --tree mt --no-trailer-cc --dry-run >out 2>err &&
 	grep -q "mt/MAINTAINERS:20: '"'"'Nobody Without An Address'"'"' is not a mail address; ignored" err &&
 	dry_to out | addr_of >to &&
 	grep -qx hyp@x.org to && ! grep -q foo@x.org to &&
@@ -95,7 +95,7 @@ test_expect_success 'F:, X:, N: patterns: directories, globs, depth, exclusions'
 	add_commit repo virt/kvm/kvm_main.c "int m;" "KVM: main" &&
 	add_commit repo include/linux/kvm_host.h "int h;" "KVM: host" &&
 	make_port ports repo &&
-	mail 5.10 --tree mt --dry-run >out2 &&
+	mail 5.10 --tree mt --no-trailer-cc --dry-run >out2 &&
 	{ dry_to out2; dry_cc out2; } | addr_of | grep -v sekvm | sort >all &&
 	printf "%s\n" foo@x.org glob@x.org hyp@x.org nlist@x.org q@x.org >expect &&
 	test_cmp expect all
@@ -115,6 +115,28 @@ test_ktree '--to/--cc add; duplicates go (any case), the first name stays; --no-
 	dry_to out2 >to2 && ! grep -q kernel.org to2 && grep -q v5.10@ to2 &&
 	test_expect_code 1 mail 5.10 --to "not an address" --dry-run 2>err &&
 	grep -q "not an address" err
+'
+
+test_expect_success 'authors and trailer people are Cc'"'"'d, as git send-email does; --no-trailer-cc' '
+	mail_setup && std_port &&
+	(cd repo && printf "int t;\n" >>Makefile && git add . &&
+	 GIT_AUTHOR_NAME="Other Author" GIT_AUTHOR_EMAIL="other@example.org" \
+		git commit -q -m "build: with trailers" -m "Body." \
+		-m "Reported-by: Rep Orter <rep@example.org>
+Cc: Carbon Copy <cc@example.org>
+Reviewed-by: Rev Iewer <rev@example.org>
+Link: https://example.org/not-a-person
+Signed-off-by: Other Author <other@example.org>") &&
+	make_port ports repo &&
+	mail 5.10 --dry-run >out && dry_to out >to && dry_cc out | addr_of >cc &&
+	for a in author@example.org other@example.org rep@example.org cc@example.org rev@example.org; do
+		test $(grep -c "^$a$" cc) = 1 || exit 1
+	done &&
+	! grep -q "not-a-person" cc &&
+	mail 5.10 --to "Rev <REV@example.org>" --dry-run >out2 && dry_to out2 >to2 && dry_cc out2 | addr_of >cc2 &&
+	grep -q "REV@example.org" to2 && ! grep -q "^rev@example.org$" cc2 &&
+	mail 5.10 --no-trailer-cc --dry-run >out3 && dry_to out3 >to3 && dry_cc out3 | addr_of >cc3 &&
+	! grep -q "@example.org$" cc3
 '
 
 test_expect_success 'names that need it are quoted or RFC 2047-encoded' '

@@ -51,7 +51,7 @@ test_expect_success 'dry-run prints every message and sends nothing' '
 	send --dry-run >out &&
 	test $(grep -c "^---- dry run: message" out) = 4 &&
 	grep -q "^Subject: \[PATCH 2/3\] KVM: call the corevisor on VM creation$" out &&
-	grep -q "^Recipients: v5.10@sekvm.example.org sekvm-devel@sekvm.example.org$" out &&
+	grep -q "^Recipients: v5.10@sekvm.example.org sekvm-devel@sekvm.example.org author@example.org$" out &&
 	sleep 0.5 && test $(received srv) = 0
 '
 
@@ -141,7 +141,7 @@ test_expect_success 'no sender or no server: clear errors, exit 1' '
 	grep -q "sendemail.smtpServerPort '"'"'25x'"'"' is not a port number" err4 &&
 	test_expect_code 2 mail 5.10 --smtp-port 25x 2>err5 &&
 	: >empty-maintainers &&
-	test_expect_code 1 mail 5.10 --maintainers empty-maintainers --smtp-server 127.0.0.1 2>err6 &&
+	test_expect_code 1 mail 5.10 --maintainers empty-maintainers --no-trailer-cc --smtp-server 127.0.0.1 2>err6 &&
 	grep -q "nobody to send to" err6 &&
 	test_expect_code 1 mail 5.10 --maintainers no-such-file --dry-run 2>err7 &&
 	grep -q "no-such-file" err7
