@@ -53,73 +53,99 @@ const char *arm64_image_parse(const uint8_t *hdr, size_t len,
 	return NULL;
 }
 
-int loader_load_kernel(struct vm *vm, const char *path,
-		       struct boot_layout *layout)
+int loader_read(struct boot_files *files, const char *kernel,
+		const char *initrd)
 {
-	struct arm64_image_info info;
 	const char *why;
-	size_t len = 0;
-	uint8_t *data = read_file("vmm", path, &len);
-	void *dst;
 
-	if (!data)
+	memset(files, 0, sizeof(*files));
+	files->kernel_path = kernel;
+	files->initrd_path = initrd;
+	files->kernel = read_file("vmm", kernel, &files->kernel_len);
+	if (!files->kernel)
 		return -1;
-	why = arm64_image_parse(data, len, &info);
+	why = arm64_image_parse(files->kernel, files->kernel_len,
+				&files->info);
 	if (why) {
 		fprintf(stderr, "vmm: %s: not a bootable arm64 Image: %s\n",
-			path, why);
-		free(data);
+			kernel, why);
 		return -1;
 	}
-	layout->kernel_ipa = VMM_RAM_BASE + info.text_offset;
-	layout->kernel_file_size = len;
-	layout->kernel_end = layout->kernel_ipa + info.image_size;
-	dst = vm_ram_ptr(vm, layout->kernel_ipa, info.image_size);
-	if (!dst) {
-		fprintf(stderr, "vmm: %s: kernel needs %llu KiB at 0x%llx, "
-			"more than guest RAM (%llu MiB)\n", path,
-			(unsigned long long)(info.image_size >> 10),
-			(unsigned long long)layout->kernel_ipa,
-			(unsigned long long)(vm->ram_size >> 20));
-		free(data);
-		return -1;
+	if (initrd) {
+		files->initrd = read_file("vmm", initrd, &files->initrd_len);
+		if (!files->initrd)
+			return -1;
 	}
-	memcpy(dst, data, len);
-	free(data);
 	return 0;
 }
 
-int loader_place_initrd_and_dtb(struct vm *vm, const char *path,
-				struct boot_layout *layout)
+int loader_plan(const struct boot_files *files, uint64_t ram_size,
+		struct boot_layout *layout)
 {
-	uint64_t ram_end = VMM_RAM_BASE + vm->ram_size;
-	uint64_t kernel_top = (layout->kernel_end + PAGE - 1) & ~(PAGE - 1);
-	size_t len = 0;
-	uint8_t *data;
+	uint64_t ram_end = VMM_RAM_BASE + ram_size, kernel_top;
 
+	memset(layout, 0, sizeof(*layout));
+	layout->kernel_ipa = VMM_RAM_BASE + files->info.text_offset;
+	layout->kernel_file_size = files->kernel_len;
+	layout->kernel_end = layout->kernel_ipa + files->info.image_size;
+	kernel_top = (layout->kernel_end + PAGE - 1) & ~(PAGE - 1);
+	if (ram_end < LOADER_DTB_MAX ||
+	    kernel_top > ((ram_end - LOADER_DTB_MAX) & ~(SZ_2M - 1))) {
+		fprintf(stderr, "vmm: %s: kernel needs %llu KiB at 0x%llx; "
+			"with the device tree that is more than guest RAM "
+			"(%llu MiB)\n", files->kernel_path,
+			(unsigned long long)(files->info.image_size >> 10),
+			(unsigned long long)layout->kernel_ipa,
+			(unsigned long long)(ram_size >> 20));
+		return -1;
+	}
 	layout->dtb_ipa = (ram_end - LOADER_DTB_MAX) & ~(SZ_2M - 1);
-	layout->initrd_start = layout->initrd_end = 0;
-	if (layout->dtb_ipa < kernel_top) {
-		fprintf(stderr, "vmm: guest RAM (%llu MiB) has no room for "
-			"the device tree above the kernel\n",
-			(unsigned long long)(vm->ram_size >> 20));
-		return -1;
-	}
-	if (!path)
+	if (!files->initrd)
 		return 0;
-	data = read_file("vmm", path, &len);
-	if (!data)
-		return -1;
-	if (len > layout->dtb_ipa - kernel_top) {
+	if (files->initrd_len > layout->dtb_ipa - kernel_top) {
 		fprintf(stderr, "vmm: %s: initrd of %zu KiB does not fit in "
-			"guest RAM (%llu MiB) beside the kernel\n", path,
-			len >> 10, (unsigned long long)(vm->ram_size >> 20));
-		free(data);
+			"guest RAM (%llu MiB) beside the kernel\n",
+			files->initrd_path, files->initrd_len >> 10,
+			(unsigned long long)(ram_size >> 20));
 		return -1;
 	}
-	layout->initrd_start = (layout->dtb_ipa - len) & ~(PAGE - 1);
-	layout->initrd_end = layout->initrd_start + len;
-	memcpy(vm_ram_ptr(vm, layout->initrd_start, len), data, len);
-	free(data);
+	layout->initrd_start = (layout->dtb_ipa - files->initrd_len) &
+			       ~(PAGE - 1);
+	layout->initrd_end = layout->initrd_start + files->initrd_len;
 	return 0;
+}
+
+/* Copy len bytes to ipa; the plan guarantees the range is RAM. */
+static int copy_in(struct vm *vm, uint64_t ipa, const void *src, size_t len,
+		   const char *what)
+{
+	void *dst = vm_ram_ptr(vm, ipa, len);
+
+	if (!dst) {
+		fprintf(stderr, "vmm: %s does not fit at 0x%llx\n", what,
+			(unsigned long long)ipa);
+		return -1;
+	}
+	memcpy(dst, src, len);
+	return 0;
+}
+
+int loader_copy(struct vm *vm, const struct boot_files *files,
+		const struct boot_layout *layout)
+{
+	if (copy_in(vm, layout->kernel_ipa, files->kernel, files->kernel_len,
+		    files->kernel_path) < 0)
+		return -1;
+	if (files->initrd &&
+	    copy_in(vm, layout->initrd_start, files->initrd,
+		    files->initrd_len, files->initrd_path) < 0)
+		return -1;
+	return 0;
+}
+
+void loader_free(struct boot_files *files)
+{
+	free(files->kernel);
+	free(files->initrd);
+	files->kernel = files->initrd = NULL;
 }

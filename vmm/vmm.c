@@ -152,17 +152,23 @@ static int create_vcpus(struct vm *vm, unsigned int n)
 	return 0;
 }
 
-/* Everything up to the first KVM_RUN; 0 or -1 (error printed). */
+/*
+ * Everything up to the first KVM_RUN; 0 or -1 (error printed).  Every
+ * file is read and checked, and the layout planned, before /dev/kvm is
+ * opened: bad input is reported as such, whatever the kernel supports.
+ */
 static int setup(struct vm *vm, const struct vmm_config *cfg,
-		 struct sekvm_reg *reg, struct boot_layout *layout)
+		 struct sekvm_reg *reg, struct boot_files *files,
+		 struct boot_layout *layout)
 {
 	if (sekvm_read_files(reg, cfg->pubkey, cfg->sig) < 0 ||
+	    loader_read(files, cfg->kernel, cfg->initrd) < 0 ||
+	    loader_plan(files, cfg->mem_mib << 20, layout) < 0 ||
 	    vm_create(vm) < 0 ||
 	    sekvm_set_key(reg, vm) < 0 ||
 	    vm_add_ram(vm, cfg->mem_mib) < 0 ||
-	    loader_load_kernel(vm, cfg->kernel, layout) < 0 ||
+	    loader_copy(vm, files, layout) < 0 ||
 	    sekvm_register_kernel(reg, vm, layout) < 0 ||
-	    loader_place_initrd_and_dtb(vm, cfg->initrd, layout) < 0 ||
 	    vm_create_vgic(vm) < 0 ||
 	    create_vcpus(vm, cfg->cpus) < 0 ||
 	    vm_init_vgic(vm) < 0 ||
@@ -176,6 +182,7 @@ int main(int argc, char **argv)
 {
 	struct vmm_config cfg;
 	struct sekvm_reg reg;
+	struct boot_files files;
 	struct boot_layout layout;
 	struct vm vm;
 	int status;
@@ -186,13 +193,16 @@ int main(int argc, char **argv)
 	}
 	memset(&vm, 0, sizeof(vm));
 	memset(&layout, 0, sizeof(layout));
+	memset(&files, 0, sizeof(files));
 	vm.kvm_fd = vm.vm_fd = vm.vgic_fd = -1;
 	pthread_mutex_init(&vm.stop_lock, NULL);
 	uart_init(1);
-	if (setup(&vm, &cfg, &reg, &layout) < 0) {
+	if (setup(&vm, &cfg, &reg, &files, &layout) < 0) {
+		loader_free(&files);
 		vm_destroy(&vm);
 		return VMM_EXIT_ERROR;
 	}
+	loader_free(&files);	/* copied into guest RAM */
 	fprintf(stderr, "vmm: %u vCPU(s), %llu MiB, kernel at 0x%llx, "
 		"initrd %s, dtb at 0x%llx\n", vm.nr_vcpus,
 		(unsigned long long)cfg.mem_mib,

@@ -49,5 +49,21 @@ expect 1 "long.sig: 65 bytes" "long signature named" --kernel x \
 	--pubkey "$dir/k.pub" --sig "$dir/long.sig"
 expect 1 "nosuch.pub: No such file" "missing key file named" --kernel x \
 	--pubkey "$dir/nosuch.pub" --sig "$dir/i.sig"
+# Files are read and checked before /dev/kvm is opened, so these hold
+# on any machine, with or without KVM.
+head -c 8192 /dev/urandom >"$dir/notimage"
+expect 1 "nosuch-Image: No such file" "missing kernel named" \
+	--kernel "$dir/nosuch-Image"
+expect 1 "notimage: not a bootable arm64 Image" "non-Image kernel named" \
+	--kernel "$dir/notimage"
+# A header-only Image claiming 40 MiB of kernel (text_offset 0).
+python3 -c '
+import struct, sys
+hdr = struct.pack("<IIQQQQQQII", 0, 0, 0, 40 << 20, 2, 0, 0, 0, 0x644d5241, 0)
+sys.stdout.buffer.write(hdr + bytes(4096 - len(hdr)))' >"$dir/Image40"
+expect 1 "Image40: kernel needs 40960 KiB" "kernel larger than --mem named" \
+	--kernel "$dir/Image40" --mem 32
+expect 1 "nosuch-initrd: No such file" "missing initrd named" \
+	--kernel "$dir/Image40" --initrd "$dir/nosuch-initrd"
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -88,7 +88,8 @@ static char *write_temp(const void *data, size_t len)
 
 static void test_loader(void)
 {
-	static uint8_t img[64 * 1024], initrd[100000];
+	static uint8_t img[64 * 1024], initrd[600000];	/* > 512 KiB */
+	struct boot_files files;
 	struct boot_layout lay;
 	struct vm vm;
 	char *kpath, *ipath;
@@ -100,43 +101,58 @@ static void test_loader(void)
 	memset(initrd, 0x5a, sizeof(initrd));
 	kpath = write_temp(img, sizeof(img));
 	ipath = write_temp(initrd, sizeof(initrd));
-	memset(&lay, 0, sizeof(lay));
-	CHECK(loader_load_kernel(&vm, kpath, &lay) == 0, "load kernel");
+	CHECK(loader_read(&files, kpath, ipath) == 0, "read kernel, initrd");
+	CHECK(loader_plan(&files, vm.ram_size, &lay) == 0, "plan 16 MiB");
 	CHECK(lay.kernel_ipa == VMM_RAM_BASE + 0x80000,
 	      "kernel at RAM + text_offset (0x%llx)",
 	      (unsigned long long)lay.kernel_ipa);
-	CHECK(!memcmp(vm.ram + 0x80000, img, sizeof(img)), "kernel bytes");
-	CHECK(lay.kernel_end == lay.kernel_ipa + (3 << 20), "kernel end");
-	CHECK(loader_place_initrd_and_dtb(&vm, ipath, &lay) == 0,
-	      "place initrd");
+	CHECK(lay.kernel_end == lay.kernel_ipa + (3 << 20) &&
+	      lay.kernel_file_size == sizeof(img), "kernel extent");
 	CHECK(lay.dtb_ipa % 8 == 0 &&
 	      lay.dtb_ipa + LOADER_DTB_MAX <= VMM_RAM_BASE + vm.ram_size,
 	      "dtb aligned and inside RAM");
 	CHECK(lay.initrd_start >= lay.kernel_end &&
+	      lay.initrd_start % 4096 == 0 &&
 	      lay.initrd_end <= lay.dtb_ipa &&
 	      lay.initrd_end - lay.initrd_start == sizeof(initrd),
-	      "initrd between kernel and dtb");
+	      "initrd page aligned, between kernel and dtb");
+	CHECK(loader_copy(&vm, &files, &lay) == 0, "copy");
+	CHECK(!memcmp(vm.ram + 0x80000, img, sizeof(img)), "kernel bytes");
 	CHECK(!memcmp(vm_ram_ptr(&vm, lay.initrd_start, sizeof(initrd)),
 		      initrd, sizeof(initrd)), "initrd bytes");
 	CHECK(vm_ram_ptr(&vm, VMM_RAM_BASE + vm.ram_size - 4, 8) == NULL &&
 	      vm_ram_ptr(&vm, VMM_RAM_BASE - 4096, 8) == NULL &&
 	      vm_ram_ptr(&vm, ~0ULL - 2, 8) == NULL, "RAM bounds");
-	/* 4 MiB of RAM: the kernel's 3 MiB leaves no room for the DTB. */
-	vm.ram_size = 4 << 20;
-	CHECK(loader_load_kernel(&vm, kpath, &lay) == 0 &&
-	      loader_place_initrd_and_dtb(&vm, NULL, &lay) < 0,
+	/* 4 MiB: the kernel's 3 MiB from 0x80000 reach the DTB's 2 MiB;
+	 * 6 MiB: 512 KiB between kernel and DTB, too few for the initrd. */
+	CHECK(loader_plan(&files, 4 << 20, &lay) < 0,
 	      "no room for the dtb is an error");
-	vm.ram_size = 2 << 20;
-	CHECK(loader_load_kernel(&vm, kpath, &lay) < 0,
+	CHECK(loader_plan(&files, 2 << 20, &lay) < 0,
 	      "kernel larger than RAM is an error");
+	CHECK(loader_plan(&files, 6 << 20, &lay) < 0,
+	      "initrd that does not fit is an error");
+	loader_free(&files);
+	CHECK(loader_read(&files, kpath, NULL) == 0 &&
+	      loader_plan(&files, 6 << 20, &lay) == 0 &&
+	      lay.initrd_start == 0 && lay.initrd_end == 0,
+	      "no initrd: none planned");
+	loader_free(&files);
 	img[56] = 0;
 	unlink(kpath);
 	free(kpath);
 	kpath = write_temp(img, sizeof(img));
-	vm.ram_size = 16 << 20;
-	CHECK(loader_load_kernel(&vm, kpath, &lay) < 0, "not an Image");
-	CHECK(loader_load_kernel(&vm, "/nonexistent/Image", &lay) < 0,
+	CHECK(loader_read(&files, kpath, NULL) < 0, "not an Image");
+	loader_free(&files);
+	CHECK(loader_read(&files, "/nonexistent/Image", NULL) < 0,
 	      "missing kernel file");
+	loader_free(&files);
+	img[56] = 0x41;
+	unlink(kpath);
+	free(kpath);
+	kpath = write_temp(img, sizeof(img));
+	CHECK(loader_read(&files, kpath, "/nonexistent/initrd") < 0,
+	      "missing initrd file");
+	loader_free(&files);
 	unlink(kpath);
 	unlink(ipath);
 	free(kpath);
