@@ -128,6 +128,40 @@ static void drop_cc_in_to(struct mail_run *r)
 	r->cc.n = out;
 }
 
+struct config_addresses {
+	struct addrlist *l;
+	const char *key;
+	int err;
+};
+
+static int add_config_address(const git_config_entry *e, void *data)
+{
+	struct config_addresses *ca = data;
+
+	if (addrlist_add(ca->l, e->value) < 0) {
+		error("git config %s '%s' is not a mail address", ca->key,
+		      e->value);
+		ca->err = -1;
+	}
+	return 0;
+}
+
+/* sendemail.to and sendemail.cc, which may be given many times. */
+static int config_recipients(struct mail_run *r)
+{
+	struct config_addresses to = { &r->to, "sendemail.to", 0 };
+	struct config_addresses cc = { &r->cc, "sendemail.cc", 0 };
+
+	if (!r->cfg)
+		return 0;
+	git_config_get_multivar_foreach(r->cfg, to.key, NULL,
+					add_config_address, &to);
+	git_config_get_multivar_foreach(r->cfg, cc.key, NULL,
+					add_config_address, &cc);
+	git_error_clear();	/* unset keys are not errors */
+	return to.err || cc.err ? -1 : 0;
+}
+
 /* Trailers that name someone who took part in a patch. */
 static const char *const people_trailers[] = {
 	"Signed-off-by:", "Co-developed-by:", "Cc:", "Reviewed-by:",
@@ -170,7 +204,7 @@ static void trailer_recipients(struct mail_run *r)
 int collect_recipients(struct mail_run *r, const char *project_dir)
 {
 	if (add_explicit(&r->to, &r->o.to, "to") ||
-	    add_explicit(&r->cc, &r->o.cc, "cc") ||
+	    add_explicit(&r->cc, &r->o.cc, "cc") || config_recipients(r) ||
 	    project_recipients(r, project_dir) || tree_recipients(r))
 		return -1;
 	if (!r->o.no_trailer_cc)

@@ -60,14 +60,23 @@ test_expect_success 'git send-email config: sendemail.* from the global git conf
 	git config --global sendemail.smtpServer 127.0.0.1 &&
 	git config --global sendemail.smtpServerPort $SMTP_PORT &&
 	git config --global sendemail.from "Config Sender <config@example.org>" &&
+	git config --global --add sendemail.to "To One <to1@example.org>" &&
+	git config --global --add sendemail.to "to2@example.org" &&
+	git config --global --add sendemail.cc "Cc One <cc1@example.org>" &&
 	porttool mail --ports ports 5.10 2>err &&
 	test $(received srv) = 4 &&
+	test "$(header To srv/0002.eml)" = "To One <to1@example.org>, to2@example.org, \"SeKVM 5.10 Port Maintainers\" <v5.10@sekvm.example.org>" &&
+	header Cc srv/0002.eml | grep -q "^Cc One <cc1@example.org>, " &&
+	grep -qx "RCPT TO: to2@example.org" srv/0003.env &&
 	grep -qx "MAIL FROM: config@example.org" srv/0001.env &&
 	test "$(header From srv/0001.eml)" = "Config Sender <config@example.org>" &&
 	git config --global sendemail.smtpServerPort 1 &&
 	porttool mail --ports ports 5.10 -v 2 --smtp-port $SMTP_PORT --from "Flag <flag@example.org>" 2>err &&
 	test $(received srv) = 8 &&
-	grep -qx "MAIL FROM: flag@example.org" srv/0005.env
+	grep -qx "MAIL FROM: flag@example.org" srv/0005.env &&
+	git config --global --add sendemail.cc "nobody at all" &&
+	test_expect_code 1 porttool mail --ports ports 5.10 --dry-run 2>err3 &&
+	grep -q "sendemail.cc '"'"'nobody at all'"'"' is not a mail address" err3
 '
 
 test_expect_success 'the repo config of --tree counts too; user.name/user.email as sender' '
