@@ -26,6 +26,7 @@ struct smtp_session {
 	char last_reply[512];
 	char refused_cmd[256];
 	char refused_reply[512];
+	bool in_auth;		/* between AUTH and its final reply */
 	/* The message being uploaded. */
 	const char *data;
 	size_t len, pos;
@@ -87,13 +88,20 @@ static int on_debug(CURL *h, curl_infotype type, char *data, size_t size,
 	struct smtp_session *s = ud;
 
 	if (type == CURLINFO_HEADER_OUT) {
-		/* Never keep a password: AUTH lines are shown as "AUTH ...". */
-		if (size >= 4 && !strncasecmp(data, "AUTH", 4))
+		/*
+		 * Never keep credentials: the AUTH line and the answers to the
+		 * server's 334 challenges are all shown as "AUTH ...".
+		 */
+		if ((size >= 4 && !strncasecmp(data, "AUTH", 4)) || s->in_auth) {
 			snprintf(s->last_cmd, sizeof(s->last_cmd), "AUTH ...");
-		else
+			s->in_auth = true;
+		} else {
 			copy_line(s->last_cmd, sizeof(s->last_cmd), data, size);
+		}
 	} else if (type == CURLINFO_HEADER_IN) {
 		copy_line(s->last_reply, sizeof(s->last_reply), data, size);
+		if (strncmp(data, "334", 3))
+			s->in_auth = false;
 		if ((data[0] == '4' || data[0] == '5') && !s->refused_reply[0]) {
 			snprintf(s->refused_cmd, sizeof(s->refused_cmd), "%s",
 				 s->last_cmd);
@@ -242,6 +250,7 @@ int smtp_send(struct smtp_session *s, const char *from,
 	s->pos = 0;
 	s->errbuf[0] = s->last_cmd[0] = s->last_reply[0] = '\0';
 	s->refused_cmd[0] = s->refused_reply[0] = '\0';
+	s->in_auth = false;
 	envelope = xasprintf("<%s>", from);
 	set_common_options(s);
 	curl_easy_setopt(s->curl, CURLOPT_MAIL_FROM, envelope);

@@ -109,6 +109,8 @@ test_expect_success 'AUTH: bad credentials fail clearly; good ones (flag or conf
 	test_expect_code 1 send --smtp-user alice --smtp-pass N0tTh1s 2>err && cat err &&
 	grep -q "refused the login of user '"'"'alice'"'"'" err &&
 	! grep -q N0tTh1s err &&
+	! grep -q "$(printf "\0alice\0N0tTh1s" | base64)" err &&
+	! grep -q "$(printf "N0tTh1s" | base64)" err &&
 	test $(received srv) = 0 &&
 	test_expect_code 1 send 2>err2 && grep -q "refused" err2 &&
 	test_expect_code 1 send --smtp-user alice 2>err3 && grep -q "no password" err3 &&
