@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <time.h>
 
 #define CORE_REG(name) (KVM_REG_ARM64 | KVM_REG_SIZE_U64 | \
 			KVM_REG_ARM_CORE | KVM_REG_ARM_CORE_REG(name))
@@ -143,21 +144,35 @@ static void handle_mmio(struct vcpu *vcpu)
 		memset(run->mmio.data, 0, sizeof(run->mmio.data));
 }
 
+/* Guest run time, from the vCPU threads' start: the boot-time baseline
+ * a SeKVM run is compared with. */
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t0->tv_sec) +
+	       (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
 static void handle_system_event(struct vcpu *vcpu)
 {
 	uint32_t type = vcpu->run->system_event.type;
 
 	switch (type) {
 	case KVM_SYSTEM_EVENT_SHUTDOWN:
-		fprintf(stderr, "vmm: guest powered off\n");
+		fprintf(stderr, "vmm: guest powered off after %.3f s\n",
+			seconds_since(&vcpu->vm->started));
 		vm_stop(vcpu->vm, VMM_EXIT_POWEROFF);
 		break;
 	case KVM_SYSTEM_EVENT_RESET:
-		fprintf(stderr, "vmm: guest asked for a reset; stopping\n");
+		fprintf(stderr, "vmm: guest asked for a reset after %.3f s; "
+			"stopping\n", seconds_since(&vcpu->vm->started));
 		vm_stop(vcpu->vm, VMM_EXIT_RESET);
 		break;
 	default:
-		fprintf(stderr, "vmm: guest system event %u (crash)\n", type);
+		fprintf(stderr, "vmm: guest system event %u (crash) after "
+			"%.3f s\n", type, seconds_since(&vcpu->vm->started));
 		vm_stop(vcpu->vm, VMM_EXIT_CRASH);
 		break;
 	}
@@ -230,6 +245,7 @@ int vcpu_run_all(struct vm *vm)
 	/* The stop lock is held while threads start, so vm_stop never
 	 * signals a thread handle that is not yet filled in. */
 	pthread_mutex_lock(&vm->stop_lock);
+	clock_gettime(CLOCK_MONOTONIC, &vm->started);
 	for (i = 0; i < vm->nr_vcpus; i++) {
 		err = pthread_create(&vm->vcpus[i].thread, NULL, vcpu_thread,
 				     &vm->vcpus[i]);

@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #define VMM_GIC_DIST_BASE	0x08000000ULL
 #define VMM_GIC_DIST_SIZE	0x10000ULL
@@ -70,6 +71,7 @@ struct vm {
 	atomic_bool stopping;
 	int exit_status;
 	pthread_mutex_t stop_lock;
+	struct timespec started;	/* CLOCK_MONOTONIC, vCPUs started */
 };
 
 /* What the loader put where, for the device tree and vCPU 0. */

@@ -64,19 +64,7 @@ make_root() {
 }
 pack() { (cd "$1" && find . | cpio -o -H newc -R 0:0 --quiet | gzip -1) >"$2"; }
 
-cat >"$work/guest-init" <<'GUEST'
-#!/bin/sh
-/bin/busybox --install -s /bin
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-echo "SEKVM-GUEST-OK cpus=$(grep -c '^processor' /proc/cpuinfo) online=$(cat /sys/devices/system/cpu/online)"
-# vmmtest=reboot on the command line: end with PSCI SYSTEM_RESET instead
-case " $(cat /proc/cmdline) " in
-*" vmmtest=reboot "*) reboot -f ;;
-*) poweroff -f ;;
-esac
-GUEST
-make_root "$work/guest" "$work/guest-init"
+make_root "$work/guest" "$here/guest/init.sh"
 pack "$work/guest" "$work/guest.cpio.gz"
 
 cat >"$work/host-init" <<HOST
