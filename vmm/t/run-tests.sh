@@ -19,7 +19,11 @@ if command -v qemu-aarch64 >/dev/null; then
 else
 	echo "skipped: sekvm-sign-arm64 tests (no qemu-aarch64; ci/deps.sh installs qemu-user)"
 fi
+# A sanitizer report must not pass for an expected refusal (exit 1).
+ASAN_OPTIONS=exitcode=99 UBSAN_OPTIONS=exitcode=99 \
+	run sign-san "$t/sign-test.sh" "$build/sekvm-sign-san" "$build/cv_verify"
 run unit "$build/unit-test"
+run unit-san "$build/unit-test-san"
 run cli "$t/cli-test.sh" "$build/vmm"
 run boot-stock "$t/boot-stock.sh" "$build"
 if [ -n "$failed" ]; then

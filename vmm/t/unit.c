@@ -164,11 +164,14 @@ static uint64_t prop_u64(const void *fdt, const char *path, const char *name,
 			 int idx)
 {
 	int node = fdt_path_offset(fdt, path), len;
-	const fdt64_t *p = node < 0 ? NULL : fdt_getprop(fdt, node, name, &len);
+	const uint8_t *p = node < 0 ? NULL : fdt_getprop(fdt, node, name, &len);
+	fdt64_t v;
 
 	if (!p || len < (idx + 1) * 8)
 		return ~0ULL;
-	return fdt64_to_cpu(p[idx]);
+	/* Properties are only 4-byte aligned: copy, do not cast. */
+	memcpy(&v, p + 8 * idx, sizeof(v));
+	return fdt64_to_cpu(v);
 }
 
 static const char *prop_str(const void *fdt, const char *path,
