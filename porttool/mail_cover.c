@@ -183,29 +183,31 @@ int build_messages(struct mail_run *r, bool send_dates)
 {
 	char *subject = NULL, *body = NULL;
 	char **to = format_addresses(&r->to), **cc = format_addresses(&r->cc);
+	char *hash = mail_series_hash(r->v, r->n, r->o.reroll);
 	struct series_mail s = {
 		.reroll = r->o.reroll,
 		.prefix = r->o.rfc ? "RFC PATCH" : "PATCH",
 		.sender = r->sender,
 		.to = (const char *const *)to, .nto = r->to.n,
 		.cc = (const char *const *)cc, .ncc = r->cc.n,
+		.series_hash = hash,
 		.in_reply_to = r->o.in_reply_to,
 		.send_dates = send_dates,
 		.now = time(NULL),
 	};
+	int rc = -1;
 
-	if (build_cover(r, &subject, &body)) {
-		free_strv(to);
-		free_strv(cc);
-		return -1;
-	}
+	if (build_cover(r, &subject, &body))
+		goto out;
 	r->msgs = xcalloc(r->n + 1, sizeof(*r->msgs));
 	for (size_t i = 0; i <= r->n; i++)
 		mail_build(&s, r->v, r->n, (int)i, subject, body, &r->msgs[i]);
+	rc = 0;
+out:
 	free(subject);
 	free(body);
+	free(hash);
 	free_strv(to);
 	free_strv(cc);
-	return 0;
+	return rc;
 }
-

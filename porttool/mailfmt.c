@@ -560,8 +560,7 @@ char *mail_subject_prefix(const struct series_mail *s, int index, int total)
 	return xasprintf("[%s %0*d/%d]", s->prefix, w, index, total);
 }
 
-char *mail_message_id(const struct outgoing_patch *v, size_t n, int reroll,
-		      int index)
+char *mail_series_hash(const struct outgoing_patch *v, size_t n, int reroll)
 {
 	struct sbuf b = { 0 };
 	git_oid id;
@@ -569,6 +568,7 @@ char *mail_message_id(const struct outgoing_patch *v, size_t n, int reroll,
 
 	sbuf_addf(&b, "porttool mail series\nversion %d\n", reroll);
 	for (size_t i = 0; i < n; i++) {
+		/* NUL-separated, so that no two series hash the same text. */
 		sbuf_puts(&b, v[i].subject);
 		sbuf_add(&b, "", 1);
 		sbuf_puts(&b, v[i].message);
@@ -579,8 +579,13 @@ char *mail_message_id(const struct outgoing_patch *v, size_t n, int reroll,
 	git_odb_hash(&id, b.buf, b.len, GIT_OBJECT_BLOB);
 	git_oid_tostr(hex, sizeof(hex), &id);
 	sbuf_free(&b);
-	return xasprintf("<porttool.%.20s.v%d.%d@sekvm.invalid>", hex, reroll,
-			 index);
+	return xstrdup(hex);
+}
+
+char *mail_message_id(const char *series_hash, int reroll, int index)
+{
+	return xasprintf("<porttool.%.20s.v%d.%d@sekvm.invalid>", series_hash,
+			 reroll, index);
 }
 
 char *mail_file_name(int index, const char *subject)
@@ -707,6 +712,20 @@ static void build_headers(const struct series_mail *s, struct sbuf *b,
 	add_address_header(b, "Cc", s->cc, s->ncc);
 }
 
+/* 0000-cover-letter.patch, 0001-subject.patch; vN- first from v2 on. */
+static char *series_file_name(const struct series_mail *s, int index,
+			      const char *subject)
+{
+	char *name = mail_file_name(index, subject ? subject : "cover-letter");
+	char *full;
+
+	if (s->reroll <= 1)
+		return name;
+	full = xasprintf("v%d-%s", s->reroll, name);
+	free(name);
+	return full;
+}
+
 void mail_build(const struct series_mail *s, const struct outgoing_patch *v,
 		size_t n, int index, const char *cover_subject,
 		const char *cover_body, struct mail_msg *out)
@@ -715,27 +734,24 @@ void mail_build(const struct series_mail *s, const struct outgoing_patch *v,
 	const char *author = p ? p->author : v[n - 1].author;
 	const char *from = s->sender ? s->sender : author;
 	char *prefix = mail_subject_prefix(s, index, (int)n);
-	char *cover_id = mail_message_id(v, n, s->reroll, 0);
+	char *cover_id = mail_message_id(s->series_hash, s->reroll, 0);
 	char *date;
 	struct sbuf b = { 0 };
 
 	memset(out, 0, sizeof(*out));
 	out->index = index;
 	out->subject = xasprintf("%s %s", prefix, p ? p->subject : cover_subject);
-	out->message_id = mail_message_id(v, n, s->reroll, index);
+	out->message_id = mail_message_id(s->series_hash, s->reroll, index);
+	/*
+	 * Mail is dated when sent, a second apart so that readers sort the
+	 * series; files keep the author's date, which git am keeps (the cover
+	 * letter takes the last patch's, so that the files are reproducible).
+	 */
 	if (s->send_dates)
 		date = mail_date(s->now + index);
-	else	/* the author's date, which git am keeps: the same commit */
+	else
 		date = xstrdup(p ? p->date : v[n - 1].date);
-	{
-		char *fname = mail_file_name(index, index ? p->subject :
-						    "cover-letter");
-
-		out->file_name = s->reroll > 1 ?
-				 xasprintf("v%d-%s", s->reroll, fname) :
-				 xstrdup(fname);
-		free(fname);
-	}
+	out->file_name = series_file_name(s, index, p ? p->subject : NULL);
 	/* The mbox separator format-patch writes; not part of the mail. */
 	out->mbox_from = xasprintf("From %s Mon Sep 17 00:00:00 2001\n",
 				   p && p->commit ? p->commit :

@@ -94,6 +94,7 @@ struct series_mail {
 	size_t nto;
 	const char *const *cc;
 	size_t ncc;
+	const char *series_hash; /* mail_series_hash() of the series */
 	const char *in_reply_to; /* "<id>" the cover letter answers, or NULL */
 	bool send_dates;	/* Date: now (+1 s a message), not the author's */
 	time_t now;
@@ -104,9 +105,11 @@ char *mail_subject_prefix(const struct series_mail *s, int index, int total);
 /*
  * Stable Message-IDs: a hash of every patch's subject, message and diff,
  * and the version, so a resend of the same series has the same ids.
+ * mail_series_hash computes it once (hex); mail_message_id makes the id
+ * of message index from it.
  */
-char *mail_message_id(const struct outgoing_patch *v, size_t n, int reroll,
-		      int index);
+char *mail_series_hash(const struct outgoing_patch *v, size_t n, int reroll);
+char *mail_message_id(const char *series_hash, int reroll, int index);
 /* format-patch's file name: 0003-the-subject-made-safe.patch */
 char *mail_file_name(int index, const char *subject);
 /* Build message index (0 = cover, whose body is cover_body). */
