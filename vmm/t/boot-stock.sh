@@ -83,8 +83,8 @@ args="--kernel /guest/Image --initrd /guest/initrd.cpio.gz --mem 256
 	--sig /guest/Image.sig --pubkey /guest/vm.pub"
 cmdline="console=ttyAMA0 earlycon=pl011,0x09000000 panic=-1"
 echo "VMM-HOST: starting guest, 2 vCPUs"
-/bin/vmm \$args --cpus 2 --cmdline "\$cmdline"
-echo "VMM-HOST: vmm exit \$?"
+{ /bin/vmm \$args --cpus 2 --cmdline "\$cmdline"; echo "VMM-EXIT \$?"; } 2>&1 |
+	sed 's/^/2CPU: /'
 echo "VMM-HOST: starting guest, 4 vCPUs"
 { /bin/vmm \$args --cpus 4 --cmdline "\$cmdline quiet"; echo "VMM-EXIT \$?"; } 2>&1 |
 	sed 's/^/4CPU: /'
@@ -132,17 +132,21 @@ check "host has /dev/kvm" "^VMM-HOST: /dev/kvm present"
 check "vmm refuses a non-Image kernel, naming the file" \
 	"^VMM-HOST: bad-kernel exit 1 vmm: /guest/initrd.cpio.gz: not a bootable arm64 Image"
 check "vmm refuses --cpus 9 as a usage error" "^VMM-HOST: bad-cpus exit 2 vmm: --cpus: '9'"
+check "host kernel runs at EL2 (KVM can use it)" "^CPU: All CPU\\(s\\) started at EL2"
 if [ "$kind" = stock ]; then
 	check "stock KVM: the image is not registered, and the vmm says so" \
-		"^vmm: stock KVM: image not registered"
+		"^2CPU: vmm: stock KVM: image not registered"
 else
 	check "SeKVM: the vmm registered the signed kernel" \
-		"^vmm: SeKVM: kernel image registered"
+		"^2CPU: vmm: SeKVM: kernel image registered"
 fi
-check "guest printed its marker" "SEKVM-GUEST-OK"
-check "guest saw 2 CPUs" "SEKVM-GUEST-OK cpus=2 online=0-1"
-check "vmm saw the guest power off" "^vmm: guest powered off"
-check "vmm exited 0 (guest's poweroff)" "^VMM-HOST: vmm exit 0"
+check "guest kernel booted on the vmm's device tree" "^2CPU: Machine model: linux,dummy-virt"
+check "guest runs at EL1 under KVM" "^2CPU: CPU: All CPU\\(s\\) started at EL1"
+check "guest console through the pl011 driver" "^2CPU: printk: console \\[ttyAMA0\\] enabled"
+check "guest printed its marker" "^2CPU: SEKVM-GUEST-OK"
+check "guest saw 2 CPUs" "^2CPU: SEKVM-GUEST-OK cpus=2 online=0-1"
+check "vmm saw the guest power off" "^2CPU: vmm: guest powered off"
+check "vmm exited 0 (guest's poweroff)" "^2CPU: VMM-EXIT 0"
 check "a 4-vCPU guest saw 4 CPUs" "^4CPU: SEKVM-GUEST-OK cpus=4 online=0-3"
 check "a 1-vCPU guest saw 1 CPU" "^1CPU: SEKVM-GUEST-OK cpus=1 online=0\$"
 check "4-vCPU guest: vmm exit 0" "^4CPU: VMM-EXIT 0"
