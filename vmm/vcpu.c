@@ -86,6 +86,24 @@ int vcpu_create(struct vm *vm, unsigned int index)
 	return 0;
 }
 
+int vcpu_create_all(struct vm *vm, unsigned int n)
+{
+	unsigned int i;
+	int max = ioctl(vm->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_MAX_VCPUS);
+
+	/* Say why up front rather than let KVM_CREATE_VCPU fail with EINVAL
+	 * (a GICv2 VM has at most 8 vCPUs; the host may allow fewer). */
+	if (max > 0 && n > (unsigned int)max) {
+		fprintf(stderr, "vmm: --cpus %u: this KVM allows at most %d "
+			"vCPUs per VM\n", n, max);
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		if (vcpu_create(vm, i) < 0)
+			return -1;
+	return 0;
+}
+
 int vcpu_set_boot_regs(struct vcpu *vcpu, uint64_t entry, uint64_t dtb)
 {
 	if (set_reg(vcpu, CORE_REG(regs.pc), entry) < 0 ||

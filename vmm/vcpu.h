@@ -12,6 +12,9 @@
  */
 int vcpu_create(struct vm *vm, unsigned int index);
 
+/* Create vCPUs 0..n-1, after checking KVM allows n per VM. */
+int vcpu_create_all(struct vm *vm, unsigned int n);
+
 /* The arm64 boot protocol: pc = kernel entry, x0 = DTB, x1..x3 = 0. */
 int vcpu_set_boot_regs(struct vcpu *vcpu, uint64_t entry, uint64_t dtb);
 

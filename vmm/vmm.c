@@ -142,16 +142,6 @@ static int write_dtb(struct vm *vm, const struct vmm_config *cfg,
 			 LOADER_DTB_MAX, &p);
 }
 
-static int create_vcpus(struct vm *vm, unsigned int n)
-{
-	unsigned int i;
-
-	for (i = 0; i < n; i++)
-		if (vcpu_create(vm, i) < 0)
-			return -1;
-	return 0;
-}
-
 /*
  * Everything up to the first KVM_RUN; 0 or -1 (error printed).  Every
  * file is read and checked, and the layout planned, before /dev/kvm is
@@ -170,7 +160,7 @@ static int setup(struct vm *vm, const struct vmm_config *cfg,
 	    loader_copy(vm, files, layout) < 0 ||
 	    sekvm_register_kernel(reg, vm, layout) < 0 ||
 	    vm_create_vgic(vm) < 0 ||
-	    create_vcpus(vm, cfg->cpus) < 0 ||
+	    vcpu_create_all(vm, cfg->cpus) < 0 ||
 	    vm_init_vgic(vm) < 0 ||
 	    write_dtb(vm, cfg, layout) < 0)
 		return -1;
