@@ -64,15 +64,6 @@ static void verdict(struct verdicts *v, bool ok, const char *name,
 	}
 }
 
-static unsigned count_occurrences(const char *log, const char *needle)
-{
-	unsigned n = 0;
-
-	for (const char *p = log; (p = strstr(p, needle)); p += strlen(needle))
-		n++;
-	return n;
-}
-
 /* True when one line of the log holds both strings (b may be NULL). */
 static bool line_has(const char *log, const char *a, const char *b)
 {
@@ -123,72 +114,129 @@ static void check_stock_kvm(struct verdicts *v, const char *log)
 }
 
 /*
- * What the port promises to print (ports/v5.10/README.md): the corevisor's
- * banner with its ABI version, once per CPU, and host stage-2 on.
+ * What the port promises to print (ports/v5.10/README.md, "Log lines the
+ * boot checks can rely on"): the reservation, then per CPU the corevisor's
+ * own banner with its ABI version and the host's confirmation that host
+ * stage-2 is on, then KVM handing EL2 to the corevisor.
  */
-#define COREVISOR_BANNER "SeKVM: corevisor"
-#define COREVISOR_ABI "ABI"
-#define HOST_STAGE2_ON "host stage-2 enabled"
+#define SEKVM_RESERVED "sekvm: reserved "
+#define SEKVM_RESERVED_END " for the corevisor"
+#define COREVISOR_BANNER "corevisor: cpu %d up, ABI v"	/* from EL2 */
+#define HOST_STAGE2_ON "sekvm: corevisor ABI v"		/* from the host */
+#define HOST_STAGE2_ON_END "on cpu %d, host stage-2 on"
+#define KVM_HANDED_OVER "SeKVM: the corevisor owns EL2"
+#define SELFTEST "sekvm-selftest: "
 
-/* Each attack the self-test hooks make, and the word that means refused. */
+/*
+ * The attacks of the self-test hooks (CONFIG_SEKVM_SELFTEST): reading
+ * /sys/kernel/debug/sekvm/NAME runs one and prints
+ * "sekvm-selftest: NAME PASS|FAIL detail".
+ */
 struct attack {
 	const char *check;	/* check name */
 	const char *hook;	/* file in /sys/kernel/debug/sekvm */
-	const char *refused;	/* in the hook's output when refused */
 };
 
 static const struct attack attacks[] = {
-	{ "attack-read-corevisor", "read_core", "refused" },
-	{ "attack-write-corevisor", "write_core", "refused" },
-	{ "attack-hyp-stub", "hyp_stub", "refused" },
-	{ "attack-garbage-hvc", "bad_hvc", "refused" },
-	{ NULL, NULL, NULL },
+	{ "attack-read-corevisor", "read_core" },
+	{ "attack-write-corevisor", "write_core" },
+	{ "attack-hyp-stub-after-install", "stub_hvc" },
+	{ "attack-garbage-hypercalls", "garbage_hvc" },
+	{ NULL, NULL },
 };
+
+/* The first line holding needle, without its newline; NULL if none. */
+static char *find_line(const char *log, const char *needle)
+{
+	const char *p = strstr(log, needle), *bol, *eol;
+
+	if (!p)
+		return NULL;
+	for (bol = p; bol > log && bol[-1] != '\n'; bol--)
+		;
+	eol = strchr(p, '\n');
+	return strndup(bol, eol ? (size_t)(eol - bol) : strlen(bol));
+}
 
 static void check_attack(struct verdicts *v, const char *log,
 			 const struct attack *a)
 {
-	char *hook = xasprintf(HOOK "%s: ", a->hook);
 	char *start = xasprintf(MARK "hook %s: start", a->hook);
 	char *survived = xasprintf(MARK "hook %s: survived", a->hook);
+	char *hook = xasprintf(HOOK "%s: ", a->hook);
+	char *pass = xasprintf(SELFTEST "%s PASS ", a->hook);
+	char *fail = xasprintf(SELFTEST "%s FAIL", a->hook);
 	char *name = xasprintf("%s-survived", a->check);
-	char why[200];
+	char *failed = NULL, why[320];
 
 	if (!strstr(log, start)) {
-		snprintf(why, sizeof(why), "no self-test hook %s "
-			 "(/sys/kernel/debug/sekvm/%s)", a->hook, a->hook);
+		snprintf(why, sizeof(why), "no self-test hook "
+			 "/sys/kernel/debug/sekvm/%s", a->hook);
 		verdict(v, false, a->check, why);
 		verdict(v, false, name, "the hook never ran");
-	} else {
-		snprintf(why, sizeof(why), "hook %s did not report '%s'",
-			 a->hook, a->refused);
-		verdict(v, line_has(log, hook, a->refused), a->check, why);
-		verdict(v, strstr(log, survived) != NULL, name,
-			"the host did not survive the attempt");
+		goto out;
 	}
-	free(hook);
+	failed = find_line(log, fail);
+	if (failed)
+		snprintf(why, sizeof(why), "%s", failed);
+	else
+		snprintf(why, sizeof(why), "%s printed no '%s... PASS' line",
+			 a->hook, SELFTEST);
+	verdict(v, !failed && line_has(log, hook, pass), a->check, why);
+	verdict(v, strstr(log, survived) != NULL, name,
+		"no marker after the attack: the host did not survive it");
+out:
 	free(start);
 	free(survived);
+	free(hook);
+	free(pass);
+	free(fail);
 	free(name);
+	free(failed);
+}
+
+/* How many of the boot CPUs have a line with both a and b (b per CPU). */
+static int cpus_with(const char *log, const char *a_fmt, const char *b_fmt)
+{
+	int n = 0;
+
+	for (int cpu = 0; cpu < BOOT_CPUS; cpu++) {
+		char *a = xasprintf(a_fmt, cpu);
+		char *b = b_fmt ? xasprintf(b_fmt, cpu) : NULL;
+
+		n += line_has(log, a, b);
+		free(a);
+		free(b);
+	}
+	return n;
+}
+
+static void check_per_cpu(struct verdicts *v, const char *name, int n,
+			  const char *none)
+{
+	char why[200];
+
+	if (n)
+		snprintf(why, sizeof(why), "only on %d of %d CPUs", n, BOOT_CPUS);
+	else
+		snprintf(why, sizeof(why), "%s", none);
+	verdict(v, n == BOOT_CPUS, name, why);
 }
 
 static void check_sekvm(struct verdicts *v, const char *log)
 {
-	unsigned banners = 0;
-	char why[160];
-
-	for (const char *p = log; (p = strstr(p, COREVISOR_BANNER)); p++)
-		banners += line_has(p, COREVISOR_BANNER, COREVISOR_ABI) &&
-			   strchr(p, '\n') ? 1 : 0;
-	if (!banners)
-		snprintf(why, sizeof(why), "no corevisor banner ('%s ... %s')",
-			 COREVISOR_BANNER, COREVISOR_ABI);
-	else
-		snprintf(why, sizeof(why), "corevisor banner on %u of %d CPUs",
-			 banners, BOOT_CPUS);
-	verdict(v, banners >= BOOT_CPUS, "corevisor-banner", why);
-	verdict(v, count_occurrences(log, HOST_STAGE2_ON) > 0, "host-stage2",
-		"no host stage-2 message ('" HOST_STAGE2_ON "')");
+	verdict(v, line_has(log, SEKVM_RESERVED, SEKVM_RESERVED_END),
+		"corevisor-memory-reserved",
+		"no '" SEKVM_RESERVED "... " SEKVM_RESERVED_END "' line");
+	check_per_cpu(v, "corevisor-banner",
+		      cpus_with(log, COREVISOR_BANNER, NULL),
+		      "no corevisor banner ('corevisor: cpu N up, ABI v...')");
+	check_per_cpu(v, "host-stage2",
+		      cpus_with(log, HOST_STAGE2_ON, HOST_STAGE2_ON_END),
+		      "no host stage-2 confirmation ('" HOST_STAGE2_ON
+		      "X on cpu N, host stage-2 on')");
+	verdict(v, strstr(log, KVM_HANDED_OVER) != NULL, "kvm-handed-over",
+		"KVM did not report '" KVM_HANDED_OVER "'");
 	for (const struct attack *a = attacks; a->check; a++)
 		check_attack(v, log, a);
 }
