@@ -118,6 +118,40 @@ static int cover_summary(const struct mail_run *r, char **subject,
 	return 0;
 }
 
+/*
+ * What changed since the previous version (--since): the range-diff, patch
+ * by patch; and, when the tree has the base and both versions apply on
+ * it, the interdiff of the code.
+ */
+static int add_changes_since(const struct mail_run *r, struct sbuf *b)
+{
+	const char *repo = r->tree_is_repo ? r->tree : NULL;
+	struct outgoing_patch *old;
+	size_t nold;
+	char *against = r->o.reroll > 1 ? xasprintf("v%d", r->o.reroll - 1) :
+			xstrdup(r->o.since);
+
+	if (since_load(r->o.since, repo, mail_base_revision(r), &old, &nold)) {
+		free(against);
+		return -1;
+	}
+	sbuf_add(b, "\n", 1);
+	rangediff_format(old, nold, r->v, r->n, against, b);
+	if (repo) {
+		struct sbuf idiff = { 0 };
+
+		if (!interdiff_from_tree(repo, mail_base_revision(r), old, nold,
+					 r->v, r->n, against, &idiff)) {
+			sbuf_add(b, "\n", 1);
+			sbuf_puts(b, idiff.buf);
+		}
+		sbuf_free(&idiff);
+	}
+	outgoing_patches_free(old, nold);
+	free(against);
+	return 0;
+}
+
 static int build_cover(struct mail_run *r, char **subject, char **body)
 {
 	struct sbuf b = { 0 };
@@ -135,22 +169,8 @@ static int build_cover(struct mail_run *r, char **subject, char **body)
 		diffstat_format(&ds, &b);
 		diffstat_free(&ds);
 	}
-	if (r->o.since) {
-		struct outgoing_patch *old;
-		size_t nold;
-		char *against = r->o.reroll > 1 ? xasprintf("v%d", r->o.reroll - 1) :
-				xstrdup(r->o.since);
-
-		if (since_load(r->o.since, r->tree_is_repo ? r->tree : NULL,
-			       mail_base_revision(r), &old, &nold)) {
-			free(against);
-			goto fail;
-		}
-		sbuf_add(&b, "\n", 1);
-		rangediff_format(old, nold, r->v, r->n, against, &b);
-		outgoing_patches_free(old, nold);
-		free(against);
-	}
+	if (r->o.since && add_changes_since(r, &b))
+		goto fail;
 	if (r->base_commit)
 		sbuf_addf(&b, "\nbase-commit: %s\n", r->base_commit);
 	*body = sbuf_detach(&b);

@@ -74,6 +74,14 @@ void diffstat_free(struct diffstat *ds);
  */
 int diffstat_from_tree(const char *tree, const char *base,
 		       const struct outgoing_patch *v, size_t n, struct sbuf *out);
+/*
+ * "Interdiff against vN:": the code of the previous series' tip against
+ * this one's, both applied on base (mail_tree.c); -1 if either cannot be.
+ */
+int interdiff_from_tree(const char *tree, const char *base,
+			const struct outgoing_patch *old, size_t nold,
+			const struct outgoing_patch *new, size_t nnew,
+			const char *against, struct sbuf *out);
 
 /* One message of the series, ready to write or send. */
 struct mail_msg {

@@ -200,6 +200,10 @@ test_expect_success '--since REV: the old series from the tree, base..REV' '
 	grep -E -q "^2: +[0-9a-f]{7} ! 2: " $c &&
 	grep -q "^    +Reworded.$" $c &&
 	grep -E -q "^3: +[0-9a-f]{7} < -: " $c &&
+	sed -n "/^Interdiff against v1:$/,/^base-commit/p" $c >idiff &&
+	grep -q "^    diff --git a/include/linux/kvm_host.h b/include/linux/kvm_host.h$" idiff &&
+	grep -q "^    -int sekvm_host;$" idiff &&
+	! grep -q "kvm_main.c" idiff &&
 	test_expect_code 1 mail 5.10 --tree repo --since no-such-ref --output o2 2>err &&
 	grep -q "no-such-ref" err
 '
