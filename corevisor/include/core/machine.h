@@ -37,6 +37,7 @@ enum machine_sysreg {
 	SR_ESR_EL2,
 	SR_FAR_EL2,
 	SR_HPFAR_EL2,
+	SR_MPIDR_EL1,
 	SR_NR
 };
 
@@ -71,6 +72,12 @@ unsigned int machine_cpu_index(void);
  * on addresses the core has checked to be RAM.
  */
 void *machine_pa(u64 pa);
+
+/*
+ * Bytes at the start of the region taken by the running image (code,
+ * data, bss, stacks), page aligned.  The core carves its pools after it.
+ */
+u64 machine_image_footprint(void);
 
 /* Atomics for the lock layer (acquire on take, release on give). */
 u32 machine_fetch_inc(u32 *p);

@@ -1,0 +1,365 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * boot: the VM lifecycle, from registration to teardown.
+ *
+ *   FREE --register--> READY --verify--> VERIFIED --power on--> RUNNING
+ *   READY/VERIFIED/RUNNING --stop--> OFF;  READY/VERIFIED/OFF --teardown--> FREE
+ *
+ * Owns: core.vm[], the VMIDs (vmid = slot + 1, the lowest free slot is
+ * reused after teardown), each VM's public key and image slots.
+ * Guarantees: a VM runs only after every image slot it has was verified
+ * (SHA-512 of the image, Ed25519 over struct cv_image_signed with the
+ * VM's own key, set once); the entry point lies inside a verified image;
+ * after verification the image pages cannot be swapped (unmap is refused
+ * until the VM is off).  Teardown happens only when no vCPU runs, the VM
+ * is not RUNNING and no SMMU context is bound, and scrubs every page
+ * before the VMID and the pool are reused (I3, I5).
+ * Host buffers (key, signature) are host-owned RAM named by physical
+ * address, checked and copied under mem_lock, never read twice.
+ */
+#include <core/core.h>
+#include <crypto/ed25519.h>
+#include <crypto/sha512.h>
+
+struct vm *vm_get_locked(u64 vmid)
+{
+	struct vm *vm;
+
+	if (vmid < 1 || vmid > CV_MAX_VMS)
+		return NULL;
+	vm = &core.vm[vmid - 1];
+	lock_take(&vm->lock);
+	if (vm->state == VM_FREE) {
+		lock_give(&vm->lock);
+		return NULL;
+	}
+	return vm;
+}
+
+/* Caller holds mem_lock. */
+bool host_page_readable(u64 pa, u64 len)
+{
+	struct page_state *pg = own_page(pa);
+
+	if (!pg || pg->owner != OWNER_HOST)
+		return false;
+	return (pa & ~PAGE_MASK) + len <= PAGE_SIZE;
+}
+
+/* Copy len bytes from a host page, or fail with nothing copied. */
+static s64 copy_from_host(void *dst, u64 pa, u64 len)
+{
+	s64 ret = 0;
+
+	lock_take(&core.mem_lock);
+	if (own_is_ram(pa) && host_page_readable(pa, len))
+		cv_memcpy(dst, machine_pa(pa), len);
+	else
+		ret = own_is_ram(pa) ? CV_E_DENIED : CV_E_RANGE;
+	lock_give(&core.mem_lock);
+	return ret;
+}
+
+s64 boot_register_vm(void)
+{
+	u32 i;
+
+	for (i = 0; i < CV_MAX_VMS; i++) {
+		struct vm *vm = &core.vm[i];
+
+		lock_take(&vm->lock);
+		if (vm->state != VM_FREE) {
+			lock_give(&vm->lock);
+			continue;
+		}
+		pool_reset(&vm->pool);
+		vm->s2_root = pool_alloc(&vm->pool);
+		vm->vmid = i + 1;
+		vm->key_set = false;
+		vm->smmu_ctxs = 0;
+		cv_memset(vm->key, 0, sizeof(vm->key));
+		cv_memset(vm->image, 0, sizeof(vm->image));
+		cv_memset(vm->vcpu, 0, sizeof(vm->vcpu));
+		vm->state = VM_READY;
+		lock_give(&vm->lock);
+		return vm->vmid;
+	}
+	return CV_E_NOMEM;
+}
+
+s64 boot_register_vcpu(u64 vmid, u64 idx)
+{
+	struct vm *vm = vm_get_locked(vmid);
+	s64 ret = 0;
+
+	if (!vm)
+		return CV_E_INVAL;
+	if (idx >= CV_MAX_VCPUS)
+		ret = CV_E_RANGE;
+	else if (vm->state != VM_READY && vm->state != VM_VERIFIED)
+		ret = CV_E_STATE;
+	else if (vm->vcpu[idx].state != VCPU_NONE)
+		ret = CV_E_STATE;
+	else
+		vcpu_reset(&vm->vcpu[idx], vm, idx);
+	lock_give(&vm->lock);
+	return ret;
+}
+
+s64 boot_set_key(u64 vmid, u64 key_pa)
+{
+	struct vm *vm = vm_get_locked(vmid);
+	u8 key[32], any = 0;
+	s64 ret = 0;
+	u32 i;
+
+	if (!vm)
+		return CV_E_INVAL;
+	if (vm->state != VM_READY || vm->key_set)
+		ret = CV_E_STATE;
+	else
+		ret = copy_from_host(key, key_pa, sizeof(key));
+	for (i = 0; !ret && i < sizeof(key); i++)
+		any |= key[i];
+	if (!ret && !any)
+		ret = CV_E_INVAL;	/* validated after the copy */
+	if (!ret) {
+		cv_memcpy(vm->key, key, sizeof(key));
+		vm->key_set = true;
+	}
+	lock_give(&vm->lock);
+	return ret;
+}
+
+s64 boot_set_image(u64 vmid, u64 slot, u64 ipa, u64 size, u64 sig_pa)
+{
+	struct vm *vm = vm_get_locked(vmid);
+	u8 sig[64];
+	s64 ret = 0;
+
+	if (!vm)
+		return CV_E_INVAL;
+	if (slot >= CV_MAX_IMAGES)
+		ret = CV_E_RANGE;
+	else if ((ipa | size) & ~PAGE_MASK || !size)
+		ret = CV_E_INVAL;
+	else if (size > CV_MAX_IMAGE_SIZE || ipa >= IPA_LIMIT ||
+		 size > IPA_LIMIT - ipa)
+		ret = CV_E_RANGE;
+	else if (vm->state != VM_READY || !vm->key_set ||
+		 vm->image[slot].size)
+		ret = CV_E_STATE;
+	else
+		ret = copy_from_host(sig, sig_pa, sizeof(sig));
+	if (!ret) {
+		vm->image[slot].ipa = ipa;
+		vm->image[slot].size = size;
+		vm->image[slot].next = 0;
+		cv_memcpy(vm->image[slot].sig, sig, sizeof(sig));
+	}
+	lock_give(&vm->lock);
+	return ret;
+}
+
+s64 boot_load_page(u64 vmid, u64 slot, u64 pa)
+{
+	struct vm *vm = vm_get_locked(vmid);
+	struct image *img;
+	s64 ret;
+
+	if (!vm)
+		return CV_E_INVAL;
+	if (slot >= CV_MAX_IMAGES) {
+		ret = CV_E_RANGE;
+	} else {
+		img = &vm->image[slot];
+		if (vm->state != VM_READY || !img->size ||
+		    img->next == img->size >> PAGE_SHIFT)
+			ret = CV_E_STATE;
+		else
+			ret = vm_map_page(vm, pa, img->ipa +
+					  (img->next << PAGE_SHIFT));
+		if (!ret)
+			img->next++;
+	}
+	lock_give(&vm->lock);
+	return ret;
+}
+
+/* Hash what the VM's stage 2 maps over the slot; false if a hole. */
+static bool image_digest(struct vm *vm, struct image *img, u8 out[64])
+{
+	struct sha512_ctx ctx;
+	u64 off;
+
+	sha512_init(&ctx);
+	for (off = 0; off < img->size; off += PAGE_SIZE) {
+		u64 pte = pgt_lookup(vm->s2_root, img->ipa + off);
+
+		if (!(pte & PTE_VALID)) {
+			sha512_final(&ctx, out);
+			return false;
+		}
+		sha512_update(&ctx, machine_pa(pte & PTE_ADDR), PAGE_SIZE);
+	}
+	sha512_final(&ctx, out);
+	return true;
+}
+
+static bool image_ok(struct vm *vm, struct image *img)
+{
+	struct cv_image_signed msg;
+
+	cv_memcpy(msg.tag, CV_IMAGE_SIG_TAG, sizeof(msg.tag));
+	msg.ipa = img->ipa;	/* both builds are little endian */
+	msg.size = img->size;
+	if (!image_digest(vm, img, msg.digest))
+		return false;
+	return ed25519_verify(img->sig, (const u8 *)&msg, sizeof(msg),
+			      vm->key);
+}
+
+s64 boot_verify(u64 vmid)
+{
+	struct vm *vm = vm_get_locked(vmid);
+	u32 i, nr = 0;
+	s64 ret = 0;
+
+	if (!vm)
+		return CV_E_INVAL;
+	if (vm->state != VM_READY || !vm->key_set)
+		ret = CV_E_STATE;
+	for (i = 0; !ret && i < CV_MAX_IMAGES; i++) {
+		struct image *img = &vm->image[i];
+
+		if (!img->size)
+			continue;
+		nr++;
+		if (img->next != img->size >> PAGE_SHIFT)
+			ret = CV_E_STATE;
+		else if (!image_ok(vm, img))
+			ret = CV_E_DENIED;
+	}
+	if (!ret && !nr)
+		ret = CV_E_STATE;
+	if (!ret)
+		vm->state = VM_VERIFIED;
+	lock_give(&vm->lock);
+	return ret;
+}
+
+static bool in_image(struct vm *vm, u64 ipa)
+{
+	u32 i;
+
+	for (i = 0; i < CV_MAX_IMAGES; i++)
+		if (vm->image[i].size && ipa >= vm->image[i].ipa &&
+		    ipa - vm->image[i].ipa < vm->image[i].size)
+			return true;
+	return false;
+}
+
+s64 boot_power_on(u64 vmid, u64 entry, u64 x0)
+{
+	struct vm *vm = vm_get_locked(vmid);
+	struct vcpu *v;
+	s64 ret = 0;
+
+	if (!vm)
+		return CV_E_INVAL;
+	v = &vm->vcpu[0];
+	if (entry & 3)
+		ret = CV_E_INVAL;
+	else if (vm->state != VM_VERIFIED || v->state != VCPU_STOPPED)
+		ret = CV_E_STATE;
+	else if (!in_image(vm, entry))
+		ret = CV_E_RANGE;
+	if (!ret) {
+		v->ctx.pc = entry;
+		v->ctx.x[0] = x0;
+		v->state = VCPU_READY;
+		machine_icache_inval_all();
+		vm->state = VM_RUNNING;
+	}
+	lock_give(&vm->lock);
+	return ret;
+}
+
+static bool vcpu_active(struct vm *vm)
+{
+	u32 i;
+
+	for (i = 0; i < CV_MAX_VCPUS; i++)
+		if (vm->vcpu[i].state == VCPU_ACTIVE)
+			return true;
+	return false;
+}
+
+s64 boot_stop(u64 vmid)
+{
+	struct vm *vm = vm_get_locked(vmid);
+	s64 ret = 0;
+
+	if (!vm)
+		return CV_E_INVAL;
+	if (vm->state == VM_OFF || vcpu_active(vm))
+		ret = CV_E_STATE;
+	else
+		vm->state = VM_OFF;
+	lock_give(&vm->lock);
+	return ret;
+}
+
+s64 boot_teardown(u64 vmid)
+{
+	struct vm *vm = vm_get_locked(vmid);
+	s64 ret = 0;
+
+	if (!vm)
+		return CV_E_INVAL;
+	if (vm->state == VM_RUNNING || vcpu_active(vm) || vm->smmu_ctxs)
+		ret = CV_E_STATE;
+	if (!ret) {
+		vm_scrub_all(vm);
+		pool_reset(&vm->pool);
+		vm->state = VM_FREE;
+	}
+	lock_give(&vm->lock);
+	return ret;
+}
+
+s64 boot_unmap_page(u64 vmid, u64 ipa)
+{
+	struct vm *vm = vm_get_locked(vmid);
+	s64 ret;
+
+	if (!vm)
+		return CV_E_INVAL;
+	/* verified images stay put until the VM is off; devices too */
+	if ((vm->state != VM_READY && vm->state != VM_OFF) || vm->smmu_ctxs)
+		ret = CV_E_STATE;
+	else
+		ret = vm_unmap_page(vm, ipa);
+	lock_give(&vm->lock);
+	return ret;
+}
+
+s64 boot_map_page(u64 vmid, u64 pa, u64 ipa)
+{
+	struct vm *vm = vm_get_locked(vmid);
+	s64 ret;
+
+	if (!vm)
+		return CV_E_INVAL;
+	if (vm->state == VM_OFF)
+		ret = CV_E_STATE;
+	else
+		ret = vm_map_page(vm, pa, ipa);
+	lock_give(&vm->lock);
+	return ret;
+}
+
+bool boot_in_image(struct vm *vm, u64 ipa)
+{
+	return in_image(vm, ipa);
+}

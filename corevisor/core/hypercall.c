@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * hypercall: the one dispatcher for host HVCs after init.
+ *
+ * A switch, not a handler table: every call's path is visible to a
+ * reader in one place, there is no function pointer the host could ever
+ * influence, and the compiler checks the cases.  Each case only unpacks
+ * registers and calls the layer that owns the operation; the layers
+ * validate every argument and change nothing when they refuse.
+ * Hyp-stub calls 0..2 (SET_VECTORS, SOFT_RESTART, RESET_VECTORS) and any
+ * second CV_HC_INIT are refused: EL2 is never handed back (SEKVM gap 2).
+ * Unknown ids get CV_E_NOSYS.
+ */
+#include <core/core.h>
+
+static s64 dispatch(u64 *r)
+{
+	u64 out[4] = { 0 };
+	s64 ret;
+
+	switch (r[0]) {
+	case 0: case 1: case 2:
+		return CV_E_DENIED;
+	case CV_HC_INIT:
+		return CV_E_STATE;
+	case CV_HC_ABI_VERSION:
+		return CV_ABI_VERSION;
+	case CV_HC_S2_ENABLED:
+		return core.cpu_up[machine_cpu_index()];
+	case CV_HC_REGISTER_VM:
+		return boot_register_vm();
+	case CV_HC_REGISTER_VCPU:
+		return boot_register_vcpu(r[1], r[2]);
+	case CV_HC_SET_VM_KEY:
+		return boot_set_key(r[1], r[2]);
+	case CV_HC_SET_BOOT_IMAGE:
+		return boot_set_image(r[1], r[2], r[3], r[4], r[5]);
+	case CV_HC_LOAD_IMAGE_PAGE:
+		return boot_load_page(r[1], r[2], r[3]);
+	case CV_HC_VERIFY_IMAGES:
+		return boot_verify(r[1]);
+	case CV_HC_POWER_ON:
+		return boot_power_on(r[1], r[2], r[3]);
+	case CV_HC_VM_STOP:
+		return boot_stop(r[1]);
+	case CV_HC_TEARDOWN:
+		return boot_teardown(r[1]);
+	case CV_HC_MAP_PAGE:
+		return boot_map_page(r[1], r[2], r[3]);
+	case CV_HC_UNMAP_PAGE:
+		return boot_unmap_page(r[1], r[2]);
+	case CV_HC_TLB_FLUSH_VM: {
+		struct vm *vm = vm_get_locked(r[1]);
+
+		if (!vm)
+			return CV_E_INVAL;
+		machine_tlbi_vmid(vm_vttbr(vm));
+		lock_give(&vm->lock);
+		return 0;
+	}
+	case CV_HC_VCPU_RUN:
+		ret = vcpu_run(r[1], r[2], r[3], r[4], out);
+		break;
+	case CV_HC_SET_TIMER_OFFSET:
+		return vcpu_set_timer(r[1], r[2], r[3]);
+	case CV_HC_GET_VIRQ:
+		ret = vcpu_get_virq(r[1], r[2], r[3], &out[0]);
+		break;
+	case CV_HC_SET_VIRQ:
+		return vcpu_set_virq(r[1], r[2], r[3], r[4]);
+	case CV_HC_SMMU_ALLOC:
+		ret = smmu_alloc(r[1], r[2], &out[0]);
+		break;
+	case CV_HC_SMMU_FREE:
+		return smmu_free(r[1]);
+	case CV_HC_SMMU_MAP:
+		return smmu_map(r[1], r[2], r[3]);
+	case CV_HC_SMMU_UNMAP:
+		return smmu_unmap(r[1], r[2]);
+	default:
+		return CV_E_NOSYS;
+	}
+	if (ret >= 0) {
+		r[1] = out[0];
+		r[2] = out[1];
+		r[3] = out[2];
+		r[4] = out[3];
+	}
+	return ret;
+}
+
+void core_host_hvc(u64 regs[8])
+{
+	unsigned int cpu = machine_cpu_index();
+
+	if (cpu >= CV_MAX_CPUS || !core.cpu_up[cpu]) {
+		regs[0] = (u64)(s64)CV_E_STATE;
+		return;
+	}
+	regs[0] = (u64)dispatch(regs);
+}
+
+bool core_host_abort(u64 esr, u64 ipa)
+{
+	return host_s2_fault(ipa);
+}

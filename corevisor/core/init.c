@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * init: CV_HC_INIT, taken on every CPU with the EL2 MMU off.
+ *
+ * The first call checks and copies the host's boot info into core data
+ * (the host-writable copy is never read again), checks the region and
+ * the RAM map, marks every page of the region CORE-owned (image, stacks,
+ * data, pools: SEKVM gap 3), carves the region into the ownership table
+ * and the page-table pools, and builds the EL2 stage 1 (identity map of
+ * RAM, non-executable outside the region, plus the UART).  Every call then
+ * programs its CPU: EL2 MMU on, host stage 2 on (HCR, VTCR, VTTBR).
+ * Guarantees: per-CPU data is indexed by the dense index checked against
+ * MPIDR_EL1 (gap 7); a CPU is initialised once, a second call fails;
+ * a failed first call leaves the host in charge of nothing new.
+ *
+ * Region layout, in pages from its base:
+ *   [image footprint][ownership table][EL2 pool][host pool]
+ *   [SMMU pools][VM pools][free]
+ */
+#include <core/core.h>
+
+struct core core;
+static struct cv_boot_info bi;
+
+#define SZ_2M		(1UL << 21)
+#define MPIDR_AFF	0xFF00FFFFFFUL
+#define MAIR_VALUE	0x04FFUL	/* attr0 normal WB, attr1 device nGnRE */
+/* T0SZ 16 (48-bit VA), WB WB inner-shareable walks, 4K, PS 40-bit, RES1 */
+#define TCR_VALUE	((1UL << 31) | (1UL << 23) | (2UL << 16) | \
+			 (3UL << 12) | (1UL << 10) | (1UL << 8) | 16)
+/* T0SZ 24 (40-bit IPA), SL0 level 0, walks WB inner-shareable, PS 40 */
+#define VTCR_VALUE	((1UL << 31) | (2UL << 16) | (3UL << 12) | \
+			 (1UL << 10) | (1UL << 8) | (2UL << 6) | 24)
+
+static bool ranges_ok(void)
+{
+	u64 prev_end = 0, first = 0;
+	u32 i;
+
+	if (bi.nr_ram < 1 || bi.nr_ram > CV_MAX_RAM_RANGES)
+		return false;
+	for (i = 0; i < bi.nr_ram; i++) {
+		u64 b = bi.ram[i].base, s = bi.ram[i].size;
+
+		if ((b | s) & ~PAGE_MASK || !s || b < prev_end ||
+		    b >= IPA_LIMIT || s > IPA_LIMIT - b)
+			return false;
+		core.ram[i].base = b;
+		core.ram[i].size = s;
+		core.ram[i].first = first;
+		first += s >> PAGE_SHIFT;
+		prev_end = b + s;
+	}
+	core.nr_ram = bi.nr_ram;
+	return true;
+}
+
+static bool region_in_ram(void)
+{
+	u32 i;
+
+	for (i = 0; i < core.nr_ram; i++)
+		if (core.base >= core.ram[i].base &&
+		    core.base + core.size <= core.ram[i].base + core.ram[i].size)
+			return true;
+	return false;
+}
+
+static s64 read_boot_info(u64 base, u64 size, u64 bi_pa)
+{
+	u64 start = base + machine_image_footprint();
+
+	if ((base | size) & (SZ_2M - 1) || !size || base >= IPA_LIMIT ||
+	    size > IPA_LIMIT - base)
+		return CV_E_INVAL;
+	if (bi_pa & 7 || bi_pa < start ||
+	    bi_pa + sizeof(bi) > base + size)
+		return CV_E_RANGE;
+	cv_memcpy(&bi, machine_pa(bi_pa), sizeof(bi));
+	core.base = base;
+	core.size = size;
+	if (!ranges_ok() || !region_in_ram())
+		return CV_E_INVAL;
+	if (bi.nr_cpus < 1 || bi.nr_cpus > CV_MAX_CPUS ||
+	    bi.uart_type > CV_UART_8250)
+		return CV_E_INVAL;
+	if (bi.uart_type && (bi.uart_base & ~PAGE_MASK ||
+			     bi.uart_base >= IPA_LIMIT ||
+			     own_is_ram(bi.uart_base)))
+		return CV_E_INVAL;
+	core.nr_cpus = bi.nr_cpus;
+	cv_memcpy(core.mpidr, bi.mpidr, sizeof(core.mpidr));
+	return 0;
+}
+
+static u64 el2_pool_pages(void)
+{
+	u64 n = 8;
+	u32 i;
+
+	for (i = 0; i < core.nr_ram; i++)
+		n += (core.ram[i].size >> 30) + (core.ram[i].size >> 39) + 8;
+	return n;
+}
+
+/* Cut the region into table and pools; pools get what is left. */
+static s64 carve(void)
+{
+	u64 next = core.base + machine_image_footprint();
+	u64 end = core.base + core.size, own_bytes, left;
+	u64 el2, host, smmu, per_vm;
+	u32 i;
+
+	own_bytes = 0;
+	for (i = 0; i < core.nr_ram; i++)
+		own_bytes += (core.ram[i].size >> PAGE_SHIFT) *
+			     sizeof(struct page_state);
+	next += (own_bytes + PAGE_SIZE - 1) & PAGE_MASK;
+	el2 = el2_pool_pages();
+	if (next >= end || (end - next) >> PAGE_SHIFT <= el2)
+		return CV_E_NOMEM;
+	left = ((end - next) >> PAGE_SHIFT) - el2;
+	host = left / 4;
+	smmu = left / 8 / CV_MAX_SMMU_CTX;
+	per_vm = (left - host - smmu * CV_MAX_SMMU_CTX) / CV_MAX_VMS;
+	if (host < 16 || smmu < 4 || per_vm < 8)
+		return CV_E_NOMEM;
+	pool_init(&core.el2_pool, next, el2);
+	next += el2 << PAGE_SHIFT;
+	pool_init(&core.host_pool, next, host);
+	next += host << PAGE_SHIFT;
+	smmu_init(next, smmu);
+	next += smmu * CV_MAX_SMMU_CTX << PAGE_SHIFT;
+	for (i = 0; i < CV_MAX_VMS; i++) {
+		pool_init(&core.vm[i].pool, next, per_vm);
+		core.vm[i].state = VM_FREE;
+		next += per_vm << PAGE_SHIFT;
+	}
+	return 0;
+}
+
+/* EL2 stage 1: RAM (executable only inside the region) and the UART. */
+static s64 build_el2_tables(void)
+{
+	u64 rb = core.base, re = core.base + core.size;
+	struct pool *p = &core.el2_pool;
+	int ret = 0;
+	u32 i;
+
+	core.el2_root = pool_alloc(p);
+	if (!core.el2_root)
+		return CV_E_NOMEM;
+	for (i = 0; i < core.nr_ram && !ret; i++) {
+		u64 b = core.ram[i].base, e = b + core.ram[i].size;
+		u64 xn = S1_NORMAL | PTE_XN;
+
+		if (rb >= b && re <= e) {
+			if (rb > b)
+				ret = pgt_map_range(core.el2_root, b, rb - b, xn, p);
+			if (!ret)
+				ret = pgt_map_range(core.el2_root, rb, re - rb,
+						    S1_NORMAL, p);
+			if (!ret && e > re)
+				ret = pgt_map_range(core.el2_root, re, e - re, xn, p);
+		} else {
+			ret = pgt_map_range(core.el2_root, b, e - b, xn, p);
+		}
+	}
+	if (!ret && bi.uart_type)
+		ret = pgt_map_range(core.el2_root, bi.uart_base, PAGE_SIZE,
+				    S1_DEVICE, p);
+	return ret ? CV_E_NOMEM : 0;
+}
+
+static s64 global_init(u64 base, u64 size, u64 bi_pa)
+{
+	u64 table, pa;
+	s64 ret = read_boot_info(base, size, bi_pa);
+
+	if (ret)
+		return ret;
+	ret = carve();
+	if (ret)
+		return ret;
+	table = base + machine_image_footprint();
+	own_init(core.ram, core.nr_ram, machine_pa(table));
+	for (pa = base; pa < base + size; pa += PAGE_SIZE)
+		own_page(pa)->owner = OWNER_CORE;
+	ret = build_el2_tables();
+	if (ret)
+		return ret;
+	host_s2_init(&core.host_pool);
+	machine_uart_init(bi.uart_base, bi.uart_type);
+	core.inited = true;
+	return 0;
+}
+
+static void cpu_setup(u64 cpu)
+{
+	machine_write_sysreg(SR_MAIR_EL2, MAIR_VALUE);
+	machine_write_sysreg(SR_TCR_EL2, TCR_VALUE);
+	machine_write_sysreg(SR_TTBR0_EL2, core.el2_root);
+	machine_tlbi_el2_all();
+	machine_enable_el2_mmu();
+	machine_write_sysreg(SR_VTCR_EL2, VTCR_VALUE);
+	machine_write_sysreg(SR_VTTBR_EL2, host_s2_root());
+	machine_tlbi_vmid(host_s2_root());
+	machine_write_sysreg(SR_HCR_EL2, HCR_HOST);
+	machine_isb();
+	core.cpu_up[cpu] = true;
+	cv_puts("corevisor: cpu ");
+	cv_putu(cpu);
+	cv_puts(" up, ABI v");
+	cv_putu(CV_ABI_MAJOR);
+	cv_puts(".");
+	cv_putu(CV_ABI_MINOR);
+	cv_puts(", host stage-2 on\n");
+}
+
+s64 core_init_cpu(u64 base, u64 size, u64 bi_pa, u64 cpu)
+{
+	s64 ret = 0;
+
+	lock_take(&core.init_lock);
+	if (!core.inited)
+		ret = global_init(base, size, bi_pa);
+	else if (base != core.base || size != core.size)
+		ret = CV_E_INVAL;
+	if (!ret && cpu >= core.nr_cpus)
+		ret = CV_E_RANGE;
+	else if (!ret && (machine_read_sysreg(SR_MPIDR_EL1) & MPIDR_AFF) !=
+		 (core.mpidr[cpu] & MPIDR_AFF))
+		ret = CV_E_INVAL;
+	else if (!ret && core.cpu_up[cpu])
+		ret = CV_E_STATE;
+	if (!ret)
+		cpu_setup(cpu);
+	lock_give(&core.init_lock);
+	return ret;
+}

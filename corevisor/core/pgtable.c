@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * pgtable: walk, map and unmap VMSAv8-64 translation tables, 4 KiB
+ * granule, four levels starting at level 0 (48-bit input addresses; a
+ * stage 2 with a 40-bit IPA uses only the first two level-0 entries).
+ * The same code serves the EL2 stage 1, the host and VM stage 2 and the
+ * SMMU context tables: only the leaf attributes differ.
+ * Guarantees: an entry only ever goes invalid -> valid or valid ->
+ * invalid, never valid -> other valid, so no break-before-make sequence
+ * is needed; table pages come only from the pool passed in; a failed map
+ * (CV_E_NOMEM, CV_E_STATE) leaves every leaf as it was.
+ * Callers check tables_needed first when a failure must leave no trace.
+ * Assumes: the caller holds the lock protecting this table, and flushes
+ * the TLB after an unmap.
+ */
+#include <core/core.h>
+
+#define LEVELS		4
+#define BLOCK_2M	(1UL << 21)
+
+static unsigned int index_at(u64 va, int level)
+{
+	return (va >> (39 - 9 * level)) & 511;
+}
+
+u64 *pgt_entry(u64 table_pa, u64 va, int level)
+{
+	u64 *table = machine_pa(table_pa);
+
+	return &table[index_at(va, level)];
+}
+
+static bool is_table(u64 pte, int level)
+{
+	return level < LEVELS - 1 && (pte & (PTE_VALID | PTE_TABLE)) ==
+		(PTE_VALID | PTE_TABLE);
+}
+
+/* The level-3 entry for va, or NULL if a table on the way is missing. */
+static u64 *leaf_slot(u64 root, u64 va)
+{
+	u64 table = root;
+	int level;
+
+	for (level = 0; level < LEVELS - 1; level++) {
+		u64 pte = *pgt_entry(table, va, level);
+
+		if (!is_table(pte, level))
+			return NULL;
+		table = pte & PTE_ADDR;
+	}
+	return pgt_entry(table, va, LEVELS - 1);
+}
+
+u64 pgt_lookup(u64 root, u64 va)
+{
+	u64 *slot = leaf_slot(root, va);
+
+	return slot ? *slot : 0;
+}
+
+int pgt_tables_needed(u64 root, u64 va)
+{
+	u64 table = root;
+	int level;
+
+	for (level = 0; level < LEVELS - 1; level++) {
+		u64 pte = *pgt_entry(table, va, level);
+
+		if (!is_table(pte, level))
+			return LEVELS - 1 - level;
+		table = pte & PTE_ADDR;
+	}
+	return 0;
+}
+
+/* Descend to the table at 'stop', creating missing tables. */
+static int walk_create(u64 root, u64 va, int stop, struct pool *pool,
+		       u64 **slot)
+{
+	u64 table = root;
+	int level;
+
+	for (level = 0; level < stop; level++) {
+		u64 *pte = pgt_entry(table, va, level);
+
+		if (!(*pte & PTE_VALID)) {
+			u64 page = pool_alloc(pool);
+
+			if (!page)
+				return CV_E_NOMEM;
+			*pte = page | PTE_TABLE | PTE_VALID;
+		} else if (!is_table(*pte, level)) {
+			return CV_E_STATE;	/* a block covers va */
+		}
+		table = *pte & PTE_ADDR;
+	}
+	*slot = pgt_entry(table, va, stop);
+	return 0;
+}
+
+static int map_one(u64 root, u64 va, u64 pa, u64 attr, struct pool *pool,
+		   int level)
+{
+	u64 *slot;
+	int ret = walk_create(root, va, level, pool, &slot);
+
+	if (ret)
+		return ret;
+	if (*slot & PTE_VALID)
+		return CV_E_STATE;
+	*slot = (pa & PTE_ADDR) | attr | PTE_VALID |
+		(level == LEVELS - 1 ? PTE_TABLE : 0);
+	machine_dsb();
+	return 0;
+}
+
+int pgt_map_page(u64 root, u64 va, u64 pa, u64 attr, struct pool *pool)
+{
+	return map_one(root, va, pa, attr, pool, LEVELS - 1);
+}
+
+u64 pgt_unmap_page(u64 root, u64 va)
+{
+	u64 *slot = leaf_slot(root, va);
+	u64 old;
+
+	if (!slot || !(*slot & PTE_VALID))
+		return 0;
+	old = *slot;
+	*slot = 0;
+	machine_dsb();
+	return old;
+}
+
+/* Identity-map [va, va + size) with 2 MiB blocks where aligned. */
+int pgt_map_range(u64 root, u64 va, u64 size, u64 attr, struct pool *pool)
+{
+	u64 end = va + size;
+	int ret;
+
+	while (va < end) {
+		if (!(va & (BLOCK_2M - 1)) && end - va >= BLOCK_2M) {
+			ret = map_one(root, va, va, attr, pool, 2);
+			va += BLOCK_2M;
+		} else {
+			ret = map_one(root, va, va, attr, pool, 3);
+			va += PAGE_SIZE;
+		}
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static void leaves(u64 table, int level, u64 va, void (*fn)(u64, u64, void *),
+		   void *arg)
+{
+	u64 *t = machine_pa(table);
+	unsigned int i;
+
+	for (i = 0; i < 512; i++) {
+		u64 at = va | ((u64)i << (39 - 9 * level));
+
+		if (!(t[i] & PTE_VALID))
+			continue;
+		if (level == LEVELS - 1)
+			fn(at, t[i], arg);
+		else if (is_table(t[i], level))
+			leaves(t[i] & PTE_ADDR, level + 1, at, fn, arg);
+	}
+}
+
+/* Call fn for every valid level-3 page entry (blocks are skipped). */
+void pgt_for_each_page(u64 root, void (*fn)(u64 va, u64 pte, void *arg),
+		       void *arg)
+{
+	leaves(root, 0, 0, fn, arg);
+}

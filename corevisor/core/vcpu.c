@@ -1,0 +1,330 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vcpu: shadow vCPU state and what the host sees of it.
+ *
+ * Owns: every vCPU's registers (struct vcpu in core data).  The host
+ * never reads or writes them directly; VCPU_RUN returns, per exit kind,
+ * only what the host needs to emulate it:
+ *   data/instruction abort: the IPA, the access description and, for an
+ *   MMIO write, the written value;  HVC: guest x0..x3;  WFx, IRQ, OFF:
+ *   nothing.
+ * The host's answer comes with the next VCPU_RUN (value, action) and is
+ * checked against the exit it answers: MMIO data only for a described
+ * abort (written to the one register the guest named, at the access
+ * size), an HVC result only for an HVC, an abort injection only for an
+ * abort.  Guest SHARE/UNSHARE HVCs, system register traps (UNDEF is
+ * injected) and PSCI CPU_ON bookkeeping are handled here without trusting
+ * the host.  A vCPU runs on one CPU at a time (state ACTIVE).
+ */
+#include <core/core.h>
+
+#define ESR_EC(esr)		((esr) >> 26)
+#define EC_WFX			0x01UL
+#define EC_HVC64		0x16UL
+#define EC_IABT_LOW		0x20UL
+#define EC_DABT_LOW		0x24UL
+#define EC_DABT_CUR		0x25UL
+#define ESR_IL			(1UL << 25)
+#define ESR_ISV			(1UL << 24)
+#define ESR_SAS(esr)		(((esr) >> 22) & 3)
+#define ESR_SSE			(1UL << 21)
+#define ESR_SRT(esr)		(((esr) >> 16) & 31)
+#define ESR_SF			(1UL << 15)
+#define ESR_WNR			(1UL << 6)
+#define FSC_SEA			0x10
+
+#define PSTATE_EL1H_MASKED	0x3c5
+#define PSCI_CPU_ON_32		0x84000003UL
+#define PSCI_CPU_ON_64		0xC4000003UL
+#define PSCI_SYSTEM_OFF		0x84000008UL
+#define PSCI_SYSTEM_RESET	0x84000009UL
+#define RUN_LOOPS		64
+
+void vcpu_reset(struct vcpu *v, struct vm *vm, u32 index)
+{
+	cv_memset(v, 0, sizeof(*v));
+	v->ctx.pstate = PSTATE_EL1H_MASKED;
+	v->ctx.sys[VCPU_SCTLR_EL1] = 0x30C50838;	/* architectural reset */
+	v->ctx.sys[VCPU_VMPIDR_EL2] = (1UL << 31) | index;
+	v->ctx.hcr = HCR_GUEST;
+	v->ctx.vttbr = vm_vttbr(vm);
+	v->state = VCPU_STOPPED;
+}
+
+/* Take an exception to the guest's EL1, as the CPU would have. */
+static void inject(struct machine_vcpu *c, u64 esr, u64 far)
+{
+	u64 mode = c->pstate & 0xf;
+	u64 offset = mode == 0 ? 0x400 : mode == 5 ? 0x200 : 0;
+
+	c->sys[VCPU_ELR_EL1] = c->pc;
+	c->sys[VCPU_SPSR_EL1] = c->pstate;
+	c->sys[VCPU_ESR_EL1] = esr;
+	c->sys[VCPU_FAR_EL1] = far;
+	c->pc = c->sys[VCPU_VBAR_EL1] + offset;
+	c->pstate = PSTATE_EL1H_MASKED;
+}
+
+static void inject_undef(struct machine_vcpu *c)
+{
+	inject(c, ESR_IL, 0);
+}
+
+static u64 size_mask(u64 esr)
+{
+	return ESR_SAS(esr) == 3 ? ~0UL : (1UL << (8 << ESR_SAS(esr))) - 1;
+}
+
+static u64 reg_read(struct machine_vcpu *c, u32 r)
+{
+	return r == 31 ? 0 : c->x[r];
+}
+
+/* Complete an MMIO read with the host's data, then step over it. */
+static void mmio_done(struct vcpu *v, u64 value)
+{
+	u64 esr = v->fault_esr, mask = size_mask(esr);
+	u32 bits = 8 << ESR_SAS(esr);
+
+	if (!(esr & ESR_WNR) && ESR_SRT(esr) != 31) {
+		value &= mask;
+		if (esr & ESR_SSE && bits < 64 && value >> (bits - 1))
+			value |= ~mask;
+		if (!(esr & ESR_SF))
+			value &= 0xFFFFFFFFUL;
+		v->ctx.x[ESR_SRT(esr)] = value;
+	}
+	v->ctx.pc += 4;
+}
+
+/* Check the host's answer to the last exit; nothing changes on error. */
+static s64 check_action(struct vcpu *v, u64 action)
+{
+	switch (action) {
+	case CV_RUN_NONE:
+		return 0;
+	case CV_RUN_MMIO_DONE:
+		return v->pending == PEND_ABORT && v->fault_esr & ESR_ISV &&
+			ESR_EC(v->fault_esr) == EC_DABT_LOW ? 0 : CV_E_STATE;
+	case CV_RUN_INJECT_DABT:
+		return v->pending == PEND_ABORT ? 0 : CV_E_STATE;
+	case CV_RUN_HVC_RET:
+		return v->pending == PEND_HVC ? 0 : CV_E_STATE;
+	}
+	return CV_E_INVAL;
+}
+
+static void apply_action(struct vcpu *v, u64 action, u64 value)
+{
+	struct machine_vcpu *c = &v->ctx;
+	u64 from_el0 = (c->pstate & 0xf) == 0;
+
+	if (action == CV_RUN_MMIO_DONE)
+		mmio_done(v, value);
+	else if (action == CV_RUN_INJECT_DABT)
+		inject(c, ((from_el0 ? EC_DABT_LOW : EC_DABT_CUR) << 26) |
+		       ESR_IL | FSC_SEA, v->fault_far);
+	else if (action == CV_RUN_HVC_RET)
+		c->x[0] = value;
+	v->pending = PEND_NONE;
+}
+
+static void psci_cpu_on(struct vm *vm, struct machine_vcpu *c)
+{
+	u64 target = c->x[1];
+
+	if (target >= CV_MAX_VCPUS)
+		return;
+	if (vm->vcpu[target].state != VCPU_STOPPED)
+		return;
+	vm->vcpu[target].ctx.pc = c->x[2];
+	vm->vcpu[target].ctx.x[0] = c->x[3];
+	vm->vcpu[target].state = VCPU_READY;
+}
+
+/*
+ * One guest exit, under vm->lock.  Returns 0 to re-enter the guest or a
+ * CV_EXIT_* kind with out[] filled for the host.
+ */
+static s64 handle_exit(struct vm *vm, struct vcpu *v,
+		       const struct machine_exit *e, u64 out[4])
+{
+	struct machine_vcpu *c = &v->ctx;
+	u64 esr = e->esr, id = c->x[0];
+	u32 i;
+
+	if (e->kind != EXIT_SYNC)
+		return CV_EXIT_IRQ;
+	switch (ESR_EC(esr)) {
+	case EC_HVC64:
+		if (id == CV_GHC_SHARE || id == CV_GHC_UNSHARE) {
+			c->x[0] = id == CV_GHC_SHARE ? vm_share(vm, c->x[1]) :
+				  vm_unshare(vm, c->x[1]);
+			return 0;
+		}
+		if (id == PSCI_SYSTEM_OFF || id == PSCI_SYSTEM_RESET) {
+			vm->state = VM_OFF;
+			return CV_EXIT_OFF;
+		}
+		if (id == PSCI_CPU_ON_32 || id == PSCI_CPU_ON_64)
+			psci_cpu_on(vm, c);
+		for (i = 0; i < 4; i++)
+			out[i] = c->x[i];
+		v->pending = PEND_HVC;
+		return CV_EXIT_HVC;
+	case EC_DABT_LOW:
+	case EC_IABT_LOW:
+		v->fault_esr = esr;
+		v->fault_far = e->far;
+		v->pending = PEND_ABORT;
+		out[0] = ((e->hpfar >> 4) << PAGE_SHIFT) | (e->far & ~PAGE_MASK);
+		out[1] = 0;
+		out[2] = 0;
+		if (ESR_EC(esr) == EC_DABT_LOW && esr & ESR_ISV) {
+			out[1] = CV_ABORT_ISV |
+				 (ESR_SAS(esr) << CV_ABORT_SIZE_SHIFT);
+			if (esr & ESR_WNR) {
+				out[1] |= CV_ABORT_WRITE;
+				out[2] = reg_read(c, ESR_SRT(esr)) &
+					 size_mask(esr);
+			}
+		}
+		return CV_EXIT_ABORT;
+	case EC_WFX:
+		c->pc += 4;
+		return CV_EXIT_WFX;
+	}
+	/* system register traps and anything unknown: the guest's problem */
+	inject_undef(c);
+	return 0;
+}
+
+static struct vm *get_vcpu(u64 vmid, u64 idx, struct vcpu **v, s64 *err)
+{
+	struct vm *vm = vm_get_locked(vmid);
+
+	*err = CV_E_INVAL;
+	if (!vm)
+		return NULL;
+	*err = CV_E_RANGE;
+	if (idx >= CV_MAX_VCPUS)
+		goto fail;
+	*v = &vm->vcpu[idx];
+	*err = CV_E_STATE;
+	if ((*v)->state == VCPU_NONE)
+		goto fail;
+	*err = 0;
+	return vm;
+fail:
+	lock_give(&vm->lock);
+	return NULL;
+}
+
+s64 vcpu_run(u64 vmid, u64 idx, u64 value, u64 action, u64 out[4])
+{
+	struct machine_exit e;
+	struct vcpu *v;
+	s64 ret;
+	struct vm *vm = get_vcpu(vmid, idx, &v, &ret);
+	int loops;
+
+	if (!vm)
+		return ret;
+	ret = check_action(v, action);
+	if (!ret && (vm->state != VM_RUNNING || v->state != VCPU_READY))
+		ret = CV_E_STATE;
+	if (ret) {
+		lock_give(&vm->lock);
+		return ret;
+	}
+	apply_action(v, action, value);
+	v->state = VCPU_ACTIVE;
+	lock_give(&vm->lock);
+
+	for (loops = 0; loops < RUN_LOOPS; loops++) {
+		cv_memset(&e, 0, sizeof(e));
+		machine_vcpu_run(&v->ctx, &e);
+		lock_take(&vm->lock);
+		ret = handle_exit(vm, v, &e, out);
+		if (ret) {
+			v->state = VCPU_READY;
+			lock_give(&vm->lock);
+			return ret;
+		}
+		lock_give(&vm->lock);
+	}
+	lock_take(&vm->lock);
+	v->state = VCPU_READY;
+	lock_give(&vm->lock);
+	return CV_EXIT_IRQ;	/* give the host its CPU back */
+}
+
+/* The vCPU for a register update: it must exist and not be running. */
+static struct vm *idle_vcpu(u64 vmid, u64 idx, struct vcpu **v, s64 *err)
+{
+	struct vm *vm = get_vcpu(vmid, idx, v, err);
+
+	if (vm && (*v)->state == VCPU_ACTIVE) {
+		*err = CV_E_STATE;
+		lock_give(&vm->lock);
+		return NULL;
+	}
+	return vm;
+}
+
+s64 vcpu_set_timer(u64 vmid, u64 idx, u64 off)
+{
+	struct vcpu *v;
+	s64 ret;
+	struct vm *vm = idle_vcpu(vmid, idx, &v, &ret);
+
+	if (!vm)
+		return ret;
+	v->ctx.cntvoff = off;
+	lock_give(&vm->lock);
+	return 0;
+}
+
+s64 vcpu_get_virq(u64 vmid, u64 idx, u64 lr, u64 *val)
+{
+	struct vcpu *v;
+	s64 ret;
+	struct vm *vm = idle_vcpu(vmid, idx, &v, &ret);
+
+	if (!vm)
+		return ret;
+	if (lr < CV_NR_LRS)
+		*val = v->ctx.lr[lr];
+	else
+		ret = CV_E_RANGE;
+	lock_give(&vm->lock);
+	return ret;
+}
+
+/* GICv2 list register: no reserved bits; HW only for a PPI (timer). */
+static bool lr_valid(u64 val)
+{
+	u64 pid = (val >> 10) & 0x3ff;
+
+	if (val >> 32 || val & (7UL << 20))
+		return false;
+	return !(val & (1UL << 31)) || (pid >= 16 && pid < 32);
+}
+
+s64 vcpu_set_virq(u64 vmid, u64 idx, u64 lr, u64 val)
+{
+	struct vcpu *v;
+	s64 ret;
+	struct vm *vm = idle_vcpu(vmid, idx, &v, &ret);
+
+	if (!vm)
+		return ret;
+	if (lr >= CV_NR_LRS)
+		ret = CV_E_RANGE;
+	else if (!lr_valid(val))
+		ret = CV_E_INVAL;
+	else
+		v->ctx.lr[lr] = val;
+	lock_give(&vm->lock);
+	return ret;
+}

@@ -1,0 +1,207 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Declarations shared by the core layers in core/.  Each layer's
+ * contract is at the top of its own file; this header only names things.
+ * Lock order, outermost first: vm->lock, mem_lock, smmu_lock.
+ */
+#ifndef CORE_CORE_H
+#define CORE_CORE_H
+
+#include <core/machine.h>
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#define PAGE_MASK	(~(PAGE_SIZE - 1))
+#define IPA_LIMIT	(1UL << CV_IPA_BITS)
+
+/* lib.c */
+void cv_memset(void *p, int c, size_t n);
+void cv_memcpy(void *d, const void *s, size_t n);
+int cv_memcmp(const void *a, const void *b, size_t n);
+void cv_puts(const char *s);
+void cv_putu(u64 v);
+void cv_panic(const char *why) __attribute__((noreturn));
+
+/* locks.c */
+struct lock {
+	u32 next;
+	u32 owner;
+};
+void lock_take(struct lock *l);
+void lock_give(struct lock *l);
+
+/* pool.c */
+struct pool {
+	u64 base;	/* pa of the first page */
+	u32 nr;		/* pages */
+	u32 used;	/* pages handed out since the last reset */
+};
+void pool_init(struct pool *p, u64 base, u32 nr);
+u64 pool_alloc(struct pool *p);	/* zeroed page pa, or 0 */
+u32 pool_free_pages(const struct pool *p);
+void pool_reset(struct pool *p);
+bool pool_contains(const struct pool *p, u64 pa);
+
+/* pgtable.c: VMSAv8-64, 4 KiB granule, 4 levels from level 0 */
+#define PTE_VALID	(1UL << 0)
+#define PTE_TABLE	(1UL << 1)	/* levels 0-2: table; level 3: page */
+#define PTE_AF		(1UL << 10)
+#define PTE_SH_INNER	(3UL << 8)
+#define PTE_XN		(1UL << 54)
+#define PTE_ADDR	0x0000FFFFFFFFF000UL
+/* stage 2: MemAttr[5:2], S2AP[7:6] */
+#define S2_NORMAL	((0xFUL << 2) | (3UL << 6) | PTE_SH_INNER | PTE_AF)
+#define S2_DEVICE	((0x1UL << 2) | (3UL << 6) | PTE_AF | PTE_XN)
+/* EL2 stage 1: AttrIndx[4:2] into MAIR_EL2 (0 normal WB, 1 device) */
+#define S1_NORMAL	((0UL << 2) | PTE_SH_INNER | PTE_AF)
+#define S1_DEVICE	((1UL << 2) | PTE_AF | PTE_XN)
+
+u64 *pgt_entry(u64 table_pa, u64 va, int level);
+u64 pgt_lookup(u64 root, u64 va);	/* level-3 leaf or 0 */
+int pgt_tables_needed(u64 root, u64 va);
+int pgt_map_page(u64 root, u64 va, u64 pa, u64 attr, struct pool *pool);
+u64 pgt_unmap_page(u64 root, u64 va);	/* old leaf or 0 */
+int pgt_map_range(u64 root, u64 va, u64 size, u64 attr, struct pool *pool);
+void pgt_for_each_page(u64 root, void (*fn)(u64 va, u64 pte, void *arg),
+		       void *arg);
+
+/* HCR_EL2 while the host runs, and while a guest runs */
+#define HCR_VM		(1UL << 0)
+#define HCR_SWIO	(1UL << 1)
+#define HCR_PTW		(1UL << 2)
+#define HCR_FMO		(1UL << 3)
+#define HCR_IMO		(1UL << 4)
+#define HCR_AMO		(1UL << 5)
+#define HCR_FB		(1UL << 9)
+#define HCR_BSU_IS	(1UL << 10)
+#define HCR_TWI		(1UL << 13)
+#define HCR_TWE		(1UL << 14)
+#define HCR_TSC		(1UL << 19)
+#define HCR_TIDCP	(1UL << 20)
+#define HCR_TAC		(1UL << 21)
+#define HCR_TSW		(1UL << 22)
+#define HCR_RW		(1UL << 31)
+#define HCR_APK		(1UL << 40)
+#define HCR_API		(1UL << 41)
+#define HCR_HOST	(HCR_RW | HCR_VM | HCR_AMO | HCR_API | HCR_APK)
+#define HCR_GUEST	(HCR_RW | HCR_VM | HCR_SWIO | HCR_PTW | HCR_FMO | \
+			 HCR_IMO | HCR_AMO | HCR_FB | HCR_BSU_IS | HCR_TWI | \
+			 HCR_TWE | HCR_TSC | HCR_TIDCP | HCR_TAC | HCR_TSW)
+
+/* ownership.c */
+#define OWNER_HOST	0
+#define OWNER_CORE	0xFFFF
+#define SHARE_MAX	0xFFFF
+struct page_state {
+	u16 owner;	/* OWNER_HOST, OWNER_CORE or a vmid 1..CV_MAX_VMS */
+	u16 share;	/* live shares: guest share or host SMMU mappings */
+	u32 gfn;	/* VM pages: the guest frame it backs */
+};
+struct ram_range {
+	u64 base, size;
+	u64 first;	/* index of its first page in the table */
+};
+void own_init(const struct ram_range *ram, u32 nr, struct page_state *table);
+struct page_state *own_page(u64 pa);	/* NULL if pa is not RAM */
+bool own_is_ram(u64 pa);
+u64 own_nr_pages(void);
+
+/* host_s2.c */
+void host_s2_init(struct pool *pool);
+u64 host_s2_root(void);
+bool host_s2_fault(u64 pa);
+void host_s2_unmap(u64 pa);
+
+/* VMs and vCPUs */
+enum vm_state { VM_FREE, VM_READY, VM_VERIFIED, VM_RUNNING, VM_OFF };
+enum vcpu_state { VCPU_NONE, VCPU_STOPPED, VCPU_READY, VCPU_ACTIVE };
+enum vcpu_pending { PEND_NONE, PEND_ABORT, PEND_HVC };
+
+struct vcpu {
+	u32 state;
+	u32 pending;		/* what the last exit left to complete */
+	u64 fault_esr;		/* PEND_ABORT: the guest's ESR and FAR */
+	u64 fault_far;
+	struct machine_vcpu ctx;
+};
+
+struct image {
+	u64 ipa, size;		/* size 0: slot unused */
+	u64 next;		/* pages loaded so far */
+	u8 sig[64];
+};
+
+struct vm {
+	struct lock lock;
+	u32 state;
+	u32 vmid;
+	bool key_set;
+	u8 key[32];
+	u32 smmu_ctxs;		/* SMMU contexts bound to this VM */
+	struct pool pool;
+	u64 s2_root;
+	struct image image[CV_MAX_IMAGES];
+	struct vcpu vcpu[CV_MAX_VCPUS];
+};
+
+/* The corevisor's global state, filled once by init. */
+struct core {
+	u64 base, size;		/* the region */
+	u32 nr_cpus;
+	u64 mpidr[CV_MAX_CPUS];
+	u32 nr_ram;
+	struct ram_range ram[CV_MAX_RAM_RANGES];
+	struct lock init_lock;
+	struct lock mem_lock;	/* ownership table and every stage-2 table */
+	bool inited;
+	bool cpu_up[CV_MAX_CPUS];
+	struct pool el2_pool, host_pool;
+	u64 el2_root;
+	struct vm vm[CV_MAX_VMS];
+};
+extern struct core core;
+
+struct vm *vm_get_locked(u64 vmid);	/* locked VM in a live state, or NULL */
+static inline u64 vm_vttbr(const struct vm *vm)
+{
+	return vm->s2_root | ((u64)vm->vmid << 48);
+}
+
+/* vm_mem.c: callers hold vm->lock */
+s64 vm_map_page(struct vm *vm, u64 pa, u64 ipa);
+s64 vm_unmap_page(struct vm *vm, u64 ipa);
+s64 vm_share(struct vm *vm, u64 ipa);
+s64 vm_unshare(struct vm *vm, u64 ipa);
+void vm_scrub_all(struct vm *vm);
+
+/* boot.c */
+s64 boot_register_vm(void);
+s64 boot_register_vcpu(u64 vmid, u64 vcpu);
+s64 boot_set_key(u64 vmid, u64 key_pa);
+s64 boot_set_image(u64 vmid, u64 slot, u64 ipa, u64 size, u64 sig_pa);
+s64 boot_load_page(u64 vmid, u64 slot, u64 pa);
+s64 boot_verify(u64 vmid);
+s64 boot_power_on(u64 vmid, u64 entry, u64 x0);
+s64 boot_stop(u64 vmid);
+s64 boot_teardown(u64 vmid);
+s64 boot_map_page(u64 vmid, u64 pa, u64 ipa);
+s64 boot_unmap_page(u64 vmid, u64 ipa);
+bool boot_in_image(struct vm *vm, u64 ipa);
+bool host_page_readable(u64 pa, u64 len);
+
+/* vcpu.c */
+s64 vcpu_run(u64 vmid, u64 vcpu, u64 value, u64 action, u64 out[4]);
+s64 vcpu_set_timer(u64 vmid, u64 vcpu, u64 off);
+s64 vcpu_get_virq(u64 vmid, u64 vcpu, u64 lr, u64 *val);
+s64 vcpu_set_virq(u64 vmid, u64 vcpu, u64 lr, u64 val);
+void vcpu_reset(struct vcpu *v, struct vm *vm, u32 index);
+
+/* smmu.c */
+void smmu_init(u64 pool_base, u32 pages_per_ctx);
+s64 smmu_alloc(u64 ctx, u64 vmid, u64 *root);
+s64 smmu_free(u64 ctx);
+s64 smmu_map(u64 ctx, u64 iova, u64 pa);
+s64 smmu_unmap(u64 ctx, u64 iova);
+u64 smmu_root(u32 ctx, u32 *vmid);	/* 0 if free */
+u32 smmu_ctx_pages(void);
+
+#endif /* CORE_CORE_H */

@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Host test harness. */
+#include <openssl/evp.h>
+#include <pthread.h>
+#include "test.h"
+
+int t_passed, t_failed;
+
+int t_finish(const char *name)
+{
+	printf("%s: %d passed, %d failed\n", name, t_passed, t_failed);
+	return t_failed ? 1 : 0;
+}
+
+void t_write_boot_info(u64 pa, unsigned int nr_cpus)
+{
+	struct cv_boot_info *bi = fake_peek(pa);
+	unsigned int i;
+
+	memset(bi, 0, sizeof(*bi));
+	bi->nr_ram = 2;
+	bi->ram[0].base = T_RAM_A;
+	bi->ram[0].size = T_RAM_A_SIZE;
+	bi->ram[1].base = T_RAM_B;
+	bi->ram[1].size = T_RAM_B_SIZE;
+	bi->uart_base = T_UART;
+	bi->uart_type = CV_UART_PL011;
+	bi->nr_cpus = nr_cpus;
+	for (i = 0; i < nr_cpus; i++)
+		bi->mpidr[i] = fake_mpidr(i);
+}
+
+s64 t_boot(unsigned int nr_cpus)
+{
+	u64 bi_pa = T_REGION + T_REGION_SIZE - 2 * PAGE_SIZE;
+	unsigned int i;
+	s64 ret = 0;
+
+	fake_reset();
+	memset(&core, 0, sizeof(core));
+	fake_add_ram(T_RAM_A, T_RAM_A_SIZE);
+	fake_add_ram(T_RAM_B, T_RAM_B_SIZE);
+	t_write_boot_info(bi_pa, nr_cpus);
+	for (i = 0; i < nr_cpus && !ret; i++) {
+		fake_set_cpu(i);
+		ret = core_init_cpu(T_REGION, T_REGION_SIZE, bi_pa, i);
+	}
+	fake_set_cpu(0);
+	return ret;
+}
+
+bool t_in_region(u64 pa)
+{
+	return pa >= T_REGION && pa < T_REGION + T_REGION_SIZE;
+}
+
+u64 t_host_page(unsigned int i)
+{
+	u64 below = (T_REGION - T_RAM_A) >> PAGE_SHIFT;
+	u64 after = (T_RAM_A + T_RAM_A_SIZE - T_REGION - T_REGION_SIZE) >>
+		    PAGE_SHIFT;
+
+	if (i < below)
+		return T_RAM_A + ((u64)i << PAGE_SHIFT);
+	i -= below;
+	if (i < after)
+		return T_REGION + T_REGION_SIZE + ((u64)i << PAGE_SHIFT);
+	i -= after;
+	return T_RAM_B + ((u64)i << PAGE_SHIFT);
+}
+
+s64 hc(u64 id, u64 a1, u64 a2, u64 a3, u64 a4, u64 a5, u64 out[4])
+{
+	u64 r[8] = { id, a1, a2, a3, a4, a5, 0, 0 };
+
+	core_host_hvc(r);
+	if (out)
+		memcpy(out, &r[1], 4 * sizeof(u64));
+	return (s64)r[0];
+}
+
+static EVP_PKEY *key;
+static pthread_once_t key_once = PTHREAD_ONCE_INIT;
+
+static void make_key(void)
+{
+	u8 seed[32];
+	unsigned int i;
+
+	for (i = 0; i < 32; i++)
+		seed[i] = (u8)(i * 7 + 1);
+	key = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, seed, 32);
+	if (!key)
+		abort();
+}
+
+static EVP_PKEY *test_key(void)
+{
+	pthread_once(&key_once, make_key);
+	return key;
+}
+
+void t_keypair(u8 pk[32])
+{
+	size_t len = 32;
+
+	if (!EVP_PKEY_get_raw_public_key(test_key(), pk, &len))
+		abort();
+}
+
+void t_sign_image(const u8 *img, u64 ipa, u64 size, u8 sig[64])
+{
+	struct cv_image_signed msg;
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	unsigned int dlen = 64;
+	size_t slen = 64;
+
+	memcpy(msg.tag, CV_IMAGE_SIG_TAG, 8);
+	msg.ipa = ipa;
+	msg.size = size;
+	/* OpenSSL's SHA-512, not the corevisor's */
+	if (!EVP_Digest(img, size, msg.digest, &dlen, EVP_sha512(), NULL))
+		abort();
+	if (!EVP_DigestSignInit(ctx, NULL, NULL, NULL, test_key()) ||
+	    !EVP_DigestSign(ctx, sig, &slen, (u8 *)&msg, sizeof(msg)))
+		abort();
+	EVP_MD_CTX_free(ctx);
+}
