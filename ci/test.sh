@@ -19,12 +19,18 @@ run() {
 run corevisor make -C corevisor test
 run porttool make -C porttool test
 run vmm make -C vmm test
-# Add up every "N passed, N failed" line the suites printed.
-awk '/[0-9]+ passed, [0-9]+ failed/ {
-	for (i = 1; i <= NF; i++) {
-		if ($(i+1) ~ /^passed/) p += $i
-		if ($(i+1) ~ /^failed/) f += $i
+# Add up the last "N passed, N failed" line of each suite: that line is
+# the suite's own total (earlier ones are its parts).
+awk '/[0-9]+ passed, [0-9]+ failed/ { last[FILENAME] = $0 }
+END {
+	for (file in last) {
+		n = split(last[file], w, " ")
+		for (i = 1; i < n; i++) {
+			if (w[i+1] ~ /^passed/) p += w[i]
+			if (w[i+1] ~ /^failed/) f += w[i]
+		}
 	}
-} END { printf "total: %d passed, %d failed\n", p, f }' "$log"/*.log
+	printf "total: %d passed, %d failed\n", p, f
+}' "$log"/*.log
 rm -rf "$log"
 exit $status
