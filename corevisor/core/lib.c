@@ -6,12 +6,25 @@
  */
 #include <core/core.h>
 
+/*
+ * The empty asm keeps the compiler from turning these loops back into
+ * calls to memset/memcpy, which at EL2 are these very functions.
+ */
 void cv_memset(void *p, int c, size_t n)
 {
-	volatile u8 *b = p;
+	u64 word = 0x0101010101010101UL * (u8)c;
+	u8 *b = p;
 
-	while (n--)
+	for (; n && ((uintptr_t)b & 7); n--)
 		*b++ = (u8)c;
+	for (; n >= 8; n -= 8, b += 8) {
+		*(u64 *)b = word;
+		__asm__ volatile("" : : : "memory");
+	}
+	while (n--) {
+		*b++ = (u8)c;
+		__asm__ volatile("" : : : "memory");
+	}
 }
 
 void cv_memcpy(void *d, const void *s, size_t n)
@@ -19,8 +32,10 @@ void cv_memcpy(void *d, const void *s, size_t n)
 	u8 *to = d;
 	const u8 *from = s;
 
-	while (n--)
+	while (n--) {
 		*to++ = *from++;
+		__asm__ volatile("" : : : "memory");
+	}
 }
 
 int cv_memcmp(const void *a, const void *b, size_t n)

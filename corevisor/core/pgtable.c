@@ -153,8 +153,9 @@ int pgt_map_range(u64 root, u64 va, u64 size, u64 attr, struct pool *pool)
 	return 0;
 }
 
-static void leaves(u64 table, int level, u64 va, void (*fn)(u64, u64, void *),
-		   void *arg)
+typedef void (*leaf_fn)(u64 va, u64 pte, void *arg);
+
+static void leaves(u64 table, int level, u64 va, leaf_fn fn, void *arg)
 {
 	u64 *t = machine_pa(table);
 	unsigned int i;
@@ -172,8 +173,7 @@ static void leaves(u64 table, int level, u64 va, void (*fn)(u64, u64, void *),
 }
 
 /* Call fn for every valid level-3 page entry (blocks are skipped). */
-void pgt_for_each_page(u64 root, void (*fn)(u64 va, u64 pte, void *arg),
-		       void *arg)
+void pgt_walk_pages(u64 root, leaf_fn fn, void *arg)
 {
 	leaves(root, 0, 0, fn, arg);
 }

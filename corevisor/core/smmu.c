@@ -154,7 +154,7 @@ s64 smmu_free(u64 ctx)
 		return CV_E_STATE;
 	}
 	if (!vm)
-		pgt_for_each_page(c->root, drop_host_share, NULL);
+		pgt_walk_pages(c->root, drop_host_share, NULL);
 	pool_reset(&c->pool);
 	c->used = false;
 	if (vm)

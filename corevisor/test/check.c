@@ -38,15 +38,20 @@ struct tree {
 	struct leaf *leaves;
 };
 
-enum { T_EL2, T_HOST, T_VM, T_SMMU = T_VM + CV_MAX_VMS,
-       T_NR = T_SMMU + CV_MAX_SMMU_CTX };
+enum {
+	T_EL2,
+	T_HOST,
+	T_VM,
+	T_SMMU = T_VM + CV_MAX_VMS,
+	T_NR = T_SMMU + CV_MAX_SMMU_CTX
+};
 static struct tree trees[T_NR];
 
 static void add_table(struct tree *t, u64 pa)
 {
 	if (t->ntables == t->cap_t) {
 		t->cap_t = t->cap_t ? 2 * t->cap_t : 64;
-		t->tables = realloc(t->tables, t->cap_t * sizeof(u64));
+		t->tables = realloc(t->tables, sizeof(*t->tables) * t->cap_t);
 	}
 	t->tables[t->ntables++] = pa;
 }
@@ -55,7 +60,7 @@ static void add_leaf(struct tree *t, u64 va, u64 pte, int level)
 {
 	if (t->nleaves == t->cap_l) {
 		t->cap_l = t->cap_l ? 2 * t->cap_l : 256;
-		t->leaves = realloc(t->leaves, t->cap_l * sizeof(struct leaf));
+		t->leaves = realloc(t->leaves, sizeof(*t->leaves) * t->cap_l);
 	}
 	t->leaves[t->nleaves].va = va;
 	t->leaves[t->nleaves].pte = pte;

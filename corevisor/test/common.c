@@ -79,7 +79,7 @@ s64 hc(u64 id, u64 a1, u64 a2, u64 a3, u64 a4, u64 a5, u64 out[4])
 	return (s64)r[0];
 }
 
-static EVP_PKEY *key;
+static struct evp_pkey_st *key;
 static pthread_once_t key_once = PTHREAD_ONCE_INIT;
 
 static void make_key(void)

@@ -61,8 +61,9 @@ struct m_ctx {
 };
 
 /* What the fake guest does in one VCPU_RUN (steps, then a final exit). */
-enum { G_SHARE, G_UNSHARE, G_SYSREG, G_MMIO, G_IABT, G_HVC, G_WFI, G_IRQ,
-       G_OFF };
+enum {
+	G_SHARE, G_UNSHARE, G_SYSREG, G_MMIO, G_IABT, G_HVC, G_WFI, G_IRQ, G_OFF
+};
 struct g_step {
 	int kind;
 	u64 ipa;		/* SHARE, UNSHARE, MMIO, IABT */

@@ -19,7 +19,7 @@ void cv_memcpy(void *d, const void *s, size_t n);
 int cv_memcmp(const void *a, const void *b, size_t n);
 void cv_puts(const char *s);
 void cv_putu(u64 v);
-void cv_panic(const char *why) __attribute__((noreturn));
+__attribute__((noreturn)) void cv_panic(const char *why);
 
 /* locks.c */
 struct lock {
@@ -61,8 +61,7 @@ int pgt_tables_needed(u64 root, u64 va);
 int pgt_map_page(u64 root, u64 va, u64 pa, u64 attr, struct pool *pool);
 u64 pgt_unmap_page(u64 root, u64 va);	/* old leaf or 0 */
 int pgt_map_range(u64 root, u64 va, u64 size, u64 attr, struct pool *pool);
-void pgt_for_each_page(u64 root, void (*fn)(u64 va, u64 pte, void *arg),
-		       void *arg);
+void pgt_walk_pages(u64 root, void (*fn)(u64, u64, void *), void *arg);
 
 /* HCR_EL2 while the host runs, and while a guest runs */
 #define HCR_VM		(1UL << 0)

@@ -90,7 +90,7 @@ void machine_uart_init(u64 base, u32 type);
 void machine_uart_putc(char c);
 
 /* Stop this CPU for good: the response to a broken core invariant. */
-void machine_halt(void) __attribute__((noreturn));
+__attribute__((noreturn)) void machine_halt(void);
 
 /*
  * World switch.  The core owns the context; the arch saves the host's

@@ -15,10 +15,10 @@
 #ifndef CV_ABI_H
 #define CV_ABI_H
 
-typedef __UINT8_TYPE__ cv_u8;
-typedef __UINT32_TYPE__ cv_u32;
-typedef __UINT64_TYPE__ cv_u64;
-typedef __INT64_TYPE__ cv_s64;
+#define cv_u8		__UINT8_TYPE__
+#define cv_u32		__UINT32_TYPE__
+#define cv_u64		__UINT64_TYPE__
+#define cv_s64		__INT64_TYPE__
 
 #define CV_ABI_MAJOR		1
 #define CV_ABI_MINOR		0
