@@ -15,11 +15,12 @@ void fp_set(uint64_t v);
 uint64_t fp_get(int n);
 uint64_t probe_read(uint64_t pa);
 void probe_write(uint64_t pa, uint64_t val);
+void probe_exec(uint64_t pa);
 
 /* main.c */
 extern uint64_t cpu2_ran_el2;
 void test_main(uint64_t cpu);
-void el1_sync(void);
+void el1_sync(uint64_t *frame);
 void el1_bad(void);
 
 #endif

@@ -44,6 +44,7 @@ typedef int64_t s64;
 #define WAIT_LONG	400000000UL	/* bounded: the test never hangs */
 #define WAIT_SHORT	20000000UL
 
+#define EC_IABT_CUR	0x21
 #define EC_DABT_CUR	0x25
 #define HOST_PATTERN	0x4057000000000000UL	/* | register number */
 #define FSC_SEA		0x10
@@ -192,15 +193,23 @@ static unsigned int cpu_id(void)
  * A synchronous exception at EL1.  Only the two probe instructions may
  * fault: record the syndrome and step over the access.
  */
-void el1_sync(void)
+/* where probe_exec() branches: an abort there returns to probe_exec */
+static u64 exec_target = ~0UL;
+
+void el1_sync(u64 *frame)
 {
 	struct fault *f = &faults[cpu_id()];
-	u64 esr, far, elr;
+	u64 esr, far, elr, resume;
 
 	asm volatile("mrs %0, esr_el1" : "=r" (esr));
 	asm volatile("mrs %0, far_el1" : "=r" (far));
 	asm volatile("mrs %0, elr_el1" : "=r" (elr));
-	if (elr != (u64)probe_read_insn && elr != (u64)probe_write_insn) {
+	if (elr == LOAD(exec_target))
+		resume = frame[19];	/* x30: back into probe_exec */
+	else
+		resume = elr + 4;
+	if (elr != (u64)probe_read_insn && elr != (u64)probe_write_insn &&
+	    elr != LOAD(exec_target)) {
 		out_s("FAIL el1: unexpected exception, ESR ");
 		out_hex(esr);
 		out_s(" ELR ");
@@ -214,7 +223,7 @@ void el1_sync(void)
 	STORE(f->far, far);
 	STORE(f->elr, elr);
 	STORE(f->count, LOAD(f->count) + 1);
-	asm volatile("msr elr_el1, %0" : : "r" (elr + 4));
+	asm volatile("msr elr_el1, %0" : : "r" (resume));
 }
 
 void el1_bad(void)
@@ -393,6 +402,29 @@ static bool wait_for(u64 *flag, u64 loops)
 
 /* ------------------------------------------------------------ CPU 0 */
 
+/*
+ * Branch to pa and expect an instruction abort (synchronous external)
+ * injected at EL1, with the host resuming right after the branch.
+ */
+static void check_exec_abort(const char *name, u64 pa)
+{
+	struct fault *f = &faults[0];
+	u64 before = LOAD(f->count), esr;
+	const char *why = NULL;
+
+	STORE(exec_target, pa);
+	probe_exec(pa);
+	STORE(exec_target, ~0UL);
+	esr = LOAD(f->esr);
+	if (LOAD(f->count) != before + 1)
+		why = "branch did not fault";
+	else if ((esr >> 26) != EC_IABT_CUR || (esr & 0x3f) != FSC_SEA)
+		why = "not a synchronous external instruction abort, ESR";
+	else if (LOAD(f->far) != pa || LOAD(f->elr) != pa)
+		why = "wrong fault address";
+	check(name, !why, why ? why : "", esr);
+}
+
 static void check_abort(const char *name, u64 pa, bool write)
 {
 	const char *why = expect_abort(pa, write);
@@ -457,12 +489,14 @@ static void test_cpu0(void)
 	check_abort("write core code", init_vectors_pa() + 0x400, true);
 	check_abort("write core data", REGION_BASE + image_size - 8, true);
 	check_abort("write region mid", REGION_BASE + REGION_SIZE / 2, true);
+	check_exec_abort("exec core code", init_vectors_pa() + 0x400);
+	check_exec_abort("exec region mid", REGION_BASE + REGION_SIZE / 2);
 	r = hvc(CV_HC_ABI_VERSION, 0, 0, 0, 0, 0);
 	check("alive after aborts", r == CV_ABI_VERSION, "returned", (u64)r);
 	check("host memory usable", ({
 		probe_write(REGION_BASE - 8, 0x1234);
 		probe_read(REGION_BASE - 8) == 0x1234 &&
-		LOAD(faults[0].count) == 8;
+		LOAD(faults[0].count) == 10;
 	}), "faults seen", LOAD(faults[0].count));
 
 	/* The hyp-stub calls are gone: the stub's own vectors stay away. */

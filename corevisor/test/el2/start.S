@@ -147,6 +147,7 @@ el1_sync_entry:
 	stp	x14, x15, [sp, #16 * 7]
 	stp	x16, x17, [sp, #16 * 8]
 	stp	x18, x30, [sp, #16 * 9]
+	mov	x0, sp
 	bl	el1_sync
 	ldp	x0, x1, [sp, #16 * 0]
 	ldp	x2, x3, [sp, #16 * 1]
@@ -173,6 +174,14 @@ probe_read:
 	.globl	probe_read_insn
 probe_read_insn:
 	ldr	x0, [x1]
+	ret
+
+/* void probe_exec(u64 pa): branch to pa, come back after its abort */
+	.globl	probe_exec
+probe_exec:
+	stp	x29, x30, [sp, #-16]!
+	blr	x0
+	ldp	x29, x30, [sp], #16
 	ret
 
 	.globl	probe_write
