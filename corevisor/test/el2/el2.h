@@ -16,6 +16,7 @@ uint64_t fp_get(int n);
 uint64_t probe_read(uint64_t pa);
 void probe_write(uint64_t pa, uint64_t val);
 void probe_exec(uint64_t pa);
+uint64_t el0_probe(uint64_t pa);
 
 /* main.c */
 extern uint64_t cpu2_ran_el2;

@@ -44,7 +44,9 @@ typedef int64_t s64;
 #define WAIT_LONG	400000000UL	/* bounded: the test never hangs */
 #define WAIT_SHORT	20000000UL
 
+#define EC_SVC64	0x15
 #define EC_IABT_CUR	0x21
+#define EC_DABT_LOW	0x24
 #define EC_DABT_CUR	0x25
 #define HOST_PATTERN	0x4057000000000000UL	/* | register number */
 #define FSC_SEA		0x10
@@ -425,6 +427,20 @@ static void check_exec_abort(const char *name, u64 pa)
 	check(name, !why, why ? why : "", esr);
 }
 
+/* The same from EL0: the abort goes to the host's lower-EL vector. */
+static void check_el0_abort(const char *name, u64 pa)
+{
+	u64 esr = el0_probe(pa), far;
+
+	asm volatile("mrs %0, far_el1" : "=r" (far));
+	if ((esr >> 26) == EC_SVC64)
+		fail(name, "access did not fault", pa);
+	else
+		check(name, (esr >> 26) == EC_DABT_LOW &&
+		      (esr & 0x3f) == FSC_SEA && far == pa,
+		      "not a synchronous external abort from EL0, ESR", esr);
+}
+
 static void check_abort(const char *name, u64 pa, bool write)
 {
 	const char *why = expect_abort(pa, write);
@@ -489,6 +505,9 @@ static void test_cpu0(void)
 	check_abort("write core code", init_vectors_pa() + 0x400, true);
 	check_abort("write core data", REGION_BASE + image_size - 8, true);
 	check_abort("write region mid", REGION_BASE + REGION_SIZE / 2, true);
+	check_el0_abort("read core page from EL0", REGION_BASE + 0x2000);
+	check("read host page from EL0", (el0_probe(REGION_BASE - 8) >> 26) ==
+	      EC_SVC64, "no SVC after the load", 0);
 	check_exec_abort("exec core code", init_vectors_pa() + 0x400);
 	check_exec_abort("exec region mid", REGION_BASE + REGION_SIZE / 2);
 	r = hvc(CV_HC_ABI_VERSION, 0, 0, 0, 0, 0);

@@ -130,7 +130,13 @@ el1_vectors:
 	.endr
 	.balign	0x80
 	b	el1_sync_entry		/* current EL, SP_ELx, sync */
-	.rept	11
+	.rept	3
+	.balign	0x80
+	b	el1_unexpected
+	.endr
+	.balign	0x80
+	b	el0_return		/* lower EL (EL0), AArch64, sync */
+	.rept	7
 	.balign	0x80
 	b	el1_unexpected
 	.endr
@@ -174,6 +180,48 @@ probe_read:
 	.globl	probe_read_insn
 probe_read_insn:
 	ldr	x0, [x1]
+	ret
+
+/*
+ * u64 el0_probe(u64 pa): load from pa at EL0 (the EL1 MMU is off, so
+ * EL0 may touch any address) and return the ESR_EL1 of the exception
+ * that brought the CPU back to EL1: the injected abort, or the SVC that
+ * follows the load when there was none.
+ */
+	.globl	el0_probe
+el0_probe:
+	adr_l	x1, el0_ctx
+	stp	x19, x20, [x1, #16 * 0]
+	stp	x21, x22, [x1, #16 * 1]
+	stp	x23, x24, [x1, #16 * 2]
+	stp	x25, x26, [x1, #16 * 3]
+	stp	x27, x28, [x1, #16 * 4]
+	stp	x29, x30, [x1, #16 * 5]
+	mov	x2, sp
+	str	x2, [x1, #16 * 6]
+	adr_l	x1, el0_code
+	msr	elr_el1, x1
+	mov	x1, #0x3c0		/* EL0t, DAIF masked */
+	msr	spsr_el1, x1
+	isb
+	eret
+
+el0_code:
+	ldr	x1, [x0]
+	svc	#0
+	b	.
+
+el0_return:
+	adr_l	x1, el0_ctx
+	ldp	x19, x20, [x1, #16 * 0]
+	ldp	x21, x22, [x1, #16 * 1]
+	ldp	x23, x24, [x1, #16 * 2]
+	ldp	x25, x26, [x1, #16 * 3]
+	ldp	x27, x28, [x1, #16 * 4]
+	ldp	x29, x30, [x1, #16 * 5]
+	ldr	x2, [x1, #16 * 6]
+	mov	sp, x2
+	mrs	x0, esr_el1
 	ret
 
 /* void probe_exec(u64 pa): branch to pa, come back after its abort */
@@ -290,5 +338,7 @@ corevisor_bin_end:
 
 	.bss
 	.balign	16
+el0_ctx:
+	.space	16 * 7
 stacks:
 	.space	2 << 14
