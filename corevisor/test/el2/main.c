@@ -175,6 +175,19 @@ static s64 smc(u64 a0, u64 a1, u64 a2, u64 a3)
 	return (s64)call(true, a0, a1, a2, a3, 0, 0).x[0];
 }
 
+/* Print the summary and power off: the end of the test, or its abort. */
+static void __attribute__((noreturn)) stop_test(void)
+{
+	out_s("el2: ");
+	out_u(passed);
+	out_s(" passed, ");
+	out_u(failed);
+	out_s(" failed\n");
+	smc(PSCI_SYSTEM_OFF, 0, 0, 0);
+	for (;;)
+		asm volatile("wfi");
+}
+
 /* --------------------------------------------------- EL1 exceptions */
 
 struct fault {
@@ -212,14 +225,8 @@ void el1_sync(u64 *frame)
 		resume = elr + 4;
 	if (elr != (u64)probe_read_insn && elr != (u64)probe_write_insn &&
 	    elr != LOAD(exec_target)) {
-		out_s("FAIL el1: unexpected exception, ESR ");
-		out_hex(esr);
-		out_s(" ELR ");
-		out_hex(elr);
-		out_s("\nel2: 0 passed, 1 failed\n");
-		smc(PSCI_SYSTEM_OFF, 0, 0, 0);
-		for (;;)
-			;
+		fail("el1", "unexpected exception, ESR", esr);
+		stop_test();
 	}
 	STORE(f->esr, esr);
 	STORE(f->far, far);
@@ -230,11 +237,8 @@ void el1_sync(u64 *frame)
 
 void el1_bad(void)
 {
-	out_s("FAIL el1: unexpected asynchronous exception\n");
-	out_s("el2: 0 passed, 1 failed\n");
-	smc(PSCI_SYSTEM_OFF, 0, 0, 0);
-	for (;;)
-		;
+	fail("el1", "unexpected asynchronous exception", 0);
+	stop_test();
 }
 
 /*
@@ -776,10 +780,5 @@ void test_main(u64 cpu)
 	test_cpu0();
 	if (!failed)
 		test_vm();
-	out_s("el2: ");
-	out_u(passed);
-	out_s(" passed, ");
-	out_u(failed);
-	out_s(" failed\n");
-	smc(PSCI_SYSTEM_OFF, 0, 0, 0);
+	stop_test();
 }
