@@ -7,15 +7,17 @@
 # off.  KVM inside TCG is nested virtualization by emulation: slow, so the
 # guest gets minutes.  Ends with "vmm: N passed, N failed".
 #
-# Host kernel: $VMM_HOST_KERNEL, else porttool's stock-KVM build
-# (v5.10-qemu-kvm), else its SeKVM build (v5.10-qemu).  Without one the
-# test is skipped, and says so.
+# Host kernel: $VMM_HOST_KERNEL, else a stock-KVM build by porttool (its
+# default output v5.10-qemu-kvm, or the one porttool's chain test t0900
+# leaves in its work directory), else a SeKVM build (v5.10-qemu, or
+# t0900's).  Without one the test is skipped, and says so.
 # Env: VMM_BOOT_TIMEOUT (s, default 1500), VMM_KEEP=1 (keep the work dir).
 set -u
 build=$(cd "${1:?usage: boot-stock.sh BUILD_DIR}" && pwd)
 here=$(cd "$(dirname "$0")/.." && pwd)
 timeout_s=${VMM_BOOT_TIMEOUT:-1500}
 pt_build=$HOME/.cache/porttool/build
+pt_chain=${PORTTOOL_CHAIN_DIR:-${TRASH_ROOT:-${TMPDIR:-/tmp}/porttool-tests}/t0900-work}
 busybox_root=${VMM_ARM64_CACHE:-$HOME/.cache/sekvm-vmm}
 pass=0
 fail=0
@@ -25,7 +27,8 @@ finish() { echo "vmm: $pass passed, $fail failed"; [ "$fail" = 0 ]; exit; }
 
 kernel=${VMM_HOST_KERNEL:-}
 if [ -z "$kernel" ]; then
-	for k in "$pt_build/v5.10-qemu-kvm" "$pt_build/v5.10-qemu"; do
+	for k in "$pt_build/v5.10-qemu-kvm" "$pt_chain/qemu-kvm" \
+		 "$pt_build/v5.10-qemu" "$pt_chain/qemu"; do
 		if [ -f "$k/arch/arm64/boot/Image" ]; then
 			kernel=$k/arch/arm64/boot/Image
 			break
@@ -33,7 +36,7 @@ if [ -z "$kernel" ]; then
 	done
 fi
 if [ -z "$kernel" ] || [ ! -f "$kernel" ]; then
-	echo "skipped: no host kernel at ${kernel:-$pt_build/v5.10-qemu-kvm/arch/arm64/boot/Image}"
+	echo "skipped: no host kernel at ${kernel:-$pt_build/v5.10-qemu-kvm/arch/arm64/boot/Image (nor $pt_chain/qemu-kvm/...)}"
 	finish
 fi
 # A SeKVM build (CONFIG_SEKVM=y in the build's .config) must register the
