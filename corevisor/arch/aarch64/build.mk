@@ -28,6 +28,7 @@ AA64_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter \
 	-fno-pic -fno-pie -mcmodel=small -fno-stack-protector -fno-common \
 	-fno-tree-loop-distribute-patterns -fno-asynchronous-unwind-tables \
 	-fno-unwind-tables -ffile-prefix-map=$(CURDIR)=. -march=armv8-a \
+	-Wframe-larger-than=4096 \
 	-MMD -MP
 AA64_ASFLAGS := $(filter-out -std=gnu11,$(AA64_CFLAGS)) -D__ASSEMBLY__
 AA64_LDFLAGS := -nostdlib -static --build-id=none -z noexecstack \
