@@ -22,6 +22,8 @@ guest_start:
 	mov	x\n, x9
 	.endr
 	mov	x4, x9
+	msr	tpidr_el1, x9
+	msr	contextidr_el1, x9
 
 	/* exit 1: an HVC, the host sees x0..x3 */
 	ldr	x0, =0xc0ffee
@@ -48,7 +50,35 @@ guest_start:
 2:	subs	x9, x9, #1
 	b.ne	2b
 
-	/* exit 6: power off */
+	/*
+	 * exit 6: an HVC with x0 = 0x600d if every register that was set at
+	 * the start still holds the secret after five exits (one of them
+	 * on another CPU), 0xbad otherwise
+	 */
+	mov	x0, #0x600d
+	mov	x1, #0xbad
+	.irp	n, 7, 8, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30
+	cmp	x\n, x4
+	csel	x0, x0, x1, eq
+	.endr
+	fmov	x2, d0
+	cmp	x2, x4
+	csel	x0, x0, x1, eq
+	fmov	x2, d31
+	cmp	x2, x4
+	csel	x0, x0, x1, eq
+	mrs	x2, tpidr_el1
+	cmp	x2, x4
+	csel	x0, x0, x1, eq
+	mrs	x2, contextidr_el1
+	cmp	x2, x4
+	csel	x0, x0, x1, eq
+	mov	x1, #0
+	mov	x2, #0
+	mov	x3, #0
+	hvc	#0
+
+	/* exit 7: power off */
 	ldr	x0, =PSCI_SYSTEM_OFF
 	hvc	#0
 1:	wfi

@@ -754,6 +754,10 @@ static void test_vm(void)
 	check("vm exit irq (host timer)", !why && x[0] == CV_EXIT_IRQ,
 	      why ? why : "exit", x[0]);
 	why = run(vmid, 0, CV_RUN_NONE, x);
+	check("vm guest state kept across exits", !why &&
+	      x[0] == CV_EXIT_HVC && x[1] == 0x600d, why ? why : "exit/x1",
+	      why ? 0 : x[0] << 32 | x[1]);
+	why = run(vmid, 0, CV_RUN_HVC_RET, x);
 	check("vm exit off", !why && x[0] == CV_EXIT_OFF, why ? why : "exit",
 	      x[0]);
 	check("vm host fp/simd kept", fp_get(0) == HOST_FP &&
