@@ -3,7 +3,7 @@
 #   el2-test   check that the image builds reproducibly (repro.sh), build
 #              the test host (test/el2, with corevisor.bin inside) twice,
 #              loading the corevisor at two different bases (the second
-#              region ends at the end of RAM), and boot each on QEMU virt
+#              region ends at the end of RAM), and boot them on QEMU virt
 #              at EL2 with 3 CPUs; test/el2/run.sh checks the serial output.
 
 EL2_TEST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -ffreestanding \
@@ -45,6 +45,10 @@ out/el2/main-%.o: test/el2/main.c test/el2/el2.h include/corevisor/abi.h
 out/el2/test-%.elf: test/el2/test.lds out/el2/start.o out/el2/main-%.o
 	$(AA64_LD) $(AA64_LDFLAGS) -T $< -o $@ $(filter %.o,$^)
 
+# Cortex-A72 is the CPU of the boards; QEMU's "max" adds PAN, pointer
+# authentication, SVE and the rest of ARMv8.x.
 el2-test: out/el2/test-low.elf out/el2/test-top.elf
 	@test/el2/repro.sh >out/el2/build-checks.log
-	test/el2/run.sh out/el2/build-checks.log $^
+	test/el2/run.sh out/el2/build-checks.log \
+		out/el2/test-low.elf@cortex-a72 out/el2/test-top.elf@cortex-a72 \
+		out/el2/test-low.elf@max

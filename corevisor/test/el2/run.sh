@@ -1,6 +1,6 @@
 #!/bin/bash
-# run.sh EXTRA_LOG TEST_ELF...: boot each EL2 test image on QEMU virt with
-# a real EL2 and check its serial output.  Every check an image prints
+# run.sh EXTRA_LOG TEST_ELF@CPU...: boot each EL2 test image on QEMU virt
+# (with that -cpu model) at a real EL2 and check its serial output.  Every check an image prints
 # counts, plus one check per CPU for the corevisor's banner, plus the
 # PASS/FAIL lines of EXTRA_LOG (the build checks).  A FAIL line, a
 # missing banner or summary, or QEMU not finishing within the timeout
@@ -19,11 +19,12 @@ p=0 f=0
 pass() { echo "PASS $1"; p=$((p + 1)); }
 fail() { echo "FAIL $1"; f=$((f + 1)); }
 
-for elf in "$@"; do
-	name=$(basename "$elf" .elf)
+for run in "$@"; do
+	elf=${run%@*} cpu=${run##*@}
+	name=$(basename "$elf" .elf)-$cpu
 	echo "== $name"
 	timeout --foreground -k 5 "$timeout_s" qemu-system-aarch64 \
-		-M virt,virtualization=on,gic-version=2 -cpu cortex-a72 \
+		-M virt,virtualization=on,gic-version=2 -cpu "$cpu" \
 		-smp 3 -m 256M -nographic -no-reboot -monitor none \
 		-serial stdio -kernel "$elf" </dev/null 2>&1 |
 		tr -d '\r' >"$log"
