@@ -123,6 +123,25 @@ static u64 host_page(void)
 	return t_host_page(below(T_HOST_PAGES));
 }
 
+/* A page some VM owns (shared ones first), or any RAM page. */
+static u64 vm_page(void)
+{
+	u64 start = below(m.nr_pages), i, fallback = 0;
+
+	for (i = 0; i < m.nr_pages; i++) {
+		u64 k = (start + i) % m.nr_pages;
+		long a = T_RAM_A_SIZE >> 12;
+		u64 pa = k < (u64)a ? T_RAM_A + (k << 12) :
+			 T_RAM_B + ((k - a) << 12);
+
+		if (m.page[k].owner > 0 && m.page[k].share)
+			return pa;
+		if (m.page[k].owner > 0 && !fallback)
+			fallback = pa;
+	}
+	return fallback ? fallback : any_ram_page();
+}
+
 static u64 pick_pa(void)
 {
 	switch (below(10)) {
@@ -260,6 +279,8 @@ static void random_script(struct m_vm *vm)
 	}
 }
 
+static u64 last_r[6];
+
 /* Build the next call in r[]; returns 0, or 1 for a host access. */
 static int make_call(u64 r[6])
 {
@@ -267,12 +288,29 @@ static int make_call(u64 r[6])
 	u64 vmid, k;
 
 	memset(r, 0, 6 * sizeof(u64));
-	if (chance(8)) {
-		r[1] = chance(80) ? host_page() : pick_pa();
-		if (chance(30))
+	if (chance(10)) {	/* the host touches memory */
+		switch (below(5)) {
+		case 0:
+			r[1] = host_page();
+			break;
+		case 1:
+			r[1] = vm_page();
+			break;
+		case 2:
+			r[1] = any_ram_page();
+			break;
+		case 3:
+			r[1] = pick_pa();
+			break;
+		default:
 			r[1] = chance(90) ? 0x08000000UL + (below(8192) << 12) :
 				below(1UL << 28) << 12;
+		}
 		return 1;
+	}
+	if (chance(3) && last_r[0]) {	/* the same call twice */
+		memcpy(r, last_r, sizeof(last_r));
+		return 0;
 	}
 	vmid = pick_vmid();
 	vm = vmid >= 1 && vmid <= CV_MAX_VMS ? &m.vm[vmid - 1] : NULL;
@@ -391,7 +429,9 @@ static int make_call(u64 r[6])
 		r[0] = CV_HC_SET_TIMER_OFFSET + below(3);
 		r[2] = pick_small(CV_MAX_VCPUS);
 		r[3] = pick_small(CV_NR_LRS);
-		r[4] = chance(50) ? rnd() & 0xff0fffff : rnd();
+		r[4] = chance(50) ? rnd() & 0x7f0fffff : rnd();
+		if (chance(30))
+			r[4] = rnd() & 0x380fffff;
 		break;
 	case 19:
 		r[0] = CV_HC_SMMU_ALLOC;
@@ -410,11 +450,24 @@ static int make_call(u64 r[6])
 		/* VM contexts want iova == the page's guest address */
 		r[2] = r[3] < (1UL << 40) && (long)k >= 0 && m.page[k].owner > 0 &&
 			chance(70) ? m.page[k].gfn << 12 : pick_ipa();
+		/* a VM context and one of that VM's pages, right or wrong iova */
+		if (r[1] < CV_MAX_SMMU_CTX && m.ctx[r[1]].used &&
+		    m.ctx[r[1]].vmid && chance(60)) {
+			struct m_tables *t = &m.vm[m.ctx[r[1]].vmid - 1].s2;
+
+			if (t->nmap) {
+				k = below(t->nmap);
+				r[3] = t->map[k].pa;
+				r[2] = chance(60) ? t->map[k].ipa : pick_ipa();
+			}
+		}
 		break;
 	case 23:
 		r[0] = CV_HC_SMMU_UNMAP;
 		r[1] = pick_small(CV_MAX_SMMU_CTX);
 		r[2] = chance(50) ? pick_ipa() : below(64) << 12;
+		if (r[1] < CV_MAX_SMMU_CTX && m.ctx[r[1]].t.nmap && chance(70))
+			r[2] = m.ctx[r[1]].t.map[below(m.ctx[r[1]].t.nmap)].ipa;
 		break;
 	}
 	if (!r[1] && r[0] >= CV_HC_REGISTER_VCPU && r[0] <= CV_HC_SET_VIRQ)
@@ -460,6 +513,8 @@ int main(int argc, char **argv)
 		struct m_vm *mvm = r[1] >= 1 && r[1] <= CV_MAX_VMS ?
 			&m.vm[r[1] - 1] : NULL;
 
+		if (!host)
+			memcpy(last_r, r, sizeof(last_r));
 		memset(out, 0, sizeof(out));
 		memset(mout, 0, sizeof(mout));
 		if (host) {

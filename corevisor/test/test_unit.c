@@ -234,6 +234,7 @@ static void test_host_s2_rebuild(void)
 
 static void test_vm_memory(void)
 {
+	unsigned long tlbi;
 	u64 pa = HOST(20);
 
 	CHECK_EQ(t_boot(1), 0);
@@ -245,7 +246,9 @@ static void test_vm_memory(void)
 	CHECK_EQ(hc(CV_HC_MAP_PAGE, 1, pa, 1UL << 40, 0, 0, NULL), CV_E_RANGE);
 	CHECK_EQ(hc(CV_HC_MAP_PAGE, 1, T_UART, 0x2000, 0, 0, NULL), CV_E_RANGE);
 	CHECK_EQ(hc(CV_HC_MAP_PAGE, 9, pa, 0x2000, 0, 0, NULL), CV_E_INVAL);
+	tlbi = fake_tlbi_count;
 	CHECK_EQ(hc(CV_HC_MAP_PAGE, 1, pa, 0x2000, 0, 0, NULL), 0);
+	CHECK(fake_tlbi_count > tlbi);	/* the host's stale entry is gone */
 	CHECK_EQ(own_page(pa)->owner, 1);
 	CHECK_EQ(own_page(pa)->gfn, 2);
 	CHECK(!host_mapped(pa));
@@ -260,8 +263,10 @@ static void test_vm_memory(void)
 	CHECK_EQ(vm_share(&core.vm[0], 0x5000), CV_E_RANGE);
 	CHECK(core_host_abort(0, pa) && host_mapped(pa));
 	CHECK_EQ(check_invariants(NULL), 0);
+	tlbi = fake_tlbi_count;
 	CHECK_EQ(vm_unshare(&core.vm[0], 0x2000), 0);
 	CHECK(!host_mapped(pa));
+	CHECK(fake_tlbi_count > tlbi);
 	CHECK(!core_host_abort(0, pa));
 	/* unmap: zeroed before the host gets it back (I3) */
 	CHECK_EQ(hc(CV_HC_UNMAP_PAGE, 1, 0x2000, 0, 0, 0, NULL), 0);
