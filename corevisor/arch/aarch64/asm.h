@@ -22,12 +22,9 @@
 /* The register frame every trap saves at the top of the stack. */
 #define CV_FRAME_SIZE		256	/* x0..x30, then one spare slot */
 
-/* ESR_EL2 exception classes the corevisor handles. */
+/* ESR_EL2: the exception class the init vectors accept */
 #define ESR_EC_SHIFT		26
 #define ESR_EC_HVC64		0x16
-#define ESR_EC_SMC64		0x17
-#define ESR_EC_IABT_LOW		0x20
-#define ESR_EC_DABT_LOW		0x24
 
 /* enum machine_exit_kind, for the vectors (checked in switch.c) */
 #define CV_EXIT_SYNC		0
