@@ -74,7 +74,7 @@ static s64 read_boot_info(u64 base, u64 size, u64 bi_pa)
 	    size > IPA_LIMIT - base)
 		return CV_E_INVAL;
 	if (bi_pa & 7 || bi_pa < start ||
-	    bi_pa + sizeof(bi) > base + size)
+	    bi_pa > base + size - sizeof(bi))
 		return CV_E_RANGE;
 	cv_memcpy(&bi, machine_pa(bi_pa), sizeof(bi));
 	core.base = base;

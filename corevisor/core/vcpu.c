@@ -54,8 +54,9 @@ void vcpu_reset(struct vcpu *v, struct vm *vm, u32 index)
 /* Take an exception to the guest's EL1, as the CPU would have. */
 static void inject(struct machine_vcpu *c, u64 esr, u64 far)
 {
-	u64 mode = c->pstate & 0xf;
-	u64 offset = mode == 0 ? 0x400 : mode == 5 ? 0x200 : 0;
+	u64 mode = c->pstate & 0x1f;	/* bit 4: AArch32 EL0 */
+	u64 offset = mode & 0x10 ? 0x600 : mode == 0 ? 0x400 :
+		     mode == 5 ? 0x200 : 0;
 
 	c->sys[VCPU_ELR_EL1] = c->pc;
 	c->sys[VCPU_SPSR_EL1] = c->pstate;
@@ -117,7 +118,7 @@ static s64 check_action(struct vcpu *v, u64 action)
 static void apply_action(struct vcpu *v, u64 action, u64 value)
 {
 	struct machine_vcpu *c = &v->ctx;
-	u64 from_el0 = (c->pstate & 0xf) == 0;
+	u64 from_el0 = (c->pstate & 0x10) || !(c->pstate & 0xc);
 
 	if (action == CV_RUN_MMIO_DONE)
 		mmio_done(v, value);

@@ -126,6 +126,10 @@ static void test_init_and_el2(void)
 		 CV_E_INVAL);
 	CHECK_EQ(core_init_cpu(T_REGION, T_REGION_SIZE, HOST(0), 0),
 		 CV_E_RANGE);		/* boot info outside the region */
+	CHECK_EQ(core_init_cpu(T_REGION, T_REGION_SIZE, ~7UL, 0),
+		 CV_E_RANGE);		/* and no wrap-around */
+	CHECK_EQ(core_init_cpu(T_REGION, T_REGION_SIZE,
+			       T_REGION + T_REGION_SIZE - 8, 0), CV_E_RANGE);
 	bi->ram[1].base = T_RAM_A + PAGE_SIZE;	/* overlapping ranges */
 	CHECK_EQ(core_init_cpu(T_REGION, T_REGION_SIZE, bi_pa, 0), CV_E_INVAL);
 	t_write_boot_info(bi_pa, 1);
