@@ -19,8 +19,17 @@ done
 echo "tcb: total         $total lines of C and asm"
 if [ -f out/corevisor.elf ]; then
 	SIZE=$(command -v aarch64-linux-gnu-size || echo size)
-	$SIZE -A out/corevisor.elf | awk '$1 == ".text" || $1 == ".data" || $1 == ".bss" ||
-		$1 == ".rodata" { printf "tcb: out/corevisor.elf %-8s %d bytes\n", $1, $2 }'
+	$SIZE -A out/corevisor.elf | awk '
+		$1 == ".text" || $1 == ".rodata" || $1 == ".data" || $1 == ".bss" {
+			n[$1] = $2
+		}
+		END {
+			split(".text .rodata .data .bss", s, " ")
+			for (i = 1; i <= 4; i++)
+				printf "tcb: out/corevisor.elf %-8s %d bytes%s\n", s[i],
+					n[s[i]], s[i] == ".bss" && !n[s[i]] ?
+					" (zeroed data is in .data)" : ""
+		}'
 else
 	echo "tcb: out/corevisor.elf not built"
 fi
