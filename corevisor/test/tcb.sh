@@ -25,10 +25,12 @@ if [ -f out/corevisor.elf ]; then
 		}
 		END {
 			split(".text .rodata .data .bss", s, " ")
-			for (i = 1; i <= 4; i++)
-				printf "tcb: out/corevisor.elf %-8s %d bytes%s\n", s[i],
-					n[s[i]], s[i] == ".bss" && !n[s[i]] ?
-					" (zeroed data is in .data)" : ""
+			for (i = 1; i <= 4; i++) {
+				note = ""
+				if (s[i] == ".bss" && !n[s[i]])
+					note = " (zeroed data is in .data)"
+				printf "tcb: out/corevisor.elf %-8s %d bytes%s\n", s[i], n[s[i]], note
+			}
 		}'
 else
 	echo "tcb: out/corevisor.elf not built"
