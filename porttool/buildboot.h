@@ -23,7 +23,6 @@
 /* ---- child processes (subproc.c) ---- */
 struct subproc {
 	const char *const *argv;	/* argv[0] is looked up in PATH */
-	const char *const *env;		/* extra "NAME=VALUE", NULL-ended */
 	const char *cwd;		/* NULL: stay here */
 	int log_fd;			/* stdout+stderr copied here; -1: none */
 	bool echo;			/* also copy output to our stderr */
@@ -86,6 +85,7 @@ int checkout_tag_to(const char *repo_dir, const char *tag, const char *dest);
  * failures, or -1 when the file is not a valid DTB.
  */
 int dtb_check_nodes(const char *path, FILE *out);
+#define DTB_CHECKS 3	/* lines dtb_check_nodes prints */
 /* Drop a DTB's free space (QEMU dumps it padded to 1 MiB).  0 or -1. */
 int dtb_pack(const char *path);
 

@@ -322,7 +322,7 @@ static void check_board_dtb(struct checker *c, const struct board *b,
 		c->failed += failed;
 	else if (failed < 0)
 		c->failed++;
-	c->passed += failed >= 0 ? 3 - failed : 0;
+	c->passed += failed >= 0 ? DTB_CHECKS - failed : 0;
 	free(dtb);
 }
 

@@ -66,8 +66,6 @@ static void __attribute__((noreturn)) exec_child(const struct subproc *p,
 			p->cwd, strerror(errno));
 		_exit(127);
 	}
-	for (const char *const *e = p->env; e && *e; e++)
-		putenv((char *)*e);
 	execvp(p->argv[0], (char *const *)p->argv);
 	dprintf(STDERR_FILENO, "porttool: cannot run %s: %s\n", p->argv[0],
 		strerror(errno));
