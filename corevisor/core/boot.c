@@ -196,7 +196,8 @@ static bool image_digest(struct vm *vm, struct image *img, u8 out[64])
 	for (off = 0; off < img->size; off += PAGE_SIZE) {
 		u64 pte = pgt_lookup(vm->s2_root, img->ipa + off);
 
-		if (!(pte & PTE_VALID)) {
+		/* a hole or a device page: nothing to hash, no image */
+		if (!(pte & PTE_VALID) || !own_is_ram(pte & PTE_ADDR)) {
 			sha512_final(&ctx, out);
 			return false;
 		}
@@ -355,6 +356,22 @@ s64 boot_map_page(u64 vmid, u64 pa, u64 ipa)
 		ret = CV_E_STATE;
 	else
 		ret = vm_map_page(vm, pa, ipa);
+	lock_give(&vm->lock);
+	return ret;
+}
+
+/* Device pages (vGIC CPU interface) only before the VM first runs. */
+s64 boot_map_device(u64 vmid, u64 pa, u64 ipa)
+{
+	struct vm *vm = vm_get_locked(vmid);
+	s64 ret;
+
+	if (!vm)
+		return CV_E_INVAL;
+	if (vm->state != VM_READY && vm->state != VM_VERIFIED)
+		ret = CV_E_STATE;
+	else
+		ret = vm_map_device(vm, pa, ipa);
 	lock_give(&vm->lock);
 	return ret;
 }

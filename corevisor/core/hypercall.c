@@ -49,6 +49,8 @@ static s64 dispatch(u64 *r)
 		return boot_map_page(r[1], r[2], r[3]);
 	case CV_HC_UNMAP_PAGE:
 		return boot_unmap_page(r[1], r[2]);
+	case CV_HC_MAP_DEVICE:
+		return boot_map_device(r[1], r[2], r[3]);
 	case CV_HC_TLB_FLUSH_VM: {
 		struct vm *vm = vm_get_locked(r[1]);
 

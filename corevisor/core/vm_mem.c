@@ -14,6 +14,8 @@
  *   unshare vmid(share 1) -> vmid(share 0): host mapping removed.
  *   scrub   every page of the VM: host and VM mappings removed, zeroed,
  *           given back (teardown).
+ *   device  a non-RAM page (the GIC virtual CPU interface, for one) is
+ *           mapped as device memory; it has no owner and no share count.
  *
  * Guarantees: I1, I2, I3 and I6 for VM pages.
  * Assumes: the caller holds vm->lock and has checked the VM's state.
@@ -69,19 +71,46 @@ s64 vm_map_page(struct vm *vm, u64 pa, u64 ipa)
 	return ret;
 }
 
-/* The page behind ipa if vm owns it, else 0; under mem_lock. */
-static u64 vm_page_at(struct vm *vm, u64 ipa, struct page_state **pg)
+s64 vm_map_device(struct vm *vm, u64 pa, u64 ipa)
+{
+	s64 ret = 0;
+
+	if ((pa | ipa) & ~PAGE_MASK)
+		return CV_E_INVAL;
+	if (ipa >= IPA_LIMIT || pa >= IPA_LIMIT)
+		return CV_E_RANGE;
+	if (own_is_ram(pa))
+		return CV_E_DENIED;
+	lock_take(&core.mem_lock);
+	if (pgt_lookup(vm->s2_root, ipa) & PTE_VALID)
+		ret = CV_E_STATE;
+	else if (pgt_tables_needed(vm->s2_root, ipa) >
+		 (int)pool_free_pages(&vm->pool))
+		ret = CV_E_NOMEM;
+	else if (pgt_map_page(vm->s2_root, ipa, pa, S2_DEVICE, &vm->pool))
+		cv_panic("vm device map after checks");
+	lock_give(&core.mem_lock);
+	return ret;
+}
+
+/*
+ * Whether ipa is mapped; *pa is the page behind it and *pg its state, or
+ * NULL for a device page.  A RAM page there must be the VM's own.  Under
+ * mem_lock.
+ */
+static bool vm_page_at(struct vm *vm, u64 ipa, u64 *pa,
+		       struct page_state **pg)
 {
 	u64 pte = pgt_lookup(vm->s2_root, ipa);
-	u64 pa = pte & PTE_ADDR;
 
 	if (!(pte & PTE_VALID))
-		return 0;
-	*pg = own_page(pa);
-	if (!*pg || (*pg)->owner != vm->vmid ||
-	    (*pg)->gfn != ipa >> PAGE_SHIFT)
+		return false;
+	*pa = pte & PTE_ADDR;
+	*pg = own_page(*pa);
+	if (*pg && ((*pg)->owner != vm->vmid ||
+		    (*pg)->gfn != ipa >> PAGE_SHIFT))
 		cv_panic("VM stage 2 maps a page the VM does not own");
-	return pa;
+	return true;
 }
 
 s64 vm_unmap_page(struct vm *vm, u64 ipa)
@@ -95,9 +124,11 @@ s64 vm_unmap_page(struct vm *vm, u64 ipa)
 	if (ipa >= IPA_LIMIT)
 		return CV_E_RANGE;
 	lock_take(&core.mem_lock);
-	pa = vm_page_at(vm, ipa, &pg);
-	if (!pa) {
+	if (!vm_page_at(vm, ipa, &pa, &pg)) {
 		ret = CV_E_STATE;
+	} else if (!pg) {	/* device page: nothing to scrub */
+		pgt_unmap_page(vm->s2_root, ipa);
+		flush_vm_ipa(vm, ipa);
 	} else {
 		if (pg->share)
 			host_s2_unmap(pa);
@@ -123,8 +154,7 @@ static s64 set_share(struct vm *vm, u64 ipa, u16 want)
 	if (ipa >= IPA_LIMIT)
 		return CV_E_RANGE;
 	lock_take(&core.mem_lock);
-	pa = vm_page_at(vm, ipa, &pg);
-	if (!pa)
+	if (!vm_page_at(vm, ipa, &pa, &pg) || !pg)
 		ret = CV_E_RANGE;
 	else if (pg->share == want)
 		ret = CV_E_STATE;

@@ -140,7 +140,13 @@ static void check_leaf(struct tree *w, const struct leaf *l, u16 *smmu_count)
 			smmu_count[m_index(pa)]++;
 		return;
 	}
-	/* I2: VM stage 2 and VM SMMU contexts */
+	/* I2: VM stage 2 (RAM or allowed device pages) and VM SMMU contexts */
+	if (!pg && !strcmp(w->name, "vm s2")) {
+		if ((l->pte & (0xFUL << 2)) != (1UL << 2) || !(l->pte & (1UL << 54)))
+			BAD("I2: device page %#llx mapped as memory",
+			    (unsigned long long)pa);
+		return;
+	}
 	if (!pg || pg->owner != w->vmid || pg->gfn != va >> 12)
 		BAD("I2: %s vm %d maps %#llx -> %#llx owned by %d gfn %#x",
 		    w->name, w->vmid, (unsigned long long)va,

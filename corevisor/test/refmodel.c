@@ -171,7 +171,7 @@ static bool image_verifies(struct m_vm *vm, int slot)
 	for (off = 0; off < vm->img[slot].size; off += 4096) {
 		struct m_map *mp = find_map(&vm->s2, vm->img[slot].ipa + off);
 
-		if (!mp) {
+		if (!mp || m_index(mp->pa) < 0) {
 			EVP_MD_CTX_free(ctx);
 			return false;
 		}
@@ -325,11 +325,27 @@ static s64 vm_call(struct model *m, const u64 *r)
 		mp = find_map(&vm->s2, r[2]);
 		if (!mp)
 			return CV_E_STATE;
-		give_back(m, mp->pa);
+		if (pg(m, mp->pa))
+			give_back(m, mp->pa);
 		del_map(&vm->s2, mp);
 		return 0;
 	}
 	case CV_HC_TLB_FLUSH_VM:
+		return 0;
+	case CV_HC_MAP_DEVICE:
+		if (vm->state != MS_READY && vm->state != MS_VERIFIED)
+			return CV_E_STATE;
+		if (!ALIGNED(r[2]) || !ALIGNED(r[3]))
+			return CV_E_INVAL;
+		if (r[3] >= LIM || r[2] >= LIM)
+			return CV_E_RANGE;
+		if (pg(m, r[2]))
+			return CV_E_DENIED;
+		if (find_map(&vm->s2, r[3]))
+			return CV_E_STATE;
+		if (tables_missing(&vm->s2, r[3]) > vm->s2.cap - vm->s2.used)
+			return CV_E_NOMEM;
+		add_map(&vm->s2, r[3], r[2]);
 		return 0;
 	}
 	abort();
@@ -380,7 +396,7 @@ static s64 share(struct m_vm *vm, struct model *m, u64 ipa, int want)
 	if (ipa >= LIM)
 		return CV_E_RANGE;
 	mp = find_map(&vm->s2, ipa);
-	if (!mp)
+	if (!mp || !pg(m, mp->pa))
 		return CV_E_RANGE;
 	p = pg(m, mp->pa);
 	if (p->share == want)
@@ -586,7 +602,7 @@ s64 model_call(struct model *m, const u64 r[6], const struct g_script *g,
 	case CV_HC_SET_BOOT_IMAGE: case CV_HC_LOAD_IMAGE_PAGE:
 	case CV_HC_VERIFY_IMAGES: case CV_HC_POWER_ON: case CV_HC_VM_STOP:
 	case CV_HC_TEARDOWN: case CV_HC_MAP_PAGE: case CV_HC_UNMAP_PAGE:
-	case CV_HC_TLB_FLUSH_VM:
+	case CV_HC_TLB_FLUSH_VM: case CV_HC_MAP_DEVICE:
 		return vm_call(m, r);
 	case CV_HC_VCPU_RUN:
 		return run(m, r, g, out);

@@ -279,6 +279,22 @@ static void test_vm_memory(void)
 	CHECK(core_host_abort(0, pa));
 	CHECK_EQ(hc(CV_HC_UNMAP_PAGE, 1, 0x2000, 0, 0, 0, NULL), CV_E_STATE);
 	CHECK_EQ(check_invariants(NULL), 0);
+	/* device pages (the vGIC CPU interface): never RAM, device memory */
+	CHECK_EQ(hc(CV_HC_MAP_DEVICE, 1, HOST(22), 0x8010000, 0, 0, NULL),
+		 CV_E_DENIED);
+	CHECK_EQ(hc(CV_HC_MAP_DEVICE, 1, T_REGION, 0x8010000, 0, 0, NULL),
+		 CV_E_DENIED);
+	CHECK_EQ(hc(CV_HC_MAP_DEVICE, 1, 1UL << 40, 0x8010000, 0, 0, NULL),
+		 CV_E_RANGE);
+	CHECK_EQ(hc(CV_HC_MAP_DEVICE, 1, 0x8040000, 0x8010000, 0, 0, NULL), 0);
+	CHECK_EQ(leaf_of(core.vm[0].s2_root, 0x8010000) & (0xFUL << 2), 1UL << 2);
+	CHECK(leaf_of(core.vm[0].s2_root, 0x8010000) & PTE_XN);
+	CHECK_EQ(hc(CV_HC_MAP_DEVICE, 1, 0x8040000, 0x8010000, 0, 0, NULL),
+		 CV_E_STATE);
+	CHECK_EQ(vm_share(&core.vm[0], 0x8010000), CV_E_RANGE);
+	CHECK_EQ(check_invariants(NULL), 0);
+	CHECK_EQ(hc(CV_HC_UNMAP_PAGE, 1, 0x8010000, 0, 0, 0, NULL), 0);
+	CHECK_EQ(leaf_of(core.vm[0].s2_root, 0x8010000), 0);
 }
 
 /* Register a VM with one signed image of n pages at ipa; returns vmid. */

@@ -167,6 +167,7 @@ static inline u64 vm_vttbr(const struct vm *vm)
 
 /* vm_mem.c: callers hold vm->lock */
 s64 vm_map_page(struct vm *vm, u64 pa, u64 ipa);
+s64 vm_map_device(struct vm *vm, u64 pa, u64 ipa);
 s64 vm_unmap_page(struct vm *vm, u64 ipa);
 s64 vm_share(struct vm *vm, u64 ipa);
 s64 vm_unshare(struct vm *vm, u64 ipa);
@@ -184,6 +185,7 @@ s64 boot_stop(u64 vmid);
 s64 boot_teardown(u64 vmid);
 s64 boot_map_page(u64 vmid, u64 pa, u64 ipa);
 s64 boot_unmap_page(u64 vmid, u64 ipa);
+s64 boot_map_device(u64 vmid, u64 pa, u64 ipa);
 bool boot_in_image(struct vm *vm, u64 ipa);
 bool host_page_readable(u64 pa, u64 len);
 

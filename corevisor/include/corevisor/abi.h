@@ -48,6 +48,7 @@
 #define CV_HC_MAP_PAGE		CV_HC(0x20) /* vmid, host page pa, guest ipa */
 #define CV_HC_UNMAP_PAGE	CV_HC(0x21) /* vmid, guest ipa (VM not running) */
 #define CV_HC_TLB_FLUSH_VM	CV_HC(0x22) /* vmid */
+#define CV_HC_MAP_DEVICE	CV_HC(0x23) /* vmid, device pa (not RAM), ipa; VM not yet running */
 
 /* vCPU */
 #define CV_HC_VCPU_RUN		CV_HC(0x30) /* vmid, vcpu, value, action -> CV_EXIT_* */
