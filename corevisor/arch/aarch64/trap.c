@@ -239,19 +239,14 @@ static bool smc_allowed(u64 fn)
 	}
 }
 
-static void host_smc(u64 *regs)
+/* Pass an SMC to the firmware: x0..x3 in and out, x4..x17 clobbered. */
+static void forward_smc(u64 *regs)
 {
 	register u64 x0 asm("x0") = regs[0];
 	register u64 x1 asm("x1") = regs[1];
 	register u64 x2 asm("x2") = regs[2];
 	register u64 x3 asm("x3") = regs[3];
 
-	/* The trapped SMC returns to itself: step over it. */
-	write_sysreg(read_sysreg(elr_el2) + 4, elr_el2);
-	if (!smc_allowed(regs[0])) {
-		regs[0] = SMCCC_NOT_SUPPORTED;
-		return;
-	}
 	asm volatile("smc #0"
 		     : "+r" (x0), "+r" (x1), "+r" (x2), "+r" (x3)
 		     :
@@ -261,6 +256,22 @@ static void host_smc(u64 *regs)
 	regs[1] = x1;
 	regs[2] = x2;
 	regs[3] = x3;
+}
+
+static void host_smc(u64 *regs)
+{
+	/* The trapped SMC returns to itself: step over it. */
+	write_sysreg(read_sysreg(elr_el2) + 4, elr_el2);
+	/*
+	 * A refused call is also reported as absent when the host asks
+	 * PSCI_FEATURES, so that Linux does not plan on it (cpuidle,
+	 * suspend).
+	 */
+	if (!smc_allowed(regs[0]) ||
+	    (regs[0] == PSCI_FEATURES && !smc_allowed(regs[1])))
+		regs[0] = SMCCC_NOT_SUPPORTED;
+	else
+		forward_smc(regs);
 }
 
 void cv_host_sync(u64 *regs)

@@ -39,6 +39,7 @@ typedef int64_t s64;
 
 #define PSCI_VERSION	0x84000000UL
 #define PSCI_CPU_ON	0xc4000003UL
+#define PSCI_FEATURES	0x8400000aUL
 #define PSCI_SYSTEM_OFF	0x84000008UL
 #define STUB_UNKNOWN	0x57ab57abUL
 #define WAIT_LONG	400000000UL	/* bounded: the test never hangs */
@@ -563,6 +564,11 @@ static void test_cpu0(void)
 	/* SMCs: queries reach the firmware, a CPU_ON is refused. */
 	r = smc(PSCI_VERSION, 0, 0, 0);
 	check("psci version passes", r > 0 && r != (s64)STUB_UNKNOWN,
+	      "returned", (u64)r);
+	r = smc(PSCI_FEATURES, PSCI_VERSION, 0, 0);
+	check("psci features passes", r == 0, "returned", (u64)r);
+	r = smc(PSCI_FEATURES, PSCI_CPU_ON, 0, 0);
+	check("psci features hides cpu_on", r == PSCI_NOT_SUPPORTED,
 	      "returned", (u64)r);
 	/*
 	 * CPU 2 is off and not in boot info: starting it would run our
