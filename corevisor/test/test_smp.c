@@ -8,6 +8,7 @@
  * VM and context is released and every page must be the host's again.
  */
 #include <pthread.h>
+#include <unistd.h>
 #include "test.h"
 
 #define NCPU	4
@@ -138,6 +139,47 @@ static void *cpu_main(void *arg)
 	return NULL;
 }
 
+/*
+ * Every CPU gives the same host page to its own VM at the same moment:
+ * exactly one may win, every round.
+ */
+#define RACES	300
+static u64 race_vm[NCPU];
+static int race_wins[RACES];
+
+static void *race_main(void *arg)
+{
+	unsigned int cpu = (unsigned int)(uintptr_t)arg;
+	int i;
+
+	fake_set_cpu(cpu);
+	for (i = 0; i < RACES; i++) {
+		pthread_barrier_wait(&barrier);
+		if (hc(CV_HC_MAP_PAGE, race_vm[cpu], t_host_page(i),
+		       (u64)i << 12, 0, 0, NULL) == 0)
+			__atomic_add_fetch(&race_wins[i], 1, __ATOMIC_RELAXED);
+	}
+	return NULL;
+}
+
+static void test_races(void)
+{
+	pthread_t t[NCPU];
+	int i, bad = 0;
+
+	CHECK_EQ(t_boot(NCPU), 0);
+	for (i = 0; i < NCPU; i++)
+		race_vm[i] = hc(CV_HC_REGISTER_VM, 0, 0, 0, 0, 0, NULL);
+	for (i = 0; i < NCPU; i++)
+		pthread_create(&t[i], NULL, race_main, (void *)(uintptr_t)i);
+	for (i = 0; i < NCPU; i++)
+		pthread_join(t[i], NULL);
+	for (i = 0; i < RACES; i++)
+		bad += race_wins[i] != 1;
+	CHECK_EQ(bad, 0);
+	CHECK_EQ(check_invariants(NULL), 0);
+}
+
 int main(void)
 {
 	pthread_t t[NCPU];
@@ -145,9 +187,11 @@ int main(void)
 	u64 i;
 	int bad = 0;
 
+	alarm(300);	/* a lost lock hangs: SIGALRM ends the suite as failed */
+	pthread_barrier_init(&barrier, NULL, NCPU);
+	test_races();
 	CHECK_EQ(t_boot(NCPU), 0);
 	fake_set_guest(guest);
-	pthread_barrier_init(&barrier, NULL, NCPU);
 	for (i = 0; i < NCPU; i++)
 		pthread_create(&t[i], NULL, cpu_main, (void *)(uintptr_t)i);
 	for (i = 0; i < NCPU; i++)
