@@ -108,7 +108,8 @@ static int add_cpus(void *fdt, const struct fdt_params *p)
 	    check(fdt_setprop_u32(fdt, cpus, "#size-cells", 0), "cpus") < 0)
 		return -1;
 	/* libfdt adds a subnode first in its parent: go backwards so the
-	 * nodes read cpu@0, cpu@1, ... as the kernel numbers them. */
+	 * nodes read cpu@0, cpu@1, ... as the kernel numbers them.
+	 */
 	for (i = p->nr_cpus; i-- > 0;)
 		if (add_cpu(fdt, cpus, p->mpidr[i]) < 0)
 			return -1;

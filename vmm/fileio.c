@@ -52,7 +52,7 @@ fail:
 }
 
 int write_file(const char *prog, const char *path, const void *data,
-	       size_t len, unsigned mode)
+	       size_t len, unsigned int mode)
 {
 	const char *p = data;
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);

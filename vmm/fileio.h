@@ -14,6 +14,6 @@ void *read_file(const char *prog, const char *path, size_t *len);
 
 /* Write len bytes to path with the given mode; 0 or -1 (error printed). */
 int write_file(const char *prog, const char *path, const void *data,
-	       size_t len, unsigned mode);
+	       size_t len, unsigned int mode);
 
 #endif

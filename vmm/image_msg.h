@@ -19,7 +19,8 @@
 #define IMAGE_PUBKEY_SIZE	32
 
 /* The signed length of an image of len bytes: whole pages.  Inline, so
- * the VMM (which links no OpenSSL) shares it with sekvm-sign. */
+ * the VMM (which links no OpenSSL) shares it with sekvm-sign.
+ */
 static inline uint64_t image_signed_size(uint64_t len)
 {
 	return (len + IMAGE_PAGE_SIZE - 1) & ~(IMAGE_PAGE_SIZE - 1);

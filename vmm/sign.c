@@ -148,11 +148,14 @@ static EVP_PKEY *load_public_key(const char *pubfile)
 
 	if (!raw)
 		return NULL;
-	if (len != IMAGE_PUBKEY_SIZE)
+	if (len != IMAGE_PUBKEY_SIZE) {
 		fprintf(stderr, PROG ": %s: %zu bytes, a raw Ed25519 public "
 			"key has %d\n", pubfile, len, IMAGE_PUBKEY_SIZE);
-	else if (!(key = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL,
-						     raw, len)))
+		free(raw);
+		return NULL;
+	}
+	key = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, raw, len);
+	if (!key)
 		fprintf(stderr, PROG ": %s: not an Ed25519 public key\n",
 			pubfile);
 	free(raw);

@@ -34,7 +34,8 @@
 #define UART_FR_TXFE	(1u << 7)
 
 /* PeriphID0-3 then PCellID0-3: part 0x011, designer ARM (0x41), rev 1;
- * cell ID 0xB105F00D. */
+ * cell ID 0xB105F00D.
+ */
 static const uint8_t uart_id[8] = {
 	0x11, 0x10, 0x14, 0x00, 0x0d, 0xf0, 0x05, 0xb1
 };
@@ -91,7 +92,8 @@ bool uart_mmio(uint64_t addr, uint8_t *data, uint32_t len, bool is_write)
 	pthread_mutex_lock(&uart.lock);
 	if (is_write) {
 		/* Linux writes each register at its own offset, 8 to 32
-		 * bits wide; a write into the middle of one is ignored. */
+		 * bits wide; a write into the middle of one is ignored.
+		 */
 		for (i = 0; i < len && i < 4; i++)
 			val |= (uint32_t)data[i] << (8 * i);
 		if (!(off & 3))

@@ -92,7 +92,8 @@ int vcpu_create_all(struct vm *vm, unsigned int n)
 	int max = ioctl(vm->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_MAX_VCPUS);
 
 	/* Say why up front rather than let KVM_CREATE_VCPU fail with EINVAL
-	 * (a GICv2 VM has at most 8 vCPUs; the host may allow fewer). */
+	 * (a GICv2 VM has at most 8 vCPUs; the host may allow fewer).
+	 */
 	if (max > 0 && n > (unsigned int)max) {
 		fprintf(stderr, "vmm: --cpus %u: this KVM allows at most %d "
 			"vCPUs per VM\n", n, max);
@@ -149,7 +150,8 @@ static void handle_mmio(struct vcpu *vcpu)
 		return;
 	/* No device there: reads see zeros, writes vanish, as on a bus
 	 * with nothing attached; say so (it usually means a DT mismatch),
-	 * but only the first few times, so a polling guest cannot flood. */
+	 * but only the first few times, so a polling guest cannot flood.
+	 */
 	if (atomic_fetch_add(&unhandled_mmio_reports, 1) <
 	    MAX_UNHANDLED_MMIO_REPORTS)
 		fprintf(stderr, "vmm: vCPU %u: %s of %u bytes at 0x%llx: "
@@ -163,7 +165,8 @@ static void handle_mmio(struct vcpu *vcpu)
 }
 
 /* Guest run time, from the vCPU threads' start: the boot-time baseline
- * a SeKVM run is compared with. */
+ * a SeKVM run is compared with.
+ */
 static double seconds_since(const struct timespec *t0)
 {
 	struct timespec now;
@@ -261,7 +264,8 @@ int vcpu_run_all(struct vm *vm)
 	sa.sa_handler = kick_handler;	/* no SA_RESTART: KVM_RUN must end */
 	sigaction(KICK_SIGNAL, &sa, NULL);
 	/* The stop lock is held while threads start, so vm_stop never
-	 * signals a thread handle that is not yet filled in. */
+	 * signals a thread handle that is not yet filled in.
+	 */
 	pthread_mutex_lock(&vm->stop_lock);
 	clock_gettime(CLOCK_MONOTONIC, &vm->started);
 	for (i = 0; i < vm->nr_vcpus; i++) {

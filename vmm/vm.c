@@ -57,7 +57,8 @@ int vm_add_ram(struct vm *vm, uint64_t mem_mib)
 	void *ram;
 
 	/* Anonymous memory reads as zero: the image padding the corevisor
-	 * hashes (up to the page boundary) is zero without extra work. */
+	 * hashes (up to the page boundary) is zero without extra work.
+	 */
 	ram = mmap(NULL, size, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (ram == MAP_FAILED) {

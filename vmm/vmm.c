@@ -29,7 +29,8 @@
 #define DEFAULT_MEM_MIB	256
 #define MIN_MEM_MIB	16
 /* RAM at 1 GiB in a 40-bit IPA space leaves room for far more; this cap
- * only catches typos. */
+ * only catches typos.
+ */
 #define MAX_MEM_MIB	(64 * 1024)
 
 static void usage(FILE *f)
@@ -86,11 +87,21 @@ static int parse_args(int argc, char **argv, struct vmm_config *cfg)
 	cfg->mem_mib = DEFAULT_MEM_MIB;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
-		case 'k': cfg->kernel = optarg; break;
-		case 'i': cfg->initrd = optarg; break;
-		case 'c': cfg->cmdline = optarg; break;
-		case 's': cfg->sig = optarg; break;
-		case 'p': cfg->pubkey = optarg; break;
+		case 'k':
+			cfg->kernel = optarg;
+			break;
+		case 'i':
+			cfg->initrd = optarg;
+			break;
+		case 'c':
+			cfg->cmdline = optarg;
+			break;
+		case 's':
+			cfg->sig = optarg;
+			break;
+		case 'p':
+			cfg->pubkey = optarg;
+			break;
 		case 'n':
 			if (parse_range("--cpus", optarg, 1, VMM_MAX_CPUS,
 					&n) < 0)

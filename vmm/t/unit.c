@@ -124,7 +124,8 @@ static void test_loader(void)
 	      vm_ram_ptr(&vm, VMM_RAM_BASE - 4096, 8) == NULL &&
 	      vm_ram_ptr(&vm, ~0ULL - 2, 8) == NULL, "RAM bounds");
 	/* 4 MiB: the kernel's 3 MiB from 0x80000 reach the DTB's 2 MiB;
-	 * 6 MiB: 512 KiB between kernel and DTB, too few for the initrd. */
+	 * 6 MiB: 512 KiB between kernel and DTB, too few for the initrd.
+	 */
 	CHECK(loader_plan(&files, 4 << 20, &lay) < 0,
 	      "no room for the dtb is an error");
 	CHECK(loader_plan(&files, 2 << 20, &lay) < 0,
