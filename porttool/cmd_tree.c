@@ -298,6 +298,7 @@ int cmd_tree(struct porttool_ctx *ctx, int argc, char **argv)
 		port_free(p);
 		return EXIT_FAIL;
 	}
+	trap_interrupts();
 	if (opt_tarball)
 		rc = tree_from_tarball(p, opt_tarball, opt_dir);
 	else if (opt_from)

@@ -46,7 +46,7 @@ static int run_tool(const char *cwd, char *const argv[])
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			return -1;
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && !interrupted())
 		return 0;
 	return -1;
 }

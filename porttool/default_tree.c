@@ -149,6 +149,7 @@ int make_default_tree_at(const struct port *p, const char *dir)
 		      p->version);
 		return -1;
 	}
+	trap_interrupts();
 	if (debian_fetch_source_deb(p, &deb))
 		return -1;
 	tmp = temp_dir_next_to(dir);

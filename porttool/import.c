@@ -232,6 +232,10 @@ static int read_entries(struct import *imp, struct archive *a)
 
 	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK ||
 	       r == ARCHIVE_WARN) {
+		if (interrupted()) {
+			error("interrupted while reading %s", imp->opts->source);
+			return -1;
+		}
 		if (archive_entry_mtime(e) > imp->newest)
 			imp->newest = archive_entry_mtime(e);
 		if (store_entry(imp, a, e))
@@ -484,6 +488,10 @@ static int check_out(struct import *imp)
 	co.progress_cb = on_checkout;
 	if (git_checkout_head(imp->repo, &co) < 0)
 		return git_fail("checking out the base tree");
+	if (interrupted()) {
+		error("interrupted while checking out");
+		return -1;
+	}
 	return 0;
 }
 

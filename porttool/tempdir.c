@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <ftw.h>
+#include <signal.h>
 #include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,4 +70,34 @@ int move_into_place(const char *tmp, const char *dest)
 	else
 		error("cannot move %s to %s: %s", tmp, dest, strerror(errno));
 	return -1;
+}
+
+/*
+ * Ctrl-C during a long import: the handler only raises a flag, and the
+ * import loop stops at the next entry and unwinds through its usual error
+ * path, which removes the temporary directory.  (Removing files from the
+ * handler itself would not be async-signal-safe.)
+ */
+static volatile sig_atomic_t got_signal;
+
+static void on_signal(int sig)
+{
+	got_signal = sig;
+}
+
+void trap_interrupts(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+bool interrupted(void)
+{
+	return got_signal != 0;
 }

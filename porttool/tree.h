@@ -104,5 +104,11 @@ int remove_tree(const char *path);
 char *temp_dir_next_to(const char *dest);
 /* Move a finished tree from tmp to dest (dest missing or an empty dir). */
 int move_into_place(const char *tmp, const char *dest);
+/*
+ * Turn SIGINT, SIGTERM and SIGHUP into a flag that long steps poll with
+ * interrupted(), so they stop and remove what they half made.
+ */
+void trap_interrupts(void);
+bool interrupted(void);
 
 #endif

@@ -176,6 +176,21 @@ test_expect_success 'from: base.commit is enough when the tag is missing' '
 	test "$(cat out)" = "$PWD/up"
 '
 
+test_expect_success 'tree: waits for another porttool preparing the same default tree' '
+	export XDG_CACHE_HOME=$PWD/cache &&
+	mkdir -p ports/v5.10 cache/porttool/trees &&
+	printf "[port]\n\tversion = 5.10\n[base]\n\tversion = 5.10.223\n\ttag = v5.10.223\n[debian]\n\tpackage = linux-source-5.10\n\tversion = 5.10.223-1\n\tsuite = bullseye-security\n" \
+		>ports/v5.10/port.conf &&
+	make_clone up v5.10.223 &&
+	{ flock cache/porttool/trees/v5.10.lock sh -c "touch locked; sleep 2; mv up cache/porttool/trees/v5.10" & } &&
+	for i in $(seq 100); do test -e locked && break; sleep 0.1; done &&
+	porttool --ports ports tree 5.10 >out 2>err &&
+	wait &&
+	test "$(cat out)" = "$PWD/cache/porttool/trees/v5.10" &&
+	grep -q "waiting for another porttool preparing" err &&
+	! grep -q downloading err
+'
+
 test_expect_success 'tree: usage errors exit 2' '
 	test_expect_code 2 porttool tree 2>err && grep -q "which version" err &&
 	test_expect_code 2 porttool tree 5.10 5.4 2>err && grep -q "too many arguments" err &&
