@@ -41,6 +41,7 @@ static const struct usage tree_usage = {
 	"embedded default, Debian's linux-source package, downloaded with apt\n"
 	"through a private directory and cached in $XDG_CACHE_HOME/porttool\n"
 	"(~/.cache/porttool): trees/vX.Y, and the .deb in debian/debs.\n"
+	"A --tarball without --dir goes to trees/tarballs/NAME there.\n"
 	"\n"
 	"Imports commit every file of the tarball once, ignoring its .gitignore,\n"
 	"as 'porttool <porttool@sekvm.invalid>' with the date of the newest\n"

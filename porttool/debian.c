@@ -63,7 +63,7 @@ static char *source_line(const char *uri, const char *keyring,
 
 struct apt_dir {
 	char *root;		/* <cache>/debian */
-	char *opts[7];		/* -o settings for a private apt */
+	char *opts[8];		/* -o settings for a private apt */
 };
 
 static int apt_dir_setup(struct apt_dir *d, const char *suite)
@@ -123,7 +123,12 @@ static int apt_dir_setup(struct apt_dir *d, const char *suite)
 	d->opts[3] = xasprintf("Dir::Cache=%s/cache", d->root);
 	d->opts[4] = xstrdup("Dir::State::status=/dev/null");
 	d->opts[5] = xstrdup("Debug::NoLocking=1");
-	d->opts[6] = NULL;
+	/*
+	 * As root apt drops to its _apt user, who cannot write into root's
+	 * cache; say up front that it should not try, instead of a warning.
+	 */
+	d->opts[6] = geteuid() == 0 ? xstrdup("APT::Sandbox::User=root") : NULL;
+	d->opts[7] = NULL;
 	free(line);
 	free(list);
 	free(uri);

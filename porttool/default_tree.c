@@ -163,8 +163,11 @@ int make_default_tree_at(const struct port *p, const char *dir)
 			p->debian_package, p->debian_version, p->debian_package);
 	opts.source = deb;
 	opts.message = msg;
-	if (import_archive(chain[2], tmp, &opts))
+	if (import_archive(chain[2], tmp, &opts)) {
+		if (!interrupted())
+			info("if %s is damaged, remove it to download it again", deb);
 		goto out;
+	}
 	if (move_into_place(tmp, dir))
 		goto out;
 	rc = 0;
