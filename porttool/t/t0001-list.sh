@@ -19,14 +19,14 @@ test_expect_success 'list: the project ports, in version order' '
 	awk "NR > 1 {print \$1}" out >order &&
 	ls "$PROJECT_DIR/ports" | grep "^v[0-9]" | sort -V >want &&
 	test_cmp want order &&
-	n=$(grep -v "^#" "$PROJECT_DIR/ports/v4.18/series" | grep -c .) &&
+	n=$(grep -v "^#" "$PROJECT_DIR/ports/v4.18/series" | grep -c . || true) &&
 	grep -q "^v4.18  *4.18  *v4.18  *-  *-  *$n  *[a-z0-9,]*  *none (--from CLONE or --tarball FILE)$" out
 '
 
 test_expect_success 'list: 5.10 shows its base, known ids, boards and Debian default' '
 	porttool list >out &&
 	line=$(grep "^v5.10 " out) &&
-	n=$(grep -v "^#" "$PROJECT_DIR/ports/v5.10/series" | grep -c .) &&
+	n=$(grep -v "^#" "$PROJECT_DIR/ports/v5.10/series" | grep -c . || true) &&
 	echo "$line" | grep -q "^v5.10  *5.10.223  *v5.10.223  *known  *known  *$n  *qemu,pi4b,m400  *debian linux-source-5.10=5.10.223-1 (bullseye-security)" &&
 	! echo "$line" | grep -q cached
 '
