@@ -132,6 +132,20 @@ static int checkout_commit(git_repository *repo, const git_oid *id,
 	return ret < 0 ? git_fail("checking out") : 0;
 }
 
+/* Safe checkout of only the paths that change (worktree.c). */
+static int checkout_id(git_repository *repo, const git_oid *id)
+{
+	git_commit *c;
+	int ret;
+
+	if (git_commit_lookup(&c, repo, id) < 0)
+		return git_fail("reading a commit to check out");
+	ret = checkout_changed(repo, c, GIT_CHECKOUT_SAFE |
+			       GIT_CHECKOUT_DONT_OVERWRITE_IGNORED);
+	git_commit_free(c);
+	return ret;
+}
+
 /* ---- reporting a conflict ---- */
 
 static void list_conflicts(git_repository *repo)
@@ -187,7 +201,7 @@ static int stop_on_conflict(const struct porttool_ctx *ctx,
 	st->pending = *git_commit_id(c);
 	if (rebase_state_save(repo, st) < 0)
 		goto fail;
-	if (checkout_commit(repo, &st->tip, GIT_CHECKOUT_SAFE) < 0 ||
+	if (checkout_id(repo, &st->tip) < 0 ||
 	    git_repository_set_head_detached(repo, &st->tip) < 0) {
 		git_fail("moving to the replayed commits");
 		goto fail;
@@ -331,7 +345,7 @@ static int finish(const struct porttool_ctx *ctx, git_repository *repo,
 	int ret = -1;
 
 	/* The work tree is clean (checked, or the last conflict committed). */
-	if (checkout_commit(repo, &st->tip, GIT_CHECKOUT_SAFE) < 0)
+	if (checkout_id(repo, &st->tip) < 0)
 		goto out;
 	/* Detach first: libgit2 will not force-move the checked-out branch. */
 	if (git_commit_lookup(&tip, repo, &st->tip) < 0 ||
@@ -543,7 +557,10 @@ static int abort_rebase(git_repository *repo)
 
 	if (rebase_state_load(repo, &st) < 0)
 		return -1;
-	/* FORCE: the conflicted files are ours to overwrite. */
+	/*
+	 * FORCE over the whole tree, not only the paths that differ: the
+	 * conflicted files are ours to overwrite, wherever they are.
+	 */
 	if (checkout_commit(repo, &st.orig_head, GIT_CHECKOUT_FORCE) < 0)
 		goto out;
 	if ((st.orig_head_ref ?

@@ -83,35 +83,6 @@ int port_base_commit(git_repository *repo, const struct port *p,
 	return 0;
 }
 
-int count_changes(git_repository *repo, size_t *modified, size_t *staged)
-{
-	git_status_options opts = GIT_STATUS_OPTIONS_INIT;
-	git_status_list *list;
-	const unsigned int index_bits = GIT_STATUS_INDEX_NEW |
-		GIT_STATUS_INDEX_MODIFIED | GIT_STATUS_INDEX_DELETED |
-		GIT_STATUS_INDEX_RENAMED | GIT_STATUS_INDEX_TYPECHANGE;
-	const unsigned int wt_bits = GIT_STATUS_WT_MODIFIED |
-		GIT_STATUS_WT_DELETED | GIT_STATUS_WT_TYPECHANGE |
-		GIT_STATUS_WT_RENAMED | GIT_STATUS_CONFLICTED;
-
-	/* Untracked files do not count: the kernel tree is full of them. */
-	opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
-	opts.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
-	if (git_status_list_new(&list, repo, &opts) < 0)
-		return git_fail("reading the kernel tree's status");
-	*modified = *staged = 0;
-	for (size_t i = 0; i < git_status_list_entrycount(list); i++) {
-		unsigned int s = git_status_byindex(list, i)->status;
-
-		if (s & index_bits)
-			(*staged)++;
-		if (s & wt_bits)
-			(*modified)++;
-	}
-	git_status_list_free(list);
-	return 0;
-}
-
 int require_clean_tree(git_repository *repo, const char *what)
 {
 	size_t modified, staged;
@@ -234,7 +205,6 @@ int load_port_patch(const struct port *p, const char *name,
 int create_and_checkout_branch(git_repository *repo, const char *branch,
 			       const git_oid *commit_id)
 {
-	git_checkout_options co = GIT_CHECKOUT_OPTIONS_INIT;
 	git_reference *ref = NULL;
 	git_commit *commit = NULL;
 	char *refname = xasprintf("refs/heads/%s", branch);
@@ -250,10 +220,8 @@ int create_and_checkout_branch(git_repository *repo, const char *branch,
 	 * the working tree as it was.  The kernel tarball's .gitignore
 	 * ignores everything, so ignored files must be protected too.
 	 */
-	co.checkout_strategy = GIT_CHECKOUT_SAFE |
-			       GIT_CHECKOUT_DONT_OVERWRITE_IGNORED;
-	if (git_checkout_tree(repo, (git_object *)commit, &co) < 0) {
-		git_fail("checking out the branch");
+	if (checkout_changed(repo, commit, GIT_CHECKOUT_SAFE |
+			     GIT_CHECKOUT_DONT_OVERWRITE_IGNORED) < 0) {
 		git_branch_delete(ref);
 		goto out;
 	}

@@ -28,8 +28,20 @@ int port_base_commit(git_repository *repo, const struct port *p,
  */
 int require_clean_tree(git_repository *repo, const char *what);
 
-/* Count modified-in-worktree and staged tracked files. */
+/*
+ * Count tracked files modified in the work tree (conflicted paths count
+ * once) and staged changes, without listing the work tree (worktree.c).
+ */
 int count_changes(git_repository *repo, size_t *modified, size_t *staged);
+
+/*
+ * Check out target over HEAD, touching only the paths in which the two
+ * trees differ (worktree.c).  strategy: GIT_CHECKOUT_SAFE or _FORCE, plus
+ * flags.  Returns 0, or -1 after printing an error, having written
+ * nothing when SAFE refused.
+ */
+int checkout_changed(git_repository *repo, git_commit *target,
+		     unsigned int strategy);
 
 /*
  * The committer 'git am' would use: GIT_COMMITTER_NAME / _EMAIL from the

@@ -67,6 +67,96 @@ static void report_apply_failure(const char *patch_path,
 		error("%s does not apply: %s", patch_path, why);
 }
 
+/* The paths a patch touches: old and new side of every file. */
+static void touched_paths(git_diff *diff, struct strlist *paths)
+{
+	for (size_t i = 0; i < git_diff_num_deltas(diff); i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+
+		if (d->old_file.path && !strlist_has(paths, d->old_file.path))
+			strlist_push(paths, d->old_file.path);
+		if (d->new_file.path && !strlist_has(paths, d->new_file.path))
+			strlist_push(paths, d->new_file.path);
+	}
+}
+
+/*
+ * A tree holding only the given paths of base (those that exist there):
+ * git_apply_to_tree reads its whole preimage tree into an index, and a
+ * kernel tree has 70,000 files, so the patch is applied to this small
+ * tree instead and the result grafted back (graft_result).
+ */
+static int preimage_tree(git_tree **out, git_repository *repo, git_tree *base,
+			 const struct strlist *paths)
+{
+	git_tree_update *upd = xcalloc(paths->n + 1, sizeof(*upd));
+	git_treebuilder *tb = NULL;
+	git_tree *empty = NULL;
+	git_oid empty_id, id;
+	size_t n = 0;
+	int ret = -1;
+
+	for (size_t i = 0; i < paths->n; i++) {
+		git_tree_entry *e;
+
+		if (git_tree_entry_bypath(&e, base, paths->items[i]) < 0)
+			continue;	/* a new file */
+		if (git_tree_entry_type(e) == GIT_OBJECT_BLOB) {
+			upd[n].action = GIT_TREE_UPDATE_UPSERT;
+			upd[n].id = *git_tree_entry_id(e);
+			upd[n].filemode = git_tree_entry_filemode(e);
+			upd[n].path = paths->items[i];
+			n++;
+		}
+		git_tree_entry_free(e);
+	}
+	if (git_treebuilder_new(&tb, repo, NULL) < 0 ||
+	    git_treebuilder_write(&empty_id, tb) < 0 ||
+	    git_tree_lookup(&empty, repo, &empty_id) < 0 ||
+	    git_tree_create_updated(&id, repo, empty, n, upd) < 0 ||
+	    git_tree_lookup(out, repo, &id) < 0) {
+		git_fail("building the patch's preimage");
+		goto out;
+	}
+	ret = 0;
+out:
+	git_tree_free(empty);
+	git_treebuilder_free(tb);
+	free(upd);
+	return ret;
+}
+
+/* base with every touched path set to what the patched index holds. */
+static int graft_result(git_oid *out, git_repository *repo, git_tree *base,
+			git_index *result, const struct strlist *paths)
+{
+	git_tree_update *upd = xcalloc(paths->n + 1, sizeof(*upd));
+	size_t n = 0;
+	int ret;
+
+	for (size_t i = 0; i < paths->n; i++) {
+		const git_index_entry *e = git_index_get_bypath(result,
+								paths->items[i], 0);
+		git_tree_entry *old;
+
+		if (e) {
+			upd[n].action = GIT_TREE_UPDATE_UPSERT;
+			upd[n].id = e->id;
+			upd[n].filemode = e->mode;
+			upd[n].path = paths->items[i];
+			n++;
+		} else if (git_tree_entry_bypath(&old, base, paths->items[i]) == 0) {
+			git_tree_entry_free(old);
+			upd[n].action = GIT_TREE_UPDATE_REMOVE;
+			upd[n].path = paths->items[i];
+			n++;
+		}
+	}
+	ret = git_tree_create_updated(out, repo, base, n, upd);
+	free(upd);
+	return ret < 0 ? git_fail("writing the patched tree") : 0;
+}
+
 /* Apply one parsed patch on parent and commit it; *out is the new commit. */
 static int commit_patch(git_oid *out, git_repository *repo, git_commit *parent,
 			const struct mail_patch *m, const char *patch_path)
@@ -76,7 +166,8 @@ static int commit_patch(git_oid *out, git_repository *repo, git_commit *parent,
 	git_signature *author = NULL, *committer = NULL;
 	git_diff *diff = NULL;
 	git_index *index = NULL;
-	git_tree *base = NULL, *tree = NULL;
+	git_tree *base = NULL, *tree = NULL, *pre = NULL;
+	struct strlist paths = { 0 };
 	git_oid tree_id;
 	int ret = -1;
 
@@ -91,13 +182,17 @@ static int commit_patch(git_oid *out, git_repository *repo, git_commit *parent,
 		git_fail("reading the parent tree");
 		goto out;
 	}
-	if (git_apply_to_tree(&index, repo, base, diff, &opts) < 0) {
+	touched_paths(diff, &paths);
+	if (preimage_tree(&pre, repo, base, &paths) < 0)
+		goto out;
+	if (git_apply_to_tree(&index, repo, pre, diff, &opts) < 0) {
 		report_apply_failure(patch_path, &pr);
 		goto out;
 	}
-	if (git_index_write_tree_to(&tree_id, index, repo) < 0 ||
-	    git_tree_lookup(&tree, repo, &tree_id) < 0) {
-		git_fail("writing the patched tree");
+	if (graft_result(&tree_id, repo, base, index, &paths) < 0)
+		goto out;
+	if (git_tree_lookup(&tree, repo, &tree_id) < 0) {
+		git_fail("reading the patched tree");
 		goto out;
 	}
 	if (git_signature_new(&author, m->author_name, m->author_email,
@@ -117,6 +212,8 @@ static int commit_patch(git_oid *out, git_repository *repo, git_commit *parent,
 out:
 	free(pr.file);
 	free(pr.hunk);
+	strlist_free(&paths);
+	git_tree_free(pre);
 	git_signature_free(author);
 	git_signature_free(committer);
 	git_tree_free(tree);

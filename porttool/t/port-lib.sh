@@ -128,3 +128,10 @@ make_synthetic_port() {
 	EOF
 	printf '# synthetic port\n#@corevisor\n' >ports/v9.9/series
 }
+
+# The subject of a patch file, unfolded, "[PATCH] " removed.
+patch_subject() {
+	awk '/^Subject: / { s = substr($0, 10)
+		while ((getline l) > 0 && l ~ /^[ \t]/) s = s l
+		sub(/^\[PATCH[^]]*\] /, "", s); print s; exit }' "$1"
+}

@@ -19,7 +19,7 @@ test_expect_success 'apply 5.10 makes the branch: corevisor commit, then one com
 	head -n 1 subjects >first && echo "sekvm: install corevisor" >expect &&
 	test_cmp expect first &&
 	for p in $(series_patches "$SERIES"); do
-		sed -n "s/^Subject: \[PATCH\] //p" "$PROJECT_DIR/ports/v5.10/$p"
+		patch_subject "$PROJECT_DIR/ports/v5.10/$p"
 	done >expect_subjects &&
 	tail -n +2 subjects >got_subjects &&
 	test_cmp expect_subjects got_subjects

@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The work tree of a big kernel repository, touched as little as possible.
+ *
+ * libgit2's status and checkout walk the whole work tree, listing every
+ * directory (70,000 files and 4,500 directories in a kernel).  porttool
+ * only needs two things, done here in a cheaper way:
+ *  - is any tracked file modified or staged?  One lstat per index entry,
+ *    hashing only files whose stat data disagree with the index (or that
+ *    changed in the same second the index was written), and a tree-to-
+ *    index diff for staged changes.  Untracked files do not count.
+ *  - move the work tree from one commit to another: a safe checkout
+ *    limited to the paths the two trees differ in.
+ */
+#include "portbranch.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static bool stat_matches(const git_index_entry *e, const struct stat *st,
+			 int64_t index_mtime)
+{
+	if ((uint32_t)st->st_size != e->file_size ||
+	    st->st_mtim.tv_sec != e->mtime.seconds ||
+	    (uint32_t)st->st_mtim.tv_nsec != e->mtime.nanoseconds)
+		return false;
+	/* Racy: written in the same second as the index, contents unknown. */
+	return st->st_mtim.tv_sec < index_mtime;
+}
+
+static bool mode_matches(const git_index_entry *e, const struct stat *st)
+{
+	if (S_ISLNK(st->st_mode))
+		return e->mode == GIT_FILEMODE_LINK;
+	if (!S_ISREG(st->st_mode))
+		return false;
+	return e->mode == ((st->st_mode & S_IXUSR) ?
+			   GIT_FILEMODE_BLOB_EXECUTABLE : GIT_FILEMODE_BLOB);
+}
+
+/* Does the file at path hold what the index entry says? */
+static int entry_modified(git_repository *repo, const git_index_entry *e,
+			  int64_t index_mtime, bool *modified)
+{
+	char *path = xasprintf("%s%s", git_repository_workdir(repo), e->path);
+	struct stat st;
+	git_oid id;
+	int ret = 0;
+
+	*modified = false;
+	if (e->mode == GIT_FILEMODE_COMMIT)
+		goto out;	/* submodules are not ours to judge */
+	if (lstat(path, &st) < 0) {
+		*modified = true;	/* deleted */
+		goto out;
+	}
+	if (!mode_matches(e, &st)) {
+		*modified = true;
+		goto out;
+	}
+	if (stat_matches(e, &st, index_mtime))
+		goto out;
+	if (S_ISLNK(st.st_mode)) {
+		char target[4096];
+		ssize_t n = readlink(path, target, sizeof(target));
+
+		if (n < 0 || git_odb_hash(&id, target, (size_t)n,
+					  GIT_OBJECT_BLOB) < 0) {
+			ret = git_fail(e->path);
+			goto out;
+		}
+	} else if (git_repository_hashfile(&id, repo, path, GIT_OBJECT_BLOB,
+					   NULL) < 0) {
+		ret = git_fail(e->path);
+		goto out;
+	}
+	*modified = !git_oid_equal(&id, &e->id);
+out:
+	free(path);
+	return ret;
+}
+
+static int count_modified(git_repository *repo, git_index *index,
+			  size_t *modified)
+{
+	char *index_path = xasprintf("%sindex", git_repository_path(repo));
+	struct stat ist;
+	int64_t index_mtime = stat(index_path, &ist) == 0 ? ist.st_mtim.tv_sec :
+			      INT64_MAX;
+
+	free(index_path);
+	*modified = 0;
+	for (size_t i = 0; i < git_index_entrycount(index); i++) {
+		const git_index_entry *e = git_index_get_byindex(index, i);
+		bool m;
+
+		if (git_index_entry_is_conflict(e)) {
+			/* One count per conflicted path: stage 1, 2 or 3. */
+			if (i == 0 || strcmp(git_index_get_byindex(index, i - 1)->path,
+					     e->path))
+				(*modified)++;
+			continue;
+		}
+		if (entry_modified(repo, e, index_mtime, &m) < 0)
+			return -1;
+		if (m)
+			(*modified)++;
+	}
+	return 0;
+}
+
+static int count_staged(git_repository *repo, git_index *index, size_t *staged)
+{
+	git_object *head = NULL;
+	git_tree *tree = NULL;
+	git_diff *diff = NULL;
+	int ret = -1;
+
+	*staged = 0;
+	if (git_revparse_single(&head, repo, "HEAD^{tree}") == 0)
+		tree = (git_tree *)head;
+	if (git_diff_tree_to_index(&diff, repo, tree, index, NULL) < 0) {
+		git_fail("comparing the index with HEAD");
+		goto out;
+	}
+	*staged = git_diff_num_deltas(diff);
+	ret = 0;
+out:
+	git_diff_free(diff);
+	git_object_free(head);
+	return ret;
+}
+
+int count_changes(git_repository *repo, size_t *modified, size_t *staged)
+{
+	git_index *index;
+	int ret;
+
+	if (git_repository_index(&index, repo) < 0 ||
+	    git_index_read(index, 0) < 0)
+		return git_fail("reading the index");
+	ret = count_modified(repo, index, modified);
+	if (!ret)
+		ret = count_staged(repo, index, staged);
+	git_index_free(index);
+	return ret;
+}
+
+/* The paths in which two trees differ (both sides of a rename). */
+static int changed_paths(git_repository *repo, git_tree *from, git_tree *to,
+			 git_strarray *out)
+{
+	git_diff *diff;
+	size_t n, k = 0;
+
+	if (git_diff_tree_to_tree(&diff, repo, from, to, NULL) < 0)
+		return git_fail("comparing trees");
+	n = git_diff_num_deltas(diff);
+	out->strings = xcalloc(2 * n + 1, sizeof(char *));
+	for (size_t i = 0; i < n; i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+
+		out->strings[k++] = xstrdup(d->old_file.path);
+		if (strcmp(d->old_file.path, d->new_file.path))
+			out->strings[k++] = xstrdup(d->new_file.path);
+	}
+	out->count = k;
+	git_diff_free(diff);
+	return 0;
+}
+
+static void free_paths(git_strarray *a)
+{
+	for (size_t i = 0; i < a->count; i++)
+		free(a->strings[i]);
+	free(a->strings);
+}
+
+int checkout_changed(git_repository *repo, git_commit *target,
+		     unsigned int strategy)
+{
+	git_checkout_options co = GIT_CHECKOUT_OPTIONS_INIT;
+	git_object *head = NULL;
+	git_tree *to = NULL;
+	git_strarray paths = { 0 };
+	int ret = -1;
+
+	if (git_revparse_single(&head, repo, "HEAD^{tree}") < 0 ||
+	    git_commit_tree(&to, target) < 0) {
+		git_fail("reading the trees to check out");
+		goto out;
+	}
+	if (changed_paths(repo, (git_tree *)head, to, &paths) < 0)
+		goto out;
+	ret = 0;
+	if (!paths.count)
+		goto out;
+	co.checkout_strategy = strategy | GIT_CHECKOUT_DISABLE_PATHSPEC_MATCH;
+	co.paths = paths;
+	co.baseline = (git_tree *)head;
+	if (git_checkout_tree(repo, (git_object *)to, &co) < 0)
+		ret = git_fail("checking out");
+out:
+	free_paths(&paths);
+	git_tree_free(to);
+	git_object_free(head);
+	return ret;
+}
