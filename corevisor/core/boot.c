@@ -73,7 +73,7 @@ s64 boot_register_vm(void)
 			continue;
 		}
 		pool_reset(&vm->pool);
-		vm->s2_root = pool_alloc(&vm->pool);
+		vm->s2_root = pgt_s2_alloc(&vm->pool, &vm->s2_hw);
 		vm->vmid = i + 1;
 		vm->key_set = false;
 		vm->smmu_ctxs = 0;

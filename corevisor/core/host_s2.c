@@ -13,13 +13,13 @@
 #include <core/core.h>
 
 static struct pool *pool;
-static u64 root;
+static u64 root, hw_root;
 
 void host_s2_init(struct pool *p)
 {
 	pool = p;
 	pool_reset(pool);
-	root = pool_alloc(pool);
+	root = pgt_s2_alloc(pool, &hw_root);
 	if (!root)
 		cv_panic("no host stage-2 root");
 }
@@ -27,6 +27,11 @@ void host_s2_init(struct pool *p)
 u64 host_s2_root(void)
 {
 	return root;
+}
+
+u64 host_s2_vttbr(void)
+{
+	return hw_root;
 }
 
 static bool host_may_map(u64 pa, u64 *attr)
@@ -46,7 +51,7 @@ static bool host_may_map(u64 pa, u64 *attr)
 static void rebuild(void)
 {
 	host_s2_init(pool);
-	machine_tlbi_vmid(root);
+	machine_tlbi_vmid(hw_root);
 }
 
 bool host_s2_fault(u64 pa)
@@ -72,5 +77,5 @@ bool host_s2_fault(u64 pa)
 void host_s2_unmap(u64 pa)
 {
 	if (pgt_unmap_page(root, pa))
-		machine_tlbi_ipa(root, pa);
+		machine_tlbi_ipa(hw_root, pa);
 }

@@ -28,9 +28,12 @@ static struct cv_boot_info bi;
 /* T0SZ 16 (48-bit VA), WB WB inner-shareable walks, 4K, PS 40-bit, RES1 */
 #define TCR_VALUE	((1UL << 31) | (1UL << 23) | (2UL << 16) | \
 			 (3UL << 12) | (1UL << 10) | (1UL << 8) | 16)
-/* T0SZ 24 (40-bit IPA), SL0 level 0, walks WB inner-shareable, PS 40 */
+/*
+ * T0SZ 24 (40-bit IPA), SL0 level 1 (two concatenated tables, valid with
+ * any PA size), walks WB inner-shareable, PS 40
+ */
 #define VTCR_VALUE	((1UL << 31) | (2UL << 16) | (3UL << 12) | \
-			 (1UL << 10) | (1UL << 8) | (2UL << 6) | 24)
+			 (1UL << 10) | (1UL << 8) | (1UL << 6) | 24)
 
 static bool ranges_ok(void)
 {
@@ -203,8 +206,8 @@ static void cpu_setup(u64 cpu)
 	machine_tlbi_el2_all();
 	machine_enable_el2_mmu();
 	machine_write_sysreg(SR_VTCR_EL2, VTCR_VALUE);
-	machine_write_sysreg(SR_VTTBR_EL2, host_s2_root());
-	machine_tlbi_vmid(host_s2_root());
+	machine_write_sysreg(SR_VTTBR_EL2, host_s2_vttbr());
+	machine_tlbi_vmid(host_s2_vttbr());
 	machine_write_sysreg(SR_HCR_EL2, HCR_HOST);
 	machine_isb();
 	core.cpu_up[cpu] = true;

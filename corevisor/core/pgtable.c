@@ -1,8 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * pgtable: walk, map and unmap VMSAv8-64 translation tables, 4 KiB
- * granule, four levels starting at level 0 (48-bit input addresses; a
- * stage 2 with a 40-bit IPA uses only the first two level-0 entries).
+ * granule, four levels starting at level 0 (48-bit input addresses).
+ * A stage 2 (40-bit IPA) is walked by the CPU from level 1, with two
+ * concatenated level-1 tables as its root (VTCR_EL2.SL0 = 1, T0SZ = 24):
+ * a level-0 start needs a PA size of 44 bits, which a Cortex-A53 (40)
+ * or an X-Gene 1 (42) lacks.  Here it is walked from a level-0 page of
+ * the core's own whose entries 0 and 1 point at the two halves
+ * (pgt_s2_alloc), so every walk in this file starts at level 0.
  * The same code serves the EL2 stage 1, the host and VM stage 2 and the
  * SMMU context tables: only the leaf attributes differ.
  * Guarantees: an entry only ever goes invalid -> valid or valid ->
@@ -151,6 +156,33 @@ int pgt_map_range(u64 root, u64 va, u64 size, u64 attr, struct pool *pool)
 			return ret;
 	}
 	return 0;
+}
+
+/*
+ * A stage-2 root: three consecutive pool pages, two of them an 8 KiB
+ * aligned pair (the CPU's root, returned in *hw), the third the level-0
+ * page the core walks from (returned).  0 if the pool cannot give three
+ * consecutive pages.  The same pool state always gives the same pages.
+ */
+u64 pgt_s2_alloc(struct pool *pool, u64 *hw)
+{
+	u64 a = pool_alloc(pool), b = pool_alloc(pool), c = pool_alloc(pool);
+	u64 root, pair, *l0;
+
+	if (!a || b != a + PAGE_SIZE || c != b + PAGE_SIZE)
+		return 0;
+	if (a & PAGE_SIZE) {
+		pair = b;
+		root = a;
+	} else {
+		pair = a;
+		root = c;
+	}
+	l0 = machine_pa(root);
+	l0[0] = pair | PTE_TABLE | PTE_VALID;
+	l0[1] = (pair + PAGE_SIZE) | PTE_TABLE | PTE_VALID;
+	*hw = pair;
+	return root;
 }
 
 typedef void (*leaf_fn)(u64 va, u64 pte, void *arg);

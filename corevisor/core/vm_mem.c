@@ -194,7 +194,7 @@ void vm_scrub_all(struct vm *vm)
 		}
 	}
 	/* The VM's tables die with its pool: unhook them from the TLBs. */
-	cv_memset(machine_pa(vm->s2_root), 0, PAGE_SIZE);
+	cv_memset(machine_pa(vm->s2_hw), 0, 2 * PAGE_SIZE);
 	machine_tlbi_vmid(vm_vttbr(vm));
 	for (i = 0; i < core.nr_ram; i++) {
 		const struct ram_range *r = &core.ram[i];

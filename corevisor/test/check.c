@@ -10,6 +10,9 @@
 
 static int violations;
 
+/* VTTBR_EL2.BADDR of a 40-bit IPA stage 2 with two level-1 tables */
+#define S2_ROOT		0x0000FFFFFFFFE000UL
+
 #define BAD(...) do {							\
 	if (violations++ < 8) {						\
 		fprintf(stderr, "invariant: " __VA_ARGS__);		\
@@ -68,16 +71,19 @@ static void add_leaf(struct tree *t, u64 va, u64 pte, int level)
 	t->nleaves++;
 }
 
-static void walk_table(struct tree *w, u64 table, int level, u64 va)
+/* A table of n entries (n = 1024: two concatenated pages). */
+static void walk_table(struct tree *w, u64 table, int level, u64 va, int n)
 {
 	u64 *t;
 	int i;
 
 	add_table(w, table);
-	if (!fake_is_ram(table))
+	if (n > 512)
+		add_table(w, table + 4096);
+	if (!fake_is_ram(table) || !fake_is_ram(table + (n / 512 - 1) * 4096UL))
 		return;		/* reported with I4 */
 	t = fake_peek(table);
-	for (i = 0; i < 512; i++) {
+	for (i = 0; i < n; i++) {
 		u64 pte = t[i], at = va | ((u64)i << (39 - 9 * level));
 
 		if (!(pte & 1))
@@ -88,7 +94,8 @@ static void walk_table(struct tree *w, u64 table, int level, u64 va)
 			else
 				add_leaf(w, at, pte, 3);
 		} else if (pte & 2) {
-			walk_table(w, pte & 0x0000FFFFFFFFF000UL, level + 1, at);
+			walk_table(w, pte & 0x0000FFFFFFFFF000UL, level + 1, at,
+				   512);
 		} else if (level == 0) {
 			BAD("%s: block at level 0", w->name);
 		} else {
@@ -154,8 +161,12 @@ static void check_leaf(struct tree *w, const struct leaf *l, u16 *smmu_count)
 		    pg ? pg->gfn : 0);
 }
 
-/* Walk (or reuse) one tree and check it; returns its leaf count. */
-static int check_tree(struct tree *t, u64 root, u16 *smmu_count)
+/*
+ * Walk (or reuse) one tree and check it; returns its leaf count.  A
+ * stage 2 (s2) is walked the way VTCR_EL2 tells the CPU to: from level 1,
+ * the root two concatenated tables (40-bit IPA, SL0 = 1).
+ */
+static int check_tree(struct tree *t, u64 root, bool s2, u16 *smmu_count)
 {
 	int i;
 
@@ -163,7 +174,10 @@ static int check_tree(struct tree *t, u64 root, u16 *smmu_count)
 		t->root = root;
 		t->ntables = 0;
 		t->nleaves = 0;
-		walk_table(t, root, 0, 0);
+		if (s2)
+			walk_table(t, root, 1, 0, 1024);
+		else
+			walk_table(t, root, 0, 0, 512);
 	}
 	/* I4: every table page is a CORE page inside the region */
 	for (i = 0; i < t->ntables; i++) {
@@ -208,10 +222,11 @@ int check_invariants(const struct model *m)
 	memset(smmu_count, 0, sizeof(smmu_count));
 	trees[T_EL2].name = "el2";
 	trees[T_EL2].vmid = -3;
-	check_tree(&trees[T_EL2], core.el2_root, smmu_count);
+	check_tree(&trees[T_EL2], core.el2_root, false, smmu_count);
 	trees[T_HOST].name = "host s2";
 	trees[T_HOST].vmid = -2;
-	check_tree(&trees[T_HOST], host_s2_root(), smmu_count);
+	check_tree(&trees[T_HOST], fake_sysreg(0, SR_VTTBR_EL2) & S2_ROOT,
+		   true, smmu_count);
 	/* I5: live VMIDs unique, and only live VMs own pages */
 	for (v = 0; v < CV_MAX_VMS; v++) {
 		struct vm *vm = &core.vm[v];
@@ -223,7 +238,8 @@ int check_invariants(const struct model *m)
 		vmids_seen |= 1U << vm->vmid;
 		trees[T_VM + v].name = "vm s2";
 		trees[T_VM + v].vmid = v + 1;
-		leaves = check_tree(&trees[T_VM + v], vm->s2_root, smmu_count);
+		leaves = check_tree(&trees[T_VM + v], vm_vttbr(vm) & S2_ROOT,
+				    true, smmu_count);
 		if (m && m->vm[v].s2.nmap != leaves)
 			BAD("vm %d maps %d pages, model %d", v + 1, leaves,
 			    m->vm[v].s2.nmap);
@@ -236,7 +252,7 @@ int check_invariants(const struct model *m)
 		trees[T_SMMU + c].name = "smmu";
 		trees[T_SMMU + c].vmid = (int)vmid;
 		trees[T_SMMU + c].host_smmu = !vmid;
-		check_tree(&trees[T_SMMU + c], root, smmu_count);
+		check_tree(&trees[T_SMMU + c], root, false, smmu_count);
 		if (vmid && core.vm[vmid - 1].state == VM_FREE)
 			BAD("I5: SMMU context %u of dead vm %u", c, vmid);
 	}

@@ -98,7 +98,22 @@ static void test_init_and_el2(void)
 	CHECK(strstr(fake_uart_output(),
 		     "corevisor: cpu 1 up, ABI v1.0, host stage-2 on\n") != NULL);
 	CHECK(fake_mmu_on(0) && fake_mmu_on(1));
-	CHECK_EQ(fake_sysreg(1, SR_VTTBR_EL2), host_s2_root());
+	/*
+	 * Stage 2 from level 1 with a two-table root (any PA size >= 40):
+	 * VTCR SL0 = 1, T0SZ = 24, the root 8 KiB aligned, and the CPU's
+	 * walk reaches the same leaf as the core's.
+	 */
+	CHECK_EQ(fake_sysreg(1, SR_VTCR_EL2) & 0xFF, (1UL << 6) | 24);
+	CHECK_EQ(fake_sysreg(1, SR_VTTBR_EL2), host_s2_vttbr());
+	CHECK_EQ(host_s2_vttbr() & 0x1FFF, 0);
+	pa = (1UL << 39) + (3UL << 30) + (5UL << 21) + (7UL << 12);
+	CHECK(host_s2_fault(pa));	/* device page, second root table */
+	pte = ((u64 *)fake_peek(host_s2_vttbr()))[(pa >> 30) & 1023];
+	CHECK_EQ(pte & 3, 3);
+	pte = ((u64 *)fake_peek(pte & PTE_ADDR))[(pa >> 21) & 511];
+	CHECK_EQ(pte & 3, 3);
+	pte = ((u64 *)fake_peek(pte & PTE_ADDR))[(pa >> 12) & 511];
+	CHECK_EQ(pte & (PTE_ADDR | 3), pa | 3);
 	CHECK(fake_sysreg(1, SR_HCR_EL2) & HCR_VM);
 	CHECK_EQ(fake_sysreg(0, SR_TTBR0_EL2), core.el2_root);
 	/* EL2 stage 1: region executable, other RAM not, UART device */

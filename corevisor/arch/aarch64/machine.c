@@ -13,9 +13,9 @@
 /*
  * The physical address size fields (TCR_EL2.PS, VTCR_EL2.PS) describe
  * the machine, not a policy: they are set here from the CPU's PARange
- * (capped at 48 bits), whatever the core wrote.  This also matters for
- * a stage 2 that starts at level 0 with the 4K granule, which is only
- * valid when the PA size is at least 44 bits.
+ * (capped at 48 bits), whatever the core wrote.  The core's stage 2
+ * (40-bit IPA from level 1) needs at least 40 bits, which every ARMv8-A
+ * server and board CPU has (Cortex-A53: 40).
  */
 #define TCR_PS_SHIFT		16
 #define VTCR_PS_SHIFT		16

@@ -62,6 +62,7 @@ int pgt_map_page(u64 root, u64 va, u64 pa, u64 attr, struct pool *pool);
 u64 pgt_unmap_page(u64 root, u64 va);	/* old leaf or 0 */
 int pgt_map_range(u64 root, u64 va, u64 size, u64 attr, struct pool *pool);
 void pgt_walk_pages(u64 root, void (*fn)(u64, u64, void *), void *arg);
+u64 pgt_s2_alloc(struct pool *pool, u64 *hw);	/* level-0 root or 0 */
 
 /* HCR_EL2 while the host runs, and while a guest runs */
 #define HCR_VM		(1UL << 0)
@@ -106,7 +107,8 @@ u64 own_nr_pages(void);
 
 /* host_s2.c */
 void host_s2_init(struct pool *pool);
-u64 host_s2_root(void);
+u64 host_s2_root(void);		/* the level-0 page the core walks */
+u64 host_s2_vttbr(void);		/* the CPU's root, VMID 0 */
 bool host_s2_fault(u64 pa);
 void host_s2_unmap(u64 pa);
 
@@ -137,7 +139,8 @@ struct vm {
 	u8 key[32];
 	u32 smmu_ctxs;		/* SMMU contexts bound to this VM */
 	struct pool pool;
-	u64 s2_root;
+	u64 s2_root;		/* level-0 page the core walks */
+	u64 s2_hw;		/* the CPU's root: two level-1 tables */
 	struct image image[CV_MAX_IMAGES];
 	struct vcpu vcpu[CV_MAX_VCPUS];
 };
@@ -162,7 +165,7 @@ extern struct core core;
 struct vm *vm_get_locked(u64 vmid);	/* locked VM in a live state, or NULL */
 static inline u64 vm_vttbr(const struct vm *vm)
 {
-	return vm->s2_root | ((u64)vm->vmid << 48);
+	return vm->s2_hw | ((u64)vm->vmid << 48);
 }
 
 /* vm_mem.c: callers hold vm->lock */
