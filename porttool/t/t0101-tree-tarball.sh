@@ -224,6 +224,57 @@ test_expect_success 'tree: a download failure says so and leaves no tree' '
 	test -z "$(ls -A "$XDG_CACHE_HOME/porttool/debian/debs")"
 '
 
+test_expect_success 'tree: mirrors come from the machine apt config (deb822 and .list)' '
+	export XDG_CACHE_HOME=$PWD/cache &&
+	mkdir -p etc/sources.list.d &&
+	printf "deb [arch=amd64] http://127.0.0.1:9/thirdparty nodistro main\ndeb-src http://127.0.0.1:9/src bookworm main\n" \
+		>etc/sources.list &&
+	cat >etc/sources.list.d/debian.sources <<-\EOF &&
+	# disabled first: must be skipped
+	Types: deb
+	URIs: http://127.0.0.1:9/disabled
+	Suites: bookworm-security
+	Components: main
+	Enabled: no
+
+	Types: deb deb-src
+	URIs: http://127.0.0.1:9/main-mirror
+	Suites: bookworm bookworm-updates
+	Components: main
+	Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+
+	Types: deb
+	URIs: http://127.0.0.1:9/sec-mirror
+	Suites: bookworm-security
+	Components: main
+	Signed-By:
+	 -----BEGIN PGP PUBLIC KEY BLOCK-----
+	 .
+	 mQINBGPL0BUBEADmW5NdOOHwPIJlgPu6JDcKw/NZJPR8lsD3K87ZM18gzyQZJD+w
+	 -----END PGP PUBLIC KEY BLOCK-----
+	EOF
+	printf "deb http://127.0.0.1:9/ignored-ext bookworm main\n" >etc/sources.list.d/other.list.disabled &&
+	PORTTOOL_APT_ETC=$PWD/etc test_expect_code 1 porttool tree 5.10 2>err &&
+	grep -q "apt source for bullseye-security: http://127.0.0.1:9/sec-mirror$" err &&
+	grep -q "apt source for bullseye: http://127.0.0.1:9/main-mirror$" err &&
+	cat >want <<-\EOF &&
+	deb http://127.0.0.1:9/sec-mirror bullseye-security main
+	deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://127.0.0.1:9/main-mirror bullseye main
+	EOF
+	test_cmp want cache/porttool/debian/sources.list &&
+	grep -q "apt-get update failed" err
+'
+
+test_expect_success 'tree: a source that lists the suite itself is used as is' '
+	export XDG_CACHE_HOME=$PWD/cache &&
+	mkdir -p etc/sources.list.d &&
+	printf "deb http://127.0.0.1:9/m bookworm main\ndeb http://127.0.0.1:9/old-sec bullseye-security main # comment\n" \
+		>etc/sources.list &&
+	PORTTOOL_APT_ETC=$PWD/etc test_expect_code 1 porttool tree 5.10 2>err &&
+	grep -q "apt source for bullseye-security: http://127.0.0.1:9/old-sec$" err &&
+	grep -q "apt source for bullseye: http://127.0.0.1:9/m$" err
+'
+
 test_expect_success 'tree: no Debian source for the suite in the apt config' '
 	mkdir -p etc2/sources.list.d &&
 	printf "deb http://example.invalid/ nodistro main\n" >etc2/sources.list &&
