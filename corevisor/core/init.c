@@ -7,7 +7,8 @@
  * the RAM map, marks every page of the region CORE-owned (image, stacks,
  * data, pools: SEKVM gap 3), carves the region into the ownership table
  * and the page-table pools, and builds the EL2 stage 1 (identity map of
- * RAM, non-executable outside the region, plus the UART).  Every call then
+ * RAM plus the UART, W^X: only the image's code is executable, and it is
+ * read-only; the arch turns on SCTLR_EL2.WXN as well).  Every call then
  * programs its CPU: EL2 MMU on, host stage 2 on (HCR, VTCR, VTTBR).
  * Guarantees: per-CPU data is indexed by the dense index checked against
  * MPIDR_EL1 (gap 7); a CPU is initialised once, a second call fails;
@@ -142,36 +143,52 @@ static s64 carve(void)
 	return 0;
 }
 
-/* EL2 stage 1: RAM (executable only inside the region) and the UART. */
+static int map_el2(u64 start, u64 end, u64 attr)
+{
+	if (end <= start)
+		return 0;
+	return pgt_map_range(core.el2_root, start, end - start, attr,
+			     &core.el2_pool);
+}
+
+/*
+ * EL2 stage 1, W^X: RAM read-write non-executable, but in the image the
+ * header and .rodata read-only, .text read-only executable; the UART.
+ */
 static s64 build_el2_tables(void)
 {
-	u64 rb = core.base, re = core.base + core.size;
-	struct pool *p = &core.el2_pool;
+	struct machine_image_layout l;
+	u64 rb = core.base, fp = machine_image_footprint();
+	u64 rw = S1_NORMAL | PTE_XN, ro = S1_NORMAL | S1_RO;
 	int ret = 0;
 	u32 i;
 
-	core.el2_root = pool_alloc(p);
+	machine_image_layout(&l);
+	if ((l.text | l.rodata | l.data) & ~PAGE_MASK || !l.text ||
+	    l.rodata <= l.text || l.data < l.rodata || l.data > fp)
+		return CV_E_INVAL;
+	core.el2_root = pool_alloc(&core.el2_pool);
 	if (!core.el2_root)
 		return CV_E_NOMEM;
 	for (i = 0; i < core.nr_ram && !ret; i++) {
 		u64 b = core.ram[i].base, e = b + core.ram[i].size;
-		u64 xn = S1_NORMAL | PTE_XN;
 
-		if (rb >= b && re <= e) {
-			if (rb > b)
-				ret = pgt_map_range(core.el2_root, b, rb - b, xn, p);
-			if (!ret)
-				ret = pgt_map_range(core.el2_root, rb, re - rb,
-						    S1_NORMAL, p);
-			if (!ret && e > re)
-				ret = pgt_map_range(core.el2_root, re, e - re, xn, p);
-		} else {
-			ret = pgt_map_range(core.el2_root, b, e - b, xn, p);
+		if (rb < b || rb >= e) {
+			ret = map_el2(b, e, rw);
+			continue;
 		}
+		ret = map_el2(b, rb, rw);
+		if (!ret)
+			ret = map_el2(rb, rb + l.text, ro | PTE_XN);
+		if (!ret)
+			ret = map_el2(rb + l.text, rb + l.rodata, ro);
+		if (!ret)
+			ret = map_el2(rb + l.rodata, rb + l.data, ro | PTE_XN);
+		if (!ret)
+			ret = map_el2(rb + l.data, e, rw);
 	}
 	if (!ret && bi.uart_type)
-		ret = pgt_map_range(core.el2_root, bi.uart_base, PAGE_SIZE,
-				    S1_DEVICE, p);
+		ret = map_el2(bi.uart_base, bi.uart_base + PAGE_SIZE, S1_DEVICE);
 	return ret ? CV_E_NOMEM : 0;
 }
 

@@ -121,8 +121,12 @@ static void check_leaf(struct tree *w, const struct leaf *l, u16 *smmu_count)
 	u64 pa = l->pte & 0x0000FFFFFFFFF000UL, va = l->va;
 	struct page_state *pg = own_page(pa);
 
-	if (w->vmid == -3)
-		return;		/* EL2 map: checked in the unit tests */
+	if (w->vmid == -3) {	/* EL2 map: W^X here, the rest in unit */
+		if (!(l->pte & (1UL << 7)) && !(l->pte & (1UL << 54)))
+			BAD("el2: %#llx writable and executable",
+			    (unsigned long long)va);
+		return;
+	}
 	if (l->level != 3) {
 		BAD("%s: block at level %d va %#llx", w->name, l->level,
 		    (unsigned long long)va);

@@ -86,9 +86,29 @@ static void test_pgtable(void)
 			    0x40000000, 2) & 3, 1);
 }
 
+struct wx_count {
+	u64 text, rodata;	/* the executable range */
+	int x, wx, x_outside;
+};
+
+static void count_wx(u64 va, u64 pte, void *arg)
+{
+	struct wx_count *c = arg;
+
+	if (pte & PTE_XN)
+		return;
+	c->x++;
+	if (!(pte & S1_RO))
+		c->wx++;
+	if (va < c->text || va >= c->rodata)
+		c->x_outside++;
+}
+
 static void test_init_and_el2(void)
 {
 	u64 bi_pa = T_REGION + T_REGION_SIZE - 2 * PAGE_SIZE, pa;
+	struct machine_image_layout l;
+	struct wx_count wx = { 0 };
 	struct cv_boot_info *bi;
 	u64 root, pte;
 
@@ -116,11 +136,30 @@ static void test_init_and_el2(void)
 	CHECK_EQ(pte & (PTE_ADDR | 3), pa | 3);
 	CHECK(fake_sysreg(1, SR_HCR_EL2) & HCR_VM);
 	CHECK_EQ(fake_sysreg(0, SR_TTBR0_EL2), core.el2_root);
-	/* EL2 stage 1: region executable, other RAM not, UART device */
+	/*
+	 * EL2 stage 1, W^X: only .text executable and it read-only; the
+	 * header and .rodata read-only; the rest of the image, the rest of
+	 * the region (a 2 MiB block) and other RAM writable, not executable.
+	 */
 	root = core.el2_root;
+	machine_image_layout(&l);
+	wx.text = T_REGION + l.text;
+	wx.rodata = T_REGION + l.rodata;
+	pgt_walk_pages(root, count_wx, &wx);
+	CHECK_EQ(wx.wx, 0);
+	CHECK_EQ(wx.x, (l.rodata - l.text) >> PAGE_SHIFT);
+	CHECK_EQ(wx.x_outside, 0);
+	CHECK_EQ(leaf_of(root, T_REGION) & (S1_RO | PTE_XN), S1_RO | PTE_XN);
+	CHECK_EQ(leaf_of(root, T_REGION + l.text) & (S1_RO | PTE_XN), S1_RO);
+	CHECK_EQ(leaf_of(root, T_REGION + l.rodata - PAGE_SIZE) &
+		 (S1_RO | PTE_XN), S1_RO);
+	CHECK_EQ(leaf_of(root, T_REGION + l.rodata) & (S1_RO | PTE_XN),
+		 S1_RO | PTE_XN);
+	CHECK_EQ(leaf_of(root, T_REGION + l.data) & (S1_RO | PTE_XN), PTE_XN);
 	pte = *pgt_entry(*pgt_entry(*pgt_entry(root, T_REGION, 0) & PTE_ADDR,
-				    T_REGION, 1) & PTE_ADDR, T_REGION, 2);
-	CHECK((pte & 3) == 1 && !(pte & PTE_XN));
+				    T_REGION, 1) & PTE_ADDR,
+			 T_REGION + (2UL << 20), 2);
+	CHECK_EQ(pte & (3 | S1_RO | PTE_XN), 1 | PTE_XN);
 	CHECK(leaf_of(root, T_RAM_B) & PTE_XN);
 	CHECK(leaf_of(root, T_REGION + T_REGION_SIZE) & PTE_XN);
 	CHECK_EQ(leaf_of(root, T_UART) & (7UL << 2), 1UL << 2);

@@ -14,16 +14,17 @@
 
 /*
  * SCTLR_EL2 with the MMU on: MMU, data and instruction caches, SP
- * alignment check.  Not WXN yet: the core maps the whole region
- * read-write-executable (core/init.c); WXN needs .text mapped read-only.
+ * alignment check, and WXN: no writable page is executable (the core
+ * maps only .text executable, read-only: core/init.c).
  */
 #define CV_SCTLR_EL2	(SCTLR_EL2_RES1 | SCTLR_M | SCTLR_C | SCTLR_SA | \
-			 SCTLR_I)
+			 SCTLR_I | SCTLR_WXN)
 
 /* head.S */
 void cv_mmu_enable(u64 ttbr0, u64 tcr, u64 mair, u64 sctlr);
 void cv_dcache_op_range(u64 start, u64 end, int op);
 extern char cv_image_start[], cv_runtime_vectors[];
+extern char __cv_text_start[], __cv_text_end[], __cv_data_start[];
 extern char __cv_image_end[];
 u64 cv_guest_enter(u64 *guest_regs, u64 *host_save);
 void cv_fpsimd_save(u64 *area);

@@ -11,7 +11,7 @@
  * Layout of the region the host hands over (offsets from its base):
  *   .head      struct cv_image_header (offset 0)
  *   .text      code, the init vectors 2 KiB-aligned inside it
- *   .rodata
+ *   .rodata    page aligned like .text and .data: each gets its own rights
  *   .data      then .bss and the per-CPU stacks, as zeros in the file;
  *              ends page-aligned: this is the end of corevisor.bin
  *   pool       everything else up to the region's end: the core's
@@ -44,6 +44,7 @@ SECTIONS
 	 * zero it while a CPU runs on its stack here.
 	 */
 	.data : ALIGN(4096) {
+		__cv_data_start = .;
 		*(.data .data.*)
 		. = ALIGN(64);
 		__cv_bss_start = .;
@@ -66,3 +67,7 @@ SECTIONS
 
 /* Anything the script did not place would break the layout above. */
 ASSERT(SIZEOF(.head) > 0, "image header missing")
+/* W^X: the EL2 stage 1 gives each of these page ranges its own rights. */
+ASSERT(ADDR(.rodata) == __cv_text_end, "a section between .text and .rodata")
+ASSERT(__cv_text_start % 4096 == 0 && __cv_text_end % 4096 == 0 &&
+       __cv_data_start % 4096 == 0, "a section start not page aligned")

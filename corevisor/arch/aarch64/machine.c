@@ -189,6 +189,14 @@ u64 machine_image_footprint(void)
 	return (u64)(__cv_image_end - cv_image_start);
 }
 
+void machine_image_layout(struct machine_image_layout *l)
+{
+	/* page aligned by corevisor.lds.S */
+	l->text = (u64)(__cv_text_start - cv_image_start);
+	l->rodata = (u64)(__cv_text_end - cv_image_start);
+	l->data = (u64)(__cv_data_start - cv_image_start);
+}
+
 u32 machine_fetch_inc(u32 *p)
 {
 	return __atomic_fetch_add(p, 1, __ATOMIC_ACQUIRE);

@@ -124,6 +124,14 @@ u64 machine_image_footprint(void)
 	return footprint;
 }
 
+/* A header page, code to half, read-only data to three quarters. */
+void machine_image_layout(struct machine_image_layout *l)
+{
+	l->text = PAGE_SIZE;
+	l->rodata = (footprint / 2) & ~(PAGE_SIZE - 1);
+	l->data = (footprint / 4 * 3) & ~(PAGE_SIZE - 1);
+}
+
 void fake_set_cpu(unsigned int cpu)
 {
 	this_cpu = cpu;

@@ -51,9 +51,14 @@ bool pool_contains(const struct pool *p, u64 pa);
 /* stage 2: MemAttr[5:2], S2AP[7:6] */
 #define S2_NORMAL	((0xFUL << 2) | (3UL << 6) | PTE_SH_INNER | PTE_AF)
 #define S2_DEVICE	((0x1UL << 2) | (3UL << 6) | PTE_AF | PTE_XN)
-/* EL2 stage 1: AttrIndx[4:2] into MAIR_EL2 (0 normal WB, 1 device) */
-#define S1_NORMAL	((0UL << 2) | PTE_SH_INNER | PTE_AF)
-#define S1_DEVICE	((1UL << 2) | PTE_AF | PTE_XN)
+/*
+ * EL2 stage 1: AttrIndx[4:2] into MAIR_EL2 (0 normal WB, 1 device),
+ * AP[2] read-only, AP[1] RES1 (EL2 has no EL0 to grant access to)
+ */
+#define S1_AP_RES1	(1UL << 6)
+#define S1_RO		(1UL << 7)
+#define S1_NORMAL	((0UL << 2) | S1_AP_RES1 | PTE_SH_INNER | PTE_AF)
+#define S1_DEVICE	((1UL << 2) | S1_AP_RES1 | PTE_AF | PTE_XN)
 
 u64 *pgt_entry(u64 table_pa, u64 va, int level);
 u64 pgt_lookup(u64 root, u64 va);	/* level-3 leaf or 0 */

@@ -79,6 +79,16 @@ void *machine_pa(u64 pa);
  */
 u64 machine_image_footprint(void);
 
+/*
+ * Where the image's sections start, as page-aligned offsets from its
+ * base: [0, text) the header, [text, rodata) code, [rodata, data)
+ * read-only data, [data, footprint) data, bss and stacks.
+ */
+struct machine_image_layout {
+	u64 text, rodata, data;
+};
+void machine_image_layout(struct machine_image_layout *l);
+
 /* Atomics for the lock layer (acquire on take, release on give). */
 u32 machine_fetch_inc(u32 *p);
 u32 machine_load_acquire(const u32 *p);
