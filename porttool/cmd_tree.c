@@ -116,7 +116,7 @@ static int tree_from_tarball(const struct port *p, const char *file,
 			     const char *dir)
 {
 	char *dest = dir ? xstrdup(dir) : tarball_cache_path(file);
-	char *tmp = NULL, *msg = NULL;
+	char *tmp = NULL;
 	struct archive *a = NULL;
 	int rc = EXIT_FAIL;
 
@@ -136,10 +136,10 @@ static int tree_from_tarball(const struct port *p, const char *file,
 	if (!tmp)
 		goto out;
 	info("importing %s", file);
-	msg = xasprintf("Imported by 'porttool tree' from a kernel tarball, "
-			"every file as shipped.");
 	if (import_archive(a, tmp, &(struct import_opts){
-				.source = file, .port = p, .message = msg }) ||
+				.source = file, .port = p,
+				.message = "Imported by 'porttool tree' from a kernel "
+					   "tarball, every file as shipped." }) ||
 	    move_into_place(tmp, dest))
 		goto out;
 	rc = EXIT_OK;
@@ -151,7 +151,6 @@ out:
 		remove_tree(tmp);
 	archive_close(a);
 	free(tmp);
-	free(msg);
 	free(dest);
 	return rc;
 }
@@ -200,14 +199,6 @@ out:
 	return rc;
 }
 
-static int clone_progress(const git_indexer_progress *s, void *data)
-{
-	if (s->received_objects == s->total_objects &&
-	    s->indexed_deltas == s->total_deltas)
-		info("cloned %u objects", s->total_objects);
-	return 0;
-}
-
 /* Clone with libgit2 into a temporary directory, then move it into place. */
 static int clone_local(const char *from, const char *dir)
 {
@@ -225,7 +216,6 @@ static int clone_local(const char *from, const char *dir)
 	}
 	/* Every tag, not only those on branches: the base may be off-branch. */
 	o.fetch_opts.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_ALL;
-	o.fetch_opts.callbacks.transfer_progress = clone_progress;
 	info("cloning %s into %s", src, dir);
 	if (git_clone(&repo, src, tmp, &o) < 0) {
 		git_fail(src);

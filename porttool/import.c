@@ -50,22 +50,25 @@ struct import {
 	char *version;		/* X.Y.Z from the Makefile */
 };
 
-/* A progress counter on stderr: in place on a terminal, sparse lines if not. */
+/*
+ * A progress counter on stderr: rewritten in place on a terminal, and a
+ * line every 20000 files (and at the end) in logs.  total 0: unknown.
+ */
 static void progress(const char *what, size_t done, size_t total, bool last)
 {
 	static int tty = -1;
+	char count[64];
 
 	if (tty < 0)
 		tty = isatty(STDERR_FILENO);
-	if (tty) {
-		fprintf(stderr, "\rporttool: %s: %zu%s%.0zu files", what, done,
-			total ? "/" : "", total);
-		if (last)
-			fputc('\n', stderr);
-	} else if (last || done % 20000 == 0) {
-		fprintf(stderr, "porttool: %s: %zu%s%.0zu files\n", what, done,
-			total ? "/" : "", total);
-	}
+	if (!tty && !last && done % 20000)
+		return;
+	if (total)
+		snprintf(count, sizeof(count), "%zu/%zu", done, total);
+	else
+		snprintf(count, sizeof(count), "%zu", done);
+	fprintf(stderr, "%sporttool: %s: %s files%s", tty ? "\r" : "", what,
+		count, tty && !last ? "" : "\n");
 }
 
 /* Paths must stay inside the tree and out of its .git directory. */
@@ -346,7 +349,10 @@ static long makefile_number(const char *mk, const char *name)
 		if (!isdigit((unsigned char)*p))
 			return -1;
 		v = strtol(p, &end, 10);
-		return v;
+		/* "SUBLEVEL = 223" alone on its line, nothing after the number */
+		while (*end == ' ' || *end == '\t')
+			end++;
+		return *end == '\n' || !*end ? v : -1;
 	}
 	return -1;
 }
