@@ -352,7 +352,7 @@ static long makefile_number(const char *mk, const char *name)
 		/* "SUBLEVEL = 223" alone on its line, nothing after the number */
 		while (*end == ' ' || *end == '\t')
 			end++;
-		return *end == '\n' || !*end ? v : -1;
+		return *end == '\n' || *end == '\r' || !*end ? v : -1;
 	}
 	return -1;
 }
