@@ -34,15 +34,15 @@ test_expect_success 'tree 5.10: tag, commit and tree are those port.conf records
 	dir=$(real_tree) &&
 	test "$(git -C "$dir" rev-parse "$(conf base.tag)^{commit}")" = "$(conf base.commit)" &&
 	test "$(git -C "$dir" rev-parse "$(conf base.tag)^{tree}")" = "$(conf base.tree)" &&
-	test "$(git -C "$dir" rev-parse HEAD)" = "$(conf base.commit)" &&
-	test "$(git -C "$dir" log -1 --format="%an <%ae> %s")" = \
+	test "$(git -C "$dir" rev-parse master)" = "$(conf base.commit)" &&
+	test "$(git -C "$dir" log -1 --format="%an <%ae> %s" "$(conf base.tag)")" = \
 		"porttool <porttool@sekvm.invalid> Linux $(conf base.version)"
 '
 
 test_expect_success 'tree 5.10: the base commit holds every file of the tarball' '
 	dir=$(real_tree) &&
 	tar_listing >listing &&
-	git -C "$dir" ls-tree -r HEAD >tree &&
+	git -C "$dir" ls-tree -r "$(conf base.tag)" >tree &&
 	test "$(grep -vc "^d" listing)" = "$(wc -l <tree)" &&
 	test "$(grep -c "^l" listing)" = "$(grep -c "^120000 " tree)" &&
 	test "$(grep "^-" listing | cut -c1-10 | grep -c x)" = "$(grep -c "^100755 " tree)" &&
