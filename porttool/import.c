@@ -327,6 +327,46 @@ static const struct imported_file *find_sorted(const struct import *imp,
 	return NULL;
 }
 
+/* The first index at or after path in the sorted files. */
+static size_t lower_bound(const struct import *imp, const char *path)
+{
+	size_t lo = 0, hi = imp->n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (strcmp(imp->files[mid].path, path) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * A path that is a file and also a directory ("arch" and "arch/Kconfig")
+ * cannot be in one git tree; libgit2's index would silently keep only one
+ * of them, and the base must hold every file of the tarball.
+ */
+static int check_file_dir_conflicts(const struct import *imp)
+{
+	for (size_t i = 0; i < imp->n; i++) {
+		char *dir = xasprintf("%s/", imp->files[i].path);
+		size_t j = lower_bound(imp, dir);
+		bool clash = j < imp->n &&
+			!strncmp(imp->files[j].path, dir, strlen(dir));
+
+		if (clash)
+			error("%s: '%s' is both a file and a directory (holding '%s')",
+			      imp->opts->source, imp->files[i].path,
+			      imp->files[j].path);
+		free(dir);
+		if (clash)
+			return -1;
+	}
+	return 0;
+}
+
 /* The number after "NAME =" on a line of the top Makefile, or -1. */
 static long makefile_number(const char *mk, const char *name)
 {
@@ -537,7 +577,7 @@ int import_archive(struct archive *a, const char *dir,
 		goto out;
 	strip_top_dir(&imp);
 	sort_and_dedupe(&imp);
-	if (kernel_version(&imp))
+	if (check_file_dir_conflicts(&imp) || kernel_version(&imp))
 		goto out;
 	choose_tag(&imp);
 	info("writing the index and tree of %zu files", imp.n);

@@ -87,6 +87,30 @@ test_expect_success 'tarball: --dir may be an existing empty directory' '
 	test -f empty/Makefile
 '
 
+test_expect_success 'tarball: hard links, and a repeated path where the last one wins' '
+	make_kernel k 223 &&
+	ln k/scripts/build.sh k/scripts/build-again.sh &&
+	tar cf k.tar k &&
+	tar tvf k.tar | grep -q "k/scripts/build.* link to k/scripts/build" &&
+	mkdir -p later/k && echo "new text" >later/k/README &&
+	echo "old text" >k/README && tar rf k.tar k/README &&
+	tar rf k.tar -C later k/README &&
+	test "$(tar tf k.tar | grep -c "k/README$")" = 2 &&
+	porttool tree 5.10 --tarball k.tar --dir t >out &&
+	test "$(git -C t rev-parse HEAD:scripts/build.sh)" = "$(git -C t rev-parse HEAD:scripts/build-again.sh)" &&
+	git -C t ls-tree HEAD scripts/ | grep -q "^100755 .*build-again.sh$" &&
+	test "$(git -C t show HEAD:README)" = "new text"
+'
+
+test_expect_success 'tarball: a path that is both a file and a directory is refused' '
+	make_kernel k 223 && echo x >k/arch-x && echo y >k/arch.y && tar cf k.tar k &&
+	mkdir -p y/k && echo file >y/k/arch &&
+	tar rf k.tar -C y k/arch &&
+	test_expect_code 1 porttool tree 5.10 --tarball k.tar --dir t 2>err &&
+	grep -q "k.tar: .arch. is both a file and a directory (holding .arch/arm64/kvm/Makefile.)" err &&
+	test ! -e t
+'
+
 test_expect_success 'tarball: not a kernel (no Makefile) fails and leaves nothing' '
 	mkdir -p notkernel/src && echo hello >notkernel/src/a.c &&
 	tar cJf nk.tar.xz notkernel &&
