@@ -2,6 +2,7 @@
 #   make          build porttool (porttool/porttool) and the corevisor
 #   make test     run every test this machine can run
 #   make install  install porttool into $(PREFIX)/bin
+#   make bench    porttool apply/rebase against git am/rebase (bench/)
 PREFIX ?= /usr/local
 
 all: porttool corevisor
@@ -22,4 +23,9 @@ clean:
 	$(MAKE) -C porttool clean
 	$(MAKE) -C corevisor clean
 
-.PHONY: all porttool corevisor test install clean
+# Benchmarks against git on the real 5.10 tree (bench/README.md).
+bench: porttool
+	bench/apply.sh
+	bench/rebase.sh
+
+.PHONY: all porttool corevisor test install clean bench

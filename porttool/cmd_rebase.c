@@ -70,9 +70,36 @@ static int commit_like(git_oid *out, git_repository *repo, git_commit *orig,
 	return ret < 0 ? git_fail("creating a replayed commit") : 0;
 }
 
+/* The paths commit c changes against its parent (both sides of renames). */
+static int paths_changed_by(git_repository *repo, git_tree *from, git_tree *to,
+			    struct strlist *paths)
+{
+	git_diff *diff;
+
+	if (git_diff_tree_to_tree(&diff, repo, from, to, NULL) < 0)
+		return git_fail("diffing a commit");
+	for (size_t i = 0; i < git_diff_num_deltas(diff); i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+
+		if (!strlist_has(paths, d->old_file.path))
+			strlist_push(paths, d->old_file.path);
+		if (!strlist_has(paths, d->new_file.path))
+			strlist_push(paths, d->new_file.path);
+	}
+	git_diff_free(diff);
+	return 0;
+}
+
 /*
  * Merge commit c onto tip in memory.  Returns 0 with *out set, 1 when the
  * merge conflicts, -1 on error.
+ *
+ * Only the paths c changes can differ from tip in the result, so the
+ * three-way merge runs on trees holding just those paths (ancestor = c's
+ * parent, ours = tip, theirs = c) and its result is grafted onto tip: a
+ * kernel tree has 70,000 files and git_merge_trees reads whole trees.  A
+ * file the new base renamed away shows up as a modify/delete conflict and
+ * stops the rebase for the user, never as a silent wrong merge.
  */
 static int pick_in_memory(git_oid *out, git_repository *repo,
 			  git_commit *tip, git_commit *c)
@@ -80,6 +107,8 @@ static int pick_in_memory(git_oid *out, git_repository *repo,
 	git_merge_options opts = GIT_MERGE_OPTIONS_INIT;
 	git_commit *parent = NULL;
 	git_tree *anc = NULL, *ours = NULL, *theirs = NULL, *tree = NULL;
+	git_tree *sub_anc = NULL, *sub_ours = NULL, *sub_theirs = NULL;
+	struct strlist paths = { 0 };
 	git_index *index = NULL;
 	git_oid tree_id;
 	int ret = -1;
@@ -91,7 +120,13 @@ static int pick_in_memory(git_oid *out, git_repository *repo,
 		git_fail("reading the trees to merge");
 		goto out;
 	}
-	if (git_merge_trees(&index, repo, anc, ours, theirs, &opts) < 0) {
+	if (paths_changed_by(repo, anc, theirs, &paths) < 0 ||
+	    subset_tree(&sub_anc, repo, anc, &paths) < 0 ||
+	    subset_tree(&sub_ours, repo, ours, &paths) < 0 ||
+	    subset_tree(&sub_theirs, repo, theirs, &paths) < 0)
+		goto out;
+	if (git_merge_trees(&index, repo, sub_anc, sub_ours, sub_theirs,
+			    &opts) < 0) {
 		git_fail("merging");
 		goto out;
 	}
@@ -99,15 +134,20 @@ static int pick_in_memory(git_oid *out, git_repository *repo,
 		ret = 1;
 		goto out;
 	}
-	if (git_index_write_tree_to(&tree_id, index, repo) < 0 ||
-	    git_tree_lookup(&tree, repo, &tree_id) < 0) {
-		git_fail("writing a merged tree");
+	if (graft_paths(&tree_id, repo, ours, index, &paths) < 0)
+		goto out;
+	if (git_tree_lookup(&tree, repo, &tree_id) < 0) {
+		git_fail("reading a merged tree");
 		goto out;
 	}
 	ret = commit_like(out, repo, c, tree, tip);
 out:
+	strlist_free(&paths);
 	git_index_free(index);
 	git_tree_free(tree);
+	git_tree_free(sub_anc);
+	git_tree_free(sub_ours);
+	git_tree_free(sub_theirs);
 	git_tree_free(anc);
 	git_tree_free(ours);
 	git_tree_free(theirs);

@@ -91,4 +91,15 @@ int build_port_commits(git_repository *repo, const struct porttool_ctx *ctx,
 int create_and_checkout_branch(git_repository *repo, const char *branch,
 			       const git_oid *commit);
 
+/*
+ * A tree holding only the given paths of base (those that exist there),
+ * so that libgit2's apply and merge, which read whole trees into an
+ * index, work on a handful of files instead of a kernel (series_apply.c).
+ */
+int subset_tree(git_tree **out, git_repository *repo, git_tree *base,
+		const struct strlist *paths);
+/* base with each of paths set as in result (removed where result lacks it). */
+int graft_paths(git_oid *out, git_repository *repo, git_tree *base,
+		git_index *result, const struct strlist *paths);
+
 #endif

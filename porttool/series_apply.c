@@ -84,9 +84,9 @@ static void touched_paths(git_diff *diff, struct strlist *paths)
  * A tree holding only the given paths of base (those that exist there):
  * git_apply_to_tree reads its whole preimage tree into an index, and a
  * kernel tree has 70,000 files, so the patch is applied to this small
- * tree instead and the result grafted back (graft_result).
+ * tree instead and the result grafted back (graft_paths).
  */
-static int preimage_tree(git_tree **out, git_repository *repo, git_tree *base,
+int subset_tree(git_tree **out, git_repository *repo, git_tree *base,
 			 const struct strlist *paths)
 {
 	git_tree_update *upd = xcalloc(paths->n + 1, sizeof(*upd));
@@ -127,7 +127,7 @@ out:
 }
 
 /* base with every touched path set to what the patched index holds. */
-static int graft_result(git_oid *out, git_repository *repo, git_tree *base,
+int graft_paths(git_oid *out, git_repository *repo, git_tree *base,
 			git_index *result, const struct strlist *paths)
 {
 	git_tree_update *upd = xcalloc(paths->n + 1, sizeof(*upd));
@@ -183,13 +183,13 @@ static int commit_patch(git_oid *out, git_repository *repo, git_commit *parent,
 		goto out;
 	}
 	touched_paths(diff, &paths);
-	if (preimage_tree(&pre, repo, base, &paths) < 0)
+	if (subset_tree(&pre, repo, base, &paths) < 0)
 		goto out;
 	if (git_apply_to_tree(&index, repo, pre, diff, &opts) < 0) {
 		report_apply_failure(patch_path, &pr);
 		goto out;
 	}
-	if (graft_result(&tree_id, repo, base, index, &paths) < 0)
+	if (graft_paths(&tree_id, repo, base, index, &paths) < 0)
 		goto out;
 	if (git_tree_lookup(&tree, repo, &tree_id) < 0) {
 		git_fail("reading the patched tree");
