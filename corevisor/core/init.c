@@ -7,8 +7,9 @@
  * the RAM map, marks every page of the region CORE-owned (image, stacks,
  * data, pools: SEKVM gap 3), carves the region into the ownership table
  * and the page-table pools, and builds the EL2 stage 1 (identity map of
- * RAM plus the UART, W^X: only the image's code is executable, and it is
- * read-only; the arch turns on SCTLR_EL2.WXN as well).  Every call then
+ * RAM plus the UART and the GICH, W^X: only the image's code is
+ * executable, and it is read-only; the arch turns on SCTLR_EL2.WXN as
+ * well).  With a GICH, the host stage 2 never maps it (nor its alias page).  Every call then
  * programs its CPU: EL2 MMU on, host stage 2 on (HCR, VTCR, VTTBR).
  * Guarantees: per-CPU data is indexed by the dense index checked against
  * MPIDR_EL1 (gap 7); a CPU is initialised once, a second call fails;
@@ -92,6 +93,13 @@ static s64 read_boot_info(u64 base, u64 size, u64 bi_pa)
 			     bi.uart_base >= IPA_LIMIT ||
 			     own_is_ram(bi.uart_base)))
 		return CV_E_INVAL;
+	if (bi.gich_base && (bi.gich_base & ~PAGE_MASK ||
+			     bi.gich_base > IPA_LIMIT - GICH_HIDDEN ||
+			     own_is_ram(bi.gich_base) ||
+			     own_is_ram(bi.gich_base + PAGE_SIZE) ||
+			     (bi.uart_type && bi.uart_base >= bi.gich_base &&
+			      bi.uart_base < bi.gich_base + GICH_HIDDEN)))
+		return CV_E_INVAL;
 	core.nr_cpus = bi.nr_cpus;
 	cv_memcpy(core.mpidr, bi.mpidr, sizeof(core.mpidr));
 	return 0;
@@ -153,7 +161,8 @@ static int map_el2(u64 start, u64 end, u64 attr)
 
 /*
  * EL2 stage 1, W^X: RAM read-write non-executable, but in the image the
- * header and .rodata read-only, .text read-only executable; the UART.
+ * header and .rodata read-only, .text read-only executable; the UART and
+ * the GICH as devices.
  */
 static s64 build_el2_tables(void)
 {
@@ -189,6 +198,8 @@ static s64 build_el2_tables(void)
 	}
 	if (!ret && bi.uart_type)
 		ret = map_el2(bi.uart_base, bi.uart_base + PAGE_SIZE, S1_DEVICE);
+	if (!ret && bi.gich_base)
+		ret = map_el2(bi.gich_base, bi.gich_base + PAGE_SIZE, S1_DEVICE);
 	return ret ? CV_E_NOMEM : 0;
 }
 
@@ -211,6 +222,10 @@ static s64 global_init(u64 base, u64 size, u64 bi_pa)
 		return ret;
 	host_s2_init(&core.host_pool);
 	machine_uart_init(bi.uart_base, bi.uart_type);
+	core.gich = bi.gich_base;
+	core.nr_lrs = core.gich ? machine_vgic_init(core.gich) : CV_NR_LRS;
+	if (core.nr_lrs > CV_NR_LRS)
+		core.nr_lrs = CV_NR_LRS;
 	core.inited = true;
 	return 0;
 }

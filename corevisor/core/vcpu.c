@@ -15,6 +15,9 @@
  * abort.  Guest SHARE/UNSHARE HVCs, system register traps (UNDEF is
  * injected) and PSCI CPU_ON bookkeeping are handled here without trusting
  * the host.  A vCPU runs on one CPU at a time (state ACTIVE).
+ * Virtual interrupts: the host writes the list registers (as many as the
+ * GICH has, at most CV_NR_LRS), each checked; the world switch loads
+ * them with the GICH enabled (vgic_hcr), and saves them back.
  */
 #include <core/core.h>
 
@@ -39,6 +42,10 @@
 #define PSCI_SYSTEM_OFF		0x84000008UL
 #define PSCI_SYSTEM_RESET	0x84000009UL
 #define RUN_LOOPS		64
+#define GICH_HCR_EN		1	/* virtual CPU interface on */
+#define LR_HW			(1UL << 31)
+#define LR_RES0			(7UL << 20)
+#define INTID_SPURIOUS		1020	/* 1020-1023: never an interrupt */
 
 void vcpu_reset(struct vcpu *v, struct vm *vm, u32 index)
 {
@@ -48,6 +55,7 @@ void vcpu_reset(struct vcpu *v, struct vm *vm, u32 index)
 	v->ctx.sys[VCPU_VMPIDR_EL2] = (1UL << 31) | index;
 	v->ctx.hcr = HCR_GUEST;
 	v->ctx.vttbr = vm_vttbr(vm);
+	v->ctx.vgic_hcr = core.gich ? GICH_HCR_EN : 0;
 	v->state = VCPU_STOPPED;
 }
 
@@ -294,7 +302,7 @@ s64 vcpu_get_virq(u64 vmid, u64 idx, u64 lr, u64 *val)
 
 	if (!vm)
 		return ret;
-	if (lr < CV_NR_LRS)
+	if (lr < core.nr_lrs)
 		*val = v->ctx.lr[lr];
 	else
 		ret = CV_E_RANGE;
@@ -302,14 +310,17 @@ s64 vcpu_get_virq(u64 vmid, u64 idx, u64 lr, u64 *val)
 	return ret;
 }
 
-/* GICv2 list register: no reserved bits; HW only for a PPI (timer). */
+/*
+ * GICv2 list register: no reserved bits, a real virtual INTID, HW only
+ * for a PPI (the timer).
+ */
 static bool lr_valid(u64 val)
 {
 	u64 pid = (val >> 10) & 0x3ff;
 
-	if (val >> 32 || val & (7UL << 20))
+	if (val >> 32 || val & LR_RES0 || (val & 0x3ff) >= INTID_SPURIOUS)
 		return false;
-	return !(val & (1UL << 31)) || (pid >= 16 && pid < 32);
+	return !(val & LR_HW) || (pid >= 16 && pid < 32);
 }
 
 s64 vcpu_set_virq(u64 vmid, u64 idx, u64 lr, u64 val)
@@ -320,7 +331,7 @@ s64 vcpu_set_virq(u64 vmid, u64 idx, u64 lr, u64 val)
 
 	if (!vm)
 		return ret;
-	if (lr >= CV_NR_LRS)
+	if (lr >= core.nr_lrs)
 		ret = CV_E_RANGE;
 	else if (!lr_valid(val))
 		ret = CV_E_INVAL;

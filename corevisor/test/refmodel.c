@@ -377,6 +377,7 @@ static s64 vcpu_call(struct model *m, const u64 *r, u64 out[4])
 		if (r[3] >= CV_NR_LRS)
 			return CV_E_RANGE;
 		if (val > 0xffffffffUL || (val & 0x700000) ||
+		    (val & 0x3ff) >= 1020 ||
 		    ((val & 0x80000000UL) && (pid < 16 || pid > 31)))
 			return CV_E_INVAL;
 		v->lr[r[3]] = (u32)val;

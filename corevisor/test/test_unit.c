@@ -672,6 +672,80 @@ static void test_gap6_recycling_and_smmu(void)
 	CHECK_EQ(check_invariants(NULL), 0);
 }
 
+/* Boot with a GICH at gich; init's result. */
+static s64 boot_gich(u64 gich, u32 lrs)
+{
+	u64 bi_pa = T_REGION + T_REGION_SIZE - 2 * PAGE_SIZE;
+	struct cv_boot_info *bi;
+
+	fake_reset();
+	memset(&core, 0, sizeof(core));
+	fake_add_ram(T_RAM_A, T_RAM_A_SIZE);
+	fake_add_ram(T_RAM_B, T_RAM_B_SIZE);
+	fake_set_vgic_lrs(lrs);
+	t_write_boot_info(bi_pa, 1);
+	bi = fake_peek(bi_pa);
+	bi->gich_base = gich;
+	return core_init_cpu(T_REGION, T_REGION_SIZE, bi_pa, 0);
+}
+
+/*
+ * GICv2 virtual interface: the GICH (and the alias page after it) is
+ * the core's alone, mapped at EL2 as a device; the host may set as many
+ * list registers as the GICH has (at most CV_NR_LRS), each checked.
+ */
+static void test_vgic(void)
+{
+	const u64 gich = 0x08030000;
+	u64 out[4], vm, lr = (1UL << 28) | 27;
+
+	CHECK_EQ(boot_gich(gich + 8, 4), CV_E_INVAL);
+	CHECK_EQ(boot_gich(HOST(0), 4), CV_E_INVAL);
+	CHECK_EQ(boot_gich(T_RAM_A - PAGE_SIZE, 4), CV_E_INVAL);
+	CHECK_EQ(boot_gich(T_UART - PAGE_SIZE, 4), CV_E_INVAL);
+	CHECK_EQ(boot_gich(T_UART, 4), CV_E_INVAL);
+	CHECK_EQ(boot_gich((1UL << 40) - PAGE_SIZE, 4), CV_E_INVAL);
+	CHECK_EQ(boot_gich(gich, 2), 0);
+	CHECK_EQ(core.gich, gich);
+	CHECK_EQ(core.nr_lrs, 2);
+	CHECK_EQ(leaf_of(core.el2_root, gich) & ((7UL << 2) | PTE_XN | 3),
+		 (1UL << 2) | PTE_XN | 3);
+	CHECK_EQ(leaf_of(core.el2_root, gich + PAGE_SIZE), 0);
+	CHECK(!core_host_abort(0, gich));
+	CHECK(!core_host_abort(0, gich + PAGE_SIZE + 0x200));
+	CHECK(core_host_abort(0, gich + 2 * PAGE_SIZE));
+	CHECK(core_host_abort(0, gich - PAGE_SIZE));
+	CHECK(!host_mapped(gich) && !host_mapped(gich + PAGE_SIZE));
+	vm = boot_vm(0x80000000, 1, 10, false);
+	CHECK_EQ(hc(CV_HC_MAP_DEVICE, vm, gich, 0x8010000, 0, 0, NULL),
+		 CV_E_DENIED);
+	CHECK_EQ(hc(CV_HC_MAP_DEVICE, vm, gich + PAGE_SIZE, 0x8010000, 0, 0,
+		    NULL), CV_E_DENIED);
+	CHECK_EQ(hc(CV_HC_MAP_DEVICE, vm, gich + 0x10000, 0x8010000, 0, 0,
+		    NULL), 0);
+	CHECK_EQ(core.vm[0].vcpu[0].ctx.vgic_hcr, 1);	/* GICH_HCR.En */
+	CHECK_EQ(hc(CV_HC_SET_VIRQ, vm, 0, 1, lr, 0, NULL), 0);
+	CHECK_EQ(hc(CV_HC_SET_VIRQ, vm, 0, 2, lr, 0, NULL), CV_E_RANGE);
+	CHECK_EQ(hc(CV_HC_GET_VIRQ, vm, 0, 2, 0, 0, out), CV_E_RANGE);
+	CHECK_EQ(hc(CV_HC_GET_VIRQ, vm, 0, 1, 0, 0, out), 0);
+	CHECK_EQ(out[0], lr);
+	CHECK_EQ(hc(CV_HC_SET_VIRQ, vm, 0, 0, (1UL << 28) | 1019, 0, NULL), 0);
+	CHECK_EQ(hc(CV_HC_SET_VIRQ, vm, 0, 0, (1UL << 28) | 1020, 0, NULL),
+		 CV_E_INVAL);
+	CHECK_EQ(hc(CV_HC_SET_VIRQ, vm, 0, 0, (1UL << 28) | 1023, 0, NULL),
+		 CV_E_INVAL);
+	CHECK_EQ(check_invariants(NULL), 0);
+	/* more list registers than the ABI exposes: CV_NR_LRS */
+	CHECK_EQ(boot_gich(gich, 64), 0);
+	CHECK_EQ(core.nr_lrs, CV_NR_LRS);
+	/* without a GICH: the old behaviour */
+	CHECK_EQ(t_boot(1), 0);
+	CHECK_EQ(core.nr_lrs, CV_NR_LRS);
+	vm = boot_vm(0x80000000, 1, 10, false);
+	CHECK_EQ(core.vm[0].vcpu[0].ctx.vgic_hcr, 0);
+	CHECK(core_host_abort(0, gich));
+}
+
 int main(void)
 {
 	test_locks_pool();
@@ -686,5 +760,6 @@ int main(void)
 	test_gap9_vcpu_exits();
 	test_psci_cpu_on();
 	test_gap6_recycling_and_smmu();
+	test_vgic();
 	return t_finish("unit");
 }

@@ -9,9 +9,9 @@
  * hold the host's return state; the core filled vcpu->hcr and vttbr.
  * Guarantees: on return the CPU is exactly in the host's state again,
  * and the vCPU's state is back in *vcpu; nothing of the guest stays in a
- * register the host can read (EL1 registers, x0..x30, FP/SIMD, timer).
- * Not done: GICv2 list registers (boot info has no GICH base yet):
- * vcpu->lr and vgic_* are left untouched.
+ * register the host can read (EL1 registers, x0..x30, FP/SIMD, timer,
+ * the GICv2 virtual interface: its list registers, VMCR and APR are
+ * saved, then emptied and the interface disabled).
  */
 #include <core/machine.h>
 #include "sysreg.h"
@@ -40,7 +40,17 @@ struct host_state {
 	u64 callee[14];		/* cv_guest_enter: x18..x30, sp */
 };
 
+/* GICv2 virtual interface control registers (offsets from GICH) */
+#define GICH_HCR	0x000
+#define GICH_VTR	0x004
+#define GICH_VMCR	0x008
+#define GICH_APR	0x0f0
+#define GICH_LR(n)	(0x100 + 4 * (n))
+
 static struct host_state host_state[CV_MAX_CPUS];
+/* set once by machine_vgic_init, before any vCPU runs */
+static u64 gich;
+static u32 gich_lrs;
 /* read by the vectors: non-zero while a guest runs on that CPU */
 u64 cv_guest_regs[CV_MAX_CPUS];
 u64 cv_host_save[CV_MAX_CPUS];
@@ -135,6 +145,60 @@ static u64 guest_spsr(u64 spsr)
 	}
 }
 
+static inline u32 gich_read(u32 off)
+{
+	u32 val;
+
+	asm volatile("ldr %w0, [%1]" : "=r" (val) : "r" (gich + off)
+		     : "memory");
+	return val;
+}
+
+static inline void gich_write(u32 off, u32 val)
+{
+	asm volatile("str %w0, [%1]" : : "rZ" (val), "r" (gich + off)
+		     : "memory");
+}
+
+u32 machine_vgic_init(u64 pa)
+{
+	gich = pa;
+	gich_lrs = (gich_read(GICH_VTR) & 0x3f) + 1;
+	return gich_lrs;
+}
+
+/* lr[] into the first CV_NR_LRS list registers; any others stay empty. */
+static void vgic_load(const struct machine_vcpu *vcpu)
+{
+	u32 i;
+
+	if (!gich)
+		return;
+	for (i = 0; i < gich_lrs; i++)
+		gich_write(GICH_LR(i), i < CV_NR_LRS ? vcpu->lr[i] : 0);
+	gich_write(GICH_APR, vcpu->vgic_apr);
+	gich_write(GICH_VMCR, vcpu->vgic_vmcr);
+	gich_write(GICH_HCR, vcpu->vgic_hcr);
+}
+
+static void vgic_save(struct machine_vcpu *vcpu)
+{
+	u32 i;
+
+	if (!gich)
+		return;
+	gich_write(GICH_HCR, 0);
+	vcpu->vgic_vmcr = gich_read(GICH_VMCR);
+	vcpu->vgic_apr = gich_read(GICH_APR);
+	for (i = 0; i < gich_lrs; i++) {
+		if (i < CV_NR_LRS)
+			vcpu->lr[i] = gich_read(GICH_LR(i));
+		gich_write(GICH_LR(i), 0);
+	}
+	gich_write(GICH_APR, 0);
+	gich_write(GICH_VMCR, 0);
+}
+
 void machine_vcpu_run(struct machine_vcpu *vcpu, struct machine_exit *exit)
 {
 	struct host_state *h = &host_state[machine_cpu_index()];
@@ -157,6 +221,7 @@ void machine_vcpu_run(struct machine_vcpu *vcpu, struct machine_exit *exit)
 	cv_fpsimd_load(vcpu->fp);
 	load_el1(vcpu->sys);
 	write_sysreg(vcpu->cntvoff, cntvoff_el2);
+	vgic_load(vcpu);
 	/* the guest has the virtual timer only, never the physical one */
 	write_sysreg(CNTHCTL_EL1PCTEN, cnthctl_el2);
 	write_sysreg(MDCR_TPMCR | MDCR_TPM | MDCR_TDA | MDCR_TDOSA |
@@ -179,6 +244,7 @@ void machine_vcpu_run(struct machine_vcpu *vcpu, struct machine_exit *exit)
 	save_el1(vcpu->sys);
 	write_sysreg(0, cntv_ctl_el0);
 	cv_fpsimd_save(vcpu->fp);
+	vgic_save(vcpu);
 
 	/* host in */
 	write_sysreg(h->hcr, hcr_el2);

@@ -29,6 +29,9 @@ u64 fake_mpidr(unsigned int cpu);
 u64 fake_sysreg(unsigned int cpu, enum machine_sysreg reg);
 bool fake_mmu_on(unsigned int cpu);
 
+/* GICH_VTR.ListRegs + 1 that machine_vgic_init reports */
+void fake_set_vgic_lrs(u32 n);
+
 /* Counters of maintenance operations. */
 extern unsigned long fake_tlbi_count, fake_dcache_count, fake_icache_count;
 

@@ -28,6 +28,7 @@ static char uart_buf[65536];
 static size_t uart_len;
 static u32 uart_type;
 static fake_guest_fn guest;
+static u32 vgic_lrs = 4;
 unsigned long fake_tlbi_count, fake_dcache_count, fake_icache_count;
 
 void fake_reset(void)
@@ -45,6 +46,7 @@ void fake_reset(void)
 	uart_buf[0] = 0;
 	uart_type = 0;
 	guest = NULL;
+	vgic_lrs = 4;
 	this_cpu = 0;
 }
 
@@ -122,6 +124,17 @@ void fake_set_footprint(u64 bytes)
 u64 machine_image_footprint(void)
 {
 	return footprint;
+}
+
+void fake_set_vgic_lrs(u32 n)
+{
+	vgic_lrs = n;
+}
+
+/* The fake has no GIC: it only reports the list registers a test chose. */
+u32 machine_vgic_init(u64 gich)
+{
+	return vgic_lrs;
 }
 
 /* A header page, code to half, read-only data to three quarters. */

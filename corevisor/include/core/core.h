@@ -163,9 +163,18 @@ struct core {
 	bool cpu_up[CV_MAX_CPUS];
 	struct pool el2_pool, host_pool;
 	u64 el2_root;
+	u64 gich;		/* GICv2 GICH base, 0 if none */
+	u32 nr_lrs;		/* list registers the host may set */
 	struct vm vm[CV_MAX_VMS];
 };
 extern struct core core;
+
+/* GICH and, on a GIC-400, its per-CPU aliases: never the host's or a VM's */
+#define GICH_HIDDEN	(2 * PAGE_SIZE)
+static inline bool is_gich(u64 pa)
+{
+	return core.gich && pa >= core.gich && pa - core.gich < GICH_HIDDEN;
+}
 
 struct vm *vm_get_locked(u64 vmid);	/* locked VM in a live state, or NULL */
 static inline u64 vm_vttbr(const struct vm *vm)

@@ -99,6 +99,14 @@ void machine_cpu_relax(void);
 void machine_uart_init(u64 base, u32 type);
 void machine_uart_putc(char c);
 
+/*
+ * GICv2 virtual interface control at gich (0: none), called once at init
+ * with the MMU off; the core maps it at EL2 as device memory.  Returns
+ * the number of list registers, GICH_VTR.ListRegs + 1.  The world switch
+ * loads lr[] into the first CV_NR_LRS of them and keeps the rest empty.
+ */
+u32 machine_vgic_init(u64 gich);
+
 /* Stop this CPU for good: the response to a broken core invariant. */
 __attribute__((noreturn)) void machine_halt(void);
 
@@ -106,6 +114,8 @@ __attribute__((noreturn)) void machine_halt(void);
  * World switch.  The core owns the context; the arch saves the host's
  * EL1 state, loads everything below into the CPU, runs the guest until
  * the next exception, saves it all back, restores the host and returns.
+ * lr[] and vgic_* go to and from the GICH (if machine_vgic_init had one);
+ * the GICH is left disabled and empty while the host runs.
  */
 enum {
 	VCPU_SPSR_EL1, VCPU_ELR_EL1, VCPU_ESR_EL1, VCPU_FAR_EL1,

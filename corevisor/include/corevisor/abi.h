@@ -128,6 +128,13 @@ struct cv_boot_info {
 	cv_u32 uart_type;
 	cv_u32 reserved;
 	cv_u64 mpidr[CV_MAX_CPUS];
+	/*
+	 * ABI 1.0 appendix: the GICv2 virtual interface control (GICH)
+	 * base, page aligned; 0: no GIC virtualization (LRs not loaded).
+	 * The host loses access to it and to the page after it (a GIC-400's
+	 * per-CPU aliases) at init.
+	 */
+	cv_u64 gich_base;
 };
 
 /*

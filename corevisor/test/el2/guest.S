@@ -8,6 +8,14 @@
 #define GUEST_SECRET	0x5e5e5e5e5e5e5e5e
 #define MMIO_BASE	0x09000000
 #define PSCI_SYSTEM_OFF	0x84000008
+/* the GIC virtual CPU interface (GICV), where the host mapped it */
+#define GUEST_GICC	0x08010000
+#define GICC_CTLR	0x00
+#define GICC_PMR	0x04
+#define GICC_IAR	0x0c
+#define GICC_EOIR	0x10
+#define VIRQ_REPORT	0x1e0
+#define BAD		0xbad
 
 	.text
 	.globl	guest_start
@@ -78,10 +86,61 @@ guest_start:
 	mov	x3, #0
 	hvc	#0
 
-	/* exit 7: power off */
+	/*
+	 * exit 7: the host has put a virtual interrupt in a list register.
+	 * Take it at EL1 through the GICV (guest_irq), or, if it never
+	 * comes within a bounded wait, report x0 = 0xbad.
+	 */
+	adr	x9, guest_vectors
+	msr	vbar_el1, x9
+	mov	x5, #GUEST_GICC
+	mov	w9, #0xff
+	str	w9, [x5, #GICC_PMR]
+	mov	w9, #1			/* EnableGrp0: group 0 as vIRQ */
+	str	w9, [x5, #GICC_CTLR]
+	isb
+	ldr	x9, =20000000
+	msr	daifclr, #2
+3:	subs	x9, x9, #1
+	b.ne	3b
+	msr	daifset, #2
+	mov	x0, #BAD
+	hvc	#0
+	b	power_off
+
+	/* acknowledge, EOI, report the INTID: x0 = 0x1e0, x1 = IAR */
+guest_irq:
+	ldr	w1, [x5, #GICC_IAR]
+	str	w1, [x5, #GICC_EOIR]
+	mov	x0, #VIRQ_REPORT
+	hvc	#0
+
+	/* exit 8: power off */
+power_off:
 	ldr	x0, =PSCI_SYSTEM_OFF
 	hvc	#0
 1:	wfi
 	b	1b
+
+	/* any other exception: x0 = 0xbad, x1 = ESR_EL1, then power off */
+guest_unexpected:
+	mov	x0, #BAD
+	mrs	x1, esr_el1
+	hvc	#0
+	b	power_off
 	.ltorg
+
+	/* VBAR_EL1: only the IRQ from EL1h (offset 0x280) is expected */
+	.balign	2048
+guest_vectors:
+	.rept	5
+	.balign	0x80
+	b	guest_unexpected
+	.endr
+	.balign	0x80
+	b	guest_irq
+	.rept	10
+	.balign	0x80
+	b	guest_unexpected
+	.endr
 	.balign	4096

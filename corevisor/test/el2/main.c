@@ -27,6 +27,9 @@ typedef int64_t s64;
 #define STORE(x, v)	__atomic_store_n(&(x), (v), __ATOMIC_RELEASE)
 
 #define UART_BASE	0x09000000UL
+/* QEMU virt, gic-version=2: virtual interface control and CPU interface */
+#define GICH_BASE	0x08030000UL
+#define GICV_BASE	0x08040000UL
 #define RAM_BASE	0x40000000UL
 #define RAM_SIZE	(256UL << 20)
 /* REGION_BASE comes from the build: 2 MiB aligned */
@@ -340,6 +343,7 @@ static void load_image(void)
 	bi->ram[0].size = RAM_SIZE;
 	bi->uart_base = UART_BASE;
 	bi->uart_type = CV_UART_PL011;
+	bi->gich_base = GICH_BASE;
 	bi->nr_cpus = 2;
 	bi->mpidr[0] = 0x80000000UL;
 	bi->mpidr[1] = 0x80000000UL | CPU1_AFF;
@@ -585,6 +589,10 @@ static void test_cpu0(void)
 #define HOST_FP		0x1111222233334444UL
 #define GUEST_SECRET	0x5e5e5e5e5e5e5e5eUL
 #define GUEST_MMIO	0x09000000UL
+#define GUEST_GICC	0x08010000UL	/* guest.S */
+#define VIRQ_INTID	27
+#define LR_PENDING	(1UL << 28)
+#define LR_STATE	(3UL << 28)
 #define PAGE		4096UL
 
 static _Alignas(PAGE) char spare_page[PAGE];
@@ -706,6 +714,41 @@ static void test_vm_bad_signature(void)
 	      read_ok(pa, &val) && val == 0, "value", val);
 }
 
+/*
+ * A virtual interrupt through the GICv2 list registers: the host sets
+ * one pending (SET_VIRQ), the guest takes it at EL1 through its GICV,
+ * acknowledges and EOIs it, and reports the INTID by HVC; the list
+ * register comes back empty.  Host IRQ exits on the way are re-run.
+ */
+static void test_virq(u64 vmid, u64 *x)
+{
+	u64 action = CV_RUN_HVC_RET, lr;
+	struct regs res;
+	const char *why;
+	s64 r;
+	int i;
+
+	r = hvc(CV_HC_SET_VIRQ, vmid, 0, 0, LR_PENDING | VIRQ_INTID, 0);
+	check("vm virq set", r == 0, "returned", (u64)r);
+	for (i = 0; i < 8; i++) {
+		why = run(vmid, 0, action, x);
+		if (why || x[0] != CV_EXIT_IRQ)
+			break;
+		action = CV_RUN_NONE;
+	}
+	check("vm guest took the virq at EL1 (GICV IAR/EOIR)", !why &&
+	      x[0] == CV_EXIT_HVC && x[1] == 0x1e0 && x[2] == VIRQ_INTID,
+	      why ? why : "exit/x1/x2",
+	      why ? 0 : x[0] << 48 | x[1] << 16 | x[2]);
+	res = call(false, CV_HC_GET_VIRQ, vmid, 0, 0, 0, 0);
+	r = (s64)res.x[0];
+	lr = res.x[1];
+	check("vm virq lr saved back, inactive", r == 0 &&
+	      (lr & 0x3ff) == VIRQ_INTID && !(lr & LR_STATE), "lr", lr);
+	check_abort("host cannot read GICH", GICH_BASE, false);
+	check_abort("host cannot write GICH", GICH_BASE + 0x100, true);
+}
+
 static void test_vm(void)
 {
 	u64 x[31], pa = (u64)guest_page, val = 1;
@@ -728,6 +771,16 @@ static void test_vm(void)
 	check_abort("vm page gone from host", pa, false);
 	r = hvc(CV_HC_VERIFY_IMAGES, vmid, 0, 0, 0, 0);
 	check("vm image verified (SHA-512, Ed25519 at EL2)", r == 0,
+	      "returned", (u64)r);
+	r = hvc(CV_HC_MAP_DEVICE, vmid, GICH_BASE, GUEST_GICC, 0, 0);
+	check("vm gets no GICH", r == CV_E_DENIED, "returned", (u64)r);
+	r = hvc(CV_HC_MAP_DEVICE, vmid, GICV_BASE, GUEST_GICC, 0, 0);
+	check("vm map GICV", r == 0, "returned", (u64)r);
+	r = hvc(CV_HC_SET_VIRQ, vmid, 0, CV_NR_LRS, LR_PENDING | VIRQ_INTID, 0);
+	check("vm virq: LR past the GICH's refused", r == CV_E_RANGE,
+	      "returned", (u64)r);
+	r = hvc(CV_HC_SET_VIRQ, vmid, 0, 0, LR_PENDING | 1023, 0);
+	check("vm virq: spurious INTID refused", r == CV_E_INVAL,
 	      "returned", (u64)r);
 	r = hvc(CV_HC_POWER_ON, vmid, GUEST_IPA, 0, 0, 0);
 	check("vm power on", r == 0, "returned", (u64)r);
@@ -763,6 +816,7 @@ static void test_vm(void)
 	check("vm guest state kept across exits", !why &&
 	      x[0] == CV_EXIT_HVC && x[1] == 0x600d, why ? why : "exit/x1",
 	      why ? 0 : x[0] << 32 | x[1]);
+	test_virq(vmid, x);
 	why = run(vmid, 0, CV_RUN_HVC_RET, x);
 	check("vm exit off", !why && x[0] == CV_EXIT_OFF, why ? why : "exit",
 	      x[0]);
