@@ -104,7 +104,7 @@ static int paths_changed_by(git_repository *repo, git_tree *from, git_tree *to,
 static int pick_in_memory(git_oid *out, git_repository *repo,
 			  git_commit *tip, git_commit *c)
 {
-	git_merge_options opts = GIT_MERGE_OPTIONS_INIT;
+	git_merge_options opts;
 	git_commit *parent = NULL;
 	git_tree *anc = NULL, *ours = NULL, *theirs = NULL, *tree = NULL;
 	git_tree *sub_anc = NULL, *sub_ours = NULL, *sub_theirs = NULL;
@@ -112,6 +112,7 @@ static int pick_in_memory(git_oid *out, git_repository *repo,
 	git_index *index = NULL;
 	git_oid tree_id;
 	int ret = -1;
+	git_merge_options_init(&opts, GIT_MERGE_OPTIONS_VERSION);
 
 	if (git_commit_parent(&parent, c, 0) < 0 ||
 	    git_commit_tree(&anc, parent) < 0 ||
@@ -160,9 +161,10 @@ out:
 static int checkout_commit(git_repository *repo, const git_oid *id,
 			   unsigned int strategy)
 {
-	git_checkout_options co = GIT_CHECKOUT_OPTIONS_INIT;
+	git_checkout_options co;
 	git_commit *c;
 	int ret;
+	git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
 
 	if (git_commit_lookup(&c, repo, id) < 0)
 		return git_fail("reading a commit to check out");
@@ -233,9 +235,10 @@ static int stop_on_conflict(const struct porttool_ctx *ctx,
 			    git_repository *repo, struct rebase_state *st,
 			    git_commit *c, size_t i)
 {
-	git_cherrypick_options opts = GIT_CHERRYPICK_OPTIONS_INIT;
+	git_cherrypick_options opts;
 	char *name = patch_name_of(ctx, st, i);
 	char hex[GIT_OID_HEXSZ + 1];
+	git_cherrypick_options_init(&opts, GIT_CHERRYPICK_OPTIONS_VERSION);
 
 	st->next = i + 1;
 	st->pending = *git_commit_id(c);

@@ -593,11 +593,13 @@ static int add_diffstat(git_buf *b, git_repository *repo, git_diff *diff)
 int commit_diff(git_diff **diff, git_repository *repo,
 		       git_commit *commit)
 {
-	git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
-	git_diff_find_options find = GIT_DIFF_FIND_OPTIONS_INIT;
+	git_diff_options opts;
+	git_diff_find_options find;
 	git_tree *old_tree = NULL, *new_tree = NULL;
 	git_commit *parent = NULL;
 	int ret = -1;
+	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
+	git_diff_find_options_init(&find, GIT_DIFF_FIND_OPTIONS_VERSION);
 
 	opts.flags = GIT_DIFF_SHOW_BINARY | GIT_DIFF_INDENT_HEURISTIC;
 	opts.id_abbrev = GIT_OID_HEXSZ;

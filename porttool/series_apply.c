@@ -161,7 +161,7 @@ int graft_paths(git_oid *out, git_repository *repo, git_tree *base,
 static int commit_patch(git_oid *out, git_repository *repo, git_commit *parent,
 			const struct mail_patch *m, const char *patch_path)
 {
-	git_apply_options opts = GIT_APPLY_OPTIONS_INIT;
+	git_apply_options opts;
 	struct apply_progress pr = { 0 };
 	git_signature *author = NULL, *committer = NULL;
 	git_diff *diff = NULL;
@@ -170,6 +170,7 @@ static int commit_patch(git_oid *out, git_repository *repo, git_commit *parent,
 	struct strlist paths = { 0 };
 	git_oid tree_id;
 	int ret = -1;
+	git_apply_options_init(&opts, GIT_APPLY_OPTIONS_VERSION);
 
 	if (git_diff_from_buffer(&diff, m->diff, m->diff_len) < 0) {
 		git_fail(patch_path);

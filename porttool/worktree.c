@@ -182,11 +182,12 @@ static void free_paths(git_strarray *a)
 int checkout_changed(git_repository *repo, git_commit *target,
 		     unsigned int strategy)
 {
-	git_checkout_options co = GIT_CHECKOUT_OPTIONS_INIT;
+	git_checkout_options co;
 	git_object *head = NULL;
 	git_tree *to = NULL;
 	git_strarray paths = { 0 };
 	int ret = -1;
+	git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
 
 	if (git_revparse_single(&head, repo, "HEAD^{tree}") < 0 ||
 	    git_commit_tree(&to, target) < 0) {
