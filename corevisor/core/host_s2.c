@@ -48,9 +48,14 @@ static bool host_may_map(u64 pa, u64 *attr)
 	return pg->owner != OWNER_CORE && pg->share;
 }
 
+/* Every CPU's VTTBR_EL2 names hw_root: the rebuilt root must be the same. */
 static void rebuild(void)
 {
+	u64 old = hw_root;
+
 	host_s2_init(pool);
+	if (hw_root != old)
+		cv_panic("host stage-2 root moved");
 	machine_tlbi_vmid(hw_root);
 }
 

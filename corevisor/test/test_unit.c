@@ -283,6 +283,7 @@ static void test_host_s2_rebuild(void)
 	for (i = 0; i < 2 * core.host_pool.nr; i++)
 		ok += core_host_abort(0, 0x100000000UL + ((u64)i << 21));
 	CHECK_EQ(ok, 2 * core.host_pool.nr);
+	CHECK_EQ(fake_sysreg(0, SR_VTTBR_EL2), host_s2_vttbr());
 	CHECK(core_host_abort(0, HOST(1)) && host_mapped(HOST(1)));
 	CHECK(core_host_abort(0, 0x100000000UL));
 	CHECK_EQ(leaf_of(host_s2_root(), HOST(1)) & (0xFUL << 2), 0xFUL << 2);
