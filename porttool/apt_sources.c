@@ -17,6 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* apt splits on any blank; CRLF files leave '\r' at line ends. */
+#define BLANKS " \t\r\n\v\f"
+
 struct apt_source {
 	char *uri;
 	char *signed_by;	/* keyring file, or NULL */
@@ -59,7 +62,7 @@ static char *trim(char *s)
 
 static void push_words(struct strlist *l, char *words)
 {
-	for (char *w = strtok(words, " \t\n"); w; w = strtok(NULL, " \t\n"))
+	for (char *w = strtok(words, BLANKS); w; w = strtok(NULL, BLANKS))
 		strlist_push(l, w);
 }
 
@@ -68,7 +71,8 @@ static char *keyring_path(const char *value)
 {
 	char *v = xstrdup(value), *t = trim(v), *r = NULL;
 
-	if (t[0] == '/' && !strpbrk(t, " \t\n"))
+	/* It goes inside "[signed-by=...]": a ']' would end the options. */
+	if (t[0] == '/' && !strpbrk(t, BLANKS "]"))
 		r = xstrdup(t);
 	free(v);
 	return r;
@@ -84,7 +88,7 @@ static void parse_list_line(struct apt_sources *s, char *line)
 	if (p)
 		*p = '\0';
 	line = trim(line);
-	if (strncmp(line, "deb", 3) || !isspace((unsigned char)line[3]))
+	if (strncmp(line, "deb", 3) || !strchr(BLANKS, line[3]) || !line[3])
 		return;	/* deb-src, or not an entry */
 	line = trim(line + 3);
 	if (*line == '[') {
@@ -95,16 +99,18 @@ static void parse_list_line(struct apt_sources *s, char *line)
 		opts = line + 1;
 		line = trim(p + 1);
 	}
-	uri = strtok(line, " \t");
-	suite = strtok(NULL, " \t");
-	if (!uri || !suite)
-		return;
+	uri = strtok(line, BLANKS);
+	suite = strtok(NULL, BLANKS);
+	if (!uri || !suite || uri[0] == '[')
+		return;	/* not an entry apt would take either */
 	src = sources_add(s);
 	src->uri = xstrdup(uri);
 	strlist_push(&src->suites, suite);
-	for (p = opts ? strtok(opts, " \t") : NULL; p; p = strtok(NULL, " \t"))
-		if (!strncmp(p, "signed-by=", 10))
+	for (p = opts ? strtok(opts, BLANKS) : NULL; p; p = strtok(NULL, BLANKS))
+		if (!strncmp(p, "signed-by=", 10)) {
+			free(src->signed_by);	/* the last one counts */
 			src->signed_by = keyring_path(p + 10);
+		}
 }
 
 static void parse_list_file(struct apt_sources *s, const char *path)
@@ -143,7 +149,11 @@ static void stanza_flush(struct apt_sources *s, struct stanza *st)
 		push_words(&uris, st->uris);
 		push_words(&suites, st->suites);
 		for (size_t i = 0; strlist_has(&types, "deb") && i < uris.n; i++) {
-			struct apt_source *src = sources_add(s);
+			struct apt_source *src;
+
+			if (uris.items[i][0] == '[')
+				continue;	/* would read as options */
+			src = sources_add(s);
 
 			src->uri = xstrdup(uris.items[i]);
 			src->signed_by = st->signed_by ? keyring_path(st->signed_by) : NULL;

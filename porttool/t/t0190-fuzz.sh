@@ -17,10 +17,11 @@ fi
 
 test_expect_success 'fuzz: the harnesses build' '
 	make -s -C "$PROJECT_DIR/porttool" fuzz-build >log 2>&1 || { cat log; false; } &&
-	test -x "$FUZZ_DIR/out/fuzz_series" && test -x "$FUZZ_DIR/out/fuzz_portconf"
+	test -x "$FUZZ_DIR/out/fuzz_series" && test -x "$FUZZ_DIR/out/fuzz_portconf" &&
+	test -x "$FUZZ_DIR/out/fuzz_aptsources"
 '
 
-for name in series portconf; do
+for name in series portconf aptsources; do
 	test_expect_success "fuzz: $name seed corpus runs clean" '
 		test $(ls "$FUZZ_DIR/corpus/'$name'" | wc -l) -ge 5 &&
 		"$FUZZ_DIR/out/fuzz_'$name'" -runs=0 -close_fd_mask=2 \
