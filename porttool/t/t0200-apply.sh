@@ -235,4 +235,14 @@ test_expect_success 'apply leaves the real tree on the branch with a clean statu
 	git -C "$K" diff --quiet sekvm/v5.10 -- arch/arm64/kvm
 '
 
+test_expect_success 'without --tree, apply works on the default tree in the cache' '
+	K=$(real_clone) && back_to_base "$K" &&
+	mkdir -p cache/porttool/trees && ln -s "$K" cache/porttool/trees/v5.10 &&
+	XDG_CACHE_HOME=$PWD/cache porttool apply 5.10 &&
+	test "$(git -C "$K" symbolic-ref HEAD)" = refs/heads/sekvm/v5.10 &&
+	XDG_CACHE_HOME=$PWD/cache porttool status >out &&
+	grep "^in sync with" out &&
+	back_to_base "$K"
+'
+
 test_done
