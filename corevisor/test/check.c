@@ -141,6 +141,9 @@ static void check_leaf(struct tree *w, const struct leaf *l, u16 *smmu_count)
 			    (unsigned long long)pa, pg->owner, pg->share);
 		if (!pg && pa >= (1UL << 40))
 			BAD("host maps beyond the IPA range");
+		if (core.gich && pa >= core.gich && pa - core.gich < 2 * 4096)
+			BAD("host maps the GICH at %#llx",
+			    (unsigned long long)pa);
 		return;
 	}
 	if (w->host_smmu) {
