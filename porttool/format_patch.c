@@ -15,16 +15,19 @@
  * written here in git's format (libgit2's own diffstat differs from git's
  * in how it pads, scales the graph and names renames).
  *
- * Not reproduced: C-quoting of paths with special characters, and
- * RFC 2047 folding of very long non-ASCII subjects.
+ * Not reproduced: C-quoting of paths with special characters, RFC 2047
+ * folding of very long non-ASCII subjects, and the delta-or-literal choice
+ * for modified binary files (see add_binary_hunk).
  */
 #include "patch.h"
 
 #include <ctype.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <zlib.h>
 
 #define MAIL_WRAP 78		/* rfc2822 line length for the Subject */
 #define STAT_WIDTH 72		/* format-patch's diffstat width */
@@ -105,11 +108,59 @@ static void add_encoded_name(git_buf *b, const char *name)
 	buf_puts(b, "?=");
 }
 
+/*
+ * Append text folded at spaces so that no line passes MAIL_WRAP columns,
+ * continuation lines starting with one space; col is the column the text
+ * starts at.  A word longer than a line is not broken.  Returns the
+ * column after the text.
+ */
+static size_t add_wrapped(git_buf *b, const char *text, size_t col)
+{
+	const char *p = text;
+	bool first = true;
+
+	while (*p) {
+		const char *w = p;
+		size_t n;
+
+		while (*w == ' ')
+			w++;
+		if (!*w)
+			break;
+		n = strcspn(w, " ");
+		if (first) {
+			buf_add(b, w, n);
+			col += n;
+		} else if (col + 1 + n > MAIL_WRAP) {
+			buf_puts(b, "\n ");
+			buf_add(b, w, n);
+			col = 1 + n;
+		} else {
+			buf_puts(b, " ");
+			buf_add(b, w, n);
+			col += 1 + n;
+		}
+		first = false;
+		p = w + n;
+	}
+	return col;
+}
+
+/*
+ * From: as git writes it: a plain name folded like the subject, a name
+ * with specials quoted, a non-ASCII one RFC 2047 encoded (line limit 76
+ * then); the address goes on a line of its own when it would pass the
+ * limit.
+ */
 static void add_from(git_buf *b, const git_signature *a)
 {
+	size_t start = b->size, col, limit = MAIL_WRAP;
+
 	buf_puts(b, "From: ");
 	if (has_non_ascii(a->name)) {
 		add_encoded_name(b, a->name);
+		limit = 76;
+		col = b->size - start;
 	} else if (needs_quoting(a->name)) {
 		buf_puts(b, "\"");
 		for (const char *p = a->name; *p; p++) {
@@ -118,9 +169,12 @@ static void add_from(git_buf *b, const git_signature *a)
 			buf_add(b, p, 1);
 		}
 		buf_puts(b, "\"");
+		col = b->size - start;
 	} else {
-		buf_puts(b, a->name);
+		col = add_wrapped(b, a->name, strlen("From: "));
 	}
+	if (limit < col + strlen(" <") + strlen(a->email) + strlen(">"))
+		buf_puts(b, "\n");
 	buf_printf(b, " <%s>\n", a->email);
 }
 
@@ -147,38 +201,13 @@ static void add_date(git_buf *b, const git_time *when)
  * spaces so that no line passes 78 columns; continuation lines start with
  * one space.  A word longer than a line is not broken.
  */
+/* The subject: the message's first paragraph on one line, folded. */
 static void add_subject(git_buf *b, const char *title)
 {
 	const char *prefix = "Subject: [PATCH] ";
-	size_t col = strlen(prefix);
-	const char *p = title;
-	bool first = true;
 
 	buf_puts(b, prefix);
-	while (*p) {
-		const char *w = p;
-		size_t n;
-
-		while (*w == ' ')
-			w++;
-		if (!*w)
-			break;
-		n = strcspn(w, " ");
-		if (first) {
-			buf_add(b, w, n);
-			col += n;
-		} else if (col + 1 + n > MAIL_WRAP) {
-			buf_puts(b, "\n ");
-			buf_add(b, w, n);
-			col = 1 + n;
-		} else {
-			buf_puts(b, " ");
-			buf_add(b, w, n);
-			col += 1 + n;
-		}
-		first = false;
-		p = w + n;
-	}
+	add_wrapped(b, title, strlen(prefix));
 	buf_puts(b, "\n");
 }
 
@@ -648,11 +677,96 @@ static void add_file_header(struct print_state *st, const git_diff_delta *d,
 	buf_add(st->out, nl, len - (size_t)(nl - text));
 }
 
+/*
+ * Binary hunks of added and deleted files, as git writes them: the blob
+ * deflated at zlib level 1 (git's default, Z_BEST_SPEED; libgit2 uses
+ * the zlib default, so its bytes differ), in git's base85 with a length
+ * letter per line of up to 52 bytes.  A modified binary file keeps
+ * libgit2's hunk: git would choose between a delta and a literal by its
+ * own delta encoder, which is not reproduced.
+ */
+static const char base85[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			     "abcdefghijklmnopqrstuvwxyz!#$%&()*+-;<=>?@^_`{|}~";
+
+static void add_base85_line(git_buf *b, const unsigned char *p, size_t n)
+{
+	char c = n <= 26 ? (char)('A' + n - 1) : (char)('a' + n - 27);
+
+	buf_add(b, &c, 1);
+	for (size_t i = 0; i < n; i += 4) {
+		uint32_t v = 0;
+		char out[5];
+
+		for (size_t k = 0; k < 4; k++)
+			v = (v << 8) | (i + k < n ? p[i + k] : 0);
+		for (int k = 4; k >= 0; k--) {
+			out[k] = base85[v % 85];
+			v /= 85;
+		}
+		buf_add(b, out, 5);
+	}
+	buf_puts(b, "\n");
+}
+
+static int add_literal(git_buf *b, const void *data, size_t size)
+{
+	uLongf len = compressBound((uLong)size);
+	unsigned char *z = xmalloc(len);
+
+	if (compress2(z, &len, data, (uLong)size, Z_BEST_SPEED) != Z_OK) {
+		free(z);
+		error("deflating a binary file failed");
+		return -1;
+	}
+	buf_printf(b, "literal %zu\n", size);
+	for (size_t i = 0; i < len; i += 52)
+		add_base85_line(b, z + i, len - i < 52 ? len - i : 52);
+	buf_puts(b, "\n");
+	free(z);
+	return 0;
+}
+
+static int add_blob_literal(git_buf *b, git_repository *repo, const git_oid *id)
+{
+	git_blob *blob;
+	int ret;
+
+	if (git_blob_lookup(&blob, repo, id) < 0)
+		return git_fail("reading a binary file");
+	ret = add_literal(b, git_blob_rawcontent(blob),
+			  (size_t)git_blob_rawsize(blob));
+	git_blob_free(blob);
+	return ret;
+}
+
+/* Returns 1 when it wrote the hunk, 0 to keep libgit2's, -1 on error. */
+static int add_binary_hunk(struct print_state *st, const git_diff_delta *d)
+{
+	if (d->status != GIT_DELTA_ADDED && d->status != GIT_DELTA_DELETED)
+		return 0;
+	buf_puts(st->out, "GIT binary patch\n");
+	if (d->status == GIT_DELTA_ADDED) {
+		if (add_blob_literal(st->out, st->repo, &d->new_file.id) < 0 ||
+		    add_literal(st->out, "", 0) < 0)
+			return -1;
+	} else if (add_literal(st->out, "", 0) < 0 ||
+		   add_blob_literal(st->out, st->repo, &d->old_file.id) < 0) {
+		return -1;
+	}
+	return 1;
+}
+
 static int print_line(const git_diff_delta *d, const git_diff_hunk *h,
 		      const git_diff_line *l, void *payload)
 {
 	struct print_state *st = payload;
 
+	if (l->origin == GIT_DIFF_LINE_BINARY) {
+		int r = add_binary_hunk(st, d);
+
+		if (r)
+			return r < 0 ? r : 0;
+	}
 	if (l->origin == GIT_DIFF_LINE_FILE_HDR) {
 		add_file_header(st, d, l->content, l->content_len);
 		return 0;

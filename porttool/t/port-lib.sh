@@ -116,7 +116,14 @@ Signed-off-by: A U Thor <a@example.org>" &&
 		echo q >>win.txt &&
 		GIT_AUTHOR_NAME="J. R. Dobbs, Jr." git commit -q -a -m "Author with specials" &&
 		echo r >>big.txt &&
-		GIT_AUTHOR_NAME="Jörg Ünicode" git commit -q -a -m "Author with a non-ASCII name" -m "Body with ünïcode."
+		GIT_AUTHOR_NAME="Jörg Ünicode" git commit -q -a -m "Author with a non-ASCII name" -m "Body with ünïcode." &&
+		echo s >>big.txt &&
+		GIT_AUTHOR_NAME="A Rather Long Author Name For Folding" \
+		GIT_AUTHOR_EMAIL="a.rather.long.address@subdomain.example.org" \
+			git commit -q -a -m "Author line folded before the address" &&
+		printf "\0\1\2binary" >blob.bin && seq 1 2000 | gzip -1 -n >comp.gz &&
+		git add blob.bin comp.gz && git commit -q -m "Add binary files" &&
+		git rm -q blob.bin && git commit -q -m "Delete a binary file"
 	)
 }
 
