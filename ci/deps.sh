@@ -3,7 +3,7 @@
 # Safe to run again: apt-get skips what is already there.
 set -e
 PKGS="build-essential pkg-config git ccache bc bison flex cpio xz-utils kmod
-      libgit2-dev libelf-dev libfdt-dev libcurl4-openssl-dev libssl-dev libarchive-dev
+      libgit2-dev libelf-dev libfdt-dev libcurl4-openssl-dev libssl-dev libarchive-dev zlib1g-dev
       device-tree-compiler gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
       qemu-system-arm qemu-user clang libclang-rt-14-dev python3-aiosmtpd openssl"
 missing=
