@@ -12,13 +12,15 @@
  *  - the patches: each series patch is matched to a branch commit by
  *    subject and patch-id: applied, changed (same subject, other diff),
  *    missing; branch commits that match nothing are "added";
- *  - the working tree: modified and staged tracked files.
+ *  - the working tree: modified and staged tracked files, and whether a
+ *    porttool rebase is stopped on a conflict.
  * Exit status 0 when the state could be read, whatever it is.
  */
 #include "porttool.h"
 #include "corevisor_install.h"
 #include "patch.h"
 #include "portbranch.h"
+#include "rebase_state.h"
 #include "tree.h"
 
 #include <stdlib.h>
@@ -381,6 +383,9 @@ static int status_of(const struct porttool_ctx *ctx, const char *dir)
 		return EXIT_FAIL;
 	printf("tree: %s\n", git_repository_workdir(repo));
 	print_head(repo);
+	if (rebase_in_progress(repo))
+		printf("rebase: stopped on a conflict; resolve and 'porttool "
+		       "rebase --continue', or 'porttool rebase --abort'\n");
 	if (git_revparse_single(&head, repo, "HEAD^{commit}") < 0) {
 		git_fail("reading HEAD");
 		goto out;

@@ -59,6 +59,8 @@ test_expect_success 'a conflict stops with the patch and the files named; --abor
 	grep "conflict: arch/arm64/kvm/Kconfig" err &&
 	git -C "$K" status --porcelain | grep "^UU arch/arm64/kvm/Kconfig" &&
 	grep "^<<<<<<<" "$K/arch/arm64/kvm/Kconfig" &&
+	porttool status --tree "$K" >st && grep "^rebase: stopped on a conflict" st &&
+	grep "^HEAD: detached" st && grep "^working tree: [1-9][0-9]* modified" st &&
 	test_expect_code 1 porttool rebase 5.10 --onto v5.10.990 --tree "$K" 2>err2 &&
 	grep "already in progress" err2 &&
 	porttool rebase --abort --tree "$K" &&
