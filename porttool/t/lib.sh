@@ -9,7 +9,9 @@ PROJECT_DIR=$(cd "$T_DIR/../.." && pwd)
 PORTTOOL=${PORTTOOL:-"$PROJECT_DIR/porttool/porttool"}
 export PORTTOOL_PROJECT_DIR="$PROJECT_DIR"
 TEST_NAME=$(basename "$0" .sh)
-TRASH_ROOT=${TRASH_ROOT:-${TMPDIR:-/tmp}/porttool-tests}
+# One scratch root per checkout, so that two checkouts (a developer's and a
+# CI clone) can run the suite at the same time without sharing files.
+TRASH_ROOT=${TRASH_ROOT:-${TMPDIR:-/tmp}/porttool-tests-$(printf %s "$PROJECT_DIR" | cksum | cut -d' ' -f1)}
 TRASH="$TRASH_ROOT/$TEST_NAME"
 rm -rf "$TRASH" && mkdir -p "$TRASH"
 # Results go to a file so that the runner can add them up.
