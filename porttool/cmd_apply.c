@@ -1,34 +1,41 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * porttool apply VER [--tree DIR] [--branch NAME]
+ * porttool apply VER [--tree DIR] [--branch NAME] [--fuzz N]
  *
  * Create a branch at the port's base carrying the corevisor install commit
  * and one commit per patch, as 'git am' would make them (author, date and
  * message from the mail; committer from the environment or the repository's
  * config).  All commits are built in memory first; only when every patch
  * applied is the branch created and checked out, once, writing only the
- * paths that change.  Any failure leaves HEAD, the index, the working
+ * paths that change.  A hunk found at another line than its header says
+ * applies there (an offset, as git am does); with --fuzz N up to N outer
+ * context lines of a hunk may differ (git am -C).  Any failure leaves HEAD, the index, the working
  * files and every branch as they were.
  */
 #include "porttool.h"
 #include "portbranch.h"
 #include "tree_default.h"
+#include "patch.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 static const char *tree_dir, *branch_name;
+static int fuzz_lines;
 
 static const struct option apply_options[] = {
 	{ OPT_STRING, "tree", &tree_dir, "DIR",
 	  "kernel git repository (default: the port's default tree)" },
 	{ OPT_STRING, "branch", &branch_name, "NAME",
 	  "branch to create (default: sekvm/vX.Y)" },
+	{ OPT_INT, "fuzz", &fuzz_lines, "N",
+	  "let a hunk ignore up to N leading and trailing context lines "
+	  "(default 0)" },
 	{ OPT_END },
 };
 
 static const struct usage apply_usage = {
-	"porttool apply VER [--tree DIR] [--branch NAME]",
+	"porttool apply VER [--tree DIR] [--branch NAME] [--fuzz N]",
 	"Create a branch at the port's base with the corevisor install commit\n"
 	"and one commit per patch of ports/vVER/series, and check it out.\n"
 	"Nothing changes unless every patch applies.",
@@ -92,8 +99,12 @@ int cmd_apply(struct porttool_ctx *ctx, int argc, char **argv)
 	int ret = EXIT_FAIL;
 
 	tree_dir = branch_name = NULL;
+	fuzz_lines = 0;
 	if (parse_options(argc, argv, &apply_usage) != 1)
 		usage_error(&apply_usage, "expected one version, e.g. 5.10");
+	if (fuzz_lines < 0)
+		usage_error(&apply_usage, "--fuzz takes a number of lines >= 0");
+	set_apply_fuzz(fuzz_lines);
 	p = port_load(ctx, argv[1]);
 	if (!p)
 		return EXIT_FAIL;

@@ -36,6 +36,13 @@ int mail_patch_parse(const char *buf, size_t len, const char *path,
 void mail_patch_free(struct mail_patch *m);
 
 /*
+ * How many leading and trailing context lines of a hunk apply may ignore
+ * when the hunk matches nowhere exactly (apply --fuzz N; default 0, as
+ * git am without -C).  Offsets need no option.  See series_apply.c.
+ */
+void set_apply_fuzz(int lines);
+
+/*
  * Strip "[PATCH ...]" (and "Re:"-style) prefixes the way 'git am' does and
  * return a new string.
  */

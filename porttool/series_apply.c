@@ -7,20 +7,31 @@
  * any ref, so nothing the user can see changes until every patch applied;
  * only then does 'apply' create the branch and check it out once.
  *
- * What libgit2 1.5's apply accepts (and so what a port's patches may
- * use), checked by t0200: exact context at exactly the line numbers the
- * hunk header gives -- no offset (git am would shift a hunk) and no fuzz;
- * renames, mode changes, binary patches, CRLF lines (as bytes) and
- * "\ No newline at end of file".  A port's patches are exported from its
- * own base, so their hunks are exact there; to move a port to another
- * base use 'porttool rebase', which merges three-way.
+ * libgit2 1.5's apply wants exact context at exactly the line numbers the
+ * hunk header gives.  When it refuses a patch, the patch's hunks are moved
+ * to where their preimage really is in each file (an offset, as git am
+ * does, and with 'apply --fuzz N' up to N outer context lines ignored, as
+ * git am -C does) by porttool's own matcher (hunk_apply.c), and the
+ * rewritten patch is given to libgit2 again, so renames, modes, added and
+ * deleted files, binary patches, CRLF lines (as bytes) and "\ No newline
+ * at end of file" are still libgit2's, and the blobs are written the same
+ * way.  To move a port to another base 'porttool rebase' merges three-way.
  */
 #include "portbranch.h"
 #include "corevisor_install.h"
 #include "patch.h"
+#include "hunk_apply.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+/* Outer context lines a hunk may ignore (apply --fuzz); 0 like git am. */
+static int max_fuzz;
+
+void set_apply_fuzz(int lines)
+{
+	max_fuzz = lines;
+}
 
 /* What apply was doing when it failed: the last file and hunk it began. */
 struct apply_progress {
@@ -157,6 +168,87 @@ int graft_paths(git_oid *out, git_repository *repo, git_tree *base,
 	return ret < 0 ? git_fail("writing the patched tree") : 0;
 }
 
+/* The preimages relocate_hunks reads: the blobs of the patch's old paths. */
+struct tree_preimages {
+	git_repository *repo;
+	git_tree *pre;
+	git_diff *diff;
+	git_blob *blob;		/* the one last read; freed on the next read */
+};
+
+static int read_tree_preimage(void *payload, size_t idx, const char **path,
+			      const char **buf, size_t *len)
+{
+	struct tree_preimages *tp = payload;
+	const git_diff_delta *d = git_diff_get_delta(tp->diff, idx);
+	git_tree_entry *e;
+	int ret;
+
+	git_blob_free(tp->blob);
+	tp->blob = NULL;
+	*buf = "";
+	*len = 0;
+	if (!d) {
+		error("the patch has more files than libgit2 parsed");
+		return -1;
+	}
+	*path = d->new_file.path ? d->new_file.path : d->old_file.path;
+	if (d->status == GIT_DELTA_ADDED)
+		return 0;
+	if (git_tree_entry_bypath(&e, tp->pre, d->old_file.path) < 0) {
+		error("%s is not in the tree the patch applies to",
+		      d->old_file.path);
+		return -1;
+	}
+	ret = git_blob_lookup(&tp->blob, tp->repo, git_tree_entry_id(e));
+	git_tree_entry_free(e);
+	if (ret < 0)
+		return git_fail(d->old_file.path);
+	*buf = git_blob_rawcontent(tp->blob);
+	*len = (size_t)git_blob_rawsize(tp->blob);
+	return 0;
+}
+
+/*
+ * libgit2 refused the patch: move its hunks to where they match
+ * (hunk_apply.c) and apply the rewritten patch to pre instead.
+ */
+static int apply_relocated(git_index **index, git_repository *repo,
+			   git_tree *pre, git_diff *diff,
+			   const struct mail_patch *m, const char *patch_path,
+			   git_apply_options *opts, struct apply_progress *pr)
+{
+	struct tree_preimages tp = { repo, pre, diff, NULL };
+	struct preimage_source src = { read_tree_preimage, &tp };
+	struct byte_buf moved = { 0 };
+	git_diff *moved_diff = NULL;
+	int ret = -1;
+
+	if (diff_file_count(m->diff, m->diff_len) != git_diff_num_deltas(diff)) {
+		report_apply_failure(patch_path, pr);
+		return -1;
+	}
+	ret = relocate_hunks(&moved, m->diff, m->diff_len, max_fuzz,
+			     patch_path, &src);
+	git_blob_free(tp.blob);
+	if (ret < 0)
+		goto out;
+	ret = -1;
+	if (git_diff_from_buffer(&moved_diff, moved.ptr, moved.len) < 0) {
+		git_fail(patch_path);
+		goto out;
+	}
+	if (git_apply_to_tree(index, repo, pre, moved_diff, opts) < 0) {
+		report_apply_failure(patch_path, pr);
+		goto out;
+	}
+	ret = 0;
+out:
+	git_diff_free(moved_diff);
+	byte_buf_free(&moved);
+	return ret;
+}
+
 /* Apply one parsed patch on parent and commit it; *out is the new commit. */
 static int commit_patch(git_oid *out, git_repository *repo, git_commit *parent,
 			const struct mail_patch *m, const char *patch_path)
@@ -186,10 +278,10 @@ static int commit_patch(git_oid *out, git_repository *repo, git_commit *parent,
 	touched_paths(diff, &paths);
 	if (subset_tree(&pre, repo, base, &paths) < 0)
 		goto out;
-	if (git_apply_to_tree(&index, repo, pre, diff, &opts) < 0) {
-		report_apply_failure(patch_path, &pr);
+	if (git_apply_to_tree(&index, repo, pre, diff, &opts) < 0 &&
+	    apply_relocated(&index, repo, pre, diff, m, patch_path, &opts,
+			    &pr) < 0)
 		goto out;
-	}
 	if (graft_paths(&tree_id, repo, base, index, &paths) < 0)
 		goto out;
 	if (git_tree_lookup(&tree, repo, &tree_id) < 0) {
