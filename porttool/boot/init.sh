@@ -43,6 +43,23 @@ else
 	mark "no $hooks"
 fi
 
+# Guest step: when porttool put the vmm and a guest into this initramfs
+# (/bin/vmm, /guest/Image, /guest/initrd.cpio; vmm/README.md), boot the
+# guest under this kernel's KVM with 2 vCPUs.  Its /init
+# (vmm/guest/init.sh) prints "SEKVM-GUEST-OK cpus=N online=LIST" and
+# powers off; every line here is tagged "SEKVM-GUEST: " for porttool.
+if [ -x /bin/vmm ] && [ -f /guest/Image ] && [ -f /guest/initrd.cpio ]; then
+	mark "guest: start"
+	keys=
+	[ -f /guest/Image.sig ] && keys="--sig /guest/Image.sig --pubkey /guest/vm.pub"
+	{ /bin/vmm --kernel /guest/Image --initrd /guest/initrd.cpio --cpus 2 \
+		--mem 256 $keys --cmdline "console=ttyAMA0 panic=-1 quiet"
+	  echo "vmm exit $?"; } 2>&1 | sed "s/^/SEKVM-GUEST: /"
+	mark "guest: done"
+else
+	mark "guest: skipped (no /bin/vmm or /guest/ in the initramfs)"
+fi
+
 mark "done"
 sync
 poweroff -f
