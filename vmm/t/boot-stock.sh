@@ -16,8 +16,11 @@ set -u
 build=$(cd "${1:?usage: boot-stock.sh BUILD_DIR}" && pwd)
 here=$(cd "$(dirname "$0")/.." && pwd)
 timeout_s=${VMM_BOOT_TIMEOUT:-1500}
-pt_build=$HOME/.cache/porttool/build
-pt_chain=${PORTTOOL_CHAIN_DIR:-${TRASH_ROOT:-${TMPDIR:-/tmp}/porttool-tests}/t0900-work}
+pt_build=${XDG_CACHE_HOME:-$HOME/.cache}/porttool/build
+# The same scratch root porttool/t/lib.sh uses for this checkout.
+project=$(cd "$here/.." && pwd)
+pt_trash=${TRASH_ROOT:-${TMPDIR:-/tmp}/porttool-tests-$(printf %s "$project" | cksum | cut -d' ' -f1)}
+pt_chain=${PORTTOOL_CHAIN_DIR:-$pt_trash/t0900-work}
 busybox_root=${VMM_ARM64_CACHE:-$HOME/.cache/sekvm-vmm}
 pass=0
 fail=0
