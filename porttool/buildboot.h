@@ -129,10 +129,26 @@ int cpio_add_chardev(struct cpio *c, const char *name, unsigned mode,
 /* Writes the trailer and closes; returns 0 or -1 (the file is removed). */
 int cpio_finish(struct cpio *c);
 /*
- * Make the boot initramfs: busybox, /init from init_script, /dev/console.
+ * What the host initramfs carries for init.sh's guest step
+ * (vmm/README.md): the vmm, the guest kernel and the guest's initramfs,
+ * stored as /bin/vmm, /guest/Image and /guest/initrd.cpio.
+ */
+struct boot_guest {
+	const char *vmm, *image, *initrd;
+};
+
+/*
+ * Make the boot initramfs: busybox, /init from init_script, /dev/console,
+ * and the guest files when guest is not NULL.
  */
 int make_boot_initramfs(const char *path, const char *busybox,
-			const char *init_script);
+			const char *init_script, const struct boot_guest *guest);
+/*
+ * Make the guest's initramfs (vmm/README.md): bin/busybox, bin/sh, a
+ * /dev/console, proc/, sys/ and init_script (vmm/guest/init.sh) as /init.
+ */
+int make_guest_initramfs(const char *path, const char *busybox,
+			 const char *init_script);
 
 /* ---- Debian's arm64 busybox-static (debfetch.c) ---- */
 /*
