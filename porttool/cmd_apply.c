@@ -95,7 +95,6 @@ int cmd_apply(struct porttool_ctx *ctx, int argc, char **argv)
 {
 	struct port *p;
 	git_repository *repo;
-	char *dir = NULL;
 	int ret = EXIT_FAIL;
 
 	tree_dir = branch_name = NULL;
@@ -108,16 +107,13 @@ int cmd_apply(struct porttool_ctx *ctx, int argc, char **argv)
 	p = port_load(ctx, argv[1]);
 	if (!p)
 		return EXIT_FAIL;
-	if (resolve_tree_dir(p, tree_dir, &dir) < 0)
-		goto out;
-	repo = open_kernel_repo(dir);
+	repo = open_port_tree(p, tree_dir);
 	if (!repo)
 		goto out;
 	if (apply_port(ctx, p, repo, branch_name ? branch_name : p->branch) == 0)
 		ret = EXIT_OK;
 	git_repository_free(repo);
 out:
-	free(dir);
 	port_free(p);
 	return ret;
 }

@@ -39,7 +39,6 @@ int cmd_export(struct porttool_ctx *ctx, int argc, char **argv)
 {
 	struct port *p;
 	git_repository *repo;
-	char *dir = NULL;
 	int ret = EXIT_FAIL;
 
 	tree_dir = branch_name = NULL;
@@ -48,9 +47,7 @@ int cmd_export(struct porttool_ctx *ctx, int argc, char **argv)
 	p = port_load(ctx, argv[1]);
 	if (!p)
 		return EXIT_FAIL;
-	if (resolve_tree_dir(p, tree_dir, &dir) < 0)
-		goto out;
-	repo = open_kernel_repo(dir);
+	repo = open_port_tree(p, tree_dir);
 	if (!repo)
 		goto out;
 	if (export_branch(repo, p, branch_name ? branch_name : p->branch,
@@ -58,7 +55,6 @@ int cmd_export(struct porttool_ctx *ctx, int argc, char **argv)
 		ret = EXIT_OK;
 	git_repository_free(repo);
 out:
-	free(dir);
 	port_free(p);
 	return ret;
 }

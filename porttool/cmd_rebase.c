@@ -629,7 +629,6 @@ static git_repository *open_tree(const struct porttool_ctx *ctx,
 {
 	struct port *p;
 	git_repository *repo = NULL;
-	char *dir = NULL;
 
 	if (tree_dir)
 		return open_kernel_repo(tree_dir);
@@ -638,9 +637,8 @@ static git_repository *open_tree(const struct porttool_ctx *ctx,
 		return NULL;
 	}
 	p = port_load(ctx, ver);
-	if (p && resolve_tree_dir(p, NULL, &dir) == 0)
-		repo = open_kernel_repo(dir);
-	free(dir);
+	if (p)
+		repo = open_port_tree(p, NULL);
 	port_free(p);
 	return repo;
 }

@@ -6,6 +6,7 @@
 #include "portbranch.h"
 #include "corevisor_install.h"
 #include "patch.h"
+#include "tree_default.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,17 @@ git_repository *open_kernel_repo(const char *dir)
 		git_repository_free(repo);
 		return NULL;
 	}
+	return repo;
+}
+
+git_repository *open_port_tree(const struct port *p, const char *given)
+{
+	git_repository *repo = NULL;
+	char *dir = NULL;
+
+	if (resolve_tree_dir(p, given, &dir) == 0)
+		repo = open_kernel_repo(dir);
+	free(dir);
 	return repo;
 }
 

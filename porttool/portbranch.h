@@ -14,6 +14,8 @@
 
 /* Open the kernel repository at dir (no search upwards); prints errors. */
 git_repository *open_kernel_repo(const char *dir);
+/* The port's kernel repository: GIVEN (--tree), else its default tree. */
+git_repository *open_port_tree(const struct port *p, const char *given);
 
 /*
  * Find the port's base commit: base.commit if set, else the tag base.tag;

@@ -35,6 +35,12 @@ real_tree() {
 	printf '%s\n' "${out##*$'\n'}"
 }
 
+# Whether clang can build a libFuzzer harness (the fuzz smoke tests need it).
+have_libfuzzer() {
+	echo 'int LLVMFuzzerTestOneInput(const char *d, long n) { return 0; }' |
+		clang -x c -fsanitize=fuzzer,address -o "$TRASH/probe" - 2>/dev/null
+}
+
 test_expect_success() {
 	local name=$1 body=$2 dir
 	t_n=$((t_n + 1))

@@ -7,8 +7,7 @@
 FUZZ_DIR="$PROJECT_DIR/porttool/fuzz"
 FUZZ_SECS=${PORTTOOL_FUZZ_SECS:-10}
 
-if ! echo 'int LLVMFuzzerTestOneInput(const char *d, long n) { return 0; }' |
-	clang -x c -fsanitize=fuzzer,address -o "$TRASH/probe" - 2>/dev/null; then
+if ! have_libfuzzer; then
 	test_skip "patch fuzz smoke" "clang with libFuzzer is not installed (ci/deps.sh)"
 	test_done
 	exit
