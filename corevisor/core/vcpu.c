@@ -12,9 +12,10 @@
  * checked against the exit it answers: MMIO data only for a described
  * abort (written to the one register the guest named, at the access
  * size), an HVC result only for an HVC, an abort injection only for an
- * abort.  Guest SHARE/UNSHARE HVCs, system register traps (UNDEF is
- * injected) and PSCI CPU_ON bookkeeping are handled here without trusting
- * the host.  A vCPU runs on one CPU at a time (state ACTIVE).
+ * abort.  Guest SHARE/UNSHARE and VERSION HVCs, system register traps
+ * (UNDEF is injected) and PSCI CPU_ON bookkeeping are handled here
+ * without trusting the host.  A vCPU runs on one CPU at a time (state
+ * ACTIVE).
  * Virtual interrupts: the host writes the list registers (as many as the
  * GICH has, at most CV_NR_LRS), each checked; the world switch loads
  * them with the GICH enabled (vgic_hcr), and saves them back.
@@ -169,6 +170,10 @@ static s64 handle_exit(struct vm *vm, struct vcpu *v,
 		if (id == CV_GHC_SHARE || id == CV_GHC_UNSHARE) {
 			c->x[0] = id == CV_GHC_SHARE ? vm_share(vm, c->x[1]) :
 				  vm_unshare(vm, c->x[1]);
+			return 0;
+		}
+		if (id == CV_GHC_VERSION) {
+			c->x[0] = CV_ABI_VERSION;
 			return 0;
 		}
 		if (id == PSCI_SYSTEM_OFF || id == PSCI_SYSTEM_RESET) {

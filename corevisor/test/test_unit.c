@@ -114,9 +114,9 @@ static void test_init_and_el2(void)
 
 	CHECK_EQ(t_boot(2), 0);
 	CHECK(strstr(fake_uart_output(),
-		     "corevisor: cpu 0 up, ABI v1.0, host stage-2 on\n") != NULL);
+		     "corevisor: cpu 0 up, ABI v1.1, host stage-2 on\n") != NULL);
 	CHECK(strstr(fake_uart_output(),
-		     "corevisor: cpu 1 up, ABI v1.0, host stage-2 on\n") != NULL);
+		     "corevisor: cpu 1 up, ABI v1.1, host stage-2 on\n") != NULL);
 	CHECK(fake_mmu_on(0) && fake_mmu_on(1));
 	/*
 	 * Stage 2 from level 1 with a two-table root (any PA size >= 40):
@@ -475,6 +475,13 @@ static void set_regs(struct machine_vcpu *c)
 	c->sys[VCPU_VBAR_EL1] = 0x80000800;
 }
 
+/* The guest's first exit is the CV_GHC_VERSION probe. */
+static void ask_version(struct machine_vcpu *c)
+{
+	if (!guest_calls)
+		c->x[0] = CV_GHC_VERSION;
+}
+
 /* Gap 9 and the exit contract: what the host sees, and its answers. */
 static void test_gap9_vcpu_exits(void)
 {
@@ -531,6 +538,14 @@ static void test_gap9_vcpu_exits(void)
 	CHECK_EQ(run(vm, 0, 42, CV_RUN_HVC_RET, out),
 		 CV_EXIT_IRQ);
 	CHECK_EQ(c->x[0], 42);
+	/* the guest's version probe is answered at EL2, the host sees none */
+	e.kind = EXIT_SYNC;
+	e.esr = 0x16UL << 26;
+	guest_hook = ask_version;
+	CHECK_EQ(run(vm, 0, 0, 0, out), CV_EXIT_IRQ);
+	CHECK_EQ(c->x[0], CV_ABI_VERSION);
+	CHECK_EQ(run(vm, 0, 7, CV_RUN_HVC_RET, out), CV_E_STATE);
+	guest_hook = NULL;
 	/* a system register trap gets UNDEF injected, not skipped */
 	e.kind = EXIT_SYNC;
 	e.esr = 0x18UL << 26;

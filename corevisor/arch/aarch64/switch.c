@@ -3,15 +3,22 @@
  * World switch: run one vCPU on this CPU until its next exception.
  *
  * Owns: the per-CPU host save areas (EL1 system registers, FP/SIMD, the
- * virtual timer, the EL2 trap configuration while a guest runs) and the
- * per-CPU "guest running" pointers the vectors test (cv_guest_regs).
+ * virtual counter offset, the EL2 trap configuration while a guest runs)
+ * and the per-CPU "guest running" pointers the vectors test
+ * (cv_guest_regs).
  * Assumes: called from a host HVC (core_host_hvc), so ELR_EL2/SPSR_EL2
  * hold the host's return state; the core filled vcpu->hcr and vttbr.
  * Guarantees: on return the CPU is exactly in the host's state again,
  * and the vCPU's state is back in *vcpu; nothing of the guest stays in a
- * register the host can read (EL1 registers, x0..x30, FP/SIMD, timer,
- * the GICv2 virtual interface: its list registers, VMCR and APR are
- * saved, then emptied and the interface disabled).
+ * register the host can read (EL1 registers, x0..x30, FP/SIMD, the
+ * GICv2 virtual interface: its list registers, VMCR and APR are saved,
+ * then emptied and the interface disabled), with one deliberate
+ * exception: the EL1 virtual timer (CNTV_CTL_EL0, CNTV_CVAL_EL0) is not
+ * switched.  The host's KVM loads the guest's timer into it before a run
+ * and reads it back after, exactly as stock nVHE KVM and the original
+ * SeKVM do, because the host emulates the timer interrupt and wakes a
+ * vCPU blocked in WFI; a deadline is scheduling state the host controls
+ * anyway, not guest memory or guest registers.
  */
 #include <core/machine.h>
 #include "sysreg.h"
@@ -79,8 +86,6 @@ static void save_el1(u64 *s)
 	s[VCPU_CPACR_EL1] = read_sysreg(cpacr_el1);
 	s[VCPU_PAR_EL1] = read_sysreg(par_el1);
 	s[VCPU_CNTKCTL_EL1] = read_sysreg(cntkctl_el1);
-	s[VCPU_CNTV_CTL_EL0] = read_sysreg(cntv_ctl_el0);
-	s[VCPU_CNTV_CVAL_EL0] = read_sysreg(cntv_cval_el0);
 	s[VCPU_CSSELR_EL1] = read_sysreg(csselr_el1);
 	s[VCPU_VMPIDR_EL2] = read_sysreg(vmpidr_el2);
 }
@@ -109,8 +114,6 @@ static void load_el1(const u64 *s)
 	write_sysreg(s[VCPU_CPACR_EL1], cpacr_el1);
 	write_sysreg(s[VCPU_PAR_EL1], par_el1);
 	write_sysreg(s[VCPU_CNTKCTL_EL1], cntkctl_el1);
-	write_sysreg(s[VCPU_CNTV_CVAL_EL0], cntv_cval_el0);
-	write_sysreg(s[VCPU_CNTV_CTL_EL0], cntv_ctl_el0);
 	write_sysreg(s[VCPU_CSSELR_EL1], csselr_el1);
 	write_sysreg(s[VCPU_VMPIDR_EL2], vmpidr_el2);
 }
@@ -214,8 +217,6 @@ void machine_vcpu_run(struct machine_vcpu *vcpu, struct machine_exit *exit)
 	h->cntvoff = read_sysreg(cntvoff_el2);
 	save_el1(h->sys);
 	cv_fpsimd_save(h->fp);
-	/* the host's virtual timer must not fire into the guest */
-	write_sysreg(0, cntv_ctl_el0);
 
 	/* guest in */
 	cv_fpsimd_load(vcpu->fp);
@@ -242,7 +243,6 @@ void machine_vcpu_run(struct machine_vcpu *vcpu, struct machine_exit *exit)
 	vcpu->pc = read_sysreg(elr_el2);
 	vcpu->pstate = read_sysreg(spsr_el2);
 	save_el1(vcpu->sys);
-	write_sysreg(0, cntv_ctl_el0);
 	cv_fpsimd_save(vcpu->fp);
 	vgic_save(vcpu);
 

@@ -21,7 +21,7 @@
 #define cv_s64		__INT64_TYPE__
 
 #define CV_ABI_MAJOR		1
-#define CV_ABI_MINOR		0
+#define CV_ABI_MINOR		1
 #define CV_ABI_VERSION		((CV_ABI_MAJOR << 16) | CV_ABI_MINOR)
 
 /* Vendor-specific hypervisor service, SMC64 fast call. */
@@ -65,6 +65,12 @@
 /* guest -> corevisor (HVC from the VM, handled without a host exit) */
 #define CV_GHC_SHARE		CV_HC(0x100) /* ipa: let the host map this page */
 #define CV_GHC_UNSHARE		CV_HC(0x101) /* ipa */
+/*
+ * ABI 1.1: -> CV_ABI_VERSION.  A guest's probe: the corevisor answers it
+ * without a host exit, so the host cannot fake it; stock KVM returns
+ * SMCCC NOT_SUPPORTED (-1) for this vendor call.
+ */
+#define CV_GHC_VERSION		CV_HC(0x102)
 
 /* error codes (x0) */
 #define CV_E_INVAL		(-1) /* malformed argument */
