@@ -8,7 +8,9 @@
  * (device tree checks and edits with libfdt), elfcheck.c (libelf
  * inspection of vmlinux and the corevisor), initramfs.c (cpio newc
  * writer), debfetch.c (Debian's arm64 busybox-static), qemu.c (running
- * QEMU with a timeout), boot/init.sh (the initramfs's /init).
+ * QEMU with a timeout), vmm_build.c (vmm/'s binaries), guest_keys.c (the
+ * guest's keys and signed images), boot_judge.c (the serial log's
+ * checks), boot/init.sh (the initramfs's /init).
  */
 #ifndef PORTTOOL_BUILDBOOT_H
 #define PORTTOOL_BUILDBOOT_H
@@ -133,8 +135,10 @@ int cpio_finish(struct cpio *c);
  * (vmm/README.md): the vmm, the guest kernel and the guest's initramfs,
  * stored as /bin/vmm, /guest/Image and /guest/initrd.cpio.
  */
+struct guest_keys;
 struct boot_guest {
 	const char *vmm, *image, *initrd;
+	const struct guest_keys *keys;	/* SeKVM: the signed images; or NULL */
 };
 
 /*
@@ -178,5 +182,55 @@ struct qemu_run {
  */
 int qemu_dump_dtb(const struct qemu_run *q, const char *path);
 int qemu_boot(struct qemu_run *q);
+
+/* ---- judging a boot's serial log (boot_judge.c) ---- */
+struct verdicts {
+	int passed, failed;
+};
+
+/* Print "PASS name" or "FAIL name: why" and count it. */
+void verdict(struct verdicts *v, bool ok, const char *name, const char *why);
+
+struct boot_judge {
+	bool kvm;		/* the stock-KVM build: stock checks only */
+	bool timed_out;		/* QEMU was killed at its deadline */
+	int timeout_s;
+	/* Why the guest images could not be signed (guest_keys.c), or NULL. */
+	const char *keys_error;
+};
+
+/*
+ * Judge a serial log: the host's checks, then the guests'.  The DTB
+ * checks are not here: they read the DTB, not the log.
+ */
+void judge_boot_log(struct verdicts *v, const char *log,
+		    const struct boot_judge *j);
+
+/* ---- the guest's keys and signed images (guest_keys.c) ---- */
+/*
+ * What a SeKVM boot's initramfs carries for the good and the refused
+ * guest runs, all made in the boot directory from the guest Image.
+ */
+struct guest_keys {
+	char *pubkey;		/* /guest/vm.pub: key 1, the VM's key */
+	char *sig;		/* /guest/Image.sig: key 1 over the Image */
+	char *sig_otherkey;	/* /guest/Image.sig.otherkey: key 2 over it */
+	char *flipped;		/* /guest/Image.flipped: one bit flipped */
+};
+
+/*
+ * Make two Ed25519 keys with vmm's sekvm-sign (built when stale), sign
+ * image with each and write a copy of it with one bit flipped.  Returns
+ * NULL on success, else why it failed (allocated; keys is then empty).
+ */
+char *make_guest_keys(const char *project_dir, const char *bootdir,
+		      const char *image, struct guest_keys *keys);
+void guest_keys_free(struct guest_keys *keys);
+
+/*
+ * Path of vmm/build/TARGET, made with make -C vmm when it is missing or
+ * older than a source there (vmm_build.c); NULL after printing an error.
+ */
+char *vmm_build(const char *project_dir, const char *target);
 
 #endif

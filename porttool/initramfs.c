@@ -126,12 +126,27 @@ static int cpio_add_copy(struct cpio *c, const char *name, unsigned mode,
 	return ret;
 }
 
+/*
+ * The SeKVM runs' files (guest_keys.c).  init.sh takes /guest/vm.pub as
+ * the sign that this is a SeKVM boot.
+ */
+static int add_guest_keys(struct cpio *c, const struct guest_keys *k)
+{
+	if (cpio_add_copy(c, "guest/vm.pub", 0644, k->pubkey) ||
+	    cpio_add_copy(c, "guest/Image.sig", 0644, k->sig) ||
+	    cpio_add_copy(c, "guest/Image.sig.otherkey", 0644, k->sig_otherkey) ||
+	    cpio_add_copy(c, "guest/Image.flipped", 0644, k->flipped))
+		return -1;
+	return 0;
+}
+
 static int add_guest(struct cpio *c, const struct boot_guest *g)
 {
 	if (cpio_add_dir(c, "guest") ||
 	    cpio_add_copy(c, "bin/vmm", 0755, g->vmm) ||
 	    cpio_add_copy(c, "guest/Image", 0644, g->image) ||
-	    cpio_add_copy(c, "guest/initrd.cpio", 0644, g->initrd))
+	    cpio_add_copy(c, "guest/initrd.cpio", 0644, g->initrd) ||
+	    (g->keys && add_guest_keys(c, g->keys)))
 		return -1;
 	return 0;
 }

@@ -23,13 +23,15 @@ else
 	mark "/dev/kvm missing"
 fi
 
-# Reading a hook runs its test (ports/vX.Y/README.md).  Its output is
-# tagged with its name, and a marker after it shows the host survived.
+# run_hook FILE [PREFIX [NOTE]]: reading a hook runs its test
+# (ports/vX.Y/README.md).  Its output is tagged with PREFIX and its name,
+# and a marker after it shows the host survived; NOTE goes on the start
+# marker.
 run_hook() {
-	name=${1##*/}
-	mark "hook $name: start"
+	name=${2:-}${1##*/}
+	mark "hook $name: start${3:-}"
 	cat "$1" >/tmp/out 2>&1 || echo "read failed ($?)" >>/tmp/out
-	sed "s/^/SEKVM-HOOK $name: /" /tmp/out
+	sed "s|^|SEKVM-HOOK $name: |" /tmp/out
 	rm -f /tmp/out
 	mark "hook $name: survived"
 }
@@ -47,14 +49,127 @@ fi
 # (/bin/vmm, /guest/Image, /guest/initrd.cpio; vmm/README.md), boot the
 # guest under this kernel's KVM with 2 vCPUs.  Its /init
 # (vmm/guest/init.sh) prints "SEKVM-GUEST-OK cpus=N online=LIST" and
-# powers off; every line here is tagged "SEKVM-GUEST: " for porttool.
+# powers off.  Every line of a run is tagged for porttool: "SEKVM-GUEST: "
+# for the good guest, then "vmm exit N".
+#
+# On SeKVM (porttool added /guest/vm.pub, the VM's key) three runs:
+#  1. the good guest, signed by that key, in the background; once it is up
+#     the host attacks it through every hook in $hooks/guest/;
+#  2. the Image with one bit flipped, with the good signature
+#     ("SEKVM-GUEST-FLIPPED: "), which the corevisor must refuse;
+#  3. the good Image signed by another key ("SEKVM-GUEST-OTHERKEY: "),
+#     refused too;
+# then the kernel's sekvm lines ("SEKVM-DMESG: "): pr_info may not reach
+# the console.  Markers written to /dev/kmsg ("porttool-boot: ") place
+# each run among them.  swiotlb=2048,force sends all virtio DMA through
+# the bounce buffers, the only guest memory a SeKVM guest shares.
+GUEST_CMDLINE="console=ttyAMA0 panic=-1 quiet swiotlb=2048,force"
+GUEST_UP_WAIT=120	# s for the good guest to say it is up (nested TCG)
+GUEST_EXIT_WAIT=300	# s for a vmm to exit before it is killed
+
+kmsg() { echo "porttool-boot: $*" >/dev/kmsg 2>/dev/null; }
+
+# vmm_start OUT IMAGE SIG CMDLINE: a vmm run in the background, its output
+# in OUT, its pid in OUT.pid and, once it exits, its status in OUT.rc.
+# SIG "" for none.
+vmm_start() {
+	out=$1 image=$2 sig=$3 cmdline=$4
+	rm -f "$out" "$out.pid" "$out.rc"
+	keys=
+	[ -n "$sig" ] && keys="--sig $sig --pubkey /guest/vm.pub"
+	( /bin/vmm --kernel "$image" --initrd /guest/initrd.cpio --cpus 2 \
+		--mem 256 $keys --cmdline "$cmdline" >"$out" 2>&1 &
+	  echo $! >"$out.pid"
+	  wait $!
+	  echo $? >"$out.rc" ) &
+	vmm_job=$!
+}
+
+# vmm_wait OUT: wait (bounded) for the vmm of OUT to exit, killing it at
+# the deadline; its status in $vmm_rc (137 when killed).
+vmm_wait() {
+	n=0
+	while [ ! -f "$1.rc" ] && [ $n -lt $GUEST_EXIT_WAIT ]; do
+		sleep 1
+		n=$((n + 1))
+	done
+	if [ ! -f "$1.rc" ]; then
+		kill -9 "$(cat "$1.pid")" 2>/dev/null
+		echo "vmm: killed after $GUEST_EXIT_WAIT s" >>"$1"
+	fi
+	wait $vmm_job 2>/dev/null
+	vmm_rc=$(cat "$1.rc")
+}
+
+# vmm_print OUT TAG: the run's output and exit status, tagged.
+vmm_print() {
+	{ cat "$1"; echo "vmm exit $vmm_rc"; } | sed "s/^/$2/"
+}
+
+# vmm_run TAG IMAGE SIG CMDLINE: one whole run in the foreground.
+vmm_run() {
+	vmm_start /tmp/run.out "$2" "$3" "$4"
+	vmm_wait /tmp/run.out
+	vmm_print /tmp/run.out "$1"
+}
+
+# guest_up OUT: wait (bounded) until the guest of OUT says it is up or
+# its vmm exits; marks which.
+guest_up() {
+	n=0
+	until grep -q SEKVM-GUEST-OK "$1" || [ -f "$1.rc" ] ||
+	      [ $n -ge $GUEST_UP_WAIT ]; do
+		sleep 1
+		n=$((n + 1))
+	done
+	if grep -q SEKVM-GUEST-OK "$1"; then
+		mark "guest: up after $n s"
+	elif [ -f "$1.rc" ]; then
+		mark "guest: the vmm exited before the guest was up"
+	else
+		mark "guest: not up after $GUEST_UP_WAIT s"
+	fi
+}
+
+# The good guest and the host's attacks on it while it runs.
+sekvm_good_guest() {
+	kmsg "guest good run"
+	vmm_start /tmp/good.out /guest/Image /guest/Image.sig \
+		"$GUEST_CMDLINE hold=5"
+	guest_up /tmp/good.out
+	if [ -d "$hooks/guest" ]; then
+		for h in "$hooks"/guest/*; do
+			state="guest running"
+			[ -f /tmp/good.out.rc ] && state="guest not running"
+			[ -f "$h" ] && run_hook "$h" guest/ " ($state)"
+		done
+	else
+		mark "no $hooks/guest"
+	fi
+	vmm_wait /tmp/good.out
+	vmm_print /tmp/good.out "SEKVM-GUEST: "
+}
+
+sekvm_guests() {
+	sekvm_good_guest
+	kmsg "guest flipped run"
+	vmm_run "SEKVM-GUEST-FLIPPED: " /guest/Image.flipped /guest/Image.sig \
+		"$GUEST_CMDLINE"
+	kmsg "guest otherkey run"
+	vmm_run "SEKVM-GUEST-OTHERKEY: " /guest/Image /guest/Image.sig.otherkey \
+		"$GUEST_CMDLINE"
+	kmsg "guests done"
+	dmesg | grep -E 'sekvm(-selftest)?:|porttool-boot:' |
+		sed "s/^/SEKVM-DMESG: /"
+}
+
 if [ -x /bin/vmm ] && [ -f /guest/Image ] && [ -f /guest/initrd.cpio ]; then
 	mark "guest: start"
-	keys=
-	[ -f /guest/Image.sig ] && keys="--sig /guest/Image.sig --pubkey /guest/vm.pub"
-	{ /bin/vmm --kernel /guest/Image --initrd /guest/initrd.cpio --cpus 2 \
-		--mem 256 $keys --cmdline "console=ttyAMA0 panic=-1 quiet"
-	  echo "vmm exit $?"; } 2>&1 | sed "s/^/SEKVM-GUEST: /"
+	if [ -f /guest/vm.pub ]; then
+		sekvm_guests
+	else
+		vmm_run "SEKVM-GUEST: " /guest/Image "" "$GUEST_CMDLINE"
+	fi
 	mark "guest: done"
 else
 	mark "guest: skipped (no /bin/vmm or /guest/ in the initramfs)"
