@@ -9,7 +9,9 @@
  *   /intc (arm,cortex-a15-gic: the GICv2 binding),
  *   /timer (arm,armv8-timer: secure, non-secure, virtual, hyp PPIs),
  *   /apb-pclk (a fixed clock; the amba bus and the pl011 driver want one),
- *   /pl011@9000000, /chosen (bootargs, initrd, stdout-path).
+ *   /pl011@9000000, /chosen (bootargs, initrd, stdout-path),
+ *   /virtio_mmio@a000000 (virtio,mmio; dma-coherent: the vmm reads guest
+ *   RAM through the same cacheable mapping, no cache maintenance needed).
  */
 #include "fdt.h"
 
@@ -220,6 +222,30 @@ static int add_uart(void *fdt, char *path, size_t pathlen)
 	return 0;
 }
 
+static int add_virtio(void *fdt)
+{
+	/* A level interrupt: the device holds it while InterruptStatus is
+	 * non-zero (virtio_console.c).
+	 */
+	fdt32_t irq[3] = { cpu_to_fdt32(GIC_SPI), cpu_to_fdt32(VMM_VIRTIO_SPI),
+			   cpu_to_fdt32(IRQ_LEVEL_HIGH) };
+	char name[32];
+	int node;
+
+	snprintf(name, sizeof(name), "virtio_mmio@%llx",
+		 (unsigned long long)VMM_VIRTIO_BASE);
+	node = add_node(fdt, 0, name);
+	if (node < 0 ||
+	    check(fdt_setprop_string(fdt, node, "compatible", "virtio,mmio"),
+		  name) < 0 ||
+	    set_reg2(fdt, node, VMM_VIRTIO_BASE, VMM_VIRTIO_SIZE) < 0 ||
+	    check(fdt_setprop(fdt, node, "interrupts", irq, sizeof(irq)),
+		  name) < 0 ||
+	    check(fdt_setprop(fdt, node, "dma-coherent", NULL, 0), name) < 0)
+		return -1;
+	return 0;
+}
+
 static int add_chosen(void *fdt, const struct fdt_params *p,
 		      const char *stdout_path)
 {
@@ -251,6 +277,7 @@ int fdt_build(void *buf, size_t size, const struct fdt_params *p)
 	    add_cpus(buf, p) < 0 || add_psci(buf) < 0 || add_gic(buf) < 0 ||
 	    add_timer(buf, p->nr_cpus) < 0 || add_clock(buf) < 0 ||
 	    add_uart(buf, uart_path, sizeof(uart_path)) < 0 ||
+	    add_virtio(buf) < 0 ||
 	    add_chosen(buf, p, uart_path) < 0)
 		return -1;
 	return check(fdt_pack(buf), "pack") < 0 ? -1 : 0;

@@ -60,6 +60,7 @@ int sekvm_set_key(struct sekvm_reg *reg, struct vm *vm)
 
 	reg->supported = ioctl(vm->vm_fd, KVM_CHECK_EXTENSION,
 			       KVM_CAP_ARM_SEKVM) > 0;
+	vm->sekvm = reg->supported;
 	if (!reg->supported) {
 		fprintf(stderr, "vmm: stock KVM: image not registered%s\n",
 			reg->have_key ? " (--sig/--pubkey unused)" : "");

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * vCPU threads.  Each thread loops on KVM_RUN and serves the exits that
- * reach user space: MMIO (the UART) and SYSTEM_EVENT (PSCI SYSTEM_OFF,
- * SYSTEM_RESET).  PSCI CPU_ON/OFF, the timer and the GIC never leave the
+ * reach user space: MMIO (the UART, the virtio console) and SYSTEM_EVENT
+ * (PSCI SYSTEM_OFF, SYSTEM_RESET).  PSCI CPU_ON/OFF, the timer and the GIC never leave the
  * kernel.  When the guest ends, the thread that saw it sets
  * immediate_exit in every vCPU's run structure and signals the others, so
  * a thread blocked in KVM_RUN (a powered-off vCPU) or about to enter it
@@ -10,6 +10,7 @@
  */
 #include "vcpu.h"
 #include "uart.h"
+#include "virtio_console.h"
 
 #include <errno.h>
 #include <linux/kvm.h>
@@ -146,6 +147,8 @@ static void handle_mmio(struct vcpu *vcpu)
 	uint64_t addr = run->mmio.phys_addr;
 
 	if (uart_mmio(addr, run->mmio.data, run->mmio.len,
+		      run->mmio.is_write) ||
+	    vcon_mmio(addr, run->mmio.data, run->mmio.len,
 		      run->mmio.is_write))
 		return;
 	/* No device there: reads see zeros, writes vanish, as on a bus
@@ -229,6 +232,8 @@ static bool handle_exit(struct vcpu *vcpu)
 	}
 }
 
+static atomic_flag refused_said = ATOMIC_FLAG_INIT;
+
 static void *vcpu_thread(void *arg)
 {
 	struct vcpu *vcpu = arg;
@@ -238,6 +243,18 @@ static void *vcpu_thread(void *arg)
 		if (ioctl(vcpu->fd, KVM_RUN, 0) < 0) {
 			if (errno == EINTR || errno == EAGAIN)
 				continue;
+			/* The corevisor runs no VM whose images it has not
+			 * verified; porttool's boot checks grep this line
+			 * (once, whichever vCPU hears it first).
+			 */
+			if (errno == EPERM && vm->sekvm) {
+				if (!atomic_flag_test_and_set(&refused_said))
+					fprintf(stderr, "vmm: image refused by "
+						"the corevisor (KVM_RUN: "
+						"EPERM)\n");
+				vm_stop(vm, VMM_EXIT_ERROR);
+				break;
+			}
 			fprintf(stderr, "vmm: vCPU %u: KVM_RUN: %s\n",
 				vcpu->index, strerror(errno));
 			vm_stop(vm, VMM_EXIT_ERROR);

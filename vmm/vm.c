@@ -133,6 +133,25 @@ int vm_init_vgic(struct vm *vm)
 	return 0;
 }
 
+void vm_spi_line(struct vm *vm, unsigned int spi, bool level)
+{
+	/* SPIs are GIC interrupt IDs 32 and up (arm64 KVM_IRQ_LINE). */
+	struct kvm_irq_level irq = {
+		.irq = (KVM_ARM_IRQ_TYPE_SPI << KVM_ARM_IRQ_TYPE_SHIFT) |
+		       ((32 + spi) << KVM_ARM_IRQ_NUM_SHIFT),
+		.level = level,
+	};
+
+	if (ioctl(vm->vm_fd, KVM_IRQ_LINE, &irq) < 0)
+		fprintf(stderr, "vmm: KVM_IRQ_LINE SPI %u level %d: %s\n",
+			spi, level, strerror(errno));
+}
+
+void vm_virtio_irq(void *vm, bool level)
+{
+	vm_spi_line(vm, VMM_VIRTIO_SPI, level);
+}
+
 void vm_destroy(struct vm *vm)
 {
 	unsigned int i;

@@ -14,5 +14,9 @@ int vm_create_vgic(struct vm *vm);
 /* Initialise the vGIC: only once every vCPU is created and initialised. */
 int vm_init_vgic(struct vm *vm);
 void vm_destroy(struct vm *vm);
+/* Drive the level of an SPI (KVM_IRQ_LINE), after vm_init_vgic. */
+void vm_spi_line(struct vm *vm, unsigned int spi, bool level);
+/* The virtio console's line, VMM_VIRTIO_SPI: a vcon_irq_fn, ctx = vm. */
+void vm_virtio_irq(void *vm, bool level);
 
 #endif

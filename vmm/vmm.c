@@ -17,6 +17,7 @@
 #include "sekvm.h"
 #include "uart.h"
 #include "vcpu.h"
+#include "virtio_console.h"
 #include "vm.h"
 
 #include <errno.h>
@@ -198,6 +199,7 @@ int main(int argc, char **argv)
 	vm.kvm_fd = vm.vm_fd = vm.vgic_fd = -1;
 	pthread_mutex_init(&vm.stop_lock, NULL);
 	uart_init(1);
+	vcon_init(&vm, 1, vm_virtio_irq, &vm);
 	if (setup(&vm, &cfg, &reg, &files, &layout) < 0) {
 		loader_free(&files);
 		vm_destroy(&vm);

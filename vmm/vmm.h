@@ -6,6 +6,7 @@
  *   0x08000000  GICv2 distributor    (in-kernel vGIC)
  *   0x08010000  GICv2 CPU interface  (in-kernel vGIC)
  *   0x09000000  PL011 UART           (emulated here, TX only)
+ *   0x0a000000  virtio-mmio console  (emulated here, TX only; SPI 16)
  *   0x40000000  RAM: kernel at base + text_offset, initrd and the device
  *               tree at the top
  */
@@ -26,6 +27,10 @@
 #define VMM_UART_BASE		0x09000000ULL
 #define VMM_UART_SIZE		0x1000ULL
 #define VMM_UART_SPI		1	/* GIC SPI number, as on QEMU virt */
+/* QEMU virt's first virtio-mmio slot: its address, size and SPI. */
+#define VMM_VIRTIO_BASE		0x0a000000ULL
+#define VMM_VIRTIO_SIZE		0x200ULL
+#define VMM_VIRTIO_SPI		16
 #define VMM_RAM_BASE		0x40000000ULL
 #define VMM_MAX_CPUS		8	/* the corevisor's CV_MAX_VCPUS */
 
@@ -61,6 +66,7 @@ struct vm {
 	int kvm_fd;
 	int vm_fd;
 	int vgic_fd;
+	bool sekvm;		/* the kernel is SeKVM (KVM_CAP_ARM_SEKVM) */
 	size_t run_size;	/* KVM_GET_VCPU_MMAP_SIZE */
 	uint8_t *ram;
 	uint64_t ram_size;

@@ -2,15 +2,20 @@
 # boot-stock.sh BUILD_DIR: boot a guest with the vmm under real KVM.
 #
 # QEMU (TCG, virtualization=on, GICv2) boots a 5.10 host kernel with KVM;
-# its initramfs runs the static arm64 vmm, which boots the same Image as
-# a 2-vCPU guest whose init prints a marker with the CPUs it saw and powers
-# off.  KVM inside TCG is nested virtualization by emulation: slow, so the
-# guest gets minutes.  Ends with "vmm: N passed, N failed".
+# its initramfs runs the static arm64 vmm, which boots the same Image (or
+# $VMM_GUEST_KERNEL) as a 2-vCPU guest whose init prints a marker with the
+# CPUs it saw, writes another to the virtio console (swiotlb=2048,force:
+# every buffer bounces through the swiotlb pool) and powers off.  KVM
+# inside TCG is nested virtualization by emulation: slow, so the guest gets
+# minutes.  Ends with "vmm: N passed, N failed".
 #
 # Host kernel: $VMM_HOST_KERNEL, else a stock-KVM build by porttool (its
 # default output v5.10-qemu-kvm, or the one porttool's chain test t0900
 # leaves in its work directory), else a SeKVM build (v5.10-qemu, or
 # t0900's).  Without one the test is skipped, and says so.
+# Guest kernel: $VMM_GUEST_KERNEL (e.g. one built with CONFIG_SEKVM_GUEST,
+# whose .config sits three directories up, as in a kernel build tree),
+# else the host kernel.
 # Env: VMM_BOOT_TIMEOUT (s, default 1500), VMM_KEEP=1 (keep the work dir).
 set -u
 build=$(cd "${1:?usage: boot-stock.sh BUILD_DIR}" && pwd)
@@ -47,7 +52,17 @@ fi
 config=$(dirname "$kernel")/../../../.config
 kind=stock
 grep -qx 'CONFIG_SEKVM=y' "$config" 2>/dev/null && kind=sekvm
-echo "host and guest kernel: $kernel ($kind KVM)"
+guest_kernel=${VMM_GUEST_KERNEL:-$kernel}
+if [ ! -f "$guest_kernel" ]; then
+	bad "guest kernel $guest_kernel exists"
+	finish
+fi
+# Only a guest built with CONFIG_SEKVM_GUEST says whether it found SeKVM.
+guest_config=$(dirname "$guest_kernel")/../../../.config
+sekvm_guest=no
+grep -qx 'CONFIG_SEKVM_GUEST=y' "$guest_config" 2>/dev/null && sekvm_guest=yes
+echo "host kernel: $kernel ($kind KVM)"
+echo "guest kernel: $guest_kernel (CONFIG_SEKVM_GUEST: $sekvm_guest)"
 
 "$here/scripts/fetch-arm64-debs.sh" "$busybox_root" busybox-static || {
 	bad "fetch Debian's arm64 busybox-static"
@@ -89,13 +104,13 @@ args="--kernel /guest/Image --initrd /guest/initrd.cpio.gz --mem 256
 	--sig /guest/Image.sig --pubkey /guest/vm.pub"
 cmdline="console=ttyAMA0 earlycon=pl011,0x09000000 panic=-1"
 echo "VMM-HOST: starting guest, 2 vCPUs"
-{ /bin/vmm \$args --cpus 2 --cmdline "\$cmdline"; echo "VMM-EXIT \$?"; } 2>&1 |
-	sed 's/^/2CPU: /'
+{ /bin/vmm \$args --cpus 2 --cmdline "\$cmdline swiotlb=2048,force"
+  echo "VMM-EXIT \$?"; } 2>&1 | sed 's/^/2CPU: /'
 echo "VMM-HOST: starting guest, 4 vCPUs"
 { /bin/vmm \$args --cpus 4 --cmdline "\$cmdline quiet"; echo "VMM-EXIT \$?"; } 2>&1 |
 	sed 's/^/4CPU: /'
 echo "VMM-HOST: starting guest, 1 vCPU, reboot"
-{ /bin/vmm \$args --cpus 1 --cmdline "\$cmdline quiet vmmtest=reboot"
+{ /bin/vmm \$args --cpus 1 --cmdline "\$cmdline quiet vmmtest=reboot hold=1"
   echo "VMM-EXIT \$?"; } 2>&1 | sed 's/^/1CPU: /'
 echo "VMM-HOST: done"
 poweroff -f
@@ -103,12 +118,12 @@ HOST
 make_root "$work/host" "$work/host-init"
 mkdir -p "$work/host/guest"
 cp "$build/vmm" "$work/host/bin/vmm"
-cp "$kernel" "$work/host/guest/Image"
+cp "$guest_kernel" "$work/host/guest/Image"
 cp "$work/guest.cpio.gz" "$work/host/guest/initrd.cpio.gz"
 # A signed image and key, as a SeKVM VMM gets them; on stock KVM the vmm
 # checks their form and says the image is not registered.
 "$build/sekvm-sign" keygen "$work/vm.key" "$work/host/guest/vm.pub" &&
-	"$build/sekvm-sign" sign "$work/vm.key" "$kernel" \
+	"$build/sekvm-sign" sign "$work/vm.key" "$guest_kernel" \
 		"$work/host/guest/Image.sig" || { bad "sign the guest kernel"; finish; }
 pack "$work/host" "$work/host.cpio.gz"
 
@@ -151,11 +166,25 @@ check "guest runs at EL1 under KVM" "^2CPU: CPU: All CPU\\(s\\) started at EL1"
 check "guest console through the pl011 driver" "^2CPU: printk: console \\[ttyAMA0\\] enabled"
 check "guest printed its marker" "^2CPU: SEKVM-GUEST-OK"
 check "guest saw 2 CPUs" "^2CPU: SEKVM-GUEST-OK cpus=2 online=0-1"
+check "guest bounces DMA through a forced swiotlb pool (swiotlb=2048,force)" \
+	"^2CPU: software IO TLB: mapped \\[mem .*\\] \\(4MB\\)"
+check "guest's line through the virtio console (only via /dev/hvc0)" "^2CPU: SEKVM-VIRTIO-OK\$"
+if grep -qx 'CONFIG_SEKVM_GUEST=y' "$config" 2>/dev/null; then
+	check "CONFIG_SEKVM_GUEST host kernel: entered at EL2, not a guest" \
+		"^sekvm-guest: kernel entered at EL2, not a guest, DMA unchanged"
+fi
+if [ "$sekvm_guest" = yes ]; then
+	check "CONFIG_SEKVM_GUEST guest: stock KVM is not SeKVM, DMA unchanged" \
+		"^2CPU: sekvm-guest: not a SeKVM guest, DMA unchanged"
+else
+	echo "note: the guest kernel has no CONFIG_SEKVM_GUEST; its probe line is not checked"
+fi
 check "vmm saw the guest power off" "^2CPU: vmm: guest powered off"
 check "vmm exited 0 (guest's poweroff)" "^2CPU: VMM-EXIT 0"
 check "a 4-vCPU guest saw 4 CPUs" "^4CPU: SEKVM-GUEST-OK cpus=4 online=0-3"
 check "a 1-vCPU guest saw 1 CPU" "^1CPU: SEKVM-GUEST-OK cpus=1 online=0\$"
 check "4-vCPU guest: vmm exit 0" "^4CPU: VMM-EXIT 0"
+check "1-vCPU guest held for hold=1 before its reset" "^1CPU: SEKVM-GUEST-HOLD 1s"
 check "vmm reports the guest's reset" "^1CPU: vmm: guest asked for a reset"
 check "reset guest: vmm exit 3" "^1CPU: VMM-EXIT 3"
 check "host powered off after the guests" "^VMM-HOST: done"
