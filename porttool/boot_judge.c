@@ -605,7 +605,13 @@ static bool good_guest_life(const struct vm_event *ev, size_t n,
 			 "guest started");
 		return false;
 	}
+	/*
+	 * Its teardown comes before its VMID is registered again: a live
+	 * VMID is unique (I5), so a later teardown is another VM's.
+	 */
 	*down = next_event(ev, n, *reg, EV_TORN_DOWN, ev[*reg].vmid);
+	if (*down > next_event(ev, n, *reg + 1, EV_REGISTERED, ev[*reg].vmid))
+		*down = n;
 	if (*down == n) {
 		snprintf(why, size, "the good guest's vmid %d was never torn "
 			 "down ('" VMID "%d torn down, ...')", ev[*reg].vmid,

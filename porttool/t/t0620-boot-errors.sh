@@ -75,4 +75,67 @@ test_expect_success 'boot: QEMU DTB of the boot machine is checked' '
 	grep -q "^PASS dtb-uart (qemu-virt.dtb: /pl011@9000000, arm,pl011)" ../6/res
 '
 
+# A SeKVM boot signs the Image it boots (guest_keys.c), whatever the
+# kernel then does: here a "kernel" of zeros that QEMU runs until killed.
+test_expect_success 'boot (SeKVM): the initramfs carries the VM key, both signatures, the flipped Image' '
+	mkdir -p out/arch/arm64/boot &&
+	head -c 65536 /dev/zero >out/arch/arm64/boot/Image &&
+	test_expect_code 1 porttool boot 5.10 --out "$PWD/out" --timeout 5 >res 2>err &&
+	B=out/boot && IMG=out/arch/arm64/boot/Image &&
+	cpio -it --quiet <$B/initramfs.cpio >list &&
+	for f in guest/vm.pub guest/Image.sig guest/Image.sig.otherkey guest/Image.flipped; do
+		grep -qx "$f" list || { echo "initramfs lacks $f"; exit 1; }
+		cpio -i --quiet --to-stdout "$f" <$B/initramfs.cpio >got &&
+		cmp got "$B/${f#guest/}" || exit 1
+	done &&
+	{ cmp -l $IMG $B/Image.flipped >diffs || :; } &&
+	test "$(cat diffs | tr -s " ")" = "32769 0 1" &&
+	SIGN=$PROJECT_DIR/vmm/build/sekvm-sign &&
+	"$SIGN" verify $B/vm.pub $IMG $B/Image.sig &&
+	"$SIGN" verify $B/other.pub $IMG $B/Image.sig.otherkey &&
+	test_expect_code 1 "$SIGN" verify $B/vm.pub $IMG $B/Image.sig.otherkey &&
+	test_expect_code 1 "$SIGN" verify $B/vm.pub $B/Image.flipped $B/Image.sig &&
+	! cmp -s $B/vm.pub $B/other.pub &&
+	grep -q "^FAIL guest-boot: init never reached the guest step" res &&
+	grep -q "^FAIL image-bit-flip-refused: init never ran the vmm" res
+'
+
+test_expect_success 'boot (SeKVM): the keys are new on every boot' '
+	cp ../$((t_n - 1))/out/boot/vm.pub old.pub &&
+	cp -r ../$((t_n - 1))/out . &&
+	test_expect_code 1 porttool boot 5.10 --out "$PWD/out" --timeout 5 >res 2>err &&
+	! cmp -s old.pub out/boot/vm.pub
+'
+
+test_expect_success 'boot (SeKVM): an Image it cannot sign is a FAIL with the reason, the boot goes on' '
+	mkdir -p out/arch/arm64/boot &&
+	printf "sixteen bytes..." >out/arch/arm64/boot/Image &&
+	test_expect_code 1 porttool boot 5.10 --out "$PWD/out" --timeout 5 >res 2>err &&
+	grep -q "cannot sign the guest.s image: .*Image: 16 bytes, too short for an arm64 Image" err &&
+	grep -q "^FAIL guest-boot: the guest image could not be signed: .*16 bytes, too short" res &&
+	grep -q "^FAIL image-bit-flip-refused: no signed images to try: " res &&
+	grep -q "^FAIL image-other-key-refused: no signed images to try: " res &&
+	grep -q "^FAIL qemu-exit" res &&
+	cpio -it --quiet <out/boot/initramfs.cpio >list &&
+	grep -qx guest/Image list && ! grep -q "^guest/vm.pub" list
+'
+
+# A project whose vmm/ cannot make sekvm-sign (its Makefile fails), with
+# a working vmm binary: the boot goes on and says why nothing was signed.
+test_expect_success 'boot (SeKVM): sekvm-sign that cannot be built is a FAIL with the reason' '
+	mkdir -p proj/porttool/boot proj/vmm/guest proj/vmm/build out/arch/arm64/boot &&
+	cp "$PROJECT_DIR/porttool/boot/init.sh" proj/porttool/boot/ &&
+	cp "$PROJECT_DIR/vmm/guest/init.sh" proj/vmm/guest/ &&
+	printf "build/sekvm-sign:\n\t@echo no OpenSSL here; exit 1\n" >proj/vmm/Makefile &&
+	touch -d "1 hour ago" proj/vmm/Makefile &&
+	cp "$PROJECT_DIR/vmm/build/vmm" proj/vmm/build/ &&
+	head -c 65536 /dev/zero >out/arch/arm64/boot/Image &&
+	PORTTOOL_PROJECT_DIR=$PWD/proj test_expect_code 1 porttool boot 5.10 \
+		--ports "$PROJECT_DIR/ports" --out "$PWD/out" --timeout 5 >res 2>err &&
+	grep -q "no OpenSSL here" err &&
+	grep -q "could not build .*proj/vmm/build/sekvm-sign" err &&
+	grep -q "^FAIL guest-boot: the guest image could not be signed: no sekvm-sign: .make -C .*proj/vmm build/sekvm-sign. failed" res &&
+	grep -q "^FAIL image-other-key-refused: no signed images to try: no sekvm-sign" res
+'
+
 test_done

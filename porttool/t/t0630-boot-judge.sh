@@ -1,0 +1,212 @@
+#!/bin/bash
+# porttool boot --judge: the serial-log checks on crafted logs.
+#
+# t/boot-logs/sekvm.log is what a SeKVM boot that delivers issue 5 prints
+# (host checks, the good guest and the host's attacks on it, the two
+# refused images, the kernel's sekvm lines), kvm.log the stock-KVM boot.
+# Both must pass whole; then each case takes one piece of evidence away
+# (or contradicts it) and the check that rests on it, and only that one,
+# must FAIL, saying why.
+. "$(dirname "$0")/lib.sh"
+
+LOGS=$T_DIR/boot-logs
+
+# judge LOG [ARGS]: judge LOG, the verdicts in res, the exit status in rc.
+judge() {
+	local log=$1
+	shift
+	rc=0
+	porttool boot 5.10 --judge "$log" "$@" >res 2>err || rc=$?
+}
+
+# only_fails CHECK...: the verdicts in res have exactly these FAILs (and
+# every other check PASSes), and the exit status says so.
+only_fails() {
+	grep "^FAIL " res | sed "s/^FAIL \([^:]*\):.*/\1/" | sort >got
+	printf "%s\n" "$@" | sort >want
+	test_cmp want got || { cat res; return 1; }
+	test "$rc" = 1 || { echo "exit $rc, wanted 1"; return 1; }
+	! grep -v "^PASS \|^FAIL \|^[0-9]* passed, [0-9]* failed$" res
+}
+
+# mutate SED-SCRIPT [LOG]: a copy of LOG (default sekvm.log) edited, in log.
+mutate() {
+	sed "$1" "$LOGS/${2:-sekvm.log}" >log
+	! cmp -s log "$LOGS/${2:-sekvm.log}" || { echo "sed '$1' changed nothing"; return 1; }
+}
+
+test_expect_success 'judge: the SeKVM log passes every check, the guest checks by name' '
+	judge "$LOGS/sekvm.log" &&
+	test "$rc" = 0 &&
+	grep -q "^26 passed, 0 failed$" res &&
+	for c in guest-boot guest-virtio guest-read-private guest-map-other-vm \
+		 guest-give-core-page image-bit-flip-refused image-other-key-refused \
+		 guest-scrubbed vmid-reused; do
+		grep -qx "PASS $c" res || { echo "no PASS $c"; exit 1; }
+	done &&
+	! grep -q "^PASS dtb-" res
+'
+
+test_expect_success 'judge: the stock-KVM log passes; no SeKVM-only check is printed' '
+	judge "$LOGS/kvm.log" --kvm &&
+	test "$rc" = 0 &&
+	grep -q "^8 passed, 0 failed$" res &&
+	grep -qx "PASS guest-boot" res && grep -qx "PASS guest-virtio" res &&
+	! grep -q "guest-read-private\|image-bit-flip\|guest-scrubbed\|vmid-reused\|corevisor" res
+'
+
+test_expect_success 'judge: a missing log is an error naming it' '
+	test_expect_code 1 porttool boot 5.10 --judge nowhere.log >res 2>err &&
+	grep -q "cannot read the serial log nowhere.log" err
+'
+
+test_expect_success 'judge: a log whose QEMU was killed fails qemu-exit with its timeout' '
+	{ cat "$LOGS/sekvm.log" && echo "# porttool: QEMU killed after 42 s timeout"; } >log &&
+	judge log && only_fails qemu-exit &&
+	grep -q "^FAIL qemu-exit: QEMU still running after 42 s" res
+'
+
+# ---- guest-boot ----
+
+test_expect_success 'guest-boot: fails without the guest marker' '
+	mutate "/^SEKVM-GUEST: SEKVM-GUEST-OK/d" && judge log &&
+	only_fails guest-boot &&
+	grep -q "^FAIL guest-boot: the vmm exited 0 but the guest printed no .SEKVM-GUEST-OK" res
+'
+
+test_expect_success 'guest-boot: fails when the guest saw one CPU' '
+	mutate "s/SEKVM-GUEST-OK cpus=2 online=0-1/SEKVM-GUEST-OK cpus=1 online=0/" && judge log &&
+	only_fails guest-boot && grep -q "wrong CPUs: .SEKVM-GUEST-OK cpus=1 online=0." res
+'
+
+test_expect_success 'guest-boot: fails when the vmm did not exit 0' '
+	mutate "s/^SEKVM-GUEST: vmm exit 0/SEKVM-GUEST: vmm exit 4/" && judge log &&
+	only_fails guest-boot && grep -q "^FAIL guest-boot: .vmm exit 4. after .vmm: guest powered off" res
+'
+
+# ---- guest-virtio ----
+
+test_expect_success 'guest-virtio: fails when SEKVM-VIRTIO-OK never came through' '
+	mutate "/SEKVM-VIRTIO-OK/d" && judge log &&
+	only_fails guest-virtio && grep -q "never came through the virtio console" res
+'
+
+test_expect_success 'guest-virtio: fails under SeKVM when the guest kernel did not share its DMA' '
+	mutate "s/^SEKVM-GUEST: sekvm-guest: .*/SEKVM-GUEST: sekvm-guest: not a SeKVM guest, DMA unchanged/" &&
+	judge log && only_fails guest-virtio &&
+	grep -q "printed no .sekvm-guest: corevisor ABI v1.... DMA buffers shared with the host. line (it says it is not a SeKVM guest)" res
+'
+
+test_expect_success 'guest-virtio: the DMA line must come from the guest, not the host' '
+	mutate "s/^SEKVM-GUEST: sekvm-guest: /sekvm-guest: /" && judge log &&
+	only_fails guest-virtio
+'
+
+test_expect_success 'guest-virtio (--kvm): fails without SEKVM-VIRTIO-OK' '
+	mutate "/SEKVM-VIRTIO-OK/d" kvm.log && judge log --kvm &&
+	only_fails guest-virtio
+'
+
+test_expect_success 'guest-virtio (--kvm): a stock guest claiming shared DMA fails' '
+	mutate "/SEKVM-GUEST-OK/a SEKVM-GUEST: sekvm-guest: corevisor ABI v1.0, DMA buffers shared with the host" kvm.log &&
+	judge log --kvm && only_fails guest-virtio && grep -q "under stock KVM" res
+'
+
+# ---- the attacks on the running guest ----
+
+for hook in read_private:guest-read-private map_other_vm:guest-map-other-vm \
+	    give_core_page:guest-give-core-page; do
+	name=${hook%%:*} check=${hook#*:}
+
+	test_expect_success "$check: fails when the self-test says FAIL" "
+		mutate 's/\\(sekvm-selftest: $name\\) PASS/\\1 FAIL the host read it/' && judge log &&
+		only_fails $check &&
+		grep -q '^FAIL $check: sekvm-selftest: $name FAIL the host read it' res
+	"
+
+	test_expect_success "$check: fails when the host did not survive it" "
+		mutate '/PORTTOOL-BOOT: hook guest\\/$name: survived/d' && judge log &&
+		only_fails $check && grep -q 'the host did not survive it' res
+	"
+
+	test_expect_success "$check: fails when the guest was not running" "
+		mutate 's/hook guest\\/$name: start (guest running)/hook guest\\/$name: start (guest not running)/' &&
+		judge log && only_fails $check && grep -q 'the guest was not running' res
+	"
+
+	test_expect_success "$check: fails when the kernel has no such hook" "
+		mutate '/guest\\/$name: /d' && judge log &&
+		only_fails $check &&
+		grep -q '^FAIL $check: no self-test hook /sys/kernel/debug/sekvm/guest/$name' res
+	"
+done
+
+# ---- the refused images ----
+
+for run in FLIPPED:image-bit-flip-refused OTHERKEY:image-other-key-refused; do
+	tag=SEKVM-GUEST-${run%%:*} check=${run#*:}
+
+	test_expect_success "$check: fails without the corevisor's refusal" "
+		mutate '/^$tag: vmm: image refused/d' && judge log &&
+		only_fails $check && grep -q 'exited 1 without .vmm: image refused by the corevisor' res
+	"
+
+	test_expect_success "$check: fails when the vmm exits 0" "
+		mutate 's/^$tag: vmm exit 1/$tag: vmm exit 0/' && judge log &&
+		only_fails $check && grep -q 'exited 0' res
+	"
+
+	test_expect_success "$check: fails when the guest ran" "
+		mutate '/^$tag: vmm: image refused/i $tag: SEKVM-GUEST-OK cpus=2 online=0-1' &&
+		judge log && only_fails $check && grep -q 'ran: the guest printed SEKVM-GUEST-OK' res
+	"
+
+	test_expect_success "$check: fails when init never made the run" "
+		mutate '/^$tag: /d' && judge log &&
+		only_fails $check && grep -q 'init never ran the vmm' res
+	"
+done
+
+# ---- teardown and VMIDs (the kernel's lines as init printed them) ----
+
+test_expect_success 'guest-scrubbed: fails when a page came back not zeroed' '
+	mutate "s/^\(SEKVM-DMESG: .*vmid 1 torn down, 65536 pages back to the host,\) 0 not zeroed/\1 3 not zeroed/" &&
+	judge log && only_fails guest-scrubbed &&
+	grep -q "^FAIL guest-scrubbed: vmid 1 torn down with 65536 pages back to the host, 3 not zeroed" res
+'
+
+test_expect_success 'guest-scrubbed: fails when no page came back' '
+	mutate "s/^\(SEKVM-DMESG: .*vmid 1 torn down,\) 65536 pages/\1 0 pages/" &&
+	judge log && only_fails guest-scrubbed && grep -q "0 pages back to the host, 0 not zeroed (it owned none?)" res
+'
+
+test_expect_success 'guest-scrubbed, vmid-reused: fail when the guest was never torn down' '
+	mutate "/^SEKVM-DMESG: .*vmid 1 torn down, 65536/d" &&
+	judge log && only_fails guest-scrubbed vmid-reused &&
+	grep -q "^FAIL guest-scrubbed: the good guest.s vmid 1 was never torn down" res
+'
+
+test_expect_success 'guest-scrubbed, vmid-reused: judge only the kernel log init printed' '
+	mutate "/^SEKVM-DMESG: /d" &&
+	judge log && only_fails guest-scrubbed vmid-reused &&
+	grep -q "has no .porttool-boot: guest good run. marker" res
+'
+
+test_expect_success 'guest-scrubbed: the good guest is the VM registered after its marker' '
+	mutate "/^SEKVM-DMESG: porttool-boot: guest good run/d" &&
+	judge log && only_fails guest-scrubbed vmid-reused
+'
+
+test_expect_success 'vmid-reused: fails when the next VM gets another VMID' '
+	mutate "/SEKVM-DMESG: porttool-boot: guest flipped run/,/SEKVM-DMESG: porttool-boot: guest otherkey run/s/vmid 1 /vmid 3 /" &&
+	judge log && only_fails vmid-reused &&
+	grep -q "^FAIL vmid-reused: the next VM after vmid 1.s teardown got vmid 3" res
+'
+
+test_expect_success 'vmid-reused: fails when no VM came after the teardown' '
+	mutate "/SEKVM-DMESG: porttool-boot: guest flipped run/,\$ { /registered/d }" &&
+	judge log && only_fails vmid-reused &&
+	grep -q "no VM was registered after vmid 1 was torn down" res
+'
+
+test_done
