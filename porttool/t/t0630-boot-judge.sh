@@ -66,6 +66,24 @@ test_expect_success 'judge: a log whose QEMU was killed fails qemu-exit with its
 	grep -q "^FAIL qemu-exit: QEMU still running after 42 s" res
 '
 
+# The guest is the same Image: its console repeats host lines, tagged.
+test_expect_success 'judge: the host checks do not take the guest'"'"'s lines for the host'"'"'s' '
+	mutate "s/^\(sekvm: reserved .*\)/SEKVM-GUEST: \1/; /^SEKVM-DMESG: .*sekvm: reserved/d; s/^reboot: Power down/SEKVM-GUEST: reboot: Power down/" &&
+	grep -q "^SEKVM-GUEST: sekvm: reserved" log &&
+	judge log && only_fails corevisor-memory-reserved poweroff
+'
+
+test_expect_success 'judge: a guest panic is not the host'"'"'s (but shows that guest ran)' '
+	mutate "/^SEKVM-GUEST-FLIPPED: vmm: image refused/i SEKVM-GUEST-FLIPPED: Kernel panic - not syncing: Attempted to kill init!" &&
+	judge log && only_fails image-bit-flip-refused &&
+	grep -q "^FAIL image-bit-flip-refused: the Image with one bit flipped ran: the guest printed .Kernel panic - not syncing" res
+'
+
+test_expect_success 'judge: a host panic fails no-panic' '
+	mutate "/^Run \/init/i Unable to handle kernel paging request at virtual address 0000000000000000" &&
+	judge log && only_fails no-panic
+'
+
 # ---- guest-boot ----
 
 test_expect_success 'guest-boot: fails without the guest marker' '
