@@ -66,6 +66,11 @@ fi
 # "quiet" for the guests that should boot: the guest kernel's pr_info
 # "sekvm-guest: ..." line (ports/v5.10 0020) says whether it shared them.
 GUEST_CMDLINE="console=ttyAMA0 panic=-1 swiotlb=2048,force"
+# The good guest holds GUEST_HOLD s after it is up: the host's attacks on
+# it must find it running (init notes on each hook whether it was).  10 s,
+# not 5: three attacks under nested TCG on a loaded machine need margin,
+# and it costs only 5 s a boot.
+GUEST_HOLD=10
 GUEST_UP_WAIT=120	# s for the good guest to say it is up (nested TCG)
 GUEST_EXIT_WAIT=300	# s for a vmm to exit before it is killed
 
@@ -137,7 +142,7 @@ guest_up() {
 sekvm_good_guest() {
 	kmsg "guest good run"
 	vmm_start /tmp/good.out /guest/Image /guest/Image.sig \
-		"$GUEST_CMDLINE hold=5"
+		"$GUEST_CMDLINE hold=$GUEST_HOLD"
 	guest_up /tmp/good.out
 	if [ -d "$hooks/guest" ]; then
 		for h in "$hooks"/guest/*; do
