@@ -351,7 +351,8 @@ static void check_sekvm_host(struct verdicts *v, const char *log)
 #define GUEST_OK "SEKVM-GUEST-OK cpus=2 online=0-1"
 #define GUEST_EXIT "vmm exit "
 #define VIRTIO_OK "SEKVM-VIRTIO-OK"
-/* The guest kernel's word on its DMA (the guest patch of vmm/). */
+#define NO_VIRTIO "SEKVM-VIRTIO: no /dev/hvc0"	/* said on the PL011 instead */
+/* The guest kernel's word on its DMA (ports/v5.10 0020, CONFIG_SEKVM_GUEST). */
 #define GUEST_DMA_SHARED_ABI "sekvm-guest: corevisor ABI v1."
 #define GUEST_DMA_SHARED "DMA buffers shared with the host"
 #define GUEST_DMA_STOCK "sekvm-guest: not a SeKVM guest, DMA unchanged"
@@ -425,6 +426,9 @@ static void check_guest_virtio(struct verdicts *v, const char *log, bool sekvm)
 
 	if (!strstr(log, MARK "guest: start"))
 		snprintf(why, sizeof(why), "init never reached the guest step");
+	else if (!virtio && strstr(log, GUEST NO_VIRTIO))
+		snprintf(why, sizeof(why), "the guest found no virtio console "
+			 "(no /dev/hvc0)");
 	else if (!virtio)
 		snprintf(why, sizeof(why), "the guest's '" VIRTIO_OK "' never came "
 			 "through the virtio console%s", sekvm && !shared ? "; the "

@@ -109,6 +109,11 @@ test_expect_success 'guest-virtio: fails when SEKVM-VIRTIO-OK never came through
 	only_fails guest-virtio && grep -q "never came through the virtio console" res
 '
 
+test_expect_success 'guest-virtio: fails when the guest had no virtio console' '
+	mutate "s/^SEKVM-GUEST: SEKVM-VIRTIO-OK/SEKVM-GUEST: SEKVM-VIRTIO: no \/dev\/hvc0 (no virtio console)/" &&
+	judge log && only_fails guest-virtio && grep -q "found no virtio console" res
+'
+
 test_expect_success 'guest-virtio: fails under SeKVM when the guest kernel did not share its DMA' '
 	mutate "s/^SEKVM-GUEST: sekvm-guest: .*/SEKVM-GUEST: sekvm-guest: not a SeKVM guest, DMA unchanged/" &&
 	judge log && only_fails guest-virtio &&
