@@ -355,7 +355,7 @@ static void check_sekvm_host(struct verdicts *v, const char *log)
 /* The guest kernel's word on its DMA (ports/v5.10 0020, CONFIG_SEKVM_GUEST). */
 #define GUEST_DMA_SHARED_ABI "sekvm-guest: corevisor ABI v1."
 #define GUEST_DMA_SHARED "DMA buffers shared with the host"
-#define GUEST_DMA_STOCK "sekvm-guest: not a SeKVM guest, DMA unchanged"
+#define GUEST_DMA_SAID "sekvm-guest: "	/* any of its lines, for messages */
 
 /* Why the guest did not boot, from what the log shows; into why. */
 static void guest_failure(const char *log, char *why, size_t size)
@@ -419,8 +419,9 @@ static void check_guest_virtio(struct verdicts *v, const char *log, bool sekvm)
 	bool virtio = strstr(log, GUEST VIRTIO_OK) != NULL;
 	char *dma = find_line_with(log, GUEST, GUEST_DMA_SHARED_ABI,
 				   GUEST_DMA_SHARED);
+	char *said = find_line_with(log, GUEST, GUEST_DMA_SAID, NULL);
 	bool shared = dma != NULL;
-	char why[300];
+	char why[400];
 
 	free(dma);
 
@@ -436,12 +437,13 @@ static void check_guest_virtio(struct verdicts *v, const char *log, bool sekvm)
 	else if (sekvm && !shared)
 		snprintf(why, sizeof(why), "virtio worked but the guest kernel "
 			 "printed no '" GUEST_DMA_SHARED_ABI "... " GUEST_DMA_SHARED
-			 "' line%s", strstr(log, GUEST_DMA_STOCK) ? " (it says it is "
-			 "not a SeKVM guest)" : "");
+			 "' line%s%s%s", said ? "; it said '" : "",
+			 said ? after_tag(said, GUEST) : "", said ? "'" : "");
 	else if (!sekvm && shared)
 		snprintf(why, sizeof(why), "under stock KVM the guest kernel "
 			 "claims to share its DMA buffers with a corevisor");
 	verdict(v, virtio && shared == sekvm, "guest-virtio", why);
+	free(said);
 }
 
 /* ---- the refused images ---- */
