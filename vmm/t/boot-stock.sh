@@ -173,9 +173,18 @@ if grep -qx 'CONFIG_SEKVM_GUEST=y' "$config" 2>/dev/null; then
 	check "CONFIG_SEKVM_GUEST host kernel: entered at EL2, not a guest" \
 		"^sekvm-guest: kernel entered at EL2, not a guest, DMA unchanged"
 fi
-if [ "$sekvm_guest" = yes ]; then
+if [ "$sekvm_guest" = yes ] && [ "$kind" = stock ]; then
 	check "CONFIG_SEKVM_GUEST guest: stock KVM is not SeKVM, DMA unchanged" \
 		"^2CPU: sekvm-guest: not a SeKVM guest, DMA unchanged"
+elif [ "$sekvm_guest" = yes ]; then
+	# 2048 slabs of 2 KiB: 1024 pages shared, nothing else of the pool.
+	check "CONFIG_SEKVM_GUEST guest under SeKVM: swiotlb pool shared" \
+		"^2CPU: sekvm-guest: corevisor ABI v1\\.[0-9]+, DMA buffers shared with the host \\(1024 swiotlb pages\\)"
+	if has "^2CPU: sekvm-guest: .*failed"; then
+		bad "CONFIG_SEKVM_GUEST guest under SeKVM: no share/unshare failure"
+	else
+		ok "CONFIG_SEKVM_GUEST guest under SeKVM: no share/unshare failure"
+	fi
 else
 	echo "note: the guest kernel has no CONFIG_SEKVM_GUEST; its probe line is not checked"
 fi
