@@ -13,7 +13,7 @@
  * abort (written to the one register the guest named, at the access
  * size), an HVC result only for an HVC, an abort injection only for an
  * abort.  Guest SHARE/UNSHARE and VERSION HVCs, system register traps
- * (UNDEF is injected) and PSCI CPU_ON bookkeeping are handled here
+ * (read as zero, writes ignored) and PSCI CPU_ON bookkeeping are handled here
  * without trusting the host.  A vCPU runs on one CPU at a time (state
  * ACTIVE).
  * Virtual interrupts: the host writes the list registers (as many as the
@@ -25,6 +25,7 @@
 #define ESR_EC(esr)		((esr) >> 26)
 #define EC_WFX			0x01UL
 #define EC_HVC64		0x16UL
+#define EC_SYS64		0x18UL
 #define EC_IABT_LOW		0x20UL
 #define EC_DABT_LOW		0x24UL
 #define EC_DABT_CUR		0x25UL
@@ -35,6 +36,8 @@
 #define ESR_SRT(esr)		(((esr) >> 16) & 31)
 #define ESR_SF			(1UL << 15)
 #define ESR_WNR			(1UL << 6)
+#define ESR_SYS_RT(esr)		(((esr) >> 5) & 31)	/* EC 0x18: Rt */
+#define ESR_SYS_READ		(1UL << 0)		/* EC 0x18: MRS */
 #define FSC_SEA			0x10
 
 #define PSTATE_EL1H_MASKED	0x3c5
@@ -139,6 +142,25 @@ static void apply_action(struct vcpu *v, u64 action, u64 value)
 	v->pending = PEND_NONE;
 }
 
+/*
+ * A trapped MSR/MRS (EC 0x18): what the guest can reach this way is
+ * debug, OS lock and PMU registers (MDCR_EL2 traps), ACTLR_EL1 (TAC),
+ * IMPLEMENTATION DEFINED registers (TIDCP) and DC set/way (TSW).  None
+ * exists for the guest: reads are zero, writes are ignored, the
+ * instruction is stepped over.  Linux's __cpu_setup writes MDSCR_EL1 and
+ * PMUSERENR_EL0 before it has vectors, so an UNDEF here kills every
+ * guest.  Stock KVM answers these the same way for a VM without a PMU or
+ * debug support.
+ */
+static void sysreg_raz_wi(struct machine_vcpu *c, u64 esr)
+{
+	u32 rt = ESR_SYS_RT(esr);
+
+	if (esr & ESR_SYS_READ && rt != 31)
+		c->x[rt] = 0;
+	c->pc += 4;
+}
+
 static void psci_cpu_on(struct vm *vm, struct machine_vcpu *c)
 {
 	u64 target = c->x[1];
@@ -207,8 +229,11 @@ static s64 handle_exit(struct vm *vm, struct vcpu *v,
 	case EC_WFX:
 		c->pc += 4;
 		return CV_EXIT_WFX;
+	case EC_SYS64:
+		sysreg_raz_wi(c, esr);
+		return 0;
 	}
-	/* system register traps and anything unknown: the guest's problem */
+	/* anything unknown (SMC, a 32-bit trap): the guest's problem */
 	inject_undef(c);
 	return 0;
 }

@@ -475,6 +475,13 @@ static void set_regs(struct machine_vcpu *c)
 	c->sys[VCPU_VBAR_EL1] = 0x80000800;
 }
 
+/* set_regs before the first exit only: later entries see the result */
+static void set_regs_once(struct machine_vcpu *c)
+{
+	if (!guest_calls)
+		set_regs(c);
+}
+
 /* The guest's first exit is the CV_GHC_VERSION probe. */
 static void ask_version(struct machine_vcpu *c)
 {
@@ -546,12 +553,25 @@ static void test_gap9_vcpu_exits(void)
 	CHECK_EQ(c->x[0], CV_ABI_VERSION);
 	CHECK_EQ(run(vm, 0, 7, CV_RUN_HVC_RET, out), CV_E_STATE);
 	guest_hook = NULL;
-	/* a system register trap gets UNDEF injected, not skipped */
+	/* a trapped MRS reads zero into Rt only, and is stepped over */
 	e.kind = EXIT_SYNC;
-	e.esr = 0x18UL << 26;
-	guest_hook = set_regs;
+	e.esr = (0x18UL << 26) | (7UL << 5) | 1;	/* mrs x7, ... */
+	guest_hook = set_regs_once;
 	c->pc = 0x80000200;
 	c->pstate = 0x3c5;
+	CHECK_EQ(run(vm, 0, 0, 0, out), CV_EXIT_IRQ);
+	CHECK_EQ(c->pc, 0x80000204);
+	CHECK_EQ(c->x[7], 0);
+	CHECK_EQ(c->x[6], 0x1006);
+	CHECK_EQ(c->x[16], 0x1010);		/* not the abort's SRT field */
+	/* a trapped MSR changes no register */
+	e.esr = (0x18UL << 26) | (3UL << 5);	/* msr ..., x3 */
+	CHECK_EQ(run(vm, 0, 0, 0, out), CV_EXIT_IRQ);
+	CHECK_EQ(c->pc, 0x80000208);
+	CHECK_EQ(c->x[3], 0x1003);
+	/* an SMC (trapped by TSC) gets UNDEF injected, not skipped */
+	e.esr = 0x17UL << 26;
+	c->pc = 0x80000200;
 	CHECK_EQ(run(vm, 0, 0, 0, out), CV_EXIT_IRQ);
 	CHECK_EQ(c->pc, 0x80000800 + 0x200);
 	CHECK_EQ(c->sys[VCPU_ELR_EL1], 0x80000200);
