@@ -33,11 +33,21 @@ guest_start:
 	msr	tpidr_el1, x9
 	msr	contextidr_el1, x9
 
-	/* exit 1: an HVC, the host sees x0..x3 */
+	/*
+	 * Trapped system registers (MDCR_EL2.TDA and TPM), as Linux's
+	 * __cpu_setup touches them: the writes vanish, the read is zero,
+	 * and the guest goes on (an UNDEF would end it here, no vectors).
+	 */
+	msr	mdscr_el1, x9
+	msr	pmuserenr_el0, xzr
+	mov	x6, x9
+	mrs	x6, mdscr_el1
+
+	/* exit 1: an HVC, the host sees x0..x3 (x3 = 3 + what mrs read) */
 	ldr	x0, =0xc0ffee
 	mov	x1, #1
 	mov	x2, #2
-	mov	x3, #3
+	add	x3, x6, #3
 	hvc	#0
 
 	/* exit 2: MMIO write of the host's answer + 1 (0x78) */

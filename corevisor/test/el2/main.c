@@ -789,9 +789,10 @@ static void test_vm(void)
 
 	fp_set(HOST_FP);
 	why = run(vmid, 0, CV_RUN_NONE, x);
+	/* x[4] == 3: the trapped MRS before it read zero */
 	check("vm exit hvc", !why && x[0] == CV_EXIT_HVC && x[1] == 0xc0ffee &&
 	      x[2] == 1 && x[3] == 2 && x[4] == 3,
-	      why ? why : "exit/x1", why ? 0 : x[0] << 32 | x[1]);
+	      why ? why : "exit/x3", why ? 0 : x[0] << 32 | x[4]);
 	why = run(vmid, 0x77, CV_RUN_HVC_RET, x);
 	check("vm exit mmio write", !why && x[0] == CV_EXIT_ABORT &&
 	      x[1] == GUEST_MMIO && x[3] == 0x78 &&
