@@ -64,6 +64,12 @@ s64 vm_map_page(struct vm *vm, u64 pa, u64 ipa)
 		pg->owner = vm->vmid;
 		pg->gfn = ipa >> PAGE_SHIFT;
 		host_s2_unmap(pa);
+		/*
+		 * The host wrote this page through its cacheable mapping; a
+		 * guest with its MMU off (every boot) reads memory, not the
+		 * cache.  Clean it to PoC, as KVM does before a stage-2 map.
+		 */
+		machine_dcache_flush(pa, PAGE_SIZE);
 		if (pgt_map_page(vm->s2_root, ipa, pa, S2_NORMAL, &vm->pool))
 			cv_panic("vm map after checks");
 	}

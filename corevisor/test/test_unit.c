@@ -293,7 +293,7 @@ static void test_host_s2_rebuild(void)
 
 static void test_vm_memory(void)
 {
-	unsigned long tlbi;
+	unsigned long tlbi, dcache;
 	u64 pa = HOST(20);
 
 	CHECK_EQ(t_boot(1), 0);
@@ -306,8 +306,10 @@ static void test_vm_memory(void)
 	CHECK_EQ(hc(CV_HC_MAP_PAGE, 1, T_UART, 0x2000, 0, 0, NULL), CV_E_RANGE);
 	CHECK_EQ(hc(CV_HC_MAP_PAGE, 9, pa, 0x2000, 0, 0, NULL), CV_E_INVAL);
 	tlbi = fake_tlbi_count;
+	dcache = fake_dcache_count;
 	CHECK_EQ(hc(CV_HC_MAP_PAGE, 1, pa, 0x2000, 0, 0, NULL), 0);
 	CHECK(fake_tlbi_count > tlbi);	/* the host's stale entry is gone */
+	CHECK(fake_dcache_count > dcache);	/* cleaned for a cache-off guest */
 	CHECK_EQ(own_page(pa)->owner, 1);
 	CHECK_EQ(own_page(pa)->gfn, 2);
 	CHECK(!host_mapped(pa));
