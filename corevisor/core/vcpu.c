@@ -6,8 +6,8 @@
  * never reads or writes them directly; VCPU_RUN returns, per exit kind,
  * only what the host needs to emulate it:
  *   data/instruction abort: the IPA, the access description and, for an
- *   MMIO write, the written value;  HVC: guest x0..x3;  WFx, IRQ, OFF:
- *   nothing.
+ *   MMIO write, the written value;  HVC: guest x0..x3;  WFx: WFI or WFE;
+ *   IRQ, OFF: nothing.
  * The host's answer comes with the next VCPU_RUN (value, action) and is
  * checked against the exit it answers: MMIO data only for a described
  * abort (written to the one register the guest named, at the access
@@ -36,6 +36,7 @@
 #define ESR_SRT(esr)		(((esr) >> 16) & 31)
 #define ESR_SF			(1UL << 15)
 #define ESR_WNR			(1UL << 6)
+#define ESR_WFX_WFE		(1UL << 0)		/* EC 0x01: TI */
 #define ESR_SYS_RT(esr)		(((esr) >> 5) & 31)	/* EC 0x18: Rt */
 #define ESR_SYS_READ		(1UL << 0)		/* EC 0x18: MRS */
 #define FSC_SEA			0x10
@@ -227,6 +228,8 @@ static s64 handle_exit(struct vm *vm, struct vcpu *v,
 		}
 		return CV_EXIT_ABORT;
 	case EC_WFX:
+		/* the host blocks a WFI but only yields for a WFE (a spin) */
+		out[0] = esr & ESR_WFX_WFE;
 		c->pc += 4;
 		return CV_EXIT_WFX;
 	case EC_SYS64:

@@ -481,6 +481,7 @@ static s64 run(struct model *m, const u64 *r, const struct g_script *g,
 			v->pending = MP_HVC;
 			return CV_EXIT_HVC;
 		case G_WFI:
+			out[0] = s->esr_bits & 1;	/* WFE or WFI */
 			return CV_EXIT_WFX;
 		case G_IRQ:
 			return CV_EXIT_IRQ;

@@ -92,7 +92,7 @@ static void guest(struct machine_vcpu *c, struct machine_exit *e)
 		e->esr = 0x16UL << 26;
 		break;
 	case G_WFI:
-		e->esr = 0x01UL << 26;
+		e->esr = (0x01UL << 26) | (s->esr_bits & 1);	/* TI: WFE */
 		break;
 	case G_IRQ:
 		e->kind = EXIT_IRQ;
@@ -268,7 +268,8 @@ static void random_script(struct m_vm *vm)
 			      (below(20) << 16 | (chance(30) ? 21UL << 16 : 0) |
 			       (chance(5) ? 31UL << 16 : 0)) |
 			      (chance(50) ? 1UL << 6 : 0) |
-			      (chance(30) ? 1UL << 21 : 0) | (chance(50) ? 1UL << 15 : 0);
+			      (chance(30) ? 1UL << 21 : 0) | (chance(50) ? 1UL << 15 : 0) |
+			      (chance(50) ? 1 : 0);	/* WFx: TI, WFE */
 		s->x[0] = chance(50) ? 0xC4000003UL : rnd() & 0xffffffff;
 		if (s->x[0] == CV_GHC_SHARE || s->x[0] == CV_GHC_UNSHARE ||
 		    s->x[0] == 0x84000008UL || s->x[0] == 0x84000009UL)
