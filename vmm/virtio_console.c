@@ -20,7 +20,8 @@
  * handles at most queue-size chains.  A broken ring sets
  * DEVICE_NEEDS_RESET and the device ignores the queue until reset.  Guest
  * RAM is read and written only through guest_copy(), which survives a
- * fault on it (a SeKVM host cannot touch the guest's private pages).
+ * fault on it (a SeKVM host cannot touch the guest's private pages), and
+ * is never passed to a system call.
  */
 #include "virtio_console.h"
 
@@ -210,25 +211,41 @@ void vcon_init(struct vm *vm, int out_fd, vcon_irq_fn irq, void *irq_ctx)
 
 /* --- the transmit queue ---------------------------------------------- */
 
-/* Guest RAM bytes to the output; -1 if they are not guest RAM. */
-static int output(uint64_t ipa, uint32_t len)
+static void write_all(const uint8_t *p, size_t len)
 {
-	const uint8_t *p = vm_ram_ptr(vcon.vm, ipa, len);
 	ssize_t n;
 
-	if (!p)
-		return -1;
 	while (len > 0) {
-		/* write(2) reports a faulting buffer as EFAULT, no signal. */
 		n = write(vcon.out_fd, p, len);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0 && errno == EFAULT)
-			return -1;
 		if (n <= 0)
-			return 0;	/* a closed stdout must not stop the guest */
+			return;	/* a closed stdout must not stop the guest */
 		p += n;
-		len -= (uint32_t)n;
+		len -= (size_t)n;
+	}
+}
+
+/*
+ * Guest RAM bytes to the output; -1 if they are not guest RAM or not
+ * readable.  They go through a copy in the vmm: guest RAM is never handed
+ * to a system call, so a page the host may not touch faults here, in
+ * user space under guest_copy(), never inside the kernel's uaccess.
+ */
+static int output(uint64_t ipa, uint32_t len)
+{
+	uint8_t chunk[4096];
+	uint32_t n;
+
+	if (!vm_ram_ptr(vcon.vm, ipa, len))
+		return -1;
+	while (len > 0) {
+		n = len < sizeof(chunk) ? len : (uint32_t)sizeof(chunk);
+		if (guest_read(ipa, chunk, n) < 0)
+			return -1;
+		write_all(chunk, n);
+		ipa += n;
+		len -= n;
 	}
 	return 0;
 }
