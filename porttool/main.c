@@ -24,6 +24,7 @@ int cmd_build(struct porttool_ctx *ctx, int argc, char **argv);
 int cmd_check(struct porttool_ctx *ctx, int argc, char **argv);
 int cmd_boot(struct porttool_ctx *ctx, int argc, char **argv);
 int cmd_mail(struct porttool_ctx *ctx, int argc, char **argv);
+int cmd_bench(struct porttool_ctx *ctx, int argc, char **argv);
 static int cmd_help(struct porttool_ctx *ctx, int argc, char **argv);
 
 static const struct command commands[] = {
@@ -37,6 +38,7 @@ static const struct command commands[] = {
 	{ "check", cmd_check, "check the corevisor's isolation in a build" },
 	{ "boot", cmd_boot, "boot a build in QEMU and run the checks" },
 	{ "mail", cmd_mail, "send a port's series to its maintainers" },
+	{ "bench", cmd_bench, "benchmark a guest: SeKVM against stock KVM" },
 	{ "help", cmd_help, "show help for a command" },
 	{ NULL, NULL, NULL },
 };

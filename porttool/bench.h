@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * porttool bench: what cmd_bench.c (options, preparing and booting) and
+ * bench_report.c (reading the serial logs, medians, the table and JSON)
+ * share.  The guest side is in bench/: host-init.sh, bench-init.sh and
+ * guest-bench.c.
+ */
+#ifndef PORTTOOL_BENCH_H
+#define PORTTOOL_BENCH_H
+
+#include "porttool.h"
+
+enum bench_kernel { BENCH_SEKVM, BENCH_KVM, BENCH_KERNELS };
+
+/* The workloads, in the order of the table. */
+enum bench_workload {
+	W_BOOT,		/* guest kernel start to /init, guest clock */
+	W_VMM,		/* vmm: guest power-on to power-off */
+	W_MEM,		/* touch fresh anonymous memory */
+	W_COMPUTE,	/* register-only loop */
+	W_VIRTIO,	/* write to /dev/hvc0 */
+	W_MMIO,		/* write to /dev/ttyAMA0 */
+	BENCH_WORKLOADS
+};
+
+#define BENCH_SIZE_LEN 24
+
+/* One boot's results, read from its serial log. */
+struct bench_run {
+	double ns[BENCH_WORKLOADS];
+	char size[BENCH_WORKLOADS][BENCH_SIZE_LEN];
+	bool have[BENCH_WORKLOADS];
+};
+
+/* Name used in the logs and the JSON ("mem"), and what it measures. */
+const char *bench_workload_name(enum bench_workload w);
+const char *bench_kernel_name(enum bench_kernel k);
+
+/*
+ * Read one boot's serial log.  Returns NULL when the run is complete (the
+ * vmm exited 0, every workload has exactly one result, the guest said
+ * BENCH-DONE, and it ran as a SeKVM guest exactly when k is BENCH_SEKVM),
+ * else why not (allocated).
+ */
+char *bench_parse_log(const char *log, enum bench_kernel k, struct bench_run *r);
+
+struct bench_results {
+	const char *version;
+	int reps;
+	struct bench_run *runs[BENCH_KERNELS];	/* reps each */
+};
+
+/*
+ * Every run of both kernels must have measured the same sizes (the same
+ * guest script); NULL or why not (allocated).
+ */
+char *bench_check_sizes(const struct bench_results *res);
+/* The table: per workload both medians (ms) and the ratio SeKVM/KVM. */
+void bench_print_table(FILE *out, const struct bench_results *res);
+/* The same as JSON, with every run's value; 0 or -1 (error printed). */
+int bench_write_json(const char *path, const struct bench_results *res);
+
+#endif
