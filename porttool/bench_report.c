@@ -28,7 +28,7 @@ static const struct {
 	const char *name, *what;
 } workloads[BENCH_WORKLOADS] = {
 	[W_BOOT] = { "boot-to-init", "boot: guest kernel start to /init" },
-	[W_VMM] = { "vmm-run", "boot: vmm, guest power-on to off" },
+	[W_VMM] = { "vmm-run", "whole guest run (vmm: on to off)" },
 	[W_MEM] = { "mem", "memory: touch fresh anonymous" },
 	[W_COMPUTE] = { "compute", "compute: xorshift loop" },
 	[W_VIRTIO] = { "virtio", "I/O: write /dev/hvc0 (virtio)" },
@@ -273,10 +273,10 @@ void bench_print_table(FILE *out, const struct bench_results *res)
 	const struct bench_run *r = &res->runs[BENCH_SEKVM][0];
 
 	fprintf(out,
-		"guest benchmark: v%s, SeKVM vs stock KVM, %d boots each, alternating\n"
+		"guest benchmark: v%s, SeKVM vs stock KVM, %d boot%s each, alternating\n"
 		"QEMU TCG (nested virtualization by emulation): not hardware numbers;\n"
 		"compare the ratio SeKVM/KVM within one run, not across machines or runs.\n\n",
-		res->version, res->reps);
+		res->version, res->reps, res->reps == 1 ? "" : "s");
 	fprintf(out, "%-34s %-12s %12s %12s %8s\n", "workload", "size",
 		"SeKVM ms", "KVM ms", "ratio");
 	for (int w = 0; w < BENCH_WORKLOADS; w++) {

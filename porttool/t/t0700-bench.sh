@@ -97,7 +97,7 @@ test_expect_success 'report: medians and ratios of three boots each' '
 	grep -q "^guest benchmark: v5.10, SeKVM vs stock KVM, 3 boots each" out &&
 	grep -q "not hardware numbers" out &&
 	test "$(row "boot: guest kernel start")" = "boot: guest kernel start to /init - 2100.0 1050.0 2.00x" &&
-	test "$(row "boot: vmm")" = "boot: vmm, guest power-on to off - 6500.0 3500.0 1.86x" &&
+	test "$(row "whole guest run")" = "whole guest run (vmm: on to off) - 6500.0 3500.0 1.86x" &&
 	test "$(row "memory")" = "memory: touch fresh anonymous 64MiB 200.0 100.0 2.00x" &&
 	test "$(row "compute")" = "compute: xorshift loop 20000000rounds 110.0 110.0 1.00x" &&
 	test "$(row "I/O")" = "I/O: write /dev/hvc0 (virtio) 256KiB 50.0 25.0 2.00x" &&
