@@ -8,8 +8,8 @@
 # monotonic clock, each printing "BENCH-RESULT name=... ns=... size=...";
 # then "BENCH-DONE" and power off.  The sizes below are the same for the
 # SeKVM and the stock-KVM boots (one initramfs serves both); chosen so
-# that one SeKVM boot takes about half a minute under nested TCG (a
-# first run with 64 MiB, 256 KiB and 8 KiB took 80 s, the memory 39 s).
+# that each takes a second or more under nested TCG, long against the
+# clock's and the scheduler's noise, and a whole SeKVM boot under a minute.
 /bin/guest-bench init		# first: the guest's clock at /init
 /bin/busybox --install -s /bin
 export PATH=/bin
@@ -17,10 +17,10 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 
-MEM_MIB=16		# 4096 fresh 4 KiB pages: one stage-2 fault each
+MEM_MIB=64		# 16384 fresh 4 KiB pages: one stage-2 fault each
 COMPUTE_ROUNDS=500000000	# about a second under TCG
-VIRTIO_KIB=64		# 16 writes of 4 KiB through the virtio console
-MMIO_KIB=2		# 2048 bytes, each a PL011 data-register write
+VIRTIO_KIB=128		# 32 writes of 4 KiB through the virtio console
+MMIO_KIB=4		# 4096 bytes, each a PL011 data-register write
 
 echo "BENCH-GUEST cpus=$(grep -c '^processor' /proc/cpuinfo) kernel=$(uname -r)"
 guest-bench mem $MEM_MIB

@@ -28,7 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define CHUNK 4096
+#define CHUNK 4096	/* bytes a write */
 #define LINE_LEN 64	/* filler line length; the host drops lines of dots */
 
 static uint64_t now_ns(clockid_t clock)
@@ -140,8 +140,8 @@ static int write_all(int fd, const char *buf, size_t len)
 }
 
 /*
- * Write kib KiB of filler lines (dots) to a character device, in 4 KiB
- * writes, and wait until the driver has sent them (tcdrain): the virtio
+ * Write kib KiB of filler lines (dots) to a character device, in writes
+ * of up to 4 KiB, and wait until the driver has sent them (tcdrain): the virtio
  * console's driver waits for the device to take each buffer, the PL011's
  * writes every byte to the UART's MMIO data register.
  */
@@ -160,8 +160,9 @@ static int bench_write(const char *name, const char *dev, unsigned long kib)
 		return fail(name, why);
 	}
 	t0 = now_ns(CLOCK_MONOTONIC);
-	for (unsigned long i = 0; i < kib * 1024 / CHUNK; i++) {
-		if (write_all(fd, buf, sizeof(buf))) {
+	for (size_t left = kib * 1024, n; left; left -= n) {
+		n = left < sizeof(buf) ? left : sizeof(buf);
+		if (write_all(fd, buf, n)) {
 			snprintf(why, sizeof(why), "write %s: %s", dev,
 				 strerror(errno));
 			close(fd);
@@ -193,8 +194,7 @@ int main(int argc, char **argv)
 		return bench_mem(n);
 	if (argc == 3 && !strcmp(argv[1], "compute") && (n = count_arg(argv[2])))
 		return bench_compute(n);
-	if (argc == 5 && !strcmp(argv[1], "write") && (n = count_arg(argv[4])) &&
-	    n * 1024 % CHUNK == 0)
+	if (argc == 5 && !strcmp(argv[1], "write") && (n = count_arg(argv[4])))
 		return bench_write(argv[2], argv[3], n);
 	return usage();
 }
