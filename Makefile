@@ -27,5 +27,6 @@ clean:
 bench: porttool
 	bench/apply.sh
 	bench/rebase.sh
+	bench/guest.sh
 
 .PHONY: all porttool corevisor test install clean bench

@@ -253,19 +253,38 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Median of one workload over a kernel's runs, in ns. */
-static double median(const struct bench_results *res, enum bench_kernel k,
-		     enum bench_workload w)
+struct spread {
+	double median, min, max;	/* ns */
+};
+
+/* Median and range of one workload over a kernel's runs. */
+static struct spread spread_of(const struct bench_results *res,
+			       enum bench_kernel k, enum bench_workload w)
 {
-	double *v = xcalloc((size_t)res->reps, sizeof(*v)), m;
+	double *v = xcalloc((size_t)res->reps, sizeof(*v));
 	int n = res->reps;
+	struct spread sp;
 
 	for (int i = 0; i < n; i++)
 		v[i] = res->runs[k][i].ns[w];
 	qsort(v, (size_t)n, sizeof(*v), cmp_double);
-	m = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	sp.median = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	sp.min = v[0];
+	sp.max = v[n - 1];
 	free(v);
-	return m;
+	return sp;
+}
+
+static double median(const struct bench_results *res, enum bench_kernel k,
+		     enum bench_workload w)
+{
+	return spread_of(res, k, w).median;
+}
+
+/* "min-max" in ms, for the table. */
+static void format_range(char *buf, size_t len, const struct spread *sp)
+{
+	snprintf(buf, len, "%.0f-%.0f", sp->min / 1e6, sp->max / 1e6);
 }
 
 void bench_print_table(FILE *out, const struct bench_results *res)
@@ -277,15 +296,21 @@ void bench_print_table(FILE *out, const struct bench_results *res)
 		"QEMU TCG (nested virtualization by emulation): not hardware numbers;\n"
 		"compare the ratio SeKVM/KVM within one run, not across machines or runs.\n\n",
 		res->version, res->reps, res->reps == 1 ? "" : "s");
-	fprintf(out, "%-34s %-12s %12s %12s %8s\n", "workload", "size",
-		"SeKVM ms", "KVM ms", "ratio");
+	fprintf(out, "%-34s %-15s %10s %10s %7s  %-13s %s\n", "workload", "size",
+		"SeKVM ms", "KVM ms", "ratio", "SeKVM range", "KVM range");
 	for (int w = 0; w < BENCH_WORKLOADS; w++) {
-		double s = median(res, BENCH_SEKVM, w), k = median(res, BENCH_KVM, w);
+		struct spread s = spread_of(res, BENCH_SEKVM, w);
+		struct spread k = spread_of(res, BENCH_KVM, w);
+		char srange[48], krange[48];
 
-		fprintf(out, "%-34s %-12s %12.1f %12.1f %7.2fx\n",
-			workloads[w].what, r->size[w], s / 1e6, k / 1e6, s / k);
+		format_range(srange, sizeof(srange), &s);
+		format_range(krange, sizeof(krange), &k);
+		fprintf(out, "%-34s %-15s %10.1f %10.1f %6.2fx  %-13s %s\n",
+			workloads[w].what, r->size[w], s.median / 1e6,
+			k.median / 1e6, s.median / k.median, srange, krange);
 	}
-	fprintf(out, "(medians; ratio = SeKVM median / KVM median)\n");
+	fprintf(out, "(ms: medians; ratio = SeKVM median / KVM median; "
+		"range: fastest-slowest run)\n");
 }
 
 static void json_runs(FILE *f, const struct bench_results *res,

@@ -96,18 +96,18 @@ test_expect_success 'report: medians and ratios of three boots each' '
 	porttool bench 5.10 --from-logs logs >out 2>err &&
 	grep -q "^guest benchmark: v5.10, SeKVM vs stock KVM, 3 boots each" out &&
 	grep -q "not hardware numbers" out &&
-	test "$(row "boot: guest kernel start")" = "boot: guest kernel start to /init - 2100.0 1050.0 2.00x" &&
-	test "$(row "whole guest run")" = "whole guest run (vmm: on to off) - 6500.0 3500.0 1.86x" &&
-	test "$(row "memory")" = "memory: touch fresh anonymous 64MiB 200.0 100.0 2.00x" &&
-	test "$(row "compute")" = "compute: xorshift loop 20000000rounds 110.0 110.0 1.00x" &&
-	test "$(row "I/O")" = "I/O: write /dev/hvc0 (virtio) 256KiB 50.0 25.0 2.00x" &&
-	test "$(row "MMIO")" = "MMIO: write /dev/ttyAMA0 (PL011) 8KiB 80.0 40.0 2.00x"
+	test "$(row "boot: guest kernel start")" = "boot: guest kernel start to /init - 2100.0 1050.0 2.00x 2000-2200 1000-1100" &&
+	test "$(row "whole guest run")" = "whole guest run (vmm: on to off) - 6500.0 3500.0 1.86x 6000-7000 3000-4000" &&
+	test "$(row "memory")" = "memory: touch fresh anonymous 64MiB 200.0 100.0 2.00x 100-300 50-150" &&
+	test "$(row "compute")" = "compute: xorshift loop 20000000rounds 110.0 110.0 1.00x 100-120 100-120" &&
+	test "$(row "I/O")" = "I/O: write /dev/hvc0 (virtio) 256KiB 50.0 25.0 2.00x 40-60 20-30" &&
+	test "$(row "MMIO")" = "MMIO: write /dev/ttyAMA0 (PL011) 8KiB 80.0 40.0 2.00x 70-90 35-45"
 '
 
 test_expect_success 'report: an even number of boots takes the mean of the middle two' '
 	mklogs && rm logs/sekvm-3.log logs/kvm-3.log &&
 	porttool bench 5.10 --from-logs logs >out &&
-	test "$(row "memory")" = "memory: touch fresh anonymous 64MiB 200.0 100.0 2.00x"
+	test "$(row "memory")" = "memory: touch fresh anonymous 64MiB 200.0 100.0 2.00x 100-300 50-150"
 '
 
 test_expect_success 'report: --json has every run and the medians' '

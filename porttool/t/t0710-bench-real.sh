@@ -1,0 +1,56 @@
+#!/bin/bash
+# porttool bench for real: one SeKVM and one stock-KVM boot in QEMU (about
+# two minutes under nested TCG), on the kernels an earlier build left:
+# BENCH_SEKVM_OUT and BENCH_KVM_OUT, else the chain test's
+# ($PORTTOOL_CHAIN_DIR, default $TRASH_ROOT/t0900-work: qemu, qemu-kvm; kept
+# between runs), else porttool build's defaults.  Without both kernels it
+# skips, saying where it looked: this suite builds no kernel of its own.
+. "$(dirname "$0")/lib.sh"
+
+CHAIN=${PORTTOOL_CHAIN_DIR:-$TRASH_ROOT/t0900-work}
+CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/porttool/build
+
+# pick VAR DIR...: the first DIR holding a kernel Image, in VAR.
+pick() {
+	local var=$1 d
+	shift
+	for d in "$@"; do
+		if [ -n "$d" ] && [ -s "$d/arch/arm64/boot/Image" ]; then
+			eval "$var=\$d"
+			return 0
+		fi
+	done
+	return 1
+}
+
+if ! pick S "${BENCH_SEKVM_OUT:-}" "$CHAIN/qemu" "$CACHE/v5.10-qemu" ||
+   ! pick K "${BENCH_KVM_OUT:-}" "$CHAIN/qemu-kvm" "$CACHE/v5.10-qemu-kvm"; then
+	test_skip "bench: one boot of each kernel" \
+		"no SeKVM and stock-KVM qemu builds in \$BENCH_SEKVM_OUT/\$BENCH_KVM_OUT, $CHAIN or $CACHE"
+	test_done
+	exit
+fi
+
+test_expect_success "bench: one boot of each kernel ($S, $K) measures every workload" '
+	porttool bench 5.10 --sekvm-out "$S" --kvm-out "$K" --reps 1 \
+		--dir "$TRASH/run" --json r.json >out 2>err || { cat out err; exit 1; } &&
+	cat out &&
+	grep -q "^guest benchmark: v5.10, SeKVM vs stock KVM, 1 boot each" out &&
+	test "$(grep -c "[0-9]\.[0-9] *[0-9][0-9]*\.[0-9] *[0-9]*\.[0-9][0-9]x  [0-9]*-[0-9]* *[0-9]*-[0-9]*$" out)" = 6 &&
+	grep -q "sekvm-guest: corevisor ABI v[0-9.]*, DMA buffers shared" "$TRASH/run/sekvm-1.log" &&
+	grep -q "sekvm-guest: not a SeKVM guest" "$TRASH/run/kvm-1.log" &&
+	python3 -c "
+import json
+r = json.load(open(\"r.json\"))
+for w in r[\"workloads\"]:
+    assert w[\"sekvm_median_ns\"] > 0 and w[\"kvm_median_ns\"] > 0, w
+assert len(r[\"workloads\"]) == 6
+"
+'
+
+test_expect_success 'bench: the kept logs give the same report again' '
+	porttool bench 5.10 --from-logs "$TRASH/run" >again &&
+	grep -v "^serial logs:" "$TRASH/1/out" | diff - again
+'
+
+test_done
