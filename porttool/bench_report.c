@@ -109,13 +109,17 @@ static void take_result(const char *s, struct bench_run *r, struct log_state *st
 	snprintf(r->size[w], BENCH_SIZE_LEN, "%s", size);
 }
 
-/* The vmm's own "guest powered off after X s" line. */
+/*
+ * The vmm's own "guest powered off after X s" line.  Each vCPU thread
+ * that sees the guest's SYSTEM_OFF may print it (two lines a few ms
+ * apart); the first is when the guest went off.
+ */
 static void take_vmm_off(const char *s, struct bench_run *r)
 {
 	char *end;
 	double sec = strtod(s, &end);
 
-	if (end == s || strcmp(end, " s") || !(sec > 0))
+	if (r->have[W_VMM] || end == s || strcmp(end, " s") || !(sec > 0))
 		return;
 	r->have[W_VMM] = true;
 	r->ns[W_VMM] = sec * 1e9;

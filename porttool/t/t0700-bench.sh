@@ -126,6 +126,14 @@ assert \"not hardware numbers\" in r[\"note\"]
 "
 '
 
+test_expect_success 'report: of two power-off lines (one a vCPU) the first counts' '
+	mklogs &&
+	sed -i "s/\(.*guest powered off after 6.500 s\)/\1\nBENCH-VMM: vmm: guest powered off after 9.900 s/" logs/sekvm-2.log &&
+	test "$(grep -c "guest powered off" logs/sekvm-2.log)" = 2 &&
+	porttool bench 5.10 --from-logs logs >out &&
+	test "$(row "whole guest run")" = "whole guest run (vmm: on to off) - 6500.0 3500.0 1.86x 6000-7000 3000-4000"
+'
+
 test_expect_success 'refused: a missing workload result, by name' '
 	mklogs && sed -i "/name=virtio/d" logs/kvm-2.log &&
 	refused "logs/kvm-2.log: no result for virtio"
