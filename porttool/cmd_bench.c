@@ -278,6 +278,19 @@ out:
 
 /* ---- booting ---- */
 
+/*
+ * The machine's 1-minute load average, from /proc/loadavg, or -1: shown
+ * beside each boot, since other work on the machine shows in its numbers.
+ */
+static double load_average(void)
+{
+	char *text = read_file("/proc/loadavg", NULL);
+	double load = text ? strtod(text, NULL) : -1;
+
+	free(text);
+	return load;
+}
+
 /* One boot of kernel k; 0 with its results in r, or -1 saying why. */
 static int boot_once(const struct bench_setup *s, enum bench_kernel k, int rep,
 		     struct bench_run *r)
@@ -288,8 +301,8 @@ static int boot_once(const struct bench_setup *s, enum bench_kernel k, int rep,
 			      .timeout_s = opt_timeout, .echo = opt_verbose };
 	int ret = -1;
 
-	info("%s boot %d of %d: %s", bench_kernel_name(k), rep, opt_reps,
-	     s->image[k]);
+	info("%s boot %d of %d: %s (load average %.2f)", bench_kernel_name(k),
+	     rep, opt_reps, s->image[k], load_average());
 	if (qemu_boot(&q))
 		goto out;
 	log = read_file(serial, NULL);
