@@ -431,6 +431,9 @@ static void check_usage(int n)
 	if (n != 1)
 		usage_error(&bench_usage, n ? "too many arguments" :
 			    "which version? e.g. 'porttool bench 5.10'");
+	if (opt_from_logs && (opt_sekvm_out || opt_kvm_out || opt_dir || opt_verbose ||
+			      opt_reps != UNSET || opt_timeout != UNSET))
+		usage_error(&bench_usage, "--from-logs boots nothing; it takes only --json");
 	if (opt_reps == UNSET)
 		opt_reps = DEFAULT_REPS;
 	else if (opt_reps < 1 || opt_reps > MAX_REPS)
@@ -440,8 +443,6 @@ static void check_usage(int n)
 		opt_timeout = DEFAULT_TIMEOUT_S;
 	else if (opt_timeout <= 0)
 		usage_error(&bench_usage, "--timeout needs a positive number of seconds");
-	if (opt_from_logs && (opt_sekvm_out || opt_kvm_out || opt_dir || opt_verbose))
-		usage_error(&bench_usage, "--from-logs boots nothing; it takes only --json");
 }
 
 static int run(const struct porttool_ctx *ctx, const struct port *p,

@@ -71,6 +71,8 @@ test_expect_success 'usage: no version, extra argument, bad --reps and --timeout
 	grep -q -- "--timeout needs a positive" err &&
 	test_expect_code 2 porttool bench 5.10 --from-logs d --kvm-out o 2>err &&
 	grep -q -- "--from-logs boots nothing" err &&
+	test_expect_code 2 porttool bench 5.10 --from-logs d --reps 3 2>err &&
+	grep -q -- "--from-logs boots nothing" err &&
 	test_expect_code 2 porttool bench 5.10 --frob 2>err
 '
 
