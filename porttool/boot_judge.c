@@ -352,7 +352,7 @@ static void check_sekvm_host(struct verdicts *v, const char *log)
 #define GUEST_EXIT "vmm exit "
 #define VIRTIO_OK "SEKVM-VIRTIO-OK"
 #define NO_VIRTIO "SEKVM-VIRTIO: no /dev/hvc0"	/* said on the PL011 instead */
-/* The guest kernel's word on its DMA (ports/v5.10 0020, CONFIG_SEKVM_GUEST). */
+/* The guest kernel's word on its DMA (ports/v5.10 0015, CONFIG_SEKVM_GUEST). */
 #define GUEST_DMA_SHARED_ABI "sekvm-guest: corevisor ABI v1."
 #define GUEST_DMA_SHARED "DMA buffers shared with the host"
 #define GUEST_DMA_SAID "sekvm-guest: "	/* any of its lines, for messages */

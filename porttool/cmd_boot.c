@@ -30,7 +30,7 @@
  * Both boots run guests under KVM inside TCG, i.e. nested
  * virtualization by emulation.  Measured on a 2-core x86-64 machine
  * (QEMU 7.2, porttool's small 5.10 config): the whole --kvm boot with its
- * one guest 1.1-2.7 s; the SeKVM boot with ports/v5.10 0001-0014+0020
+ * one guest 1.1-2.7 s; the SeKVM boot with ports/v5.10 0001-0015
  * (the good guest, which holds 10 s for the host's attacks, then the two
  * refused images) 16.1 s, the good guest 11.9 s of it.  Bigger configs
  * and loaded machines make nested TCG many times slower, hence the

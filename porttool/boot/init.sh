@@ -64,7 +64,7 @@ fi
 # each run among them.  swiotlb=2048,force sends all virtio DMA through
 # the bounce buffers, the only guest memory a SeKVM guest shares.  No
 # "quiet" for the guests that should boot: the guest kernel's pr_info
-# "sekvm-guest: ..." line (ports/v5.10 0020) says whether it shared them.
+# "sekvm-guest: ..." line (ports/v5.10 0015) says whether it shared them.
 GUEST_CMDLINE="console=ttyAMA0 panic=-1 swiotlb=2048,force"
 # The good guest holds GUEST_HOLD s after it is up: the host's attacks on
 # it must find it running (init notes on each hook whether it was).  10 s,

@@ -63,7 +63,7 @@ test_expect_success 'chain: boot (SeKVM) passes every check' '
 
 # Issue 5's checks, each by name: they need the port's guest support
 # (ports/v5.10 0009-0019: the guest runs, its hooks, the teardown lines)
-# and the vmm's virtio console and guest patch (vmm/, 0020).
+# and the vmm's virtio console and guest patch (vmm/, ports/v5.10 0015).
 test_expect_success 'chain: boot (SeKVM): the guest boots, is attacked, bad images are refused' '
 	for c in guest-boot guest-virtio guest-read-private guest-map-other-vm \
 		 guest-give-core-page image-bit-flip-refused image-other-key-refused \
