@@ -5,7 +5,7 @@
  * A log counts only when it is whole: the host's vmm exited 0, the guest
  * printed exactly one result for every workload and then BENCH-DONE, and
  * it ran as a SeKVM guest (the guest kernel's "sekvm-guest: ... DMA
- * buffers shared with the host" line, ports/v5.10 0020) exactly on the
+ * buffers shared with the host" line, ports/v5.10 0015) exactly on the
  * SeKVM host.  Anything less is an error saying what is missing: a
  * benchmark that filled a gap with a number would be worse than none.
  */
@@ -27,7 +27,7 @@
 static const struct {
 	const char *name, *what;
 } workloads[BENCH_WORKLOADS] = {
-	[W_BOOT] = { "boot-to-init", "boot: guest kernel start to /init" },
+	[W_BOOT] = { "boot-to-init", "boot: guest kernel clock at /init" },
 	[W_VMM] = { "vmm-run", "whole guest run (vmm: on to off)" },
 	[W_MEM] = { "mem", "memory: touch fresh anonymous" },
 	[W_COMPUTE] = { "compute", "compute: xorshift loop" },

@@ -98,7 +98,7 @@ test_expect_success 'report: medians and ratios of three boots each' '
 	porttool bench 5.10 --from-logs logs >out 2>err &&
 	grep -q "^guest benchmark: v5.10, SeKVM vs stock KVM, 3 boots each" out &&
 	grep -q "not hardware numbers" out &&
-	test "$(row "boot: guest kernel start")" = "boot: guest kernel start to /init - 2100.0 1050.0 2.00x 2000-2200 1000-1100" &&
+	test "$(row "boot: guest kernel clock")" = "boot: guest kernel clock at /init - 2100.0 1050.0 2.00x 2000-2200 1000-1100" &&
 	test "$(row "whole guest run")" = "whole guest run (vmm: on to off) - 6500.0 3500.0 1.86x 6000-7000 3000-4000" &&
 	test "$(row "memory")" = "memory: touch fresh anonymous 64MiB 200.0 100.0 2.00x 100-300 50-150" &&
 	test "$(row "compute")" = "compute: xorshift loop 20000000rounds 110.0 110.0 1.00x 100-120 100-120" &&
