@@ -96,32 +96,46 @@ static char *log_path(const char *dir, enum bench_kernel k, int rep)
 
 /* ---- preparing ---- */
 
-/* porttool/bench/guest-bench.c, static arm64, into dir; NULL on error. */
-static char *build_guest_bench(const struct porttool_ctx *ctx, const char *dir)
+/* Compile src to the static arm64 bin; 0 or -1 after saying why. */
+static int compile_static_arm64(const char *src, const char *bin)
 {
-	char *src = xasprintf("%s/porttool/bench/guest-bench.c", ctx->project_dir);
-	char *bin = xasprintf("%s/guest-bench", dir);
-	char *cc = find_program(CROSS_PREFIX "gcc");
 	const char *argv[] = { CROSS_PREFIX "gcc", "-static", "-O2", "-std=gnu11",
 			       "-Wall", "-Wextra", "-Werror", "-o", bin, src, NULL };
 	struct subproc sp = { .argv = argv, .log_fd = -1, .echo = true };
+	char *cc = find_program(CROSS_PREFIX "gcc");
 
 	if (!cc) {
 		error(CROSS_PREFIX "gcc not found in PATH; install the Debian "
 		      "package " CROSS_PACKAGE);
-	} else if (!is_file(src)) {
-		error("the guest benchmark %s is missing", src);
-	} else if (subproc_run(&sp) == 0 && sp.exit_code == 0 && is_file(bin)) {
-		free(cc);
-		free(src);
-		return bin;
-	} else {
-		error("could not build %s from %s (exit %d)", bin, src, sp.exit_code);
+		return -1;
 	}
 	free(cc);
+	if (!is_file(src)) {
+		error("the guest benchmark %s is missing", src);
+		return -1;
+	}
+	if (subproc_run(&sp) || sp.exit_code != 0 || !is_file(bin)) {
+		error("could not build %s from %s (exit %d)", bin, src, sp.exit_code);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * porttool/bench/guest-bench.c into dir, built every run (a second): no
+ * staleness test to get wrong.  Its path, or NULL on error.
+ */
+static char *build_guest_bench(const struct porttool_ctx *ctx, const char *dir)
+{
+	char *src = xasprintf("%s/porttool/bench/guest-bench.c", ctx->project_dir);
+	char *bin = xasprintf("%s/guest-bench", dir);
+
+	if (compile_static_arm64(src, bin)) {
+		free(bin);
+		bin = NULL;
+	}
 	free(src);
-	free(bin);
-	return NULL;
+	return bin;
 }
 
 static int cpio_copy(struct cpio *c, const char *name, const char *src)
