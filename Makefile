@@ -2,7 +2,8 @@
 #   make          build porttool (porttool/porttool) and the corevisor
 #   make test     run every test this machine can run
 #   make install  install porttool into $(PREFIX)/bin
-#   make bench    porttool apply/rebase against git am/rebase (bench/)
+#   make bench    porttool apply/rebase against git am/rebase, and a
+#                 guest under SeKVM against stock KVM (bench/)
 PREFIX ?= /usr/local
 
 all: porttool corevisor
@@ -23,7 +24,8 @@ clean:
 	$(MAKE) -C porttool clean
 	$(MAKE) -C corevisor clean
 
-# Benchmarks against git on the real 5.10 tree (bench/README.md).
+# Benchmarks, each against the nearest alternative (bench/README.md):
+# porttool against git on the real 5.10 tree, SeKVM against stock KVM.
 bench: porttool
 	bench/apply.sh
 	bench/rebase.sh

@@ -527,8 +527,9 @@ static void on_checkout(const char *path, size_t done, size_t total, void *data)
 
 static int check_out(struct import *imp)
 {
-	git_checkout_options co = GIT_CHECKOUT_OPTIONS_INIT;
+	git_checkout_options co;
 
+	git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
 	/* FORCE: the work tree is empty, every file is (re)created. */
 	co.checkout_strategy = GIT_CHECKOUT_FORCE;
 	co.progress_cb = on_checkout;
@@ -543,8 +544,10 @@ static int check_out(struct import *imp)
 
 static int init_repo(struct import *imp, const char *dir)
 {
-	git_repository_init_options o = GIT_REPOSITORY_INIT_OPTIONS_INIT;
+	git_repository_init_options o;
 
+	/* the _INIT macro leaves fields out, which -Wextra flags */
+	git_repository_init_options_init(&o, GIT_REPOSITORY_INIT_OPTIONS_VERSION);
 	o.flags = GIT_REPOSITORY_INIT_MKPATH | GIT_REPOSITORY_INIT_NO_REINIT;
 	o.initial_head = INITIAL_BRANCH;
 	if (git_repository_init_ext(&imp->repo, dir, &o) < 0)
