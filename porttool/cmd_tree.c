@@ -202,12 +202,13 @@ out:
 /* Clone with libgit2 into a temporary directory, then move it into place. */
 static int clone_local(const char *from, const char *dir)
 {
-	git_clone_options o = GIT_CLONE_OPTIONS_INIT;
+	git_clone_options o;
 	git_repository *repo = NULL;
 	char src[PATH_MAX];
 	char *tmp = temp_dir_next_to(dir);
 	int rc = -1;
 
+	git_clone_options_init(&o, GIT_CLONE_OPTIONS_VERSION);
 	if (!tmp)
 		return -1;
 	if (!realpath(from, src)) {
