@@ -125,6 +125,8 @@ struct cpio *cpio_create(const char *path);
 int cpio_add_dir(struct cpio *c, const char *name);
 int cpio_add_file(struct cpio *c, const char *name, unsigned mode,
 		  const void *data, size_t len);
+int cpio_add_copy(struct cpio *c, const char *name, unsigned mode,
+		  const char *src);
 int cpio_add_symlink(struct cpio *c, const char *name, const char *target);
 int cpio_add_chardev(struct cpio *c, const char *name, unsigned mode,
 		     unsigned major, unsigned minor);

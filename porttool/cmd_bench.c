@@ -138,21 +138,6 @@ static char *build_guest_bench(const struct porttool_ctx *ctx, const char *dir)
 	return bin;
 }
 
-static int cpio_copy(struct cpio *c, const char *name, const char *src)
-{
-	size_t len;
-	char *data = read_file(src, &len);
-	int ret;
-
-	if (!data) {
-		error("cannot read %s: %s", src, strerror(errno));
-		return -1;
-	}
-	ret = cpio_add_file(c, name, 0755, data, len);
-	free(data);
-	return ret;
-}
-
 /*
  * The benchmark guest's initramfs: busybox, /bench-init.sh (the vmm's
  * guest command line says rdinit=/bench-init.sh) and /bin/guest-bench.
@@ -169,10 +154,10 @@ static int make_bench_guest_initrd(const char *path, const char *busybox,
 	for (const char *const *d = dirs; *d; d++)
 		cpio_add_dir(c, *d);
 	cpio_add_chardev(c, "dev/console", 0600, 5, 1);
-	bad = cpio_copy(c, "bin/busybox", busybox) ||
+	bad = cpio_add_copy(c, "bin/busybox", 0755, busybox) ||
 	      cpio_add_symlink(c, "bin/sh", "busybox") ||
-	      cpio_copy(c, "bench-init.sh", script) ||
-	      cpio_copy(c, "bin/guest-bench", guest_bench);
+	      cpio_add_copy(c, "bench-init.sh", 0755, script) ||
+	      cpio_add_copy(c, "bin/guest-bench", 0755, guest_bench);
 	if (cpio_finish(c) || bad) {
 		unlink(path);
 		return -1;

@@ -110,7 +110,7 @@ static const char *const initramfs_dirs[] = {
 };
 
 /* Copy the file at src into the archive as name; 0 or -1 (error printed). */
-static int cpio_add_copy(struct cpio *c, const char *name, unsigned mode,
+int cpio_add_copy(struct cpio *c, const char *name, unsigned mode,
 			 const char *src)
 {
 	size_t len;
