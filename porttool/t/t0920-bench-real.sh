@@ -1,6 +1,9 @@
 #!/bin/bash
 # porttool bench for real: one SeKVM and one stock-KVM boot in QEMU (about
-# two minutes under nested TCG), on the kernels an earlier build left:
+# two minutes under nested TCG), on the kernels an earlier build left.
+# Numbered after t0900 so that in a suite run the chain has just built
+# them from this checkout: before, it measured whatever an earlier run
+# left in the scratch root, a stale kernel included.  Where it looks:
 # BENCH_SEKVM_OUT and BENCH_KVM_OUT, else the chain test's
 # ($PORTTOOL_CHAIN_DIR, default $TRASH_ROOT/t0900-work: qemu, qemu-kvm; kept
 # between runs), else porttool build's defaults.  Without both kernels it
