@@ -7,7 +7,7 @@
  * only what the host needs to emulate it:
  *   data/instruction abort: the IPA, the access description and, for an
  *   MMIO write, the written value;  HVC: guest x0..x3;  WFx: WFI or WFE;
- *   IRQ, OFF: nothing.
+ *   OFF: power-off or reset;  IRQ: nothing.
  * The host's answer comes with the next VCPU_RUN (value, action) and is
  * checked against the exit it answers: MMIO data only for a described
  * abort (written to the one register the guest named, at the access
@@ -200,7 +200,9 @@ static s64 handle_exit(struct vm *vm, struct vcpu *v,
 			return 0;
 		}
 		if (id == PSCI_SYSTEM_OFF || id == PSCI_SYSTEM_RESET) {
+			/* off either way: a reset is the VMM's to carry out */
 			vm->state = VM_OFF;
+			out[0] = id == PSCI_SYSTEM_RESET;
 			return CV_EXIT_OFF;
 		}
 		if (id == PSCI_CPU_ON_32 || id == PSCI_CPU_ON_64)

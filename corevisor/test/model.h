@@ -67,7 +67,8 @@ enum {
 struct g_step {
 	int kind;
 	u64 ipa;		/* SHARE, UNSHARE, MMIO, IABT */
-	u64 esr_bits;		/* MMIO: ISV, SAS, SRT, WnR; WFI: bit 0 WFE */
+	u64 esr_bits;		/* MMIO: ISV, SAS, SRT, WnR; WFI: bit 0 WFE;
+				   OFF: bit 0 SYSTEM_RESET */
 	u64 x[4];		/* HVC: x0..x3 */
 };
 #define G_PATTERN(ipa)	(0x1122334455667788UL ^ (ipa))

@@ -487,6 +487,7 @@ static s64 run(struct model *m, const u64 *r, const struct g_script *g,
 			return CV_EXIT_IRQ;
 		case G_OFF:
 			vm->state = MS_OFF;
+			out[0] = s->esr_bits & 1;	/* SYSTEM_RESET */
 			return CV_EXIT_OFF;
 		}
 	}

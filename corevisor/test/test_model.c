@@ -87,8 +87,8 @@ static void guest(struct machine_vcpu *c, struct machine_exit *e)
 	case G_HVC:
 	case G_OFF:
 		memcpy(c->x, s->x, sizeof(s->x));
-		if (s->kind == G_OFF)
-			c->x[0] = 0x84000008UL;
+		if (s->kind == G_OFF)	/* SYSTEM_RESET when bit 0 */
+			c->x[0] = 0x84000008UL + (s->esr_bits & 1);
 		e->esr = 0x16UL << 26;
 		break;
 	case G_WFI:

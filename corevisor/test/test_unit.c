@@ -606,7 +606,9 @@ static void test_gap9_vcpu_exits(void)
 	e.kind = EXIT_SYNC;
 	e.esr = 0x16UL << 26;
 	c->x[0] = 0x84000008;
+	out[0] = 99;
 	CHECK_EQ(run(vm, 0, 0, 0, out), CV_EXIT_OFF);
+	CHECK_EQ(out[0], 0);			/* off, not a reset */
 	CHECK_EQ(run(vm, 0, 0, 0, out), CV_E_STATE);
 	CHECK_EQ(hc(CV_HC_TEARDOWN, vm, 0, 0, 0, 0, NULL), 0);
 	CHECK_EQ(own_page(HOST(12))->owner, OWNER_HOST);

@@ -102,7 +102,7 @@
 #define CV_EXIT_ABORT		2 /* x1 ipa, x2 CV_ABORT_* flags, x3 write data */
 #define CV_EXIT_HVC		3 /* x1..x4 = guest x0..x3 */
 #define CV_EXIT_WFX		4 /* x1 = 1 for WFE, 0 for WFI */
-#define CV_EXIT_OFF		5 /* the VM powered itself off */
+#define CV_EXIT_OFF		5 /* the VM is off: x1 = 1 if it asked for a reset */
 
 #define CV_ABORT_ISV		(1UL << 0) /* access described: MMIO possible */
 #define CV_ABORT_WRITE		(1UL << 1)
