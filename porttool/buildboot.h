@@ -149,12 +149,19 @@ struct boot_guest {
  */
 int make_boot_initramfs(const char *path, const char *busybox,
 			const char *init_script, const struct boot_guest *guest);
+/* What a guest initramfs carries besides busybox. */
+struct guest_files {
+	const char *init_name;	/* "init", or the name rdinit= gives */
+	const char *init;	/* its script, e.g. vmm/guest/init.sh */
+	const char *tool_name;	/* one more executable, or NULL */
+	const char *tool;
+};
 /*
- * Make the guest's initramfs (vmm/README.md): bin/busybox, bin/sh, a
- * /dev/console, proc/, sys/ and init_script (vmm/guest/init.sh) as /init.
+ * Make a guest's initramfs (vmm/README.md): bin/busybox, bin/sh, a
+ * /dev/console, proc/, sys/, the init script and the optional tool.
  */
 int make_guest_initramfs(const char *path, const char *busybox,
-			 const char *init_script);
+			 const struct guest_files *files);
 
 /* ---- Debian's arm64 busybox-static (debfetch.c) ---- */
 /*

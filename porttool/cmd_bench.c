@@ -138,33 +138,6 @@ static char *build_guest_bench(const struct porttool_ctx *ctx, const char *dir)
 	return bin;
 }
 
-/*
- * The benchmark guest's initramfs: busybox, /bench-init.sh (the vmm's
- * guest command line says rdinit=/bench-init.sh) and /bin/guest-bench.
- */
-static int make_bench_guest_initrd(const char *path, const char *busybox,
-				   const char *script, const char *guest_bench)
-{
-	static const char *const dirs[] = { "bin", "dev", "proc", "sys", NULL };
-	struct cpio *c = cpio_create(path);
-	int bad;
-
-	if (!c)
-		return -1;
-	for (const char *const *d = dirs; *d; d++)
-		cpio_add_dir(c, *d);
-	cpio_add_chardev(c, "dev/console", 0600, 5, 1);
-	bad = cpio_add_copy(c, "bin/busybox", 0755, busybox) ||
-	      cpio_add_symlink(c, "bin/sh", "busybox") ||
-	      cpio_add_copy(c, "bench-init.sh", 0755, script) ||
-	      cpio_add_copy(c, "bin/guest-bench", 0755, guest_bench);
-	if (cpio_finish(c) || bad) {
-		unlink(path);
-		return -1;
-	}
-	return 0;
-}
-
 /* The guest's initramfs in s->dir; its path, or NULL on error. */
 static char *prepare_guest(const struct porttool_ctx *ctx,
 			   const struct bench_setup *s, const char *busybox)
@@ -177,7 +150,10 @@ static char *prepare_guest(const struct porttool_ctx *ctx,
 	if (!is_file(script))
 		error("the guest's init script %s is missing", script);
 	else if ((guest_bench = build_guest_bench(ctx, s->dir)))
-		ret = make_bench_guest_initrd(initrd, busybox, script, guest_bench);
+		/* the vmm's guest command line says rdinit=/bench-init.sh */
+		ret = make_guest_initramfs(initrd, busybox, &(struct guest_files){
+			.init_name = "bench-init.sh", .init = script,
+			.tool_name = "bin/guest-bench", .tool = guest_bench });
 	free(script);
 	free(guest_bench);
 	if (ret) {

@@ -90,7 +90,8 @@ static char *prepare_guest_initrd(const struct porttool_ctx *ctx,
 		error("the guest's init script %s is missing", init);
 		goto fail;
 	}
-	if (make_guest_initramfs(initrd, busybox, init))
+	if (make_guest_initramfs(initrd, busybox, &(struct guest_files){
+					.init_name = "init", .init = init }))
 		goto fail;
 	free(init);
 	return initrd;

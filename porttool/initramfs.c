@@ -185,7 +185,7 @@ int make_boot_initramfs(const char *path, const char *busybox,
 static const char *const guest_dirs[] = { "bin", "dev", "proc", "sys", NULL };
 
 int make_guest_initramfs(const char *path, const char *busybox,
-			 const char *init_script)
+			 const struct guest_files *files)
 {
 	struct cpio *c = cpio_create(path);
 
@@ -196,7 +196,9 @@ int make_guest_initramfs(const char *path, const char *busybox,
 	cpio_add_chardev(c, "dev/console", 0600, 5, 1);
 	if (cpio_add_copy(c, "bin/busybox", 0755, busybox) ||
 	    cpio_add_symlink(c, "bin/sh", "busybox") ||
-	    cpio_add_copy(c, "init", 0755, init_script)) {
+	    cpio_add_copy(c, files->init_name, 0755, files->init) ||
+	    (files->tool &&
+	     cpio_add_copy(c, files->tool_name, 0755, files->tool))) {
 		cpio_abandon(c);
 		return -1;
 	}
