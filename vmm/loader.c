@@ -53,8 +53,26 @@ const char *arm64_image_parse(const uint8_t *hdr, size_t len,
 	return NULL;
 }
 
+/*
+ * A raw image has no header to say where it goes or how much memory it
+ * needs beyond the file: it goes where the user said, and RAM above it
+ * is the image's to use (kvm-unit-tests' .flat files find their free
+ * memory from the DTB).
+ */
+static const char *raw_image_info(size_t len, uint64_t load_offset,
+				  struct arm64_image_info *info)
+{
+	if (!len)
+		return "empty file";
+	if (load_offset % PAGE)
+		return "--load-offset is not a multiple of 4 KiB";
+	info->text_offset = load_offset;
+	info->image_size = len;
+	return NULL;
+}
+
 int loader_read(struct boot_files *files, const char *kernel,
-		const char *initrd)
+		const char *initrd, bool raw, uint64_t load_offset)
 {
 	const char *why;
 
@@ -64,11 +82,18 @@ int loader_read(struct boot_files *files, const char *kernel,
 	files->kernel = read_file("vmm", kernel, &files->kernel_len);
 	if (!files->kernel)
 		return -1;
-	why = arm64_image_parse(files->kernel, files->kernel_len,
-				&files->info);
-	if (why) {
-		fprintf(stderr, "vmm: %s: not a bootable arm64 Image: %s\n",
-			kernel, why);
+	if (raw) {
+		why = raw_image_info(files->kernel_len, load_offset,
+				     &files->info);
+		if (why) {
+			fprintf(stderr, "vmm: %s: raw image: %s\n", kernel,
+				why);
+			return -1;
+		}
+	} else if ((why = arm64_image_parse(files->kernel, files->kernel_len,
+					    &files->info))) {
+		fprintf(stderr, "vmm: %s: not a bootable arm64 Image: %s "
+			"(--raw boots a headerless image)\n", kernel, why);
 		return -1;
 	}
 	if (initrd) {

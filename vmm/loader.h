@@ -35,9 +35,14 @@ struct boot_files {
 const char *arm64_image_parse(const uint8_t *hdr, size_t len,
 			      struct arm64_image_info *info);
 
-/* Read the kernel (and initrd, may be NULL) and check the kernel header. */
+/*
+ * Read the kernel (and initrd, may be NULL) and check the kernel header.
+ * raw: the kernel is a raw image with no header (what QEMU's -kernel
+ * takes as a non-Image file), loaded and entered at RAM base +
+ * load_offset, a page multiple (loader_plan checks that it fits).
+ */
 int loader_read(struct boot_files *files, const char *kernel,
-		const char *initrd);
+		const char *initrd, bool raw, uint64_t load_offset);
 
 /*
  * Choose the addresses for ram_size bytes of RAM: the kernel at RAM base +

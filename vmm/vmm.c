@@ -3,7 +3,7 @@
  * vmm: boots one arm64 Linux guest under KVM (stock or SeKVM).
  *
  *   vmm --kernel IMAGE [--initrd FILE] [--cmdline TEXT] [--cpus N]
- *       [--mem MiB] [--sig FILE --pubkey FILE]
+ *       [--mem MiB] [--sig FILE --pubkey FILE] [--raw [--load-offset N]]
  *
  * Exit status: 0 the guest powered off, 1 error, 2 usage, 3 the guest
  * asked for a reset, 4 the guest crashed (PSCI SYSTEM_EVENT types).
@@ -39,9 +39,13 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: vmm --kernel IMAGE [--initrd FILE] [--cmdline TEXT]\n"
 		"           [--cpus N] [--mem MiB] [--sig FILE --pubkey FILE]\n"
+		"           [--raw [--load-offset N]]\n"
 		"  --cpus   1..%d (default 1)   --mem  %d..%d MiB (default %d)\n"
 		"  --sig    raw Ed25519 signature of the kernel (sekvm-sign)\n"
 		"  --pubkey the VM's raw Ed25519 public key\n"
+		"  --raw    the kernel is a raw image (no arm64 Image header),\n"
+		"           loaded and entered at RAM base + --load-offset\n"
+		"           (bytes, a 4 KiB multiple, default 0), DTB in x0\n"
 		"Exit: 0 guest powered off, 1 error, 2 usage, 3 guest reset, "
 		"4 guest crash\n",
 		VMM_MAX_CPUS, MIN_MEM_MIB, MAX_MEM_MIB, DEFAULT_MEM_MIB);
@@ -66,6 +70,25 @@ static int parse_range(const char *opt, const char *s, uint64_t min,
 	return 0;
 }
 
+/* --load-offset: decimal or 0x hex, a 4 KiB multiple inside 64 GiB */
+static int parse_offset(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (!*s || *s == '-' || *end || errno || v % 4096 ||
+	    v >= MAX_MEM_MIB * (1ULL << 20)) {
+		fprintf(stderr, "vmm: --load-offset: '%s' is not a multiple "
+			"of 4096 below %llu MiB\n", s,
+			(unsigned long long)MAX_MEM_MIB);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
 static int parse_args(int argc, char **argv, struct vmm_config *cfg)
 {
 	static const struct option opts[] = {
@@ -76,9 +99,12 @@ static int parse_args(int argc, char **argv, struct vmm_config *cfg)
 		{ "mem", required_argument, NULL, 'm' },
 		{ "sig", required_argument, NULL, 's' },
 		{ "pubkey", required_argument, NULL, 'p' },
+		{ "raw", no_argument, NULL, 'r' },
+		{ "load-offset", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
+	bool offset_given = false;
 	uint64_t n;
 	int c;
 
@@ -114,6 +140,14 @@ static int parse_args(int argc, char **argv, struct vmm_config *cfg)
 					MAX_MEM_MIB, &cfg->mem_mib) < 0)
 				return -1;
 			break;
+		case 'r':
+			cfg->raw = true;
+			break;
+		case 'o':
+			if (parse_offset(optarg, &cfg->load_offset) < 0)
+				return -1;
+			offset_given = true;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -127,6 +161,11 @@ static int parse_args(int argc, char **argv, struct vmm_config *cfg)
 	}
 	if (!cfg->kernel) {
 		fprintf(stderr, "vmm: --kernel is required\n");
+		return -1;
+	}
+	if (offset_given && !cfg->raw) {
+		fprintf(stderr, "vmm: --load-offset needs --raw (an Image "
+			"header states its own text_offset)\n");
 		return -1;
 	}
 	return 0;
@@ -164,7 +203,8 @@ static int setup(struct vm *vm, const struct vmm_config *cfg,
 		 struct boot_layout *layout)
 {
 	if (sekvm_read_files(reg, cfg->pubkey, cfg->sig) < 0 ||
-	    loader_read(files, cfg->kernel, cfg->initrd) < 0 ||
+	    loader_read(files, cfg->kernel, cfg->initrd, cfg->raw,
+			cfg->load_offset) < 0 ||
 	    loader_plan(files, cfg->mem_mib << 20, layout) < 0 ||
 	    vm_create(vm) < 0 ||
 	    sekvm_set_key(reg, vm) < 0 ||

@@ -49,6 +49,8 @@ struct vmm_config {
 	const char *pubkey;	/* may be NULL */
 	unsigned int cpus;
 	uint64_t mem_mib;
+	bool raw;		/* --raw: no Image header, enter at the start */
+	uint64_t load_offset;	/* --load-offset: raw image at RAM base + this */
 };
 
 struct vm;

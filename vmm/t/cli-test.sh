@@ -65,5 +65,13 @@ expect 1 "Image40: kernel needs 40960 KiB" "kernel larger than --mem named" \
 	--kernel "$dir/Image40" --mem 32
 expect 1 "nosuch-initrd: No such file" "missing initrd named" \
 	--kernel "$dir/Image40" --initrd "$dir/nosuch-initrd"
+expect 2 "--load-offset needs --raw" "--load-offset without --raw" \
+	--kernel x --load-offset 0x80000
+expect 2 "--load-offset: '0x80001'" "--load-offset not page aligned" \
+	--kernel x --raw --load-offset 0x80001
+# A raw image has no header to check; one larger than RAM is still named.
+head -c $((20 << 20)) /dev/zero >"$dir/raw20"
+expect 1 "raw20: kernel needs 20480 KiB" "raw image larger than --mem named" \
+	--kernel "$dir/raw20" --raw --mem 16
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -91,6 +91,39 @@ static char *write_temp(const void *data, size_t len)
 	return path;
 }
 
+/*
+ * --raw: the headerless file at kpath (len bytes of img) goes to RAM base
+ * + the offset and is entered there, whatever its bytes say.
+ */
+static void test_raw(struct vm *vm, const char *kpath, const uint8_t *img,
+		     size_t len)
+{
+	struct boot_files files;
+	struct boot_layout lay;
+
+	CHECK(loader_read(&files, kpath, NULL, true, 0) == 0 &&
+	      loader_plan(&files, vm->ram_size, &lay) == 0 &&
+	      lay.kernel_ipa == VMM_RAM_BASE &&
+	      lay.kernel_end == VMM_RAM_BASE + len &&
+	      lay.kernel_file_size == len, "raw image at RAM base");
+	memset(vm->ram, 0, len + 0x10000);
+	CHECK(loader_copy(vm, &files, &lay) == 0 &&
+	      !memcmp(vm->ram, img, len), "raw image bytes at RAM base");
+	loader_free(&files);
+	CHECK(loader_read(&files, kpath, NULL, true, 0x10000) == 0 &&
+	      loader_plan(&files, vm->ram_size, &lay) == 0 &&
+	      lay.kernel_ipa == VMM_RAM_BASE + 0x10000,
+	      "raw image at RAM base + --load-offset");
+	loader_free(&files);
+	CHECK(loader_read(&files, kpath, NULL, true, 0x10001) < 0,
+	      "raw image: unaligned offset refused");
+	loader_free(&files);
+	CHECK(loader_read(&files, kpath, NULL, true, 15 << 20) == 0 &&
+	      loader_plan(&files, vm->ram_size, &lay) < 0,
+	      "raw image: offset into the DTB's room refused");
+	loader_free(&files);
+}
+
 static void test_loader(void)
 {
 	static uint8_t img[64 * 1024], initrd[600000];	/* > 512 KiB */
@@ -106,7 +139,7 @@ static void test_loader(void)
 	memset(initrd, 0x5a, sizeof(initrd));
 	kpath = write_temp(img, sizeof(img));
 	ipath = write_temp(initrd, sizeof(initrd));
-	CHECK(loader_read(&files, kpath, ipath) == 0, "read kernel, initrd");
+	CHECK(loader_read(&files, kpath, ipath, false, 0) == 0, "read kernel, initrd");
 	CHECK(loader_plan(&files, vm.ram_size, &lay) == 0, "plan 16 MiB");
 	CHECK(lay.kernel_ipa == VMM_RAM_BASE + 0x80000,
 	      "kernel at RAM + text_offset (0x%llx)",
@@ -138,7 +171,7 @@ static void test_loader(void)
 	CHECK(loader_plan(&files, 6 << 20, &lay) < 0,
 	      "initrd that does not fit is an error");
 	loader_free(&files);
-	CHECK(loader_read(&files, kpath, NULL) == 0 &&
+	CHECK(loader_read(&files, kpath, NULL, false, 0) == 0 &&
 	      loader_plan(&files, 6 << 20, &lay) == 0 &&
 	      lay.initrd_start == 0 && lay.initrd_end == 0,
 	      "no initrd: none planned");
@@ -147,16 +180,17 @@ static void test_loader(void)
 	unlink(kpath);
 	free(kpath);
 	kpath = write_temp(img, sizeof(img));
-	CHECK(loader_read(&files, kpath, NULL) < 0, "not an Image");
+	CHECK(loader_read(&files, kpath, NULL, false, 0) < 0, "not an Image");
 	loader_free(&files);
-	CHECK(loader_read(&files, "/nonexistent/Image", NULL) < 0,
+	test_raw(&vm, kpath, img, sizeof(img));
+	CHECK(loader_read(&files, "/nonexistent/Image", NULL, false, 0) < 0,
 	      "missing kernel file");
 	loader_free(&files);
 	img[56] = 0x41;
 	unlink(kpath);
 	free(kpath);
 	kpath = write_temp(img, sizeof(img));
-	CHECK(loader_read(&files, kpath, "/nonexistent/initrd") < 0,
+	CHECK(loader_read(&files, kpath, "/nonexistent/initrd", false, 0) < 0,
 	      "missing initrd file");
 	loader_free(&files);
 	unlink(kpath);
