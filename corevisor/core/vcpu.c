@@ -7,15 +7,18 @@
  * only what the host needs to emulate it:
  *   data/instruction abort: the IPA, the access description and, for an
  *   MMIO write, the written value;  HVC: guest x0..x3;  WFx: WFI or WFE;
- *   OFF: power-off or reset;  IRQ: nothing.
+ *   OFF: power-off or reset;  IRQ: nothing;  SYSREG (the EL1 physical
+ *   timer only): which register, read or write, the value written.
  * The host's answer comes with the next VCPU_RUN (value, action) and is
  * checked against the exit it answers: MMIO data only for a described
  * abort (written to the one register the guest named, at the access
  * size), an HVC result only for an HVC, an abort injection only for an
- * abort.  Guest SHARE/UNSHARE and VERSION HVCs, system register traps
- * (read as zero, writes ignored) and PSCI CPU_ON bookkeeping are handled here
- * without trusting the host.  A vCPU runs on one CPU at a time (state
- * ACTIVE).
+ * abort (an instruction abort for a fetch, a data abort otherwise), a
+ * system register value only for a forwarded read.  Guest SHARE/UNSHARE
+ * and VERSION HVCs, the other system register traps (debug registers
+ * switched lazily, the rest read as zero, writes ignored) and PSCI
+ * CPU_ON bookkeeping are handled here without trusting the host.  A
+ * vCPU runs on one CPU at a time (state ACTIVE).
  * Virtual interrupts: the host writes the list registers (as many as the
  * GICH has, at most CV_NR_LRS), each checked; the world switch loads
  * them with the GICH enabled (vgic_hcr), and saves them back.
@@ -27,6 +30,7 @@
 #define EC_HVC64		0x16UL
 #define EC_SYS64		0x18UL
 #define EC_IABT_LOW		0x20UL
+#define EC_IABT_CUR		0x21UL
 #define EC_DABT_LOW		0x24UL
 #define EC_DABT_CUR		0x25UL
 #define ESR_IL			(1UL << 25)
@@ -39,6 +43,17 @@
 #define ESR_WFX_WFE		(1UL << 0)		/* EC 0x01: TI */
 #define ESR_SYS_RT(esr)		(((esr) >> 5) & 31)	/* EC 0x18: Rt */
 #define ESR_SYS_READ		(1UL << 0)		/* EC 0x18: MRS */
+/* EC 0x18: Op0, Op2, Op1, CRn, CRm of the register (no Rt, no direction) */
+#define ESR_SYS_REG(esr)	((esr) & 0x3ffc1eUL)
+#define SYS_REG(op0, op1, crn, crm, op2) \
+	(((u64)(op0) << 20) | ((u64)(op2) << 17) | ((u64)(op1) << 14) | \
+	 ((u64)(crn) << 10) | ((u64)(crm) << 1))
+#define SYS_CNTP_TVAL		SYS_REG(3, 3, 14, 2, 0)
+#define SYS_CNTP_CTL		SYS_REG(3, 3, 14, 2, 1)
+#define SYS_CNTP_CVAL		SYS_REG(3, 3, 14, 2, 2)
+#define SYS_MDSCR_EL1		SYS_REG(2, 0, 0, 2, 2)
+#define MDSCR_KDE		(1UL << 13)
+#define MDSCR_MDE		(1UL << 15)
 #define FSC_SEA			0x10
 
 #define PSTATE_EL1H_MASKED	0x3c5
@@ -120,38 +135,70 @@ static s64 check_action(struct vcpu *v, u64 action)
 	case CV_RUN_MMIO_DONE:
 		return v->pending == PEND_ABORT && v->fault_esr & ESR_ISV &&
 			ESR_EC(v->fault_esr) == EC_DABT_LOW ? 0 : CV_E_STATE;
-	case CV_RUN_INJECT_DABT:
+	case CV_RUN_INJECT_ABORT:
 		return v->pending == PEND_ABORT ? 0 : CV_E_STATE;
 	case CV_RUN_HVC_RET:
 		return v->pending == PEND_HVC ? 0 : CV_E_STATE;
+	case CV_RUN_SYSREG_DONE:
+		return v->pending == PEND_SYSREG ? 0 : CV_E_STATE;
 	}
 	return CV_E_INVAL;
+}
+
+/*
+ * The external abort the host asked for, of the fault's own kind, as
+ * stock KVM's kvm_inject_pabt/dabt: a fetch from an IPA with nothing
+ * behind it gets an instruction abort, a load or store a data abort;
+ * taken from the current EL or a lower one, FAR the faulting address.
+ */
+static void inject_abort(struct vcpu *v)
+{
+	struct machine_vcpu *c = &v->ctx;
+	bool from_el0 = (c->pstate & 0x10) || !(c->pstate & 0xc);
+	u64 ec;
+
+	if (ESR_EC(v->fault_esr) == EC_IABT_LOW)
+		ec = from_el0 ? EC_IABT_LOW : EC_IABT_CUR;
+	else
+		ec = from_el0 ? EC_DABT_LOW : EC_DABT_CUR;
+	inject(c, (ec << 26) | ESR_IL | FSC_SEA, v->fault_far);
+}
+
+/* A forwarded MRS gets the host's value in Rt; either way, step over. */
+static void sysreg_done(struct vcpu *v, u64 value)
+{
+	u32 rt = ESR_SYS_RT(v->fault_esr);
+
+	if (v->fault_esr & ESR_SYS_READ && rt != 31)
+		v->ctx.x[rt] = value;
+	v->ctx.pc += 4;
 }
 
 static void apply_action(struct vcpu *v, u64 action, u64 value)
 {
 	struct machine_vcpu *c = &v->ctx;
-	u64 from_el0 = (c->pstate & 0x10) || !(c->pstate & 0xc);
 
 	if (action == CV_RUN_MMIO_DONE)
 		mmio_done(v, value);
-	else if (action == CV_RUN_INJECT_DABT)
-		inject(c, ((from_el0 ? EC_DABT_LOW : EC_DABT_CUR) << 26) |
-		       ESR_IL | FSC_SEA, v->fault_far);
+	else if (action == CV_RUN_INJECT_ABORT)
+		inject_abort(v);
 	else if (action == CV_RUN_HVC_RET)
 		c->x[0] = value;
+	else if (action == CV_RUN_SYSREG_DONE)
+		sysreg_done(v, value);
 	v->pending = PEND_NONE;
 }
 
 /*
- * A trapped MSR/MRS (EC 0x18): what the guest can reach this way is
- * debug, OS lock and PMU registers (MDCR_EL2 traps), ACTLR_EL1 (TAC),
+ * A trapped MSR/MRS (EC 0x18) the corevisor answers itself: OS lock and
+ * PMU registers (MDCR_EL2 traps), the debug registers that are neither
+ * breakpoints nor watchpoints nor MDSCR_EL1, ACTLR_EL1 (TAC),
  * IMPLEMENTATION DEFINED registers (TIDCP) and DC set/way (TSW).  None
  * exists for the guest: reads are zero, writes are ignored, the
- * instruction is stepped over.  Linux's __cpu_setup writes MDSCR_EL1 and
- * PMUSERENR_EL0 before it has vectors, so an UNDEF here kills every
- * guest.  Stock KVM answers these the same way for a VM without a PMU or
- * debug support.
+ * instruction is stepped over.  Linux's __cpu_setup writes PMUSERENR_EL0
+ * before it has vectors, so an UNDEF here kills every guest.  Stock KVM
+ * answers the PMU the same way for a VM without a PMU, and the OS lock
+ * registers much the same.
  */
 static void sysreg_raz_wi(struct machine_vcpu *c, u64 esr)
 {
@@ -160,6 +207,66 @@ static void sysreg_raz_wi(struct machine_vcpu *c, u64 esr)
 	if (esr & ESR_SYS_READ && rt != 31)
 		c->x[rt] = 0;
 	c->pc += 4;
+}
+
+/*
+ * The guest's own debug registers: DBGBVR/BCR/WVR/WCR<n>_EL1 (Op0 2,
+ * Op1 0, CRn 0, CRm n, Op2 4..7) and MDSCR_EL1.  They are vCPU state,
+ * switched lazily as KVM does: trapped (MDCR_EL2.TDA) until the guest
+ * touches one; then the access is not emulated but retried with the
+ * guest's set loaded and untrapped for that run (debug_dirty), and for
+ * every run while its MDSCR_EL1 enables debug (KDE or MDE).
+ */
+static bool is_debug_reg(u64 esr)
+{
+	u64 reg = ESR_SYS_REG(esr);
+	u64 op2 = (reg >> 17) & 7;
+
+	if (reg == SYS_MDSCR_EL1)
+		return true;
+	return (reg & ~(SYS_REG(0, 0, 0, 15, 7))) == SYS_REG(2, 0, 0, 0, 0) &&
+	       op2 >= 4;
+}
+
+/* The forwarded registers: the EL1 physical timer (abi.h, CV_EXIT_SYSREG). */
+static s64 sysreg_forward(struct vcpu *v, u64 esr, u64 out[4])
+{
+	u64 reg = ESR_SYS_REG(esr);
+
+	if (reg == SYS_CNTP_TVAL)
+		out[0] = CV_SYSREG_CNTP_TVAL;
+	else if (reg == SYS_CNTP_CTL)
+		out[0] = CV_SYSREG_CNTP_CTL;
+	else if (reg == SYS_CNTP_CVAL)
+		out[0] = CV_SYSREG_CNTP_CVAL;
+	else
+		return 0;
+	out[1] = !(esr & ESR_SYS_READ);
+	out[2] = out[1] ? reg_read(&v->ctx, ESR_SYS_RT(esr)) : 0;
+	out[3] = 0;
+	v->fault_esr = esr;
+	v->pending = PEND_SYSREG;
+	return CV_EXIT_SYSREG;
+}
+
+static s64 handle_sysreg(struct vcpu *v, u64 esr, u64 out[4])
+{
+	if (is_debug_reg(esr)) {
+		v->debug_dirty = true;
+		return 0;	/* retry it natively */
+	}
+	if (sysreg_forward(v, esr, out))
+		return CV_EXIT_SYSREG;
+	sysreg_raz_wi(&v->ctx, esr);
+	return 0;
+}
+
+/* Load the guest's debug registers for this run? (see is_debug_reg) */
+static void debug_prepare(struct vcpu *v)
+{
+	v->ctx.debug = v->debug_dirty ||
+		       (v->ctx.sys[VCPU_MDSCR_EL1] & (MDSCR_KDE | MDSCR_MDE));
+	v->debug_dirty = false;
 }
 
 static void psci_cpu_on(struct vm *vm, struct machine_vcpu *c)
@@ -235,8 +342,7 @@ static s64 handle_exit(struct vm *vm, struct vcpu *v,
 		c->pc += 4;
 		return CV_EXIT_WFX;
 	case EC_SYS64:
-		sysreg_raz_wi(c, esr);
-		return 0;
+		return handle_sysreg(v, esr, out);
 	}
 	/* anything unknown (SMC, a 32-bit trap): the guest's problem */
 	inject_undef(c);
@@ -287,6 +393,7 @@ s64 vcpu_run(u64 vmid, u64 idx, u64 value, u64 action, u64 out[4])
 
 	for (loops = 0; loops < RUN_LOOPS; loops++) {
 		cv_memset(&e, 0, sizeof(e));
+		debug_prepare(v);
 		machine_vcpu_run(&v->ctx, &e);
 		lock_take(&vm->lock);
 		ret = handle_exit(vm, v, &e, out);

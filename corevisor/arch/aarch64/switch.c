@@ -12,7 +12,8 @@
  * and the vCPU's state is back in *vcpu; nothing of the guest stays in a
  * register the host can read (EL1 registers, x0..x30, FP/SIMD, the
  * GICv2 virtual interface: its list registers, VMCR and APR are saved,
- * then emptied and the interface disabled), with one deliberate
+ * then emptied and the interface disabled; the debug registers when the
+ * core asked for the guest's to be loaded), with one deliberate
  * exception: the EL1 virtual timer (CNTV_CTL_EL0, CNTV_CVAL_EL0) is not
  * switched.  The host's KVM loads the guest's timer into it before a run
  * and reads it back after, exactly as stock nVHE KVM and the original
@@ -32,7 +33,10 @@ _Static_assert(__builtin_offsetof(struct machine_vcpu, fpcr) ==
 	       __builtin_offsetof(struct machine_vcpu, fp) + 65 * 8,
 	       "cv_fpsimd_save layout");
 
-/* MDCR_EL2 for a guest: trap PMU, debug and OS lock registers. */
+/*
+ * MDCR_EL2 for a guest: trap PMU and OS lock registers, and the debug
+ * registers unless the core loaded the guest's (machine_vcpu.debug).
+ */
 #define MDCR_TPMCR	(1UL << 5)
 #define MDCR_TPM	(1UL << 6)
 #define MDCR_TDA	(1UL << 9)
@@ -45,6 +49,7 @@ struct host_state {
 	u64 elr_el2, spsr_el2;
 	u64 hcr, vttbr, mdcr, cnthctl, cntvoff;
 	u64 callee[14];		/* cv_guest_enter: x18..x30, sp */
+	struct machine_debug dbg;	/* while a guest's are loaded */
 };
 
 /* GICv2 virtual interface control registers (offsets from GICH) */
@@ -88,6 +93,7 @@ static void save_el1(u64 *s)
 	s[VCPU_CNTKCTL_EL1] = read_sysreg(cntkctl_el1);
 	s[VCPU_CSSELR_EL1] = read_sysreg(csselr_el1);
 	s[VCPU_VMPIDR_EL2] = read_sysreg(vmpidr_el2);
+	s[VCPU_MDSCR_EL1] = read_sysreg(mdscr_el1);
 }
 
 static void load_el1(const u64 *s)
@@ -116,6 +122,85 @@ static void load_el1(const u64 *s)
 	write_sysreg(s[VCPU_CNTKCTL_EL1], cntkctl_el1);
 	write_sysreg(s[VCPU_CSSELR_EL1], csselr_el1);
 	write_sysreg(s[VCPU_VMPIDR_EL2], vmpidr_el2);
+	write_sysreg(s[VCPU_MDSCR_EL1], mdscr_el1);
+}
+
+/*
+ * Breakpoint and watchpoint registers, n by n: the register names are
+ * part of the instruction.  brps/wrps: how many this CPU has
+ * (ID_AA64DFR0_EL1.BRPs/WRPs + 1).
+ */
+#define DBG_CASE_SAVE(n)						\
+	case n:								\
+		d->bcr[n] = read_sysreg(dbgbcr##n##_el1);		\
+		d->bvr[n] = read_sysreg(dbgbvr##n##_el1);		\
+		break
+#define DBG_CASE_LOAD(n)						\
+	case n:								\
+		write_sysreg(d->bcr[n], dbgbcr##n##_el1);		\
+		write_sysreg(d->bvr[n], dbgbvr##n##_el1);		\
+		break
+#define WP_CASE_SAVE(n)							\
+	case n:								\
+		d->wcr[n] = read_sysreg(dbgwcr##n##_el1);		\
+		d->wvr[n] = read_sysreg(dbgwvr##n##_el1);		\
+		break
+#define WP_CASE_LOAD(n)							\
+	case n:								\
+		write_sysreg(d->wcr[n], dbgwcr##n##_el1);		\
+		write_sysreg(d->wvr[n], dbgwvr##n##_el1);		\
+		break
+#define DBG_CASES(m) m(0); m(1); m(2); m(3); m(4); m(5); m(6); m(7);	\
+	m(8); m(9); m(10); m(11); m(12); m(13); m(14); m(15)
+
+static void bp_save(struct machine_debug *d, u32 n)
+{
+	switch (n) { DBG_CASES(DBG_CASE_SAVE); }
+}
+
+static void bp_load(const struct machine_debug *d, u32 n)
+{
+	switch (n) { DBG_CASES(DBG_CASE_LOAD); }
+}
+
+static void wp_save(struct machine_debug *d, u32 n)
+{
+	switch (n) { DBG_CASES(WP_CASE_SAVE); }
+}
+
+static void wp_load(const struct machine_debug *d, u32 n)
+{
+	switch (n) { DBG_CASES(WP_CASE_LOAD); }
+}
+
+static u32 nr_brps(void)
+{
+	return ((read_sysreg(id_aa64dfr0_el1) >> 12) & 0xf) + 1;
+}
+
+static u32 nr_wrps(void)
+{
+	return ((read_sysreg(id_aa64dfr0_el1) >> 20) & 0xf) + 1;
+}
+
+static void debug_save(struct machine_debug *d)
+{
+	u32 i, brps = nr_brps(), wrps = nr_wrps();
+
+	for (i = 0; i < brps; i++)
+		bp_save(d, i);
+	for (i = 0; i < wrps; i++)
+		wp_save(d, i);
+}
+
+static void debug_load(const struct machine_debug *d)
+{
+	u32 i, brps = nr_brps(), wrps = nr_wrps();
+
+	for (i = 0; i < brps; i++)
+		bp_load(d, i);
+	for (i = 0; i < wrps; i++)
+		wp_load(d, i);
 }
 
 /*
@@ -221,12 +306,19 @@ void machine_vcpu_run(struct machine_vcpu *vcpu, struct machine_exit *exit)
 	/* guest in */
 	cv_fpsimd_load(vcpu->fp);
 	load_el1(vcpu->sys);
+	if (vcpu->debug) {
+		debug_save(&h->dbg);
+		debug_load(&vcpu->dbg);
+	}
 	write_sysreg(vcpu->cntvoff, cntvoff_el2);
 	vgic_load(vcpu);
-	/* the guest has the virtual timer only, never the physical one */
+	/*
+	 * The guest has the virtual timer; its physical timer traps
+	 * (EL1PCEN clear) and the core forwards it to the host to emulate.
+	 */
 	write_sysreg(CNTHCTL_EL1PCTEN, cnthctl_el2);
-	write_sysreg(MDCR_TPMCR | MDCR_TPM | MDCR_TDA | MDCR_TDOSA |
-		     MDCR_TDRA, mdcr_el2);
+	write_sysreg(MDCR_TPMCR | MDCR_TPM | MDCR_TDOSA | MDCR_TDRA |
+		     (vcpu->debug ? 0 : MDCR_TDA), mdcr_el2);
 	write_sysreg(vcpu->vttbr, vttbr_el2);
 	write_sysreg(guest_hcr(vcpu->hcr), hcr_el2);
 	write_sysreg(vcpu->pc, elr_el2);
@@ -245,6 +337,10 @@ void machine_vcpu_run(struct machine_vcpu *vcpu, struct machine_exit *exit)
 	save_el1(vcpu->sys);
 	cv_fpsimd_save(vcpu->fp);
 	vgic_save(vcpu);
+	if (vcpu->debug) {
+		debug_save(&vcpu->dbg);
+		debug_load(&h->dbg);
+	}
 
 	/* host in */
 	write_sysreg(h->hcr, hcr_el2);

@@ -120,12 +120,13 @@ void host_s2_unmap(u64 pa);
 /* VMs and vCPUs */
 enum vm_state { VM_FREE, VM_READY, VM_VERIFIED, VM_RUNNING, VM_OFF };
 enum vcpu_state { VCPU_NONE, VCPU_STOPPED, VCPU_READY, VCPU_ACTIVE };
-enum vcpu_pending { PEND_NONE, PEND_ABORT, PEND_HVC };
+enum vcpu_pending { PEND_NONE, PEND_ABORT, PEND_HVC, PEND_SYSREG };
 
 struct vcpu {
 	u32 state;
 	u32 pending;		/* what the last exit left to complete */
-	u64 fault_esr;		/* PEND_ABORT: the guest's ESR and FAR */
+	bool debug_dirty;	/* the guest reached for a debug register */
+	u64 fault_esr;		/* PEND_ABORT, PEND_SYSREG: the guest's ESR and FAR */
 	u64 fault_far;
 	struct machine_vcpu ctx;
 };

@@ -123,7 +123,21 @@ enum {
 	VCPU_TTBR0_EL1, VCPU_TTBR1_EL1, VCPU_TCR_EL1, VCPU_MAIR_EL1,
 	VCPU_AMAIR_EL1, VCPU_CONTEXTIDR_EL1, VCPU_TPIDR_EL1, VCPU_TPIDR_EL0,
 	VCPU_TPIDRRO_EL0, VCPU_AFSR0_EL1, VCPU_AFSR1_EL1, VCPU_CPACR_EL1,
-	VCPU_PAR_EL1, VCPU_CNTKCTL_EL1, VCPU_CSSELR_EL1, VCPU_VMPIDR_EL2, VCPU_NR_SYSREGS
+	VCPU_PAR_EL1, VCPU_CNTKCTL_EL1, VCPU_CSSELR_EL1, VCPU_VMPIDR_EL2,
+	VCPU_MDSCR_EL1, VCPU_NR_SYSREGS
+};
+
+/*
+ * The guest's hardware breakpoints and watchpoints (as many as
+ * ID_AA64DFR0_EL1 says the CPU has, at most 16 each).  Loaded into the
+ * CPU only for a run with machine_vcpu.debug set; otherwise MDCR_EL2.TDA
+ * traps every access to them (and to MDSCR_EL1) and the host's own stay
+ * in place, harmless as the guest's MDSCR_EL1 disables them.
+ */
+#define MACHINE_NR_BPS		16
+struct machine_debug {
+	u64 bcr[MACHINE_NR_BPS], bvr[MACHINE_NR_BPS];
+	u64 wcr[MACHINE_NR_BPS], wvr[MACHINE_NR_BPS];
 };
 
 struct machine_vcpu {
@@ -138,6 +152,8 @@ struct machine_vcpu {
 	u32 vgic_hcr, vgic_vmcr, vgic_apr, pad;
 	u64 hcr;		/* HCR_EL2 while this vCPU runs */
 	u64 vttbr;		/* the VM's stage-2 root and VMID */
+	u64 debug;		/* 1: load dbg and do not trap debug registers */
+	struct machine_debug dbg;
 };
 
 /* Why the guest stopped. */

@@ -21,7 +21,7 @@
 #define cv_s64		__INT64_TYPE__
 
 #define CV_ABI_MAJOR		1
-#define CV_ABI_MINOR		1
+#define CV_ABI_MINOR		2
 #define CV_ABI_VERSION		((CV_ABI_MAJOR << 16) | CV_ABI_MINOR)
 
 /* Vendor-specific hypervisor service, SMC64 fast call. */
@@ -94,8 +94,16 @@
 /* VCPU_RUN: action (x4) that completes the previous exit */
 #define CV_RUN_NONE		0 /* just run (retry a faulting access) */
 #define CV_RUN_MMIO_DONE	1 /* x3 = data for a read; pc steps over */
-#define CV_RUN_INJECT_DABT	2 /* guest gets a data abort at the fault */
+/*
+ * The guest gets a synchronous external abort at the fault, of the kind
+ * the fault was (ABI 1.2; 1.1 always injected a data abort): an
+ * instruction abort for a fetch, a data abort for a load or store, each
+ * with FAR the faulting address, as stock KVM injects.
+ */
+#define CV_RUN_INJECT_ABORT	2
+#define CV_RUN_INJECT_DABT	CV_RUN_INJECT_ABORT /* the ABI 1.1 name */
 #define CV_RUN_HVC_RET		3 /* guest x0 = x3 */
+#define CV_RUN_SYSREG_DONE	4 /* ABI 1.2: x3 = the value an MRS reads; pc steps over */
 
 /* VCPU_RUN: exit kinds (x0) and what the host sees */
 #define CV_EXIT_IRQ		1 /* nothing */
@@ -103,6 +111,19 @@
 #define CV_EXIT_HVC		3 /* x1..x4 = guest x0..x3 */
 #define CV_EXIT_WFX		4 /* x1 = 1 for WFE, 0 for WFI */
 #define CV_EXIT_OFF		5 /* the VM is off: x1 = 1 if it asked for a reset */
+/*
+ * ABI 1.2: a guest access to a system register the host emulates: x1 a
+ * CV_SYSREG_* id, x2 1 for a write (MSR), 0 for a read (MRS), x3 the
+ * value written.  The host answers CV_RUN_SYSREG_DONE (x3 = the value
+ * read).  Only the EL1 physical timer is forwarded, which the host's
+ * KVM emulates as it does for nVHE (CNTHCTL_EL2.EL1PCEN is clear while
+ * a guest runs); the guest's other registers never reach the host.
+ */
+#define CV_EXIT_SYSREG		6
+
+#define CV_SYSREG_CNTP_TVAL	0 /* CNTP_TVAL_EL0 */
+#define CV_SYSREG_CNTP_CTL	1 /* CNTP_CTL_EL0 */
+#define CV_SYSREG_CNTP_CVAL	2 /* CNTP_CVAL_EL0 */
 
 #define CV_ABORT_ISV		(1UL << 0) /* access described: MMIO possible */
 #define CV_ABORT_WRITE		(1UL << 1)
