@@ -694,6 +694,92 @@ static void check_vmid_reused(struct verdicts *v, const char *log)
 	free(ev);
 }
 
+/* ---- the bare-metal test guest (vmm/bmguest/) ---- */
+
+#define BM "SEKVM-GUEST-BM: "
+#define BM_SAID BM "bmguest: "
+
+/*
+ * What a guest OS may rely on of the machine, each one line of bmguest's
+ * ("bmguest: PASS NAME[: detail]"), judged the same under SeKVM and
+ * stock KVM (issue 14).
+ */
+static const char *const bm_checks[] = {
+	"timer-virt", "timer-phys", "timer-phys-tval", "iabt",
+	"breakpoint", "watchpoint", "single-step", NULL,
+};
+
+/* Why bmguest said nothing about name: from the run's last words. */
+static void bm_silent(const char *log, const char *name, char *why, size_t size)
+{
+	char *exit_line = find_last_line(log, BM GUEST_EXIT);
+	char *last = find_last_line(log, BM);
+
+	if (!strstr(log, MARK "guest: start"))
+		snprintf(why, size, "init never reached the guest step");
+	else if (!last)
+		snprintf(why, size, "the bare-metal guest never ran (no "
+			 "/guest/bmguest.bin in the initramfs?)");
+	else
+		snprintf(why, size, "bmguest printed no line for %s; %s%s'%s'",
+			 name, exit_line ? after_tag(exit_line, BM) : "the vmm "
+			 "never exited", exit_line ? " after " : "; last: ",
+			 after_tag(last, BM));
+	free(exit_line);
+	free(last);
+}
+
+static void check_bm_one(struct verdicts *v, const char *log, const char *name,
+			 const struct boot_judge *j)
+{
+	char *pass = xasprintf(BM_SAID "PASS %s", name);
+	char *fail = xasprintf(BM_SAID "FAIL %s:", name);
+	char *fail_line = find_line(log, fail);
+	char *pass_line = find_line(log, pass);
+	const char *rest = pass_line ? after_tag(pass_line, pass) : NULL;
+	/* "PASS timer-phys" is not "PASS timer-phys-tval" */
+	bool ok = rest && (!*rest || *rest == ':') && !fail_line;
+	char *check = xasprintf("bm-%s", name);
+	char why[400] = "";
+
+	if (j->bm_error)
+		snprintf(why, sizeof(why), "no bare-metal guest: %s", j->bm_error);
+	else if (fail_line)
+		snprintf(why, sizeof(why), "%s", after_tag(fail_line, BM_SAID));
+	else if (!ok)
+		bm_silent(log, name, why, sizeof(why));
+	verdict(v, ok && !j->bm_error, check, why);
+	free(pass);
+	free(fail);
+	free(fail_line);
+	free(pass_line);
+	free(check);
+}
+
+/* It ran to its end and powered off through PSCI (vmm exit 0). */
+static void check_bm_exit(struct verdicts *v, const char *log,
+			  const struct boot_judge *j)
+{
+	bool done = find_line(log, BM_SAID "done") != NULL;
+	bool off = log_has_line(log, BM GUEST_EXIT "0");
+	char why[400] = "";
+
+	if (j->bm_error)
+		snprintf(why, sizeof(why), "no bare-metal guest: %s", j->bm_error);
+	else if (!done || !off)
+		bm_silent(log, "its end ('bmguest: done', then vmm exit 0)",
+			  why, sizeof(why));
+	verdict(v, done && off && !j->bm_error, "bm-exit", why);
+}
+
+static void check_bm(struct verdicts *v, const char *log,
+		     const struct boot_judge *j)
+{
+	for (const char *const *c = bm_checks; *c; c++)
+		check_bm_one(v, log, *c, j);
+	check_bm_exit(v, log, j);
+}
+
 /* ---- all of it ---- */
 
 static void check_sekvm_guest(struct verdicts *v, const char *log,
@@ -750,5 +836,6 @@ void judge_boot_log(struct verdicts *v, const char *log,
 		check_sekvm_host(v, host);
 		check_sekvm_guest(v, log, j);
 	}
+	check_bm(v, log, j);
 	free(host);
 }

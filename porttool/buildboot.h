@@ -141,6 +141,8 @@ struct guest_keys;
 struct boot_guest {
 	const char *vmm, *image, *initrd;
 	const struct guest_keys *keys;	/* SeKVM: the signed images; or NULL */
+	/* vmm/build/bmguest.bin, stored as /guest/bmguest.bin; or NULL */
+	const char *bmguest;
 };
 
 /*
@@ -206,6 +208,8 @@ struct boot_judge {
 	int timeout_s;
 	/* Why the guest images could not be signed (guest_keys.c), or NULL. */
 	const char *keys_error;
+	/* Why the bare-metal guest is not in the initramfs, or NULL. */
+	const char *bm_error;
 };
 
 /*
@@ -225,6 +229,7 @@ struct guest_keys {
 	char *sig;		/* /guest/Image.sig: key 1 over the Image */
 	char *sig_otherkey;	/* /guest/Image.sig.otherkey: key 2 over it */
 	char *flipped;		/* /guest/Image.flipped: one bit flipped */
+	char *bm_sig;		/* /guest/bmguest.sig: key 1 over it, or NULL */
 };
 
 /*
@@ -235,6 +240,13 @@ struct guest_keys {
 char *make_guest_keys(const char *project_dir, const char *bootdir,
 		      const char *image, struct guest_keys *keys);
 void guest_keys_free(struct guest_keys *keys);
+/*
+ * Sign the bare-metal test guest (a raw image the vmm loads at the RAM
+ * base) with key 1 of keys, made by make_guest_keys in bootdir, into
+ * keys->bm_sig.  NULL on success, else why (allocated).
+ */
+char *sign_bmguest(const char *project_dir, const char *bootdir,
+		   const char *bmguest, struct guest_keys *keys);
 
 /*
  * Path of vmm/build/TARGET, made with make -C vmm when it is missing or

@@ -17,7 +17,9 @@
  * A SeKVM boot also carries the VM's public key, the Image's signatures by
  * that key and by another, and the Image with a bit flipped
  * (guest_keys.c); init.sh then runs the good guest, attacks it from the
- * host, and tries the two bad images.
+ * host, and tries the two bad images.  Both boots then run the
+ * bare-metal test guest (vmm/bmguest/, signed on SeKVM), whose checks
+ * (timers, aborts, debug) must pass under SeKVM as under stock KVM.
  */
 #include "buildboot.h"
 
@@ -107,11 +109,12 @@ fail:
  */
 static int prepare_initramfs(const struct porttool_ctx *ctx, const char *bootdir,
 			     const char *image, const struct guest_keys *keys,
-			     char **initrd)
+			     const char *bmguest, char **initrd)
 {
 	char *busybox = NULL, *vmm = NULL, *guest_initrd = NULL;
 	char *init = xasprintf("%s/porttool/boot/init.sh", ctx->project_dir);
-	struct boot_guest guest = { .image = image, .keys = keys };
+	struct boot_guest guest = { .image = image, .keys = keys,
+				    .bmguest = bmguest };
 	int ret = -1;
 
 	*initrd = xasprintf("%s/initramfs.cpio", bootdir);
@@ -169,6 +172,30 @@ static char *sekvm_guest_keys(const struct porttool_ctx *ctx,
 	return why;
 }
 
+/*
+ * The bare-metal test guest (vmm/bmguest/), signed by the VM's key on
+ * SeKVM.  NULL when it is ready (*bm set), else why not (allocated): the
+ * boot goes on without it and its checks FAIL saying so.
+ */
+static char *prepare_bmguest(const struct porttool_ctx *ctx, const char *bootdir,
+			     struct guest_keys *keys, char **bm)
+{
+	char *why;
+
+	*bm = vmm_build(ctx->project_dir, "bmguest.bin");
+	if (!*bm)
+		return xasprintf("'make -C %s/vmm build/bmguest.bin' failed",
+				 ctx->project_dir);
+	if (!keys)
+		return NULL;
+	why = sign_bmguest(ctx->project_dir, bootdir, *bm, keys);
+	if (why) {
+		free(*bm);
+		*bm = NULL;
+	}
+	return why;
+}
+
 static int run_boot(const struct porttool_ctx *ctx, const struct port *p,
 		    const char *out)
 {
@@ -177,6 +204,7 @@ static int run_boot(const struct porttool_ctx *ctx, const struct port *p,
 	char *dtb = xasprintf("%s/qemu-virt.dtb", bootdir);
 	char *serial = xasprintf("%s/serial.log", bootdir);
 	char *initrd = NULL, *log = NULL, *keys_error = NULL;
+	char *bm = NULL, *bm_error = NULL;
 	struct guest_keys keys = { 0 };
 	struct qemu_run q = { .kernel = image, .dtb = dtb, .append = APPEND,
 			      .log_path = serial, .timeout_s = opt_timeout,
@@ -196,8 +224,14 @@ static int run_boot(const struct porttool_ctx *ctx, const struct port *p,
 	}
 	if (!opt_kvm)
 		keys_error = sekvm_guest_keys(ctx, bootdir, image, &keys);
+	if (!opt_kvm && keys_error)
+		bm_error = xasprintf("no VM key to sign it with: %s", keys_error);
+	else
+		bm_error = prepare_bmguest(ctx, bootdir, opt_kvm ? NULL : &keys, &bm);
+	if (bm_error)
+		error("the bare-metal test guest stays out: %s", bm_error);
 	if (prepare_initramfs(ctx, bootdir, image,
-			      opt_kvm || keys_error ? NULL : &keys, &initrd))
+			      opt_kvm || keys_error ? NULL : &keys, bm, &initrd))
 		goto out;
 	q.initrd = initrd;
 	if (qemu_dump_dtb(&q, dtb))
@@ -214,6 +248,7 @@ static int run_boot(const struct porttool_ctx *ctx, const struct port *p,
 	check_dtb(&v, dtb);
 	judge.timed_out = q.timed_out;
 	judge.keys_error = keys_error;
+	judge.bm_error = bm_error;
 	judge_boot_log(&v, log, &judge);
 	printf("boot took %.1f s; serial log: %s\n", q.seconds, serial);
 	ret = summary(&v);
@@ -225,6 +260,8 @@ out:
 	free(initrd);
 	free(log);
 	free(keys_error);
+	free(bm);
+	free(bm_error);
 	guest_keys_free(&keys);
 	return ret;
 }

@@ -110,6 +110,7 @@ void guest_keys_free(struct guest_keys *keys)
 	free(keys->sig);
 	free(keys->sig_otherkey);
 	free(keys->flipped);
+	free(keys->bm_sig);
 	memset(keys, 0, sizeof(*keys));
 }
 
@@ -185,6 +186,41 @@ char *make_guest_keys(const char *project_dir, const char *bootdir,
 out:
 	if (why)
 		guest_keys_free(keys);
+	free(sign);
+	return why;
+}
+
+/*
+ * bmguest is linked at the RAM base and init.sh runs it with --raw and
+ * no --load-offset, so the vmm registers it at GUEST_RAM_BASE: the
+ * signature must name that address (vmm/README.md, sekvm-sign).
+ */
+char *sign_bmguest(const char *project_dir, const char *bootdir,
+		   const char *bmguest, struct guest_keys *keys)
+{
+	struct sign_tool tool = { 0 };
+	char *sign = vmm_build(project_dir, "sekvm-sign");
+	char *key = xasprintf("%s/vm.key", bootdir);
+	char *sig = xasprintf("%s/bmguest.sig", bootdir);
+	char ipa[32], *why;
+
+	snprintf(ipa, sizeof(ipa), "0x%llx", (unsigned long long)GUEST_RAM_BASE);
+	if (!sign) {
+		why = xasprintf("no sekvm-sign: 'make -C %s/vmm build/sekvm-sign' "
+				"failed", project_dir);
+	} else {
+		const char *args[] = { "sign", "--ipa", ipa, key, bmguest, sig, NULL };
+
+		tool.path = sign;
+		why = sign_step(&tool, args);
+	}
+	if (why) {
+		free(sig);
+	} else {
+		free(keys->bm_sig);
+		keys->bm_sig = sig;
+	}
+	free(key);
 	free(sign);
 	return why;
 }

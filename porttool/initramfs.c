@@ -135,7 +135,8 @@ static int add_guest_keys(struct cpio *c, const struct guest_keys *k)
 	if (cpio_add_copy(c, "guest/vm.pub", 0644, k->pubkey) ||
 	    cpio_add_copy(c, "guest/Image.sig", 0644, k->sig) ||
 	    cpio_add_copy(c, "guest/Image.sig.otherkey", 0644, k->sig_otherkey) ||
-	    cpio_add_copy(c, "guest/Image.flipped", 0644, k->flipped))
+	    cpio_add_copy(c, "guest/Image.flipped", 0644, k->flipped) ||
+	    (k->bm_sig && cpio_add_copy(c, "guest/bmguest.sig", 0644, k->bm_sig)))
 		return -1;
 	return 0;
 }
@@ -146,6 +147,7 @@ static int add_guest(struct cpio *c, const struct boot_guest *g)
 	    cpio_add_copy(c, "bin/vmm", 0755, g->vmm) ||
 	    cpio_add_copy(c, "guest/Image", 0644, g->image) ||
 	    cpio_add_copy(c, "guest/initrd.cpio", 0644, g->initrd) ||
+	    (g->bmguest && cpio_add_copy(c, "guest/bmguest.bin", 0644, g->bmguest)) ||
 	    (g->keys && add_guest_keys(c, g->keys)))
 		return -1;
 	return 0;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vmm/'s binaries for boot: the static arm64 vmm that goes into the
- * initramfs and the host's sekvm-sign that signs the guest's image.
+ * initramfs, the bare-metal test guest (vmm/bmguest/) and the host's
+ * sekvm-sign that signs the guests' images.
  *
  * Our own staleness test, not just 'make': make would also refetch the
  * arm64 libraries when their cache is gone, although the binary is up to
@@ -27,7 +28,9 @@ static bool is_vmm_source(const char *name)
 	size_t n = strlen(name);
 
 	return !strcmp(name, "Makefile") ||
-	       (n > 2 && name[n - 2] == '.' && (name[n - 1] == 'c' || name[n - 1] == 'h'));
+	       (n > 2 && name[n - 2] == '.' &&
+		(name[n - 1] == 'c' || name[n - 1] == 'h' || name[n - 1] == 'S')) ||
+	       (n > 4 && !strcmp(name + n - 4, ".lds"));
 }
 
 /*
@@ -65,10 +68,14 @@ char *vmm_build(const char *project_dir, const char *target)
 	char *dir = xasprintf("%s/vmm", project_dir);
 	char *goal = xasprintf("build/%s", target);
 	char *binary = xasprintf("%s/%s", dir, goal);
+	char *bmdir = xasprintf("%s/bmguest", dir);
 	const char *argv[] = { "make", "-C", dir, goal, NULL };
 	struct subproc sp = { .argv = argv, .log_fd = -1, .echo = true };
+	/* bmguest/ holds sources too (the bare-metal guest's) */
+	bool stale = is_stale(dir, binary) || is_stale(bmdir, binary);
 
-	if (is_stale(dir, binary)) {
+	free(bmdir);
+	if (stale) {
 		info("building %s: make -C %s %s", target, dir, goal);
 		if (subproc_run(&sp) || sp.exit_code != 0 || !is_file(binary)) {
 			error("could not build %s (make -C %s %s exit %d)",

@@ -170,6 +170,27 @@ sekvm_guests() {
 		sed "s/^/SEKVM-DMESG: /"
 }
 
+# The bare-metal test guest (vmm/bmguest/README.md), when porttool put
+# it here: a raw image the vmm loads with --raw at the RAM base, one
+# vCPU; on SeKVM signed by the VM's key (/guest/bmguest.sig).  Its lines
+# ("bmguest: PASS timer-phys: ...") are tagged "SEKVM-GUEST-BM: ".
+bm_guest() {
+	[ -f /guest/bmguest.bin ] || return 0
+	bm_keys=
+	[ -f /guest/bmguest.sig ] &&
+		bm_keys="--sig /guest/bmguest.sig --pubkey /guest/vm.pub"
+	kmsg "guest bm run"
+	rm -f /tmp/bm.out /tmp/bm.out.pid /tmp/bm.out.rc
+	( /bin/vmm --raw --kernel /guest/bmguest.bin --cpus 1 --mem 64 \
+		$bm_keys >/tmp/bm.out 2>&1 &
+	  echo $! >/tmp/bm.out.pid
+	  wait $!
+	  echo $? >/tmp/bm.out.rc ) &
+	vmm_job=$!
+	vmm_wait /tmp/bm.out
+	vmm_print /tmp/bm.out "SEKVM-GUEST-BM: "
+}
+
 if [ -x /bin/vmm ] && [ -f /guest/Image ] && [ -f /guest/initrd.cpio ]; then
 	mark "guest: start"
 	if [ -f /guest/vm.pub ]; then
@@ -177,6 +198,7 @@ if [ -x /bin/vmm ] && [ -f /guest/Image ] && [ -f /guest/initrd.cpio ]; then
 	else
 		vmm_run "SEKVM-GUEST: " /guest/Image "" "$GUEST_CMDLINE"
 	fi
+	bm_guest
 	mark "guest: done"
 else
 	mark "guest: skipped (no /bin/vmm or /guest/ in the initramfs)"

@@ -38,7 +38,7 @@ mutate() {
 test_expect_success 'judge: the SeKVM log passes every check, the guest checks by name' '
 	judge "$LOGS/sekvm.log" &&
 	test "$rc" = 0 &&
-	grep -q "^26 passed, 0 failed$" res &&
+	grep -q "^34 passed, 0 failed$" res &&
 	for c in guest-boot guest-virtio guest-read-private guest-map-other-vm \
 		 guest-give-core-page image-bit-flip-refused image-other-key-refused \
 		 guest-scrubbed vmid-reused; do
@@ -50,8 +50,9 @@ test_expect_success 'judge: the SeKVM log passes every check, the guest checks b
 test_expect_success 'judge: the stock-KVM log passes; no SeKVM-only check is printed' '
 	judge "$LOGS/kvm.log" --kvm &&
 	test "$rc" = 0 &&
-	grep -q "^8 passed, 0 failed$" res &&
+	grep -q "^16 passed, 0 failed$" res &&
 	grep -qx "PASS guest-boot" res && grep -qx "PASS guest-virtio" res &&
+	grep -qx "PASS bm-timer-phys" res && grep -qx "PASS bm-exit" res &&
 	! grep -q "guest-read-private\|image-bit-flip\|guest-scrubbed\|vmid-reused\|corevisor" res
 '
 
@@ -82,6 +83,41 @@ test_expect_success 'judge: a guest panic is not the host'"'"'s (but shows that 
 test_expect_success 'judge: a host panic fails no-panic' '
 	mutate "/^Run \/init/i Unable to handle kernel paging request at virtual address 0000000000000000" &&
 	judge log && only_fails no-panic
+'
+
+# ---- the bare-metal test guest (issue 14) ----
+
+test_expect_success 'bm: every behaviour is a check of its own, on both hosts' '
+	judge "$LOGS/sekvm.log" &&
+	for c in timer-virt timer-phys timer-phys-tval iabt breakpoint \
+		 watchpoint single-step exit; do
+		grep -qx "PASS bm-$c" res || { echo "no PASS bm-$c"; exit 1; }
+	done
+'
+
+test_expect_success 'bm: a FAIL from the guest fails that check only, with its words' '
+	mutate "s/^SEKVM-GUEST-BM: bmguest: PASS timer-phys: .*/SEKVM-GUEST-BM: bmguest: FAIL timer-phys: registers do not read back: CVAL 0x0, CTL 0x0/" &&
+	judge log && only_fails bm-timer-phys &&
+	grep -q "^FAIL bm-timer-phys: FAIL timer-phys: registers do not read back: CVAL 0x0, CTL 0x0$" res
+'
+
+test_expect_success 'bm: PASS timer-phys does not stand in for timer-phys-tval' '
+	mutate "/bmguest: PASS timer-phys-tval/d" &&
+	judge log && only_fails bm-timer-phys-tval &&
+	grep -q "^FAIL bm-timer-phys-tval: bmguest printed no line for timer-phys-tval; vmm exit 0 after .vmm exit 0.$" res
+'
+
+test_expect_success 'bm: a guest that crashed fails the rest and bm-exit' '
+	mutate "/bmguest: PASS breakpoint/,/bmguest: done/c SEKVM-GUEST-BM: bmguest: unexpected synchronous exception: ESR 0x96000010 ELR 0x40000abc FAR 0x20000000" kvm.log &&
+	sed -i "s/^SEKVM-GUEST-BM: vmm exit 0/SEKVM-GUEST-BM: vmm exit 4/" log &&
+	judge log --kvm && only_fails bm-breakpoint bm-watchpoint bm-single-step bm-exit &&
+	grep -q "^FAIL bm-exit: bmguest printed no line for its end .*vmm exit 4" res
+'
+
+test_expect_success 'bm: a boot without the bare-metal guest fails its checks saying so' '
+	mutate "/^SEKVM-GUEST-BM: /d" kvm.log &&
+	judge log --kvm &&
+	test "$(grep -c "^FAIL bm-.*: the bare-metal guest never ran" res)" = 8
 '
 
 # ---- guest-boot ----
