@@ -435,6 +435,12 @@ static s64 run(struct model *m, const u64 *r, const struct g_script *g,
 		if (v->pending != MP_HVC)
 			return CV_E_STATE;
 		break;
+	case CV_RUN_SYSREG_DONE:
+		/*
+		 * The scripted guest makes no system register exits (they
+		 * are test_unit's), so there is never one to answer.
+		 */
+		return CV_E_STATE;
 	default:
 		return CV_E_INVAL;
 	}
