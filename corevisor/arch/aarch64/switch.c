@@ -126,52 +126,67 @@ static void load_el1(const u64 *s)
 }
 
 /*
- * Breakpoint and watchpoint registers, n by n: the register names are
- * part of the instruction.  brps/wrps: how many this CPU has
- * (ID_AA64DFR0_EL1.BRPs/WRPs + 1).
+ * Breakpoint and watchpoint registers: the register's number is part of
+ * the instruction, so the first n of one kind are reached by falling
+ * through a switch from n - 1 down to 0.  nr: how many this CPU has
+ * (ID_AA64DFR0_EL1.BRPs/WRPs + 1, at most 16).
  */
-#define DBG_CASE_SAVE(n)						\
-	case n:								\
-		d->bcr[n] = read_sysreg(dbgbcr##n##_el1);		\
-		d->bvr[n] = read_sysreg(dbgbvr##n##_el1);		\
-		break
-#define DBG_CASE_LOAD(n)						\
-	case n:								\
-		write_sysreg(d->bcr[n], dbgbcr##n##_el1);		\
-		write_sysreg(d->bvr[n], dbgbvr##n##_el1);		\
-		break
-#define WP_CASE_SAVE(n)							\
-	case n:								\
-		d->wcr[n] = read_sysreg(dbgwcr##n##_el1);		\
-		d->wvr[n] = read_sysreg(dbgwvr##n##_el1);		\
-		break
-#define WP_CASE_LOAD(n)							\
-	case n:								\
-		write_sysreg(d->wcr[n], dbgwcr##n##_el1);		\
-		write_sysreg(d->wvr[n], dbgwvr##n##_el1);		\
-		break
-#define DBG_CASES(m) m(0); m(1); m(2); m(3); m(4); m(5); m(6); m(7);	\
-	m(8); m(9); m(10); m(11); m(12); m(13); m(14); m(15)
+#define DBG_SAVE1(arr, reg, i)	((arr)[i] = read_sysreg(reg##i##_el1))
+#define DBG_LOAD1(arr, reg, i)	write_sysreg((arr)[i], reg##i##_el1)
+#define FALL			__attribute__((fallthrough))
 
-static void bp_save(struct machine_debug *d, u32 n)
-{
-	switch (n) { DBG_CASES(DBG_CASE_SAVE); }
-}
-
-static void bp_load(const struct machine_debug *d, u32 n)
-{
-	switch (n) { DBG_CASES(DBG_CASE_LOAD); }
-}
-
-static void wp_save(struct machine_debug *d, u32 n)
-{
-	switch (n) { DBG_CASES(WP_CASE_SAVE); }
-}
-
-static void wp_load(const struct machine_debug *d, u32 n)
-{
-	switch (n) { DBG_CASES(WP_CASE_LOAD); }
-}
+#define DBG_ALL(op, arr, reg, nr)					\
+	do {								\
+		switch (nr) {						\
+		case 16:						\
+			op(arr, reg, 15);				\
+			FALL;						\
+		case 15:						\
+			op(arr, reg, 14);				\
+			FALL;						\
+		case 14:						\
+			op(arr, reg, 13);				\
+			FALL;						\
+		case 13:						\
+			op(arr, reg, 12);				\
+			FALL;						\
+		case 12:						\
+			op(arr, reg, 11);				\
+			FALL;						\
+		case 11:						\
+			op(arr, reg, 10);				\
+			FALL;						\
+		case 10:						\
+			op(arr, reg, 9);				\
+			FALL;						\
+		case 9:							\
+			op(arr, reg, 8);				\
+			FALL;						\
+		case 8:							\
+			op(arr, reg, 7);				\
+			FALL;						\
+		case 7:							\
+			op(arr, reg, 6);				\
+			FALL;						\
+		case 6:							\
+			op(arr, reg, 5);				\
+			FALL;						\
+		case 5:							\
+			op(arr, reg, 4);				\
+			FALL;						\
+		case 4:							\
+			op(arr, reg, 3);				\
+			FALL;						\
+		case 3:							\
+			op(arr, reg, 2);				\
+			FALL;						\
+		case 2:							\
+			op(arr, reg, 1);				\
+			FALL;						\
+		default:						\
+			op(arr, reg, 0);				\
+		}							\
+	} while (0)
 
 static u32 nr_brps(void)
 {
@@ -185,22 +200,22 @@ static u32 nr_wrps(void)
 
 static void debug_save(struct machine_debug *d)
 {
-	u32 i, brps = nr_brps(), wrps = nr_wrps();
+	u32 brps = nr_brps(), wrps = nr_wrps();
 
-	for (i = 0; i < brps; i++)
-		bp_save(d, i);
-	for (i = 0; i < wrps; i++)
-		wp_save(d, i);
+	DBG_ALL(DBG_SAVE1, d->bcr, dbgbcr, brps);
+	DBG_ALL(DBG_SAVE1, d->bvr, dbgbvr, brps);
+	DBG_ALL(DBG_SAVE1, d->wcr, dbgwcr, wrps);
+	DBG_ALL(DBG_SAVE1, d->wvr, dbgwvr, wrps);
 }
 
 static void debug_load(const struct machine_debug *d)
 {
-	u32 i, brps = nr_brps(), wrps = nr_wrps();
+	u32 brps = nr_brps(), wrps = nr_wrps();
 
-	for (i = 0; i < brps; i++)
-		bp_load(d, i);
-	for (i = 0; i < wrps; i++)
-		wp_load(d, i);
+	DBG_ALL(DBG_LOAD1, d->bcr, dbgbcr, brps);
+	DBG_ALL(DBG_LOAD1, d->bvr, dbgbvr, brps);
+	DBG_ALL(DBG_LOAD1, d->wcr, dbgwcr, wrps);
+	DBG_ALL(DBG_LOAD1, d->wvr, dbgwvr, wrps);
 }
 
 /*
