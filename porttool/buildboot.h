@@ -247,6 +247,8 @@ void guest_keys_free(struct guest_keys *keys);
  */
 char *sign_bmguest(const char *project_dir, const char *bootdir,
 		   const char *bmguest, struct guest_keys *keys);
+/* Run vmm's sekvm-sign with args (NULL-ended); NULL or why it failed. */
+char *sekvm_sign(const char *project_dir, const char *const *args);
 
 /*
  * Path of vmm/build/TARGET, made with make -C vmm when it is missing or

@@ -22,6 +22,7 @@
  * (timers, aborts, debug) must pass under SeKVM as under stock KVM.
  */
 #include "buildboot.h"
+#include "kut.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -40,10 +41,12 @@
  */
 #define DEFAULT_TIMEOUT_S 600
 #define TIMEOUT_UNSET INT_MIN
+/* --kvm-unit-tests: some 40 nested guests, up to init.sh's 180 s each */
+#define KUT_TIMEOUT_S 3600
 #define APPEND "console=ttyAMA0 earlycon=pl011,0x9000000 panic=-1 rdinit=/init"
 
 static const char *opt_board = "qemu";
-static const char *opt_out, *opt_judge;
+static const char *opt_out, *opt_judge, *opt_kut, *opt_kvm_out;
 static bool opt_kvm, opt_verbose;
 static int opt_timeout = TIMEOUT_UNSET;
 
@@ -54,12 +57,17 @@ static const struct option boot_options[] = {
 	{ OPT_INT, "timeout", &opt_timeout, "S", "kill QEMU after S seconds (default: 600)" },
 	{ OPT_BOOL, "verbose", &opt_verbose, NULL, "show the serial console while booting" },
 	{ OPT_STRING, "judge", &opt_judge, "LOG", "judge a kept serial log instead of booting" },
+	{ OPT_STRING, "kvm-unit-tests", &opt_kut, "DIR",
+	  "run DIR's arm64 kvm-unit-tests under SeKVM and stock KVM; print a table" },
+	{ OPT_STRING, "kvm-out", &opt_kvm_out, "DIR",
+	  "with --kvm-unit-tests: the stock-KVM build (default: build --kvm's)" },
 	{ OPT_END },
 };
 
 static const struct usage boot_usage = {
 	.synopsis = "porttool boot VER [--kvm] [--board qemu] [--out DIR] [--timeout S]\n"
-		    "       porttool boot VER [--kvm] --judge LOG",
+		    "       porttool boot VER [--kvm] --judge LOG\n"
+		    "       porttool boot VER --kvm-unit-tests DIR [--out DIR] [--kvm-out DIR]",
 	.description =
 		"Boot a build in QEMU (virt, virtualization=on, gic-version=2, cortex-a72, 2 CPUs)\n"
 		"with a busybox initramfs, keep the serial log in OUT/boot/serial.log, and print\n"
@@ -70,7 +78,11 @@ static const struct usage boot_usage = {
 		"also checks the host's attacks on the guest, that an Image with a flipped bit\n"
 		"or another key's signature is refused, and the guest's teardown.\n"
 		"--judge LOG judges a serial log kept from an earlier boot (the same checks\n"
-		"but the DTB's, which need the DTB; qemu-exit from the log's timeout note).",
+		"but the DTB's, which need the DTB; qemu-exit from the log's timeout note).\n"
+		"--kvm-unit-tests DIR boots the SeKVM build (--out) and the stock-KVM build\n"
+		"(--kvm-out) with DIR/arm's arm64 tests as raw vmm guests (signed on SeKVM),\n"
+		"prints their results side by side, and exits 1 when a test that passes\n"
+		"under stock KVM does not pass under SeKVM.",
 	.opts = boot_options,
 };
 
@@ -291,6 +303,108 @@ static int judge_kept_log(const char *path)
 	return summary(&v);
 }
 
+/* ---- --kvm-unit-tests ---- */
+
+/* Boot out's Image with the tests; its serial log in *log.  0 or -1. */
+static int kut_boot(const struct porttool_ctx *ctx, const char *out,
+		    bool sekvm, const struct kut_list *l, char **log)
+{
+	char *image = xasprintf("%s/arch/arm64/boot/Image", out);
+	char *bootdir = xasprintf("%s/boot-kut", out);
+	char *dtb = xasprintf("%s/qemu-virt.dtb", bootdir);
+	char *serial = xasprintf("%s/serial.log", bootdir);
+	char *initrd = xasprintf("%s/initramfs.cpio", bootdir);
+	struct qemu_run q = { .kernel = image, .dtb = dtb, .append = APPEND,
+			      .log_path = serial, .timeout_s = opt_timeout,
+			      .echo = opt_verbose, .initrd = initrd };
+	int ret = -1;
+
+	*log = NULL;
+	if (!is_file(image)) {
+		error("no kernel at %s; run 'porttool build%s' first", image,
+		      sekvm ? "" : " --kvm");
+		goto out;
+	}
+	if (mkdir_p(bootdir)) {
+		error("cannot create %s: %s", bootdir, strerror(errno));
+		goto out;
+	}
+	if (kut_make_initramfs(ctx->project_dir, bootdir, opt_kut, l, sekvm,
+			       initrd) ||
+	    qemu_dump_dtb(&q, dtb))
+		goto out;
+	info("kvm-unit-tests under %s: booting %s (timeout %d s), serial log %s",
+	     sekvm ? "SeKVM" : "stock KVM", image, opt_timeout, serial);
+	if (qemu_boot(&q))
+		goto out;
+	*log = read_file(serial, NULL);
+	if (!*log)
+		error("cannot read %s: %s", serial, strerror(errno));
+	else
+		ret = 0;
+	if (q.timed_out)
+		error("QEMU killed after %d s: the tests after the last one "
+		      "logged did not run", opt_timeout);
+out:
+	free(image);
+	free(bootdir);
+	free(dtb);
+	free(serial);
+	free(initrd);
+	return ret;
+}
+
+/* The side-by-side table; returns how many pass under KVM only. */
+static int kut_table(const struct kut_list *l, const char *log_sekvm,
+		     const char *log_kvm)
+{
+	int kvm_only = 0, same = 0;
+
+	printf("kvm-unit-tests %s, arm64, as vmm guests in QEMU TCG "
+	       "(virt, GICv2, 2 CPUs):\n", opt_kut);
+	printf("%-28s %-28s %-28s %s\n", "test", "SeKVM", "stock KVM",
+	       "SUMMARY (SeKVM | KVM)");
+	for (int i = 0; i < l->n; i++) {
+		char rs[64], rk[64], ds[128], dk[128];
+
+		kut_result(log_sekvm, &l->test[i], rs, sizeof(rs), ds, sizeof(ds));
+		kut_result(log_kvm, &l->test[i], rk, sizeof(rk), dk, sizeof(dk));
+		printf("%-28s %-28s %-28s %s | %s\n", l->test[i].name, rs, rk,
+		       ds[0] ? ds : "-", dk[0] ? dk : "-");
+		same += !strcmp(rs, rk);
+		kvm_only += !strcmp(rk, "PASS") && strcmp(rs, "PASS");
+	}
+	printf("%d tests: %d the same under both, %d differ; %d pass under "
+	       "stock KVM but not under SeKVM\n", l->n, same, l->n - same,
+	       kvm_only);
+	return kvm_only;
+}
+
+static int run_kut(const struct porttool_ctx *ctx, const struct port *p)
+{
+	char *sekvm_out = build_out_dir(p);
+	char *kvm_out = opt_kvm_out ? xstrdup(opt_kvm_out) :
+			default_build_dir(p, opt_board, true);
+	char *log_sekvm = NULL, *log_kvm = NULL;
+	struct kut_list *l = xcalloc(1, sizeof(*l));
+	int ret = EXIT_FAIL;
+
+	if (kut_parse(opt_kut, l) || kut_check_files(opt_kut, l))
+		goto out;
+	if (kut_boot(ctx, sekvm_out, true, l, &log_sekvm) ||
+	    kut_boot(ctx, kvm_out, false, l, &log_kvm))
+		goto out;
+	ret = kut_table(l, log_sekvm, log_kvm) ? EXIT_FAIL : EXIT_OK;
+out:
+	kut_free(l);
+	free(l);
+	free(sekvm_out);
+	free(kvm_out);
+	free(log_sekvm);
+	free(log_kvm);
+	return ret;
+}
+
 int cmd_boot(struct porttool_ctx *ctx, int argc, char **argv)
 {
 	int n = parse_options(argc, argv, &boot_usage), ret = EXIT_FAIL;
@@ -301,7 +415,7 @@ int cmd_boot(struct porttool_ctx *ctx, int argc, char **argv)
 		usage_error(&boot_usage, n ? "too many arguments" :
 			    "which version? e.g. 'porttool boot 5.10'");
 	if (opt_timeout == TIMEOUT_UNSET)
-		opt_timeout = DEFAULT_TIMEOUT_S;
+		opt_timeout = opt_kut ? KUT_TIMEOUT_S : DEFAULT_TIMEOUT_S;
 	else if (opt_timeout <= 0)
 		usage_error(&boot_usage, "--timeout needs a positive number of seconds");
 	p = port_load(ctx, argv[1]);
@@ -318,6 +432,15 @@ int cmd_boot(struct porttool_ctx *ctx, int argc, char **argv)
 		ret = judge_kept_log(opt_judge);
 		goto out;
 	}
+	if (opt_kut) {
+		if (opt_kvm)
+			usage_error(&boot_usage, "--kvm-unit-tests boots both builds; "
+				    "name them with --out and --kvm-out, not --kvm");
+		ret = run_kut(ctx, p);
+		goto out;
+	}
+	if (opt_kvm_out)
+		usage_error(&boot_usage, "--kvm-out goes with --kvm-unit-tests");
 	out = build_out_dir(p);
 	ret = run_boot(ctx, p, out);
 	free(out);

@@ -224,3 +224,18 @@ char *sign_bmguest(const char *project_dir, const char *bootdir,
 	free(sign);
 	return why;
 }
+
+char *sekvm_sign(const char *project_dir, const char *const *args)
+{
+	struct sign_tool tool = { 0 };
+	char *sign = vmm_build(project_dir, "sekvm-sign");
+	char *why;
+
+	if (!sign)
+		return xasprintf("no sekvm-sign: 'make -C %s/vmm build/sekvm-sign' "
+				 "failed", project_dir);
+	tool.path = sign;
+	why = sign_step(&tool, args);
+	free(sign);
+	return why;
+}

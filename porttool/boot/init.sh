@@ -23,6 +23,31 @@ else
 	mark "/dev/kvm missing"
 fi
 
+# kvm-unit-tests (porttool boot --kvm-unit-tests, porttool/kut.c): when
+# the initramfs holds /kut/tests, run each test there ("NAME FILE SMP
+# ARGS" a line) as a raw guest of the vmm, signed on SeKVM, its lines
+# tagged "KUT NAME: ", instead of the hooks and the guest step.
+KUT_WAIT=180	# s a test may take under nested TCG before it is killed
+kut_tests() {
+	mark "kvm-unit-tests: start"
+	GUEST_EXIT_WAIT=$KUT_WAIT
+	while read -r name file smp args; do
+		keys=
+		[ -f /kut/vm.pub ] &&
+			keys="--sig /kut/$file.sig --pubkey /kut/vm.pub"
+		rm -f /tmp/kut.out /tmp/kut.out.pid /tmp/kut.out.rc
+		( /bin/vmm --raw --kernel "/kut/$file" --cpus "$smp" --mem 256 \
+			--cmdline "$args" $keys >/tmp/kut.out 2>&1 </dev/null &
+		  echo $! >/tmp/kut.out.pid
+		  wait $!
+		  echo $? >/tmp/kut.out.rc ) &
+		vmm_job=$!
+		vmm_wait /tmp/kut.out
+		vmm_print /tmp/kut.out "KUT $name: "
+	done </kut/tests
+	mark "kvm-unit-tests: done"
+}
+
 # run_hook FILE [PREFIX [NOTE]]: reading a hook runs its test
 # (ports/vX.Y/README.md).  Its output is tagged with PREFIX and its name,
 # and a marker after it shows the host survived; NOTE goes on the start
@@ -37,7 +62,9 @@ run_hook() {
 }
 
 hooks=/sys/kernel/debug/sekvm
-if [ -d "$hooks" ]; then
+if [ -f /kut/tests ]; then
+	mark "hooks: skipped (a kvm-unit-tests boot)"
+elif [ -d "$hooks" ]; then
 	for h in "$hooks"/*; do
 		[ -f "$h" ] && run_hook "$h"
 	done
@@ -191,7 +218,9 @@ bm_guest() {
 	vmm_print /tmp/bm.out "SEKVM-GUEST-BM: "
 }
 
-if [ -x /bin/vmm ] && [ -f /guest/Image ] && [ -f /guest/initrd.cpio ]; then
+if [ -f /kut/tests ]; then
+	kut_tests
+elif [ -x /bin/vmm ] && [ -f /guest/Image ] && [ -f /guest/initrd.cpio ]; then
 	mark "guest: start"
 	if [ -f /guest/vm.pub ]; then
 		sekvm_guests

@@ -1,0 +1,60 @@
+#!/bin/bash
+# porttool boot --kvm-unit-tests: the options and the kvm-unit-tests tree
+# are checked before anything boots.  (The real run needs two kernel
+# builds and a kvm-unit-tests build: ports/v5.10/README.md shows its table.)
+. "$(dirname "$0")/lib.sh"
+
+# kut NAME: a fake kvm-unit-tests tree with two tests of one image
+kut() {
+	mkdir -p "$1/arm" &&
+	cat >"$1/arm/unittests.cfg" <<-CFG &&
+	# a comment
+	[selftest-setup]
+	file = selftest.flat
+	smp = 2
+	test_args = 'setup smp=2 mem=256'
+	[gicv2-ipi]
+	file = gic.flat
+	smp = \$(((\$MAX_SMP < 8)?\$MAX_SMP:8))
+	test_args = ipi
+	[arm32-only]
+	file = nothere.flat
+	arch = arm
+	CFG
+	printf "flat" >"$1/arm/selftest.flat"
+}
+
+test_expect_success 'kut: not a kvm-unit-tests tree is named' '
+	test_expect_code 1 porttool boot 5.10 --kvm-unit-tests nowhere 2>err &&
+	grep -q "cannot read nowhere/arm/unittests.cfg: No such file or directory (is nowhere a kvm-unit-tests tree?)" err
+'
+
+test_expect_success 'kut: an image the tests name but the build lacks is named' '
+	kut k1 &&
+	test_expect_code 1 porttool boot 5.10 --kvm-unit-tests k1 --out . 2>err &&
+	grep -q "k1/arm/gic.flat: no such file (test gicv2-ipi): build kvm-unit-tests for arm64 first" err &&
+	! grep -q nothere err
+'
+
+test_expect_success 'kut: an smp it cannot read is named with its line' '
+	kut k2 && printf "flat" >k2/arm/gic.flat &&
+	sed -i "s/^smp = 2$/smp = lots/" k2/arm/unittests.cfg &&
+	test_expect_code 1 porttool boot 5.10 --kvm-unit-tests k2 --out . 2>err &&
+	grep -q "unittests.cfg:4: \[selftest-setup\]: cannot read smp = lots" err
+'
+
+test_expect_success 'kut: with every image present, the missing kernel is what stops it' '
+	kut k3 && printf "flat" >k3/arm/gic.flat &&
+	test_expect_code 1 porttool boot 5.10 --kvm-unit-tests k3 --out out 2>err &&
+	grep -q "no kernel at out/arch/arm64/boot/Image" err
+'
+
+test_expect_success 'kut: --kvm and --kvm-out are usage errors around it' '
+	kut k4 &&
+	test_expect_code 2 porttool boot 5.10 --kvm-unit-tests k4 --kvm 2>err &&
+	grep -q "boots both builds" err &&
+	test_expect_code 2 porttool boot 5.10 --kvm-out x 2>err &&
+	grep -q "kvm-out goes with --kvm-unit-tests" err
+'
+
+test_done
