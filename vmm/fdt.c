@@ -277,7 +277,7 @@ int fdt_build(void *buf, size_t size, const struct fdt_params *p)
 	    add_cpus(buf, p) < 0 || add_psci(buf) < 0 || add_gic(buf) < 0 ||
 	    add_timer(buf, p->nr_cpus) < 0 || add_clock(buf) < 0 ||
 	    add_uart(buf, uart_path, sizeof(uart_path)) < 0 ||
-	    add_virtio(buf) < 0 ||
+	    (!p->no_virtio && add_virtio(buf) < 0) ||
 	    add_chosen(buf, p, uart_path) < 0)
 		return -1;
 	return check(fdt_pack(buf), "pack") < 0 ? -1 : 0;

@@ -148,8 +148,9 @@ static void handle_mmio(struct vcpu *vcpu)
 
 	if (uart_mmio(addr, run->mmio.data, run->mmio.len,
 		      run->mmio.is_write) ||
-	    vcon_mmio(addr, run->mmio.data, run->mmio.len,
-		      run->mmio.is_write))
+	    (!vcpu->vm->no_virtio &&
+	     vcon_mmio(addr, run->mmio.data, run->mmio.len,
+		       run->mmio.is_write)))
 		return;
 	/* No device there: reads see zeros, writes vanish, as on a bus
 	 * with nothing attached; say so (it usually means a DT mismatch),

@@ -4,6 +4,7 @@
  *
  *   vmm --kernel IMAGE [--initrd FILE] [--cmdline TEXT] [--cpus N]
  *       [--mem MiB] [--sig FILE --pubkey FILE] [--raw [--load-offset N]]
+ *       [--no-virtio]
  *
  * Exit status: 0 the guest powered off, 1 error, 2 usage, 3 the guest
  * asked for a reset, 4 the guest crashed (PSCI SYSTEM_EVENT types).
@@ -39,13 +40,14 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: vmm --kernel IMAGE [--initrd FILE] [--cmdline TEXT]\n"
 		"           [--cpus N] [--mem MiB] [--sig FILE --pubkey FILE]\n"
-		"           [--raw [--load-offset N]]\n"
+		"           [--raw [--load-offset N]] [--no-virtio]\n"
 		"  --cpus   1..%d (default 1)   --mem  %d..%d MiB (default %d)\n"
 		"  --sig    raw Ed25519 signature of the kernel (sekvm-sign)\n"
 		"  --pubkey the VM's raw Ed25519 public key\n"
 		"  --raw    the kernel is a raw image (no arm64 Image header),\n"
 		"           loaded and entered at RAM base + --load-offset\n"
 		"           (bytes, a 4 KiB multiple, default 0), DTB in x0\n"
+		"  --no-virtio  no virtio console (not in the DT, its MMIO unhandled)\n"
 		"Exit: 0 guest powered off, 1 error, 2 usage, 3 guest reset, "
 		"4 guest crash\n",
 		VMM_MAX_CPUS, MIN_MEM_MIB, MAX_MEM_MIB, DEFAULT_MEM_MIB);
@@ -100,6 +102,7 @@ static int parse_args(int argc, char **argv, struct vmm_config *cfg)
 		{ "sig", required_argument, NULL, 's' },
 		{ "pubkey", required_argument, NULL, 'p' },
 		{ "raw", no_argument, NULL, 'r' },
+		{ "no-virtio", no_argument, NULL, 'V' },
 		{ "load-offset", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -143,6 +146,9 @@ static int parse_args(int argc, char **argv, struct vmm_config *cfg)
 		case 'r':
 			cfg->raw = true;
 			break;
+		case 'V':
+			cfg->no_virtio = true;
+			break;
 		case 'o':
 			if (parse_offset(optarg, &cfg->load_offset) < 0)
 				return -1;
@@ -184,6 +190,7 @@ static int write_dtb(struct vm *vm, const struct vmm_config *cfg,
 		.cmdline = cfg->cmdline,
 		.initrd_start = layout->initrd_start,
 		.initrd_end = layout->initrd_end,
+		.no_virtio = cfg->no_virtio,
 	};
 	unsigned int i;
 
@@ -240,6 +247,7 @@ int main(int argc, char **argv)
 	pthread_mutex_init(&vm.stop_lock, NULL);
 	uart_init(1);
 	vcon_init(&vm, 1, vm_virtio_irq, &vm);
+	vm.no_virtio = cfg.no_virtio;
 	if (setup(&vm, &cfg, &reg, &files, &layout) < 0) {
 		loader_free(&files);
 		vm_destroy(&vm);

@@ -50,6 +50,7 @@ struct vmm_config {
 	unsigned int cpus;
 	uint64_t mem_mib;
 	bool raw;		/* --raw: no Image header, enter at the start */
+	bool no_virtio;		/* --no-virtio: no virtio console device */
 	uint64_t load_offset;	/* --load-offset: raw image at RAM base + this */
 };
 
@@ -69,6 +70,7 @@ struct vm {
 	int vm_fd;
 	int vgic_fd;
 	bool sekvm;		/* the kernel is SeKVM (KVM_CAP_ARM_SEKVM) */
+	bool no_virtio;		/* no virtio console: its MMIO is unhandled */
 	size_t run_size;	/* KVM_GET_VCPU_MMAP_SIZE */
 	uint8_t *ram;
 	uint64_t ram_size;

@@ -36,7 +36,7 @@ kut_tests() {
 		[ -f /kut/vm.pub ] &&
 			keys="--sig /kut/$file.sig --pubkey /kut/vm.pub"
 		rm -f /tmp/kut.out /tmp/kut.out.pid /tmp/kut.out.rc
-		( /bin/vmm --raw --kernel "/kut/$file" --cpus "$smp" --mem 256 \
+		( /bin/vmm --raw --no-virtio --kernel "/kut/$file" --cpus "$smp" --mem 256 \
 			--cmdline "$args" $keys >/tmp/kut.out 2>&1 </dev/null &
 		  echo $! >/tmp/kut.out.pid
 		  wait $!
@@ -208,7 +208,7 @@ bm_guest() {
 		bm_keys="--sig /guest/bmguest.sig --pubkey /guest/vm.pub"
 	kmsg "guest bm run"
 	rm -f /tmp/bm.out /tmp/bm.out.pid /tmp/bm.out.rc
-	( /bin/vmm --raw --kernel /guest/bmguest.bin --cpus 1 --mem 64 \
+	( /bin/vmm --raw --no-virtio --kernel /guest/bmguest.bin --cpus 1 --mem 64 \
 		$bm_keys >/tmp/bm.out 2>&1 &
 	  echo $! >/tmp/bm.out.pid
 	  wait $!

@@ -300,6 +300,12 @@ static void test_fdt(void)
 	      fdt32_to_cpu(irqs[2]) == 4, "virtio-mmio: SPI 16, level high");
 	CHECK(node >= 0 && fdt_getprop(buf, node, "dma-coherent", NULL),
 	      "virtio-mmio is dma-coherent");
+	p.no_virtio = true;
+	CHECK(fdt_build(buf, sizeof(buf), &p) == 0 &&
+	      fdt_path_offset(buf, "/virtio_mmio@a000000") < 0 &&
+	      fdt_path_offset(buf, "/pl011@9000000") >= 0,
+	      "--no-virtio: no virtio-mmio node, the UART still there");
+	p.no_virtio = false;
 	CHECK(fdt_build(buf, 256, &p) < 0, "too small a buffer fails");
 }
 
