@@ -16,6 +16,8 @@
 #define GICC_EOIR	0x10
 #define VIRQ_REPORT	0x1e0
 #define BAD		0xbad
+#define MDSCR_KDE	(1 << 13)
+#define GUEST_BVR	0x5e5e5e5e5c	/* a breakpoint address of the guest's */
 
 	.text
 	.globl	guest_start
@@ -34,11 +36,18 @@ guest_start:
 	msr	contextidr_el1, x9
 
 	/*
-	 * Trapped system registers (MDCR_EL2.TDA and TPM), as Linux's
-	 * __cpu_setup touches them: the writes vanish, the read is zero,
-	 * and the guest goes on (an UNDEF would end it here, no vectors).
+	 * MDSCR_EL1 and the breakpoint registers are the guest's own,
+	 * switched lazily (MDCR_EL2.TDA traps the first access, which is
+	 * then retried with the guest's set loaded): MDSCR_EL1 reads back
+	 * what was written (KDE: from now on every run loads the guest's
+	 * debug registers) and DBGBVR0 keeps its value across exits (exit
+	 * 6).  PMUSERENR_EL0 is still trapped, as Linux's __cpu_setup
+	 * touches it: the write vanishes and the guest goes on.
 	 */
-	msr	mdscr_el1, x9
+	mov	x6, #MDSCR_KDE
+	msr	mdscr_el1, x6
+	ldr	x5, =GUEST_BVR
+	msr	dbgbvr0_el1, x5
 	msr	pmuserenr_el0, xzr
 	mov	x6, x9
 	mrs	x6, mdscr_el1
@@ -90,6 +99,10 @@ guest_start:
 	csel	x0, x0, x1, eq
 	mrs	x2, contextidr_el1
 	cmp	x2, x4
+	csel	x0, x0, x1, eq
+	mrs	x2, dbgbvr0_el1
+	ldr	x3, =GUEST_BVR
+	cmp	x2, x3
 	csel	x0, x0, x1, eq
 	mov	x1, #0
 	mov	x2, #0

@@ -587,6 +587,32 @@ static void test_cpu0(void)
 /* ------------------------------------------------------ VM test */
 
 #define HOST_FP		0x1111222233334444UL
+#define HOST_BVR	0x12340UL	/* the host's breakpoint 0 address */
+#define HOST_MDSCR	(1UL << 15)	/* MDE: the host has debug on */
+#define GUEST_MDSCR	(1UL << 13)	/* guest.S: KDE */
+
+/* The host's own debug state, which no guest run may change. */
+static void debug_set(u64 bvr, u64 mdscr)
+{
+	asm volatile("msr dbgbvr0_el1, %0\n\tmsr mdscr_el1, %1\n\tisb"
+		     : : "r" (bvr), "r" (mdscr) : "memory");
+}
+
+static u64 host_bvr(void)
+{
+	u64 v;
+
+	asm volatile("mrs %0, dbgbvr0_el1" : "=r" (v));
+	return v;
+}
+
+static u64 host_mdscr(void)
+{
+	u64 v;
+
+	asm volatile("mrs %0, mdscr_el1" : "=r" (v));
+	return v;
+}
 #define GUEST_SECRET	0x5e5e5e5e5e5e5e5eUL
 #define GUEST_MMIO	0x09000000UL
 #define GUEST_GICC	0x08010000UL	/* guest.S */
@@ -788,10 +814,11 @@ static void test_vm(void)
 		return;
 
 	fp_set(HOST_FP);
+	debug_set(HOST_BVR, HOST_MDSCR);
 	why = run(vmid, 0, CV_RUN_NONE, x);
-	/* x[4] == 3: the trapped MRS before it read zero */
+	/* x[4] == 3 + KDE: the guest's MDSCR_EL1 read back its own write */
 	check("vm exit hvc", !why && x[0] == CV_EXIT_HVC && x[1] == 0xc0ffee &&
-	      x[2] == 1 && x[3] == 2 && x[4] == 3,
+	      x[2] == 1 && x[3] == 2 && x[4] == 3 + GUEST_MDSCR,
 	      why ? why : "exit/x3", why ? 0 : x[0] << 32 | x[4]);
 	why = run(vmid, 0x77, CV_RUN_HVC_RET, x);
 	check("vm exit mmio write", !why && x[0] == CV_EXIT_ABORT &&
@@ -823,6 +850,9 @@ static void test_vm(void)
 	      x[0]);
 	check("vm host fp/simd kept", fp_get(0) == HOST_FP &&
 	      fp_get(1) == HOST_FP, "d0", fp_get(0));
+	check("vm host debug registers kept (guest's switched lazily)",
+	      host_bvr() == HOST_BVR && host_mdscr() == HOST_MDSCR,
+	      "DBGBVR0", host_bvr());
 	r = hvc(CV_HC_VCPU_RUN, vmid, 0, 0, CV_RUN_NONE, 0);
 	check_error("vm off: no more runs", r);
 	r = hvc(CV_HC_TEARDOWN, vmid, 0, 0, 0, 0);
