@@ -46,7 +46,7 @@
 #define APPEND "console=ttyAMA0 earlycon=pl011,0x9000000 panic=-1 rdinit=/init"
 
 static const char *opt_board = "qemu";
-static const char *opt_out, *opt_judge, *opt_kut, *opt_kvm_out;
+static const char *opt_out, *opt_judge, *opt_kut, *opt_kvm_out, *opt_kvm_judge;
 static bool opt_kvm, opt_verbose;
 static int opt_timeout = TIMEOUT_UNSET;
 
@@ -61,13 +61,16 @@ static const struct option boot_options[] = {
 	  "run DIR's arm64 kvm-unit-tests under SeKVM and stock KVM; print a table" },
 	{ OPT_STRING, "kvm-out", &opt_kvm_out, "DIR",
 	  "with --kvm-unit-tests: the stock-KVM build (default: build --kvm's)" },
+	{ OPT_STRING, "kvm-judge", &opt_kvm_judge, "LOG",
+	  "with --kvm-unit-tests and --judge: the stock-KVM boot's kept log" },
 	{ OPT_END },
 };
 
 static const struct usage boot_usage = {
 	.synopsis = "porttool boot VER [--kvm] [--board qemu] [--out DIR] [--timeout S]\n"
 		    "       porttool boot VER [--kvm] --judge LOG\n"
-		    "       porttool boot VER --kvm-unit-tests DIR [--out DIR] [--kvm-out DIR]",
+		    "       porttool boot VER --kvm-unit-tests DIR [--out DIR] [--kvm-out DIR]\n"
+		    "       porttool boot VER --kvm-unit-tests DIR --judge LOG --kvm-judge LOG",
 	.description =
 		"Boot a build in QEMU (virt, virtualization=on, gic-version=2, cortex-a72, 2 CPUs)\n"
 		"with a busybox initramfs, keep the serial log in OUT/boot/serial.log, and print\n"
@@ -82,7 +85,8 @@ static const struct usage boot_usage = {
 		"--kvm-unit-tests DIR boots the SeKVM build (--out) and the stock-KVM build\n"
 		"(--kvm-out) with DIR/arm's arm64 tests as raw vmm guests (signed on SeKVM),\n"
 		"prints their results side by side, and exits 1 when a test that passes\n"
-		"under stock KVM does not pass under SeKVM.",
+		"under stock KVM does not pass under SeKVM.  With --judge and --kvm-judge\n"
+		"it makes the table from the two boots' kept serial logs instead.",
 	.opts = boot_options,
 };
 
@@ -389,11 +393,22 @@ static int run_kut(const struct porttool_ctx *ctx, const struct port *p)
 	struct kut_list *l = xcalloc(1, sizeof(*l));
 	int ret = EXIT_FAIL;
 
-	if (kut_parse(opt_kut, l) || kut_check_files(opt_kut, l))
+	if (kut_parse(opt_kut, l))
 		goto out;
-	if (kut_boot(ctx, sekvm_out, true, l, &log_sekvm) ||
-	    kut_boot(ctx, kvm_out, false, l, &log_kvm))
+	if (opt_judge) {
+		/* the table from kept logs: the images are not needed */
+		log_sekvm = read_file(opt_judge, NULL);
+		log_kvm = read_file(opt_kvm_judge, NULL);
+		if (!log_sekvm || !log_kvm) {
+			error("cannot read the serial log %s: %s",
+			      log_sekvm ? opt_kvm_judge : opt_judge, strerror(errno));
+			goto out;
+		}
+	} else if (kut_check_files(opt_kut, l) ||
+		   kut_boot(ctx, sekvm_out, true, l, &log_sekvm) ||
+		   kut_boot(ctx, kvm_out, false, l, &log_kvm)) {
 		goto out;
+	}
 	ret = kut_table(l, log_sekvm, log_kvm) ? EXIT_FAIL : EXIT_OK;
 out:
 	kut_free(l);
@@ -428,19 +443,23 @@ int cmd_boot(struct porttool_ctx *ctx, int argc, char **argv)
 		      opt_board);
 		goto out;
 	}
-	if (opt_judge) {
-		ret = judge_kept_log(opt_judge);
-		goto out;
-	}
 	if (opt_kut) {
 		if (opt_kvm)
 			usage_error(&boot_usage, "--kvm-unit-tests boots both builds; "
 				    "name them with --out and --kvm-out, not --kvm");
+		if (!opt_judge != !opt_kvm_judge)
+			usage_error(&boot_usage, "--kvm-unit-tests judges two logs: "
+				    "--judge (SeKVM) and --kvm-judge (stock KVM)");
 		ret = run_kut(ctx, p);
 		goto out;
 	}
-	if (opt_kvm_out)
-		usage_error(&boot_usage, "--kvm-out goes with --kvm-unit-tests");
+	if (opt_kvm_out || opt_kvm_judge)
+		usage_error(&boot_usage, "--kvm-out and --kvm-judge go with "
+			    "--kvm-unit-tests");
+	if (opt_judge) {
+		ret = judge_kept_log(opt_judge);
+		goto out;
+	}
 	out = build_out_dir(p);
 	ret = run_boot(ctx, p, out);
 	free(out);

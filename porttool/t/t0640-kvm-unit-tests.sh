@@ -54,7 +54,53 @@ test_expect_success 'kut: --kvm and --kvm-out are usage errors around it' '
 	test_expect_code 2 porttool boot 5.10 --kvm-unit-tests k4 --kvm 2>err &&
 	grep -q "boots both builds" err &&
 	test_expect_code 2 porttool boot 5.10 --kvm-out x 2>err &&
-	grep -q "kvm-out goes with --kvm-unit-tests" err
+	grep -q "kvm-out and --kvm-judge go with --kvm-unit-tests" err
+'
+
+# logs A B: kept serial logs of the two boots; gicv2-ipi passes under
+# stock KVM and fails (A=fail) or passes (A=pass) under SeKVM.
+logs() {
+	cat >kvm.log <<-LOG &&
+	KUT selftest-setup: PASS: selftest: setup: smp: number of CPUs matches expectation
+	KUT selftest-setup: SUMMARY: 2 tests
+	KUT selftest-setup: EXIT: STATUS=1
+	KUT selftest-setup: vmm exit 0
+	KUT gicv2-ipi: SUMMARY: 6 tests
+	KUT gicv2-ipi: EXIT: STATUS=1
+	KUT gicv2-ipi: vmm exit 0
+	LOG
+	cp kvm.log sekvm.log &&
+	if test "$1" = fail; then
+		sed -i "s/^KUT gicv2-ipi: SUMMARY: 6 tests/KUT gicv2-ipi: SUMMARY: 6 tests, 2 unexpected failures/; s/^KUT gicv2-ipi: EXIT: STATUS=1/KUT gicv2-ipi: EXIT: STATUS=3/" sekvm.log
+	fi
+}
+
+test_expect_success 'kut --judge: the same results under both hosts exit 0' '
+	kut k5 && logs pass &&
+	porttool boot 5.10 --kvm-unit-tests k5 --judge sekvm.log --kvm-judge kvm.log >res &&
+	grep -q "^selftest-setup  *PASS  *PASS  *2 tests | 2 tests$" res &&
+	grep -q "^gicv2-ipi  *PASS  *PASS " res &&
+	grep -q "^2 tests: 2 the same under both, 0 differ; 0 pass under stock KVM but not under SeKVM$" res
+'
+
+test_expect_success 'kut --judge: a test that passes under KVM only exits 1, with its summary' '
+	kut k6 && logs fail &&
+	test_expect_code 1 porttool boot 5.10 --kvm-unit-tests k6 --judge sekvm.log --kvm-judge kvm.log >res &&
+	grep -q "^gicv2-ipi  *FAIL  *PASS  *6 tests, 2 unexpected failures | 6 tests$" res &&
+	grep -q "1 pass under stock KVM but not under SeKVM$" res
+'
+
+test_expect_success 'kut --judge: a test that never printed its status says why' '
+	kut k7 && logs pass &&
+	sed -i "/^KUT gicv2-ipi: EXIT/d; s/^KUT gicv2-ipi: vmm exit 0/KUT gicv2-ipi: vmm exit 137/" sekvm.log &&
+	test_expect_code 1 porttool boot 5.10 --kvm-unit-tests k7 --judge sekvm.log --kvm-judge kvm.log >res &&
+	grep -q "^gicv2-ipi  *no status (vmm exit 137)  *PASS" res
+'
+
+test_expect_success 'kut --judge: both logs are needed' '
+	kut k8 &&
+	test_expect_code 2 porttool boot 5.10 --kvm-unit-tests k8 --judge x.log 2>err &&
+	grep -q "judges two logs" err
 '
 
 test_done
