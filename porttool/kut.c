@@ -79,7 +79,11 @@ static void test_init(struct kut_test *t, const char *name)
 	t->args = strdup("");
 }
 
-/* Keep the test at the end of l, or drop it (32-bit only, or no file). */
+/*
+ * Keep the test at the end of l, or drop it: 32-bit only, no file, or a
+ * migration test (kvm-unit-tests' migrate() waits for a key on the
+ * console once the VMM has migrated the guest; the vmm never does).
+ */
 static void test_finish(struct kut_list *l)
 {
 	struct kut_test *t;
@@ -87,7 +91,7 @@ static void test_finish(struct kut_list *l)
 	if (!l->n)
 		return;
 	t = &l->test[l->n - 1];
-	if (!t->file || t->arm32_only) {
+	if (!t->file || t->arm32_only || t->migration) {
 		free(t->name);
 		free(t->file);
 		free(t->args);
@@ -118,6 +122,8 @@ static int set_key(struct kut_test *t, const char *key, const char *val,
 		t->args = unquote(a ? trim((char *)a + 8) : val);
 	} else if (!strcmp(key, "arch")) {
 		t->arm32_only = !strcmp(val, "arm");
+	} else if (!strcmp(key, "groups")) {
+		t->migration = strstr(val, "migration") != NULL;
 	}
 	return 0;
 }

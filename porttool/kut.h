@@ -17,6 +17,7 @@ struct kut_test {
 	int smp;	/* vCPUs */
 	char *args;	/* the test's arguments, the guest's bootargs */
 	bool arm32_only;
+	bool migration;	/* groups has "migration": needs a VMM that migrates */
 };
 
 struct kut_list {
@@ -24,7 +25,11 @@ struct kut_list {
 	int n;
 };
 
-/* DIR/arm/unittests.cfg: every test but the 32-bit ones.  0 or -1. */
+/*
+ * DIR/arm/unittests.cfg: every test but the 32-bit ones and the
+ * migration tests (they wait on the console for a migration the vmm
+ * cannot do).  0 or -1.
+ */
 int kut_parse(const char *dir, struct kut_list *l);
 void kut_free(struct kut_list *l);
 /* Every image the tests name is in DIR/arm/.  0 or -1 (error named). */

@@ -20,6 +20,9 @@ kut() {
 	[arm32-only]
 	file = nothere.flat
 	arch = arm
+	[debug-bp-migration]
+	file = notthere.flat
+	groups = debug migration
 	CFG
 	printf "flat" >"$1/arm/selftest.flat"
 }
@@ -33,7 +36,7 @@ test_expect_success 'kut: an image the tests name but the build lacks is named' 
 	kut k1 &&
 	test_expect_code 1 porttool boot 5.10 --kvm-unit-tests k1 --out . 2>err &&
 	grep -q "k1/arm/gic.flat: no such file (test gicv2-ipi): build kvm-unit-tests for arm64 first" err &&
-	! grep -q nothere err
+	! grep -q "nothere\|notthere" err
 '
 
 test_expect_success 'kut: an smp it cannot read is named with its line' '
