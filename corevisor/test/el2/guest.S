@@ -17,6 +17,8 @@
 #define VIRQ_REPORT	0x1e0
 #define BAD		0xbad
 #define MDSCR_KDE	(1 << 13)
+#define GUEST_CVAL	0xc0ffee1234	/* what the guest's CNTP_CVAL write shows */
+#define UNBACKED_IPA	0x20000000	/* no memory, no device */
 #define GUEST_BVR	0x5e5e5e5e5c	/* a breakpoint address of the guest's */
 
 	.text
@@ -138,17 +140,38 @@ guest_irq:
 	mov	x0, #VIRQ_REPORT
 	hvc	#0
 
-	/* exit 8: power off */
+	/*
+	 * exits 8-10: the EL1 physical timer is the host's to emulate
+	 * (CV_EXIT_SYSREG): a CVAL write shows its value, a CTL read gets
+	 * the host's answer, which exit 10 (an HVC) reports in x0
+	 */
+	ldr	x6, =GUEST_CVAL
+	msr	cntp_cval_el0, x6
+	mov	x6, x9
+	mrs	x6, cntp_ctl_el0
+	mov	x0, x6
+	hvc	#0
+
+	/*
+	 * exit 11: a fetch from an IPA with nothing behind it; when the
+	 * host asks for an abort the guest takes an instruction abort
+	 * (guest_unexpected reports ESR and FAR), not a data abort
+	 */
+	mov	x6, #UNBACKED_IPA
+	blr	x6
+
+	/* exit 12: power off */
 power_off:
 	ldr	x0, =PSCI_SYSTEM_OFF
 	hvc	#0
 1:	wfi
 	b	1b
 
-	/* any other exception: x0 = 0xbad, x1 = ESR_EL1, then power off */
+	/* any other exception: x0 = 0xbad, x1 = ESR_EL1, x2 = FAR_EL1, then power off */
 guest_unexpected:
 	mov	x0, #BAD
 	mrs	x1, esr_el1
+	mrs	x2, far_el1
 	hvc	#0
 	b	power_off
 	.ltorg

@@ -775,6 +775,45 @@ static void test_virq(u64 vmid, u64 *x)
 	check_abort("host cannot write GICH", GICH_BASE + 0x100, true);
 }
 
+/*
+ * Issue 14, on a real EL2: the guest's physical timer reaches the host
+ * as CV_EXIT_SYSREG (register, direction, written value) and the
+ * host's answer lands in the guest's register; a fetch from an
+ * unbacked IPA, answered CV_RUN_INJECT_ABORT, is an instruction abort
+ * (EC 0x21, external abort) with FAR the fetched address.
+ */
+#define GUEST_CVAL	0xc0ffee1234UL	/* guest.S */
+#define UNBACKED_IPA	0x20000000UL
+#define GUEST_CTL_ANSWER 5UL		/* ENABLE | ISTATUS, from the "host" */
+
+static void test_guest_machine(u64 vmid, u64 *x)
+{
+	const char *why = run(vmid, 0, CV_RUN_HVC_RET, x);
+
+	check("vm physical timer: CVAL write forwarded with its value",
+	      !why && x[0] == CV_EXIT_SYSREG && x[1] == CV_SYSREG_CNTP_CVAL &&
+	      x[2] == 1 && x[3] == GUEST_CVAL && x[4] == 0,
+	      why ? why : "exit/reg", why ? 0 : x[0] << 32 | x[1]);
+	why = run(vmid, 0, CV_RUN_SYSREG_DONE, x);
+	check("vm physical timer: CTL read forwarded, no value shown",
+	      !why && x[0] == CV_EXIT_SYSREG && x[1] == CV_SYSREG_CNTP_CTL &&
+	      x[2] == 0 && x[3] == 0,
+	      why ? why : "exit/reg", why ? 0 : x[0] << 32 | x[1]);
+	why = run(vmid, GUEST_CTL_ANSWER, CV_RUN_SYSREG_DONE, x);
+	check("vm physical timer: the host's value reaches the guest's register",
+	      !why && x[0] == CV_EXIT_HVC && x[1] == GUEST_CTL_ANSWER,
+	      why ? why : "exit/x1", why ? 0 : x[0] << 32 | x[1]);
+	why = run(vmid, 0, CV_RUN_HVC_RET, x);
+	check("vm fetch from an unbacked IPA: abort exit, no MMIO",
+	      !why && x[0] == CV_EXIT_ABORT && x[1] == UNBACKED_IPA &&
+	      x[2] == 0, why ? why : "exit/ipa", why ? 0 : x[0] << 32 | x[1]);
+	why = run(vmid, 0, CV_RUN_INJECT_ABORT, x);
+	check("vm fetch abort injected as an instruction abort (EC 0x21)",
+	      !why && x[0] == CV_EXIT_HVC && x[1] == 0xbad &&
+	      x[2] == 0x86000010 && x[3] == UNBACKED_IPA,
+	      why ? why : "ESR", why ? 0 : x[2]);
+}
+
 static void test_vm(void)
 {
 	u64 x[31], pa = (u64)guest_page, val = 1;
@@ -845,6 +884,7 @@ static void test_vm(void)
 	      x[0] == CV_EXIT_HVC && x[1] == 0x600d, why ? why : "exit/x1",
 	      why ? 0 : x[0] << 32 | x[1]);
 	test_virq(vmid, x);
+	test_guest_machine(vmid, x);
 	why = run(vmid, 0, CV_RUN_HVC_RET, x);
 	check("vm exit off", !why && x[0] == CV_EXIT_OFF, why ? why : "exit",
 	      x[0]);
