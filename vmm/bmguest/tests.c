@@ -351,13 +351,18 @@ int bm_run_tests(void)
 	bm_irq_hook = timer_irq;
 	bm_gic_init((1U << PPI_VTIMER) | (1U << PPI_PTIMER));
 
+	/*
+	 * The physical timer's interrupt test last: under SeKVM at
+	 * 0016 it hangs the guest (an interrupt that never stops coming,
+	 * by the look of it), and the checks after it would say nothing.
+	 */
 	test_timer("timer-virt", 0);
-	test_timer("timer-phys", 1);
-	test_timer_tval("timer-phys-tval");
 	test_iabt("iabt");
 	test_breakpoint("breakpoint");
 	test_watchpoint("watchpoint");
 	test_single_step("single-step");
+	test_timer_tval("timer-phys-tval");
+	test_timer("timer-phys", 1);
 
 	bm_puts("bmguest: ");
 	bm_put_dec(nr_passed);
