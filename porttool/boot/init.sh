@@ -201,12 +201,15 @@ sekvm_guests() {
 # it here: a raw image the vmm loads with --raw at the RAM base, one
 # vCPU; on SeKVM signed by the VM's key (/guest/bmguest.sig).  Its lines
 # ("bmguest: PASS timer-phys: ...") are tagged "SEKVM-GUEST-BM: ".
+BM_WAIT=90	# s for the bare-metal guest's vmm to exit
 bm_guest() {
 	[ -f /guest/bmguest.bin ] || return 0
 	bm_keys=
 	[ -f /guest/bmguest.sig ] &&
 		bm_keys="--sig /guest/bmguest.sig --pubkey /guest/vm.pub"
 	kmsg "guest bm run"
+	# it needs seconds; a hung one should not hold the boot for minutes
+	GUEST_EXIT_WAIT=$BM_WAIT
 	rm -f /tmp/bm.out /tmp/bm.out.pid /tmp/bm.out.rc
 	( /bin/vmm --raw --no-virtio --kernel /guest/bmguest.bin --cpus 1 --mem 64 \
 		$bm_keys >/tmp/bm.out 2>&1 &
