@@ -11,9 +11,11 @@
  * (SHA-512 of the image, Ed25519 over struct cv_image_signed with the
  * VM's own key, set once); the entry point lies inside a verified image;
  * after verification the image pages cannot be swapped (unmap is refused
- * until the VM is off).  Teardown happens only when no vCPU runs, the VM
- * is not RUNNING and no SMMU context is bound, and scrubs every page
- * before the VMID and the pool are reused (I3, I5).
+ * until the VM is off and none of its vCPUs runs).  Teardown happens only
+ * when no vCPU runs and the VM is not RUNNING; it unbinds the VM's SMMU
+ * contexts, scrubs every page and wipes the saved vCPU registers before
+ * the VMID and the pool are reused (I3, I5).  A host reset or power-off
+ * (core_host_reset) stops and destroys every VM before it leaves EL2.
  * Host buffers (key, signature) are host-owned RAM named by physical
  * address, checked and copied under mem_lock, never read twice.
  */
@@ -311,6 +313,24 @@ s64 boot_stop(u64 vmid)
 	return ret;
 }
 
+/*
+ * Everything the VM had goes at once: its SMMU contexts, its pages
+ * (zeroed, given back), its page tables, and its saved vCPU registers,
+ * key and image slots, now rather than when the slot is reused (hole 2).
+ * The caller holds vm->lock and no vCPU of the VM runs.
+ */
+void vm_destroy(struct vm *vm)
+{
+	smmu_unbind_vm(vm);
+	vm_scrub_all(vm);
+	pool_reset(&vm->pool);
+	cv_memset(vm->vcpu, 0, sizeof(vm->vcpu));
+	cv_memset(vm->image, 0, sizeof(vm->image));
+	cv_memset(vm->key, 0, sizeof(vm->key));
+	vm->key_set = false;
+	vm->state = VM_FREE;
+}
+
 s64 boot_teardown(u64 vmid)
 {
 	struct vm *vm = vm_get_locked(vmid);
@@ -318,15 +338,57 @@ s64 boot_teardown(u64 vmid)
 
 	if (!vm)
 		return CV_E_INVAL;
-	if (vm->state == VM_RUNNING || vcpu_active(vm) || vm->smmu_ctxs)
+	if (vm->state == VM_RUNNING || vcpu_active(vm))
 		ret = CV_E_STATE;
-	if (!ret) {
-		vm_scrub_all(vm);
-		pool_reset(&vm->pool);
-		vm->state = VM_FREE;
-	}
+	else
+		vm_destroy(vm);
 	lock_give(&vm->lock);
 	return ret;
+}
+
+/*
+ * No vCPU of the VM may enter the guest again: OFF stops new runs, and
+ * an empty stage 2 makes a vCPU that runs now fault on its next
+ * instruction fetch and exit.
+ */
+static void stop_now(struct vm *vm)
+{
+	lock_take(&vm->lock);
+	if (vm->state != VM_FREE) {
+		vm->state = VM_OFF;
+		lock_take(&core.mem_lock);
+		cv_memset(machine_pa(vm->s2_hw), 0, 2 * PAGE_SIZE);
+		machine_tlbi_vmid(vm_vttbr(vm));
+		lock_give(&core.mem_lock);
+	}
+	lock_give(&vm->lock);
+}
+
+/* Destroy the VM once its last running vCPU has come out. */
+static void destroy_when_idle(struct vm *vm)
+{
+	for (;;) {
+		lock_take(&vm->lock);
+		if (vm->state == VM_FREE || !vcpu_active(vm)) {
+			if (vm->state != VM_FREE)
+				vm_destroy(vm);
+			lock_give(&vm->lock);
+			return;
+		}
+		lock_give(&vm->lock);
+		machine_cpu_relax();
+	}
+}
+
+void core_host_reset(void)
+{
+	u32 i;
+
+	machine_store_release(&core.resetting, 1);
+	for (i = 0; i < CV_MAX_VMS; i++)
+		stop_now(&core.vm[i]);
+	for (i = 0; i < CV_MAX_VMS; i++)
+		destroy_when_idle(&core.vm[i]);
 }
 
 s64 boot_unmap_page(u64 vmid, u64 ipa)
@@ -336,8 +398,12 @@ s64 boot_unmap_page(u64 vmid, u64 ipa)
 
 	if (!vm)
 		return CV_E_INVAL;
-	/* verified images stay put until the VM is off; devices too */
-	if ((vm->state != VM_READY && vm->state != VM_OFF) || vm->smmu_ctxs)
+	/*
+	 * verified images stay put until the VM is off; devices too; and a
+	 * page leaves an OFF VM only once none of its vCPUs runs (hole 4)
+	 */
+	if ((vm->state != VM_READY && vm->state != VM_OFF) || vm->smmu_ctxs ||
+	    vcpu_active(vm))
 		ret = CV_E_STATE;
 	else
 		ret = vm_unmap_page(vm, ipa);

@@ -5,7 +5,9 @@
  * Guarantees (I1): a RAM page is mapped only while it is HOST-owned, or
  * VM-owned with share 1; every other RAM page (CORE, private VM pages)
  * faults and is refused.  Non-RAM below the IPA limit is device space and
- * mapped as device memory, except the GICH (the guests' list registers).  When the pool runs dry the whole table is
+ * mapped as device memory, except the GICH (the guests' list registers)
+ * and the SMMU (which could point a device at any page).  When the pool
+ * runs dry the whole table is
  * dropped and rebuilt by later faults: it is only a cache of the
  * ownership table, so nothing is lost.
  * Assumes: callers of host_s2_unmap hold core.mem_lock.
@@ -40,7 +42,7 @@ static bool host_may_map(u64 pa, u64 *attr)
 
 	if (!pg) {
 		*attr = S2_DEVICE;
-		return pa < IPA_LIMIT && !is_gich(pa);
+		return pa < IPA_LIMIT && !is_gich(pa) && !is_smmu(pa);
 	}
 	*attr = S2_NORMAL;
 	if (pg->owner == OWNER_HOST)

@@ -10,8 +10,20 @@
  * Hyp-stub calls 0..2 (SET_VECTORS, SOFT_RESTART, RESET_VECTORS) and any
  * second CV_HC_INIT are refused: EL2 is never handed back (SEKVM gap 2).
  * Unknown ids get CV_E_NOSYS.
+ * Install gate (hole 3): until every CPU named in the boot info is
+ * installed, a CPU that is online but not yet installed runs the host
+ * without a stage 2 and can write any VM or corevisor page, so no VM
+ * exists before then: every call but the version and stage-2 queries
+ * is refused with CV_E_STATE.  After the host asked for a reset or a
+ * power-off (core_host_reset) they are refused for good.
  */
 #include <core/core.h>
+
+static bool vm_calls_open(void)
+{
+	return machine_load_acquire(&core.nr_up) == core.nr_cpus &&
+	       !machine_load_acquire(&core.resetting);
+}
 
 static s64 dispatch(u64 *r)
 {
@@ -27,6 +39,10 @@ static s64 dispatch(u64 *r)
 		return CV_ABI_VERSION;
 	case CV_HC_S2_ENABLED:
 		return core.cpu_up[machine_cpu_index()];
+	}
+	if (!vm_calls_open())
+		return CV_E_STATE;
+	switch (r[0]) {
 	case CV_HC_REGISTER_VM:
 		return boot_register_vm();
 	case CV_HC_REGISTER_VCPU:

@@ -71,6 +71,34 @@ static bool region_in_ram(void)
 	return false;
 }
 
+static bool overlaps(u64 b1, u64 s1, u64 b2, u64 s2)
+{
+	return b1 < b2 + s2 && b2 < b1 + s1;
+}
+
+/*
+ * The SMMU's frame: page aligned, below the IPA limit, not RAM and
+ * clear of the UART and the GICH (which EL2 maps for itself).
+ */
+static bool smmu_ok(void)
+{
+	u64 b = bi.smmu_base, s = bi.smmu_size;
+	u32 i;
+
+	if (!s)
+		return true;
+	if ((b | s) & ~PAGE_MASK || b >= IPA_LIMIT || s > IPA_LIMIT - b)
+		return false;
+	if (bi.uart_type && overlaps(b, s, bi.uart_base, PAGE_SIZE))
+		return false;
+	if (bi.gich_base && overlaps(b, s, bi.gich_base, GICH_HIDDEN))
+		return false;
+	for (i = 0; i < core.nr_ram; i++)
+		if (overlaps(b, s, core.ram[i].base, core.ram[i].size))
+			return false;
+	return true;
+}
+
 static s64 read_boot_info(u64 base, u64 size, u64 bi_pa)
 {
 	u64 start = base + machine_image_footprint();
@@ -99,6 +127,8 @@ static s64 read_boot_info(u64 base, u64 size, u64 bi_pa)
 			     own_is_ram(bi.gich_base + PAGE_SIZE) ||
 			     (bi.uart_type && bi.uart_base >= bi.gich_base &&
 			      bi.uart_base < bi.gich_base + GICH_HIDDEN)))
+		return CV_E_INVAL;
+	if (!smmu_ok())
 		return CV_E_INVAL;
 	core.nr_cpus = bi.nr_cpus;
 	cv_memcpy(core.mpidr, bi.mpidr, sizeof(core.mpidr));
@@ -223,6 +253,8 @@ static s64 global_init(u64 base, u64 size, u64 bi_pa)
 	host_s2_init(&core.host_pool);
 	machine_uart_init(bi.uart_base, bi.uart_type);
 	core.gich = bi.gich_base;
+	core.smmu_base = bi.smmu_base;
+	core.smmu_size = bi.smmu_size;
 	core.nr_lrs = core.gich ? machine_vgic_init(core.gich) : CV_NR_LRS;
 	if (core.nr_lrs > CV_NR_LRS)
 		core.nr_lrs = CV_NR_LRS;
@@ -243,6 +275,7 @@ static void cpu_setup(u64 cpu)
 	machine_write_sysreg(SR_HCR_EL2, HCR_HOST);
 	machine_isb();
 	core.cpu_up[cpu] = true;
+	machine_store_release(&core.nr_up, core.nr_up + 1);
 	cv_puts("corevisor: cpu ");
 	cv_putu(cpu);
 	cv_puts(" up, ABI v");

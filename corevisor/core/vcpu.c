@@ -290,6 +290,11 @@ s64 vcpu_run(u64 vmid, u64 idx, u64 value, u64 action, u64 out[4])
 		machine_vcpu_run(&v->ctx, &e);
 		lock_take(&vm->lock);
 		ret = handle_exit(vm, v, &e, out);
+		if (!ret && vm->state != VM_RUNNING) {
+			/* stopped meanwhile: never enter the guest again */
+			cv_memset(out, 0, 4 * sizeof(*out));
+			ret = CV_EXIT_OFF;
+		}
 		if (ret) {
 			v->state = VCPU_READY;
 			lock_give(&vm->lock);

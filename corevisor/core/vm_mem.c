@@ -85,7 +85,7 @@ s64 vm_map_device(struct vm *vm, u64 pa, u64 ipa)
 		return CV_E_INVAL;
 	if (ipa >= IPA_LIMIT || pa >= IPA_LIMIT)
 		return CV_E_RANGE;
-	if (own_is_ram(pa) || is_gich(pa))
+	if (own_is_ram(pa) || is_gich(pa) || is_smmu(pa))
 		return CV_E_DENIED;
 	lock_take(&core.mem_lock);
 	if (pgt_lookup(vm->s2_root, ipa) & PTE_VALID)

@@ -57,6 +57,12 @@ s64 t_boot(unsigned int nr_cpus);
 u64 t_host_page(unsigned int i);
 bool t_in_region(u64 pa);
 
+/*
+ * Register a VM with one signed image of n pages at ipa, from host pages
+ * first.. (key, signature, then the image), and vCPU 0; returns vmid.
+ */
+u64 t_boot_vm(u64 ipa, u32 n, u32 first, bool tamper);
+
 /* One hypercall from the current fake CPU; out gets x1..x4. */
 s64 hc(u64 id, u64 a1, u64 a2, u64 a3, u64 a4, u64 a5, u64 out[4]);
 

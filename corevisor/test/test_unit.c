@@ -6,6 +6,7 @@
 #include "test.h"
 
 #define HOST(i)		t_host_page(i)
+#define boot_vm		t_boot_vm
 
 static u64 leaf_of(u64 root, u64 va)
 {
@@ -114,9 +115,9 @@ static void test_init_and_el2(void)
 
 	CHECK_EQ(t_boot(2), 0);
 	CHECK(strstr(fake_uart_output(),
-		     "corevisor: cpu 0 up, ABI v1.1, host stage-2 on\n") != NULL);
+		     "corevisor: cpu 0 up, ABI v1.2, host stage-2 on\n") != NULL);
 	CHECK(strstr(fake_uart_output(),
-		     "corevisor: cpu 1 up, ABI v1.1, host stage-2 on\n") != NULL);
+		     "corevisor: cpu 1 up, ABI v1.2, host stage-2 on\n") != NULL);
 	CHECK(fake_mmu_on(0) && fake_mmu_on(1));
 	/*
 	 * Stage 2 from level 1 with a two-table root (any PA size >= 40):
@@ -352,35 +353,6 @@ static void test_vm_memory(void)
 	CHECK_EQ(check_invariants(NULL), 0);
 	CHECK_EQ(hc(CV_HC_UNMAP_PAGE, 1, 0x8010000, 0, 0, 0, NULL), 0);
 	CHECK_EQ(leaf_of(core.vm[0].s2_root, 0x8010000), 0);
-}
-
-/* Register a VM with one signed image of n pages at ipa; returns vmid. */
-static u64 boot_vm(u64 ipa, u32 n, u32 first, bool tamper)
-{
-	u8 *img = calloc(n, PAGE_SIZE), pk[32];
-	u64 vmid = hc(CV_HC_REGISTER_VM, 0, 0, 0, 0, 0, NULL), key = HOST(first);
-	u64 sig = HOST(first + 1);
-	u32 i;
-
-	for (i = 0; i < n * PAGE_SIZE; i++)
-		img[i] = (u8)(i * 31 + first);
-	t_keypair(pk);
-	memcpy(fake_peek(key), pk, 32);
-	t_sign_image(img, ipa, (u64)n << PAGE_SHIFT, fake_peek(sig));
-	CHECK_EQ(hc(CV_HC_SET_VM_KEY, vmid, key, 0, 0, 0, NULL), 0);
-	CHECK_EQ(hc(CV_HC_SET_BOOT_IMAGE, vmid, 0, ipa, (u64)n << PAGE_SHIFT,
-		    sig, NULL), 0);
-	for (i = 0; i < n; i++) {
-		memcpy(fake_peek(HOST(first + 2 + i)), img + i * PAGE_SIZE,
-		       PAGE_SIZE);
-		if (tamper && i == n - 1)
-			((u8 *)fake_peek(HOST(first + 2 + i)))[100] ^= 0x80;
-		CHECK_EQ(hc(CV_HC_LOAD_IMAGE_PAGE, vmid, 0, HOST(first + 2 + i),
-			    0, 0, NULL), 0);
-	}
-	CHECK_EQ(hc(CV_HC_REGISTER_VCPU, vmid, 0, 0, 0, 0, NULL), 0);
-	free(img);
-	return vmid;
 }
 
 /* Gap 1: signatures enforced with per-VM keys; gap 8: copies, not pointers. */
@@ -704,10 +676,15 @@ static void test_gap6_recycling_and_smmu(void)
 	CHECK_EQ(hc(CV_HC_SMMU_MAP, 3, 0x5000, HOST(60), 0, 0, NULL), 0);
 	/* while a device can reach VM pages, they stay the VM's */
 	CHECK_EQ(hc(CV_HC_UNMAP_PAGE, 1, 0x5000, 0, 0, 0, NULL), CV_E_STATE);
-	CHECK_EQ(hc(CV_HC_TEARDOWN, 1, 0, 0, 0, 0, NULL), CV_E_STATE);
 	CHECK_EQ(check_invariants(NULL), 0);
 	CHECK_EQ(hc(CV_HC_SMMU_FREE, 3, 0, 0, 0, 0, NULL), 0);
+	CHECK_EQ(hc(CV_HC_UNMAP_PAGE, 1, 0x5000, 0, 0, 0, NULL), 0);
+	/* teardown takes the VM's contexts with it */
+	CHECK_EQ(hc(CV_HC_SMMU_ALLOC, 3, 1, 0, 0, 0, out), 0);
+	CHECK_EQ(hc(CV_HC_MAP_PAGE, 1, HOST(60), 0x5000, 0, 0, NULL), 0);
+	CHECK_EQ(hc(CV_HC_SMMU_MAP, 3, 0x5000, HOST(60), 0, 0, NULL), 0);
 	CHECK_EQ(hc(CV_HC_TEARDOWN, 1, 0, 0, 0, 0, NULL), 0);
+	CHECK_EQ(smmu_root(3, &(u32){ 0 }), 0);
 	CHECK_EQ(hc(CV_HC_SMMU_FREE, 3, 0, 0, 0, 0, NULL), CV_E_STATE);
 	CHECK_EQ(check_invariants(NULL), 0);
 }

@@ -161,9 +161,12 @@ struct core {
 	struct lock mem_lock;	/* ownership table and every stage-2 table */
 	bool inited;
 	bool cpu_up[CV_MAX_CPUS];
+	u32 nr_up;		/* CPUs installed: VM calls wait for all */
+	u32 resetting;		/* the host asked for a reset or power-off */
 	struct pool el2_pool, host_pool;
 	u64 el2_root;
 	u64 gich;		/* GICv2 GICH base, 0 if none */
+	u64 smmu_base, smmu_size;	/* the SMMU's registers, size 0 if none */
 	u32 nr_lrs;		/* list registers the host may set */
 	struct vm vm[CV_MAX_VMS];
 };
@@ -174,6 +177,13 @@ extern struct core core;
 static inline bool is_gich(u64 pa)
 {
 	return core.gich && pa >= core.gich && pa - core.gich < GICH_HIDDEN;
+}
+
+/* The SMMU's registers: never the host's or a VM's (hole 1) */
+static inline bool is_smmu(u64 pa)
+{
+	return core.smmu_size && pa >= core.smmu_base &&
+	       pa - core.smmu_base < core.smmu_size;
 }
 
 struct vm *vm_get_locked(u64 vmid);	/* locked VM in a live state, or NULL */
@@ -203,6 +213,7 @@ s64 boot_teardown(u64 vmid);
 s64 boot_map_page(u64 vmid, u64 pa, u64 ipa);
 s64 boot_unmap_page(u64 vmid, u64 ipa);
 s64 boot_map_device(u64 vmid, u64 pa, u64 ipa);
+void vm_destroy(struct vm *vm);
 bool boot_in_image(struct vm *vm, u64 ipa);
 bool host_page_readable(u64 pa, u64 len);
 
@@ -220,6 +231,7 @@ s64 smmu_free(u64 ctx);
 s64 smmu_map(u64 ctx, u64 iova, u64 pa);
 s64 smmu_unmap(u64 ctx, u64 iova);
 u64 smmu_root(u32 ctx, u32 *vmid);	/* 0 if free */
+void smmu_unbind_vm(struct vm *vm);	/* caller holds vm->lock */
 u32 smmu_ctx_pages(void);
 
 #endif /* CORE_CORE_H */

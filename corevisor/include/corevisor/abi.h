@@ -21,7 +21,7 @@
 #define cv_s64		__INT64_TYPE__
 
 #define CV_ABI_MAJOR		1
-#define CV_ABI_MINOR		1
+#define CV_ABI_MINOR		2
 #define CV_ABI_VERSION		((CV_ABI_MAJOR << 16) | CV_ABI_MINOR)
 
 /* Vendor-specific hypervisor service, SMC64 fast call. */
@@ -141,6 +141,14 @@ struct cv_boot_info {
 	 * per-CPU aliases) at init.
 	 */
 	cv_u64 gich_base;
+	/*
+	 * ABI 1.2 appendix: the SMMU's register frame, page aligned; size 0:
+	 * no SMMU.  The host never maps it again after init (a host that
+	 * could program the SMMU could point a device at any page), and no
+	 * VM gets it as a device page.
+	 */
+	cv_u64 smmu_base;
+	cv_u64 smmu_size;
 };
 
 /*
