@@ -5,12 +5,14 @@
  * The first call checks and copies the host's boot info into core data
  * (the host-writable copy is never read again), checks the region and
  * the RAM map, marks every page of the region CORE-owned (image, stacks,
- * data, pools: SEKVM gap 3), carves the region into the ownership table
- * and the page-table pools, and builds the EL2 stage 1 (identity map of
- * RAM plus the UART and the GICH, W^X: only the image's code is
- * executable, and it is read-only; the arch turns on SCTLR_EL2.WXN as
- * well).  With a GICH, the host stage 2 never maps it (nor its alias page).  Every call then
- * programs its CPU: EL2 MMU on, host stage 2 on (HCR, VTCR, VTTBR).
+ * data, pools: gap 3 of docs/gaps.md), carves the region into the
+ * ownership table and the page-table pools, and builds the EL2 stage 1
+ * (identity map of RAM plus the UART and the GICH, W^X: only the image's
+ * code is executable, and it is read-only; the arch turns on
+ * SCTLR_EL2.WXN as well).  The host stage 2 never maps the GICH (nor its
+ * alias page) or the SMMU's frame.  Every call then programs its CPU:
+ * EL2 MMU on, host stage 2 on (HCR, VTCR, VTTBR), and counts it
+ * installed (VM calls wait for every CPU of the boot info).
  * Guarantees: per-CPU data is indexed by the dense index checked against
  * MPIDR_EL1 (gap 7); a CPU is initialised once, a second call fails;
  * a failed first call leaves the host in charge of nothing new.

@@ -6,17 +6,16 @@
  * context belongs to the host (vmid 0) or to one VM.  The host drives the
  * SMMU registers itself in this model; the corevisor only builds the
  * tables and hands out their roots (register emulation is port work).
- * Rules:
- *   host context: maps HOST-owned RAM only; each mapping adds one to the
- *     page's share count, so the page cannot move to a VM while a device
- *     can reach it (I6 counts them).
- *   VM context: maps only that VM's pages at iova == their guest address,
- *     and never inside a boot image (a device must not rewrite a
- *     verified image); once the VM runs, only pages its guest shared
- *     (its consent), and nothing once it is off.  Bound only while the
- *     VM is READY (before its images are verified); unbound only while
- *     it does not run; while bound its pages cannot be unmapped; teardown
- *     unbinds it with everything else.
+ * Rules (the page checks are page_state.c's DMA helpers):
+ *   host context: maps host RAM only; each mapping adds one to the
+ *     page's share count (PAGE_HOST_DMA), so the page cannot move to a
+ *     VM while a device can reach it (I6 counts them).
+ *   VM context: bound only while the VM is READY (before its images are
+ *     verified); maps only the VM's pages, at iova == their guest
+ *     address, outside its boot images, and once the VM runs only pages
+ *     its guest shared; nothing once it is off.  Unbound only while the
+ *     VM does not run; while bound its pages cannot be unmapped;
+ *     teardown unbinds it with everything else.
  * Limit: the corevisor builds the tables but does not yet trap and
  *   emulate the host's SMMU register accesses.  The register frame
  *   (boot info smmu_base/size) is unmapped from the host stage 2 at
@@ -144,9 +143,9 @@ static void drop_host_share(u64 iova, u64 pte, void *arg)
 {
 	struct page_state *pg = own_page(pte & PTE_ADDR);
 
-	if (!pg || pg->owner != OWNER_HOST || !pg->share)
-		cv_panic("host SMMU mapping of a page without a share");
-	pg->share--;
+	if (!pg)
+		cv_panic("host SMMU mapping of a page that is not RAM");
+	pgs_host_dma_put(pg);
 }
 
 s64 smmu_free(u64 ctx)
@@ -211,24 +210,15 @@ s64 smmu_map(u64 ctx, u64 iova, u64 pa)
 	pg = own_page(pa);
 	if (pgt_lookup(c->root, iova) & PTE_VALID)
 		ret = CV_E_STATE;
-	else if (!vm && pg->owner != OWNER_HOST)
-		ret = CV_E_DENIED;
-	else if (!vm && pg->share == SHARE_MAX)
-		ret = CV_E_NOMEM;
-	else if (vm && vm->state == VM_OFF)
-		ret = CV_E_STATE;
-	else if (vm && (pg->owner != vm->vmid ||
-			pg->gfn != iova >> PAGE_SHIFT ||
-			boot_in_image(vm, iova)))
-		ret = CV_E_DENIED;
-	else if (vm && vm->state == VM_RUNNING && !pg->share)
-		ret = CV_E_DENIED;	/* the guest has not offered it */
-	else if (pgt_tables_needed(c->root, iova) >
-		 (int)pool_free_pages(&c->pool))
+	else
+		ret = vm ? pgs_vm_dma_check(vm, pg, iova) :
+			   pgs_host_dma_check(pg);
+	if (!ret && pgt_tables_needed(c->root, iova) >
+	    (int)pool_free_pages(&c->pool))
 		ret = CV_E_NOMEM;
 	if (!ret) {
 		if (!vm)
-			pg->share++;
+			pgs_host_dma_get(pg);
 		if (pgt_map_page(c->root, iova, pa, S2_NORMAL, &c->pool))
 			cv_panic("SMMU map after checks");
 	}

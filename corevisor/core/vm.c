@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * boot: the VM lifecycle, from registration to teardown.
+ * vm: the VM lifecycle, from registration to teardown.
  *
  *   FREE --register--> READY --verify--> VERIFIED --power on--> RUNNING
- *   READY/VERIFIED/RUNNING --stop--> OFF;  READY/VERIFIED/OFF --teardown--> FREE
+ *   READY/VERIFIED/RUNNING --stop--> OFF
+ *   READY/VERIFIED/OFF --teardown--> FREE
  *
  * Owns: core.vm[], the VMIDs (vmid = slot + 1, the lowest free slot is
  * reused after teardown), each VM's public key and image slots.
@@ -23,29 +24,19 @@
 #include <crypto/ed25519.h>
 #include <crypto/sha512.h>
 
-struct vm *vm_get_locked(u64 vmid)
+#define GICH_HCR_EN	1	/* virtual CPU interface on */
+
+/* A registered vCPU before it first runs: EL1h, MMU off, stopped. */
+static void vcpu_init(struct vcpu *v, struct vm *vm, u32 index)
 {
-	struct vm *vm;
-
-	if (vmid < 1 || vmid > CV_MAX_VMS)
-		return NULL;
-	vm = &core.vm[vmid - 1];
-	lock_take(&vm->lock);
-	if (vm->state == VM_FREE) {
-		lock_give(&vm->lock);
-		return NULL;
-	}
-	return vm;
-}
-
-/* Caller holds mem_lock. */
-bool host_page_readable(u64 pa, u64 len)
-{
-	struct page_state *pg = own_page(pa);
-
-	if (!pg || pg->owner != OWNER_HOST)
-		return false;
-	return (pa & ~PAGE_MASK) + len <= PAGE_SIZE;
+	cv_memset(v, 0, sizeof(*v));
+	v->ctx.pstate = PSTATE_EL1H_MASKED;
+	v->ctx.sys[VCPU_SCTLR_EL1] = 0x30C50838;	/* architectural reset */
+	v->ctx.sys[VCPU_VMPIDR_EL2] = (1UL << 31) | index;
+	v->ctx.hcr = HCR_GUEST;
+	v->ctx.vttbr = vm_vttbr(vm);
+	v->ctx.vgic_hcr = core.gich ? GICH_HCR_EN : 0;
+	v->state = VCPU_STOPPED;
 }
 
 /* Copy len bytes from a host page, or fail with nothing copied. */
@@ -54,7 +45,7 @@ static s64 copy_from_host(void *dst, u64 pa, u64 len)
 	s64 ret = 0;
 
 	lock_take(&core.mem_lock);
-	if (own_is_ram(pa) && host_page_readable(pa, len))
+	if (own_is_ram(pa) && pgs_host_readable(pa, len))
 		cv_memcpy(dst, machine_pa(pa), len);
 	else
 		ret = own_is_ram(pa) ? CV_E_DENIED : CV_E_RANGE;
@@ -62,7 +53,7 @@ static s64 copy_from_host(void *dst, u64 pa, u64 len)
 	return ret;
 }
 
-s64 boot_register_vm(void)
+s64 vm_register(void)
 {
 	u32 i;
 
@@ -74,14 +65,10 @@ s64 boot_register_vm(void)
 			lock_give(&vm->lock);
 			continue;
 		}
+		/* a FREE slot is clean: zero at init, wiped by vm_destroy */
 		pool_reset(&vm->pool);
 		vm->s2_root = pgt_s2_alloc(&vm->pool, &vm->s2_hw);
 		vm->vmid = i + 1;
-		vm->key_set = false;
-		vm->smmu_ctxs = 0;
-		cv_memset(vm->key, 0, sizeof(vm->key));
-		cv_memset(vm->image, 0, sizeof(vm->image));
-		cv_memset(vm->vcpu, 0, sizeof(vm->vcpu));
 		vm->state = VM_READY;
 		lock_give(&vm->lock);
 		return vm->vmid;
@@ -89,7 +76,7 @@ s64 boot_register_vm(void)
 	return CV_E_NOMEM;
 }
 
-s64 boot_register_vcpu(u64 vmid, u64 idx)
+s64 vm_register_vcpu(u64 vmid, u64 idx)
 {
 	struct vm *vm = vm_get_locked(vmid);
 	s64 ret = 0;
@@ -103,12 +90,12 @@ s64 boot_register_vcpu(u64 vmid, u64 idx)
 	else if (vm->vcpu[idx].state != VCPU_NONE)
 		ret = CV_E_STATE;
 	else
-		vcpu_reset(&vm->vcpu[idx], vm, idx);
+		vcpu_init(&vm->vcpu[idx], vm, idx);
 	lock_give(&vm->lock);
 	return ret;
 }
 
-s64 boot_set_key(u64 vmid, u64 key_pa)
+s64 vm_set_key(u64 vmid, u64 key_pa)
 {
 	struct vm *vm = vm_get_locked(vmid);
 	u8 key[32], any = 0;
@@ -133,7 +120,7 @@ s64 boot_set_key(u64 vmid, u64 key_pa)
 	return ret;
 }
 
-s64 boot_set_image(u64 vmid, u64 slot, u64 ipa, u64 size, u64 sig_pa)
+s64 vm_set_image(u64 vmid, u64 slot, u64 ipa, u64 size, u64 sig_pa)
 {
 	struct vm *vm = vm_get_locked(vmid);
 	u8 sig[64];
@@ -163,7 +150,7 @@ s64 boot_set_image(u64 vmid, u64 slot, u64 ipa, u64 size, u64 sig_pa)
 	return ret;
 }
 
-s64 boot_load_page(u64 vmid, u64 slot, u64 pa)
+s64 vm_load_page(u64 vmid, u64 slot, u64 pa)
 {
 	struct vm *vm = vm_get_locked(vmid);
 	struct image *img;
@@ -179,7 +166,7 @@ s64 boot_load_page(u64 vmid, u64 slot, u64 pa)
 		    img->next == img->size >> PAGE_SHIFT)
 			ret = CV_E_STATE;
 		else
-			ret = vm_map_page(vm, pa, img->ipa +
+			ret = pgs_host_to_vm(vm, pa, img->ipa +
 					  (img->next << PAGE_SHIFT));
 		if (!ret)
 			img->next++;
@@ -222,7 +209,7 @@ static bool image_ok(struct vm *vm, struct image *img)
 			      vm->key);
 }
 
-s64 boot_verify(u64 vmid)
+s64 vm_verify(u64 vmid)
 {
 	struct vm *vm = vm_get_locked(vmid);
 	u32 i, nr = 0;
@@ -251,18 +238,7 @@ s64 boot_verify(u64 vmid)
 	return ret;
 }
 
-static bool in_image(struct vm *vm, u64 ipa)
-{
-	u32 i;
-
-	for (i = 0; i < CV_MAX_IMAGES; i++)
-		if (vm->image[i].size && ipa >= vm->image[i].ipa &&
-		    ipa - vm->image[i].ipa < vm->image[i].size)
-			return true;
-	return false;
-}
-
-s64 boot_power_on(u64 vmid, u64 entry, u64 x0)
+s64 vm_power_on(u64 vmid, u64 entry, u64 x0)
 {
 	struct vm *vm = vm_get_locked(vmid);
 	struct vcpu *v;
@@ -275,7 +251,7 @@ s64 boot_power_on(u64 vmid, u64 entry, u64 x0)
 		ret = CV_E_INVAL;
 	else if (vm->state != VM_VERIFIED || v->state != VCPU_STOPPED)
 		ret = CV_E_STATE;
-	else if (!in_image(vm, entry))
+	else if (!vm_in_image(vm, entry))
 		ret = CV_E_RANGE;
 	if (!ret) {
 		v->ctx.pc = entry;
@@ -298,7 +274,7 @@ static bool vcpu_active(struct vm *vm)
 	return false;
 }
 
-s64 boot_stop(u64 vmid)
+s64 vm_stop(u64 vmid)
 {
 	struct vm *vm = vm_get_locked(vmid);
 	s64 ret = 0;
@@ -322,7 +298,7 @@ s64 boot_stop(u64 vmid)
 void vm_destroy(struct vm *vm)
 {
 	smmu_unbind_vm(vm);
-	vm_scrub_all(vm);
+	pgs_reclaim_vm(vm);
 	pool_reset(&vm->pool);
 	cv_memset(vm->vcpu, 0, sizeof(vm->vcpu));
 	cv_memset(vm->image, 0, sizeof(vm->image));
@@ -331,7 +307,7 @@ void vm_destroy(struct vm *vm)
 	vm->state = VM_FREE;
 }
 
-s64 boot_teardown(u64 vmid)
+s64 vm_teardown(u64 vmid)
 {
 	struct vm *vm = vm_get_locked(vmid);
 	s64 ret = 0;
@@ -357,8 +333,7 @@ static void stop_now(struct vm *vm)
 	if (vm->state != VM_FREE) {
 		vm->state = VM_OFF;
 		lock_take(&core.mem_lock);
-		cv_memset(machine_pa(vm->s2_hw), 0, 2 * PAGE_SIZE);
-		machine_tlbi_vmid(vm_vttbr(vm));
+		pgs_cut_vm(vm);
 		lock_give(&core.mem_lock);
 	}
 	lock_give(&vm->lock);
@@ -391,7 +366,7 @@ void core_host_reset(void)
 		destroy_when_idle(&core.vm[i]);
 }
 
-s64 boot_unmap_page(u64 vmid, u64 ipa)
+s64 vm_unmap(u64 vmid, u64 ipa)
 {
 	struct vm *vm = vm_get_locked(vmid);
 	s64 ret;
@@ -406,12 +381,12 @@ s64 boot_unmap_page(u64 vmid, u64 ipa)
 	    vcpu_active(vm))
 		ret = CV_E_STATE;
 	else
-		ret = vm_unmap_page(vm, ipa);
+		ret = pgs_vm_to_host(vm, ipa);
 	lock_give(&vm->lock);
 	return ret;
 }
 
-s64 boot_map_page(u64 vmid, u64 pa, u64 ipa)
+s64 vm_map(u64 vmid, u64 pa, u64 ipa)
 {
 	struct vm *vm = vm_get_locked(vmid);
 	s64 ret;
@@ -421,13 +396,13 @@ s64 boot_map_page(u64 vmid, u64 pa, u64 ipa)
 	if (vm->state == VM_OFF)
 		ret = CV_E_STATE;
 	else
-		ret = vm_map_page(vm, pa, ipa);
+		ret = pgs_host_to_vm(vm, pa, ipa);
 	lock_give(&vm->lock);
 	return ret;
 }
 
 /* Device pages (vGIC CPU interface) only before the VM first runs. */
-s64 boot_map_device(u64 vmid, u64 pa, u64 ipa)
+s64 vm_device(u64 vmid, u64 pa, u64 ipa)
 {
 	struct vm *vm = vm_get_locked(vmid);
 	s64 ret;
@@ -437,12 +412,7 @@ s64 boot_map_device(u64 vmid, u64 pa, u64 ipa)
 	if (vm->state != VM_READY && vm->state != VM_VERIFIED)
 		ret = CV_E_STATE;
 	else
-		ret = vm_map_device(vm, pa, ipa);
+		ret = pgs_map_device(vm, pa, ipa);
 	lock_give(&vm->lock);
 	return ret;
-}
-
-bool boot_in_image(struct vm *vm, u64 ipa)
-{
-	return in_image(vm, ipa);
 }

@@ -70,6 +70,19 @@ s64 hc(u64 id, u64 a1, u64 a2, u64 a3, u64 a4, u64 a5, u64 out[4]);
 void t_keypair(u8 pk[32]);
 void t_sign_image(const u8 *img, u64 ipa, u64 size, u8 sig[64]);
 
+#define HOST(i)		t_host_page(i)
+#define boot_vm		t_boot_vm
+
+static inline u64 leaf_of(u64 root, u64 va)
+{
+	return pgt_lookup(root, va);
+}
+
+static inline bool host_mapped(u64 pa)
+{
+	return leaf_of(host_s2_root(), pa) & PTE_VALID;
+}
+
 /* Invariants I1-I6 on the real structures; returns violations (printed). */
 struct model;
 int check_invariants(const struct model *m);

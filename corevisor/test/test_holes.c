@@ -8,7 +8,6 @@
 #include <pthread.h>
 #include "test.h"
 
-#define HOST(i)		t_host_page(i)
 #define SECRET		0x5e5e5e5e5e5e5e5eUL
 #define IMG_IPA		0x80000000UL
 #define DATA_IPA	0x90000000UL
@@ -327,7 +326,7 @@ static void test_hole1_smmu_state_machine(void)
 	/* a running guest's private page needs its consent (a share) */
 	CHECK_EQ(hc(CV_HC_SMMU_MAP, 2, DATA_IPA + PAGE_SIZE, HOST(21), 0, 0,
 		    NULL), CV_E_DENIED);
-	CHECK_EQ(vm_share(&core.vm[0], DATA_IPA + PAGE_SIZE), 0);
+	CHECK_EQ(pgs_set_share(&core.vm[0], DATA_IPA + PAGE_SIZE, true), 0);
 	CHECK_EQ(hc(CV_HC_SMMU_MAP, 2, DATA_IPA + PAGE_SIZE, HOST(21), 0, 0,
 		    NULL), 0);
 	CHECK_EQ(check_invariants(NULL), 0);

@@ -30,7 +30,8 @@
  *    region is still writable from CPUs that run without stage 2.
  * CPUs with SVE: the host's SVE is trapped (CPTR_EL2.TZ) and UNDEF is
  * injected, because the world switch does not save SVE state; boot such
- * hosts with SVE off.  None of the boards in ARCHITECTURE.md has SVE.
+ * hosts with SVE off.  None of the boards the ports name (qemu, pi4b,
+ * m400) has SVE.
  */
 #include <core/machine.h>
 #include "sysreg.h"
@@ -218,8 +219,9 @@ static void host_stage2_abort(u64 esr, bool insn)
  * corevisor, so they are refused; the calls that only stop, reset or
  * query, and the SMCCC CPU-vulnerability workarounds, are passed to the
  * firmware, a system reset or power-off only after every VM is
- * destroyed (host_smc).  Everything else is refused.  So CPU hotplug is refused: a
- * port hands over every CPU it brings up, and brings them all up first.
+ * destroyed (host_smc).  Everything else is refused.  So CPU hotplug is
+ * refused: a port hands over every CPU it brings up, and brings them all
+ * up first.
  */
 static bool smc_allowed(u64 fn)
 {
