@@ -87,7 +87,7 @@ void bench_data_free(struct bench_data *d);
  */
 void bench_meta_fill(struct bench_meta *m, const struct port *p,
 		     const char *sekvm_out);
-/* A new run id: "2026-12-05T18:10:00Z-1234". */
+/* A new run id: "2026-12-05T18:10:00.123Z-0001234". */
 char *bench_run_id(void);
 /* SHA-256 of a file as 64 hex digits, or NULL. */
 char *sha256_file(const char *path);

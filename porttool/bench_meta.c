@@ -38,12 +38,20 @@ static char *utc_now(void)
 	return xstrdup(buf);
 }
 
+/*
+ * Run ids sort in the order the runs started (the report takes the
+ * latest): UTC to the millisecond, then the pid, zero-padded.
+ */
 char *bench_run_id(void)
 {
-	char *now = utc_now(), *id = xasprintf("%s-%d", now, (int)getpid());
+	struct timespec ts;
+	struct tm tm;
+	char buf[32];
 
-	free(now);
-	return id;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+	return xasprintf("%s.%03ldZ-%07d", buf, ts.tv_nsec / 1000000, (int)getpid());
 }
 
 char *sha256_file(const char *path)
