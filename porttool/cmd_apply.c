@@ -65,6 +65,22 @@ static int check_branch_free(git_repository *repo, const char *branch)
 	return 0;
 }
 
+/*
+ * A port directory without a series file would apply as "0 patches":
+ * that is a mistake (a typo'd --ports, a half-copied port), not a port.
+ */
+static int require_series(const struct port *p)
+{
+	char *path = xasprintf("%s/series", p->dir);
+	bool ok = is_file(path);
+
+	if (!ok)
+		error("%s: no such file; a port lists its patches there (one "
+		      "a line, '#@corevisor' where the corevisor goes)", path);
+	free(path);
+	return ok ? 0 : -1;
+}
+
 static int apply_port(const struct porttool_ctx *ctx, const struct port *p,
 		      git_repository *repo, const char *branch)
 {
@@ -107,6 +123,8 @@ int cmd_apply(struct porttool_ctx *ctx, int argc, char **argv)
 	p = port_load(ctx, argv[1]);
 	if (!p)
 		return EXIT_FAIL;
+	if (require_series(p) < 0)
+		goto out;
 	repo = open_port_tree(p, tree_dir);
 	if (!repo)
 		goto out;

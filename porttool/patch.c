@@ -409,6 +409,9 @@ static int find_diff(const char *buf, size_t len, size_t pos, const char *path,
 	}
 	out->diff = line_dup(buf + start, end - start);
 	out->diff_len = end - start;
+	out->diff_line = 1;
+	for (size_t i = 0; i < start; i++)
+		out->diff_line += buf[i] == '\n';
 	return 0;
 }
 

@@ -24,6 +24,7 @@ struct mail_patch {
 	char *message;		/* subject, blank line, body: the commit message */
 	char *diff;		/* from the first "diff --git" line to the end */
 	size_t diff_len;
+	int diff_line;		/* the line of the file the diff starts on */
 };
 
 /*

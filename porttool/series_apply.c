@@ -21,6 +21,7 @@
 #include "corevisor_install.h"
 #include "patch.h"
 #include "hunk_apply.h"
+#include "patch_check.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -264,6 +265,12 @@ static int commit_patch(git_oid *out, git_repository *repo, git_commit *parent,
 	int ret = -1;
 	git_apply_options_init(&opts, GIT_APPLY_OPTIONS_VERSION);
 
+	/* libgit2 may loop forever on a corrupt binary hunk: check first. */
+	if (check_binary_hunks(m->diff, m->diff_len, m->diff_line,
+			       patch_path) < 0 ||
+	    check_header_paths(m->diff, m->diff_len, m->diff_line,
+			       patch_path) < 0)
+		goto out;
 	if (git_diff_from_buffer(&diff, m->diff, m->diff_len) < 0) {
 		git_fail(patch_path);
 		goto out;
@@ -275,6 +282,8 @@ static int commit_patch(git_oid *out, git_repository *repo, git_commit *parent,
 		git_fail("reading the parent tree");
 		goto out;
 	}
+	if (check_patch_paths(diff, base, patch_path) < 0)
+		goto out;
 	touched_paths(diff, &paths);
 	if (subset_tree(&pre, repo, base, &paths) < 0)
 		goto out;
