@@ -16,12 +16,14 @@
 #include "portbranch.h"
 #include "tree_default.h"
 #include "patch.h"
+#include "apply_state.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 static const char *tree_dir, *branch_name;
 static int fuzz_lines;
+static bool abort_apply;
 
 static const struct option apply_options[] = {
 	{ OPT_STRING, "tree", &tree_dir, "DIR",
@@ -31,14 +33,18 @@ static const struct option apply_options[] = {
 	{ OPT_INT, "fuzz", &fuzz_lines, "N",
 	  "let a hunk ignore up to N leading and trailing context lines "
 	  "(default 0)" },
+	{ OPT_BOOL, "abort", &abort_apply, NULL,
+	  "undo an apply that was interrupted (killed, crashed) half-way" },
 	{ OPT_END },
 };
 
 static const struct usage apply_usage = {
-	"porttool apply VER [--tree DIR] [--branch NAME] [--fuzz N]",
+	"porttool apply VER [--tree DIR] [--branch NAME] [--fuzz N] [--abort]",
 	"Create a branch at the port's base with the corevisor install commit\n"
 	"and one commit per patch of ports/vVER/series, and check it out.\n"
-	"Nothing changes unless every patch applies.",
+	"Nothing changes unless every patch applies.  An apply interrupted\n"
+	"while it switches to the branch is finished by running it again, or\n"
+	"undone with --abort.",
 	apply_options,
 };
 
@@ -95,7 +101,7 @@ static int apply_port(const struct porttool_ctx *ctx, const struct port *p,
 		goto out;
 	if (build_port_commits(repo, ctx, p, base, &tip) < 0)
 		goto out;
-	if (create_and_checkout_branch(repo, branch, &tip) < 0)
+	if (apply_switch(repo, p->dir, branch, &tip) < 0)
 		goto out;
 	git_oid_tostr(hex, sizeof(hex), &tip);
 	printf("Applied %s: %zu patch(es) and the corevisor on %s, branch %s "
@@ -107,6 +113,26 @@ out:
 	return ret;
 }
 
+/* An interrupted apply is finished (or undone) before anything else. */
+static int run_apply(const struct porttool_ctx *ctx, const struct port *p,
+		     git_repository *repo, const char *branch)
+{
+	if (abort_apply) {
+		if (apply_in_progress(repo))
+			return apply_abort(repo);
+		error("no interrupted apply in '%s' to abort",
+		      git_repository_workdir(repo));
+		return -1;
+	}
+	if (apply_in_progress(repo)) {
+		if (apply_finish(repo) < 0)
+			return -1;
+		printf("Finished the interrupted apply; HEAD is on its branch\n");
+		return 0;
+	}
+	return apply_port(ctx, p, repo, branch);
+}
+
 int cmd_apply(struct porttool_ctx *ctx, int argc, char **argv)
 {
 	struct port *p;
@@ -115,6 +141,7 @@ int cmd_apply(struct porttool_ctx *ctx, int argc, char **argv)
 
 	tree_dir = branch_name = NULL;
 	fuzz_lines = 0;
+	abort_apply = false;
 	if (parse_options(argc, argv, &apply_usage) != 1)
 		usage_error(&apply_usage, "expected one version, e.g. 5.10");
 	if (fuzz_lines < 0)
@@ -128,7 +155,7 @@ int cmd_apply(struct porttool_ctx *ctx, int argc, char **argv)
 	repo = open_port_tree(p, tree_dir);
 	if (!repo)
 		goto out;
-	if (apply_port(ctx, p, repo, branch_name ? branch_name : p->branch) == 0)
+	if (run_apply(ctx, p, repo, branch_name ? branch_name : p->branch) == 0)
 		ret = EXIT_OK;
 	git_repository_free(repo);
 out:

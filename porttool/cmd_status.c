@@ -21,6 +21,7 @@
 #include "patch.h"
 #include "portbranch.h"
 #include "rebase_state.h"
+#include "apply_state.h"
 #include "tree.h"
 
 #include <stdlib.h>
@@ -371,6 +372,29 @@ static void print_head(git_repository *repo)
 	git_reference_free(head);
 }
 
+/* A journaled apply switch that did not finish (apply_state.h). */
+static void print_interrupted_apply(git_repository *repo)
+{
+	struct apply_state st;
+	const char *slash, *ver;
+
+	if (!apply_in_progress(repo))
+		return;
+	if (apply_state_load(repo, &st) < 0) {
+		printf("apply: interrupted, and its journal cannot be read\n");
+		return;
+	}
+	slash = strrchr(st.port_dir, '/');
+	ver = slash ? slash + 1 : st.port_dir;
+
+	if (*ver == 'v')
+		ver++;
+	printf("apply: interrupted while switching to branch %s (%s); run "
+	       "'porttool apply %s' again to finish it or 'porttool apply %s "
+	       "--abort' to undo it\n", st.branch, st.port_dir, ver, ver);
+	apply_state_free(&st);
+}
+
 static int status_of(const struct porttool_ctx *ctx, const char *dir)
 {
 	git_repository *repo = open_kernel_repo(dir);
@@ -383,6 +407,7 @@ static int status_of(const struct porttool_ctx *ctx, const char *dir)
 		return EXIT_FAIL;
 	printf("tree: %s\n", git_repository_workdir(repo));
 	print_head(repo);
+	print_interrupted_apply(repo);
 	if (rebase_in_progress(repo))
 		printf("rebase: stopped on a conflict; resolve and 'porttool "
 		       "rebase --continue', or 'porttool rebase --abort'\n");

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <git2.h>
 #include <stdarg.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -197,4 +198,20 @@ char *cache_dir(void)
 	if (xdg && *xdg == '/')
 		return xasprintf("%s/porttool", xdg);
 	return xasprintf("%s/.cache/porttool", home && *home ? home : "/tmp");
+}
+
+void crash_point(const char *what)
+{
+	static long count, limit = -1;
+
+	if (limit < 0) {
+		const char *env = getenv("PORTTOOL_CRASH_AFTER");
+
+		limit = env ? strtol(env, NULL, 10) : 0;
+	}
+	if (limit > 0 && ++count == limit) {
+		fprintf(stderr, "porttool: PORTTOOL_CRASH_AFTER=%ld: killed "
+			"after %s\n", limit, what);
+		raise(SIGKILL);
+	}
 }
