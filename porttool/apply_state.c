@@ -320,3 +320,52 @@ out:
 	apply_state_free(&st);
 	return ret;
 }
+
+static char *hunks_path(git_repository *repo, const git_oid *commit)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+
+	return xasprintf("%sporttool-hunks/%s", git_repository_path(repo),
+			 git_oid_tostr(hex, sizeof(hex), commit));
+}
+
+int placed_hunks_save(git_repository *repo, const git_oid *commit,
+		      const struct strlist *hunks)
+{
+	char *path = hunks_path(repo, commit), *dir = xstrdup(path);
+	char *text = xstrdup("");
+	int ret = -1;
+
+	*strrchr(dir, '/') = '\0';
+	for (size_t i = 0; i < hunks->n; i++) {
+		char *t = xasprintf("%s%s\n", text, hunks->items[i]);
+
+		free(text);
+		text = t;
+	}
+	if (mkdir_p(dir) < 0 || write_file(path, text, strlen(text)) < 0)
+		error("cannot write '%s': %s", path, strerror(errno));
+	else
+		ret = 0;
+	free(text);
+	free(dir);
+	free(path);
+	return ret;
+}
+
+int placed_hunks_load(git_repository *repo, const git_oid *commit,
+		      struct strlist *out)
+{
+	char *path = hunks_path(repo, commit);
+	char *buf = read_file(path, NULL), *line, *save_ptr = NULL;
+
+	free(path);
+	memset(out, 0, sizeof(*out));
+	if (!buf)
+		return 0;
+	for (line = strtok_r(buf, "\n", &save_ptr); line;
+	     line = strtok_r(NULL, "\n", &save_ptr))
+		strlist_push(out, line);
+	free(buf);
+	return 1;
+}

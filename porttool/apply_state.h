@@ -42,4 +42,15 @@ int apply_finish(git_repository *repo);
 /* Undo it: HEAD, the index and the files as before, the branch gone. */
 int apply_abort(git_repository *repo);
 
+/*
+ * The hunks an apply placed at an offset or with fuzz (hunk_apply.h), kept
+ * in <gitdir>/porttool-hunks/<commit> for the tip it built, so that
+ * 'porttool status' can list them later.  load returns 1 and fills out
+ * when commit has a record, 0 when not.
+ */
+int placed_hunks_save(git_repository *repo, const git_oid *commit,
+		      const struct strlist *hunks);
+int placed_hunks_load(git_repository *repo, const git_oid *commit,
+		      struct strlist *out);
+
 #endif

@@ -17,6 +17,7 @@
 #include "tree_default.h"
 #include "patch.h"
 #include "apply_state.h"
+#include "hunk_apply.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -87,10 +88,40 @@ static int require_series(const struct port *p)
 	return ok ? 0 : -1;
 }
 
+/*
+ * Hunks that landed elsewhere than their patch said are where a port most
+ * often goes wrong on a new base (a hunk fuzzed into a comment applies
+ * "fine"), so the run ends by listing each of them, file and line.
+ */
+static void print_placed(const struct strlist *placed)
+{
+	if (!placed->n)
+		return;
+	printf("Hunks applied elsewhere than their patch says (check each; "
+	       "'porttool status' lists them again):\n");
+	for (size_t i = 0; i < placed->n; i++)
+		printf("  %s\n", placed->items[i]);
+}
+
+static void print_placed_counts(const struct strlist *placed)
+{
+	size_t fuzzed = 0;
+
+	for (size_t i = 0; i < placed->n; i++)
+		fuzzed += strstr(placed->items[i], " with fuzz ") != NULL;
+	if (fuzzed)
+		printf("; NEEDED FUZZ: %zu hunk(s) with fuzz, %zu at an offset",
+		       fuzzed, placed->n - fuzzed);
+	else if (placed->n)
+		printf("; %zu hunk(s) at an offset", placed->n);
+	printf("\n");
+}
+
 static int apply_port(const struct porttool_ctx *ctx, const struct port *p,
 		      git_repository *repo, const char *branch)
 {
 	git_commit *base = NULL;
+	struct strlist placed = { 0 };
 	git_oid tip;
 	char hex[GIT_OID_HEXSZ + 1];
 	int ret = -1;
@@ -101,14 +132,19 @@ static int apply_port(const struct porttool_ctx *ctx, const struct port *p,
 		goto out;
 	if (build_port_commits(repo, ctx, p, base, &tip) < 0)
 		goto out;
-	if (apply_switch(repo, p->dir, branch, &tip) < 0)
+	take_placed_hunks(&placed);
+	if ((placed.n && placed_hunks_save(repo, &tip, &placed) < 0) ||
+	    apply_switch(repo, p->dir, branch, &tip) < 0)
 		goto out;
 	git_oid_tostr(hex, sizeof(hex), &tip);
+	print_placed(&placed);
 	printf("Applied %s: %zu patch(es) and the corevisor on %s, branch %s "
-	       "at %.12s\n", p->dir, p->npatches,
+	       "at %.12s", p->dir, p->npatches,
 	       p->base_tag ? p->base_tag : p->base_commit, branch, hex);
+	print_placed_counts(&placed);
 	ret = 0;
 out:
+	strlist_free(&placed);
 	git_commit_free(base);
 	return ret;
 }

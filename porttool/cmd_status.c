@@ -222,6 +222,29 @@ static void print_drift(const struct port *p, const struct drift *d,
 	       cv_outdated ? ", corevisor out of date" : "");
 }
 
+/*
+ * The hunks the apply that built this branch placed at an offset or with
+ * fuzz: recorded under the tip it built, the newest such commit counts.
+ */
+static void print_placed_hunks(git_repository *repo,
+			       const struct branch_commits *bc)
+{
+	for (size_t i = bc->n; i-- > 0;) {
+		struct strlist hunks;
+		char hex[GIT_OID_HEXSZ + 1];
+
+		if (!placed_hunks_load(repo, &bc->ids[i], &hunks))
+			continue;
+		printf("hunks applied elsewhere than their patch says (by the "
+		       "apply that made %.12s):\n",
+		       git_oid_tostr(hex, sizeof(hex), &bc->ids[i]));
+		for (size_t k = 0; k < hunks.n; k++)
+			printf("  %s\n", hunks.items[k]);
+		strlist_free(&hunks);
+		return;
+	}
+}
+
 static int report_port(git_repository *repo, const struct porttool_ctx *ctx,
 		       const struct port *p, const git_oid *base,
 		       const git_oid *head)
@@ -258,6 +281,7 @@ static int report_port(git_repository *repo, const struct porttool_ctx *ctx,
 		d.added++;
 	}
 	print_drift(p, &d, bc.corevisor < 0 && p->corevisor_path, outdated);
+	print_placed_hunks(repo, &bc);
 	ret = 0;
 out:
 	for (size_t i = 0; i < n; i++)
