@@ -34,6 +34,9 @@ struct mail_patch {
  */
 int mail_patch_parse(const char *buf, size_t len, const char *path,
 		     struct mail_patch *out);
+/* The same without the diff (diff stays NULL): for 'porttool mailinfo'. */
+int mail_patch_info(const char *buf, size_t len, const char *path,
+		    struct mail_patch *out);
 void mail_patch_free(struct mail_patch *m);
 
 /*

@@ -17,9 +17,15 @@ bool is_ascii(const char *s);
 char *rfc2047_encode(const char *s);
 /*
  * Decode every "=?charset?q|b?...?=" word of s; whitespace between two
- * encoded words goes, as the RFC says.  Words in a charset other than
- * UTF-8 or ASCII are kept as they are.
+ * encoded words goes, as the RFC says.  Words in another charset are
+ * converted to UTF-8 (iconv), as git mailinfo converts them.
  */
 char *rfc2047_decode(const char *s);
+/*
+ * buf (len bytes in charset) as a UTF-8 string; charset NULL, empty or
+ * UTF-8 copies it, and bytes iconv cannot convert are kept.
+ */
+#include <stddef.h>
+char *to_utf8(const char *buf, size_t len, const char *charset);
 
 #endif
