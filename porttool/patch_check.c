@@ -21,6 +21,7 @@
  */
 #include "patch_check.h"
 #include "porttool.h"
+#include "sbuf.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -356,4 +357,74 @@ int check_patch_paths(git_diff *diff, git_tree *base, const char *patch_path)
 				patch_path) < 0)
 			return -1;
 	return 0;
+}
+
+/* The path of "diff --git a/P b/P" (both sides equal), or NULL. */
+static char *same_side_path(const struct dline *l)
+{
+	const char *rest = l->p + 11;
+	size_t n = l->len - 11, plen;
+	bool quoted = n && rest[0] == '"';
+	size_t extra = quoted ? 9 : 5;	/* a/, b/, space (and 4 quotes) */
+
+	if (n < extra + 2 || (n - extra) % 2)
+		return NULL;
+	plen = (n - extra) / 2;
+	return xasprintf("%s%.*s%s", quoted ? "\"" : "", (int)plen,
+			 rest + (quoted ? 3 : 2), quoted ? "\"" : "");
+}
+
+/* Write the "---"/"+++" lines a section without hunks lacks. */
+static void close_section(struct sbuf *out, const char *path, int kind)
+{
+	if (!path || !kind)
+		return;
+	if (kind > 0)
+		sbuf_addf(out, "--- /dev/null\n+++ b/%s\n", path);
+	else
+		sbuf_addf(out, "--- a/%s\n+++ /dev/null\n", path);
+}
+
+char *diff_for_libgit2(const char *diff, size_t len, size_t *out_len)
+{
+	struct cursor c = { diff, len, 0, 0 };
+	struct sbuf out = { 0 };
+	struct dline l;
+	char *path = NULL;
+	int kind = 0;	/* +1 new file, -1 deleted file, 0 nothing to add */
+	size_t at = 0;
+
+	bool in_header = false;
+
+	while (at = c.pos, get_line(&c, &l)) {
+		if (l.len > 11 && !memcmp(l.p, "diff --git ", 11)) {
+			close_section(&out, path, kind);
+			free(path);
+			path = same_side_path(&l);
+			kind = 0;
+			in_header = true;
+		} else if (l.len >= 2 && !memcmp(l.p, "@@", 2)) {
+			in_header = false;
+		} else if (in_header && l.len > 4 && l.p[l.len - 1] == '\t' &&
+			   (!memcmp(l.p, "--- ", 4) || !memcmp(l.p, "+++ ", 4))) {
+			/* git's tab after a name with a space is no part of it. */
+			kind = 0;
+			sbuf_add(&out, diff + at, l.len - 1);
+			sbuf_add(&out, diff + at + l.len, c.pos - at - l.len);
+			continue;
+		} else if (l.len >= 14 && !memcmp(l.p, "new file mode ", 14)) {
+			kind = 1;
+		} else if (l.len >= 18 && !memcmp(l.p, "deleted file mode ", 18)) {
+			kind = -1;
+		} else if ((l.len >= 4 && !memcmp(l.p, "--- ", 4)) ||
+			   (l.len >= 16 && !memcmp(l.p, "GIT binary patch", 16)) ||
+			   (l.len >= 13 && !memcmp(l.p, "Binary files ", 13))) {
+			kind = 0;	/* the section has its own */
+		}
+		sbuf_add(&out, diff + at, c.pos - at);
+	}
+	close_section(&out, path, kind);
+	free(path);
+	*out_len = out.len;
+	return out.buf ? sbuf_detach(&out) : xstrdup("");
 }

@@ -45,4 +45,13 @@ bool patch_path_ok(const char *path);
  */
 int check_patch_paths(git_diff *diff, git_tree *base, const char *patch_path);
 
+/*
+ * A copy of the diff that libgit2 1.5's parser reads as git does: git
+ * writes an empty file's creation or deletion without "---"/"+++" lines
+ * (there is no hunk), which libgit2 refuses, so they are added; and git
+ * ends a "---"/"+++" line with a tab when the name has a space, which
+ * libgit2 would take as part of the name, so it goes.
+ */
+char *diff_for_libgit2(const char *diff, size_t len, size_t *out_len);
+
 #endif

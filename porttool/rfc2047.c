@@ -181,6 +181,46 @@ char *to_utf8(const char *buf, size_t len, const char *charset)
 	return out.buf ? sbuf_detach(&out) : xstrdup("");
 }
 
+/* In a subject, git encodes all but printable ASCII other than "=?_". */
+static bool subject_special(unsigned char c)
+{
+	return c >= 0x80 || !isprint(c) || isspace(c) || c == '=' ||
+	       c == '?' || c == '_';
+}
+
+char *rfc2047_encode_subject(const char *s, size_t col)
+{
+	static const char open[] = "=?UTF-8?q?";
+	const size_t max = 76;	/* RFC 2047's line length */
+	struct sbuf out = { 0 };
+	size_t line = col + strlen(open);
+
+	sbuf_puts(&out, open);
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		size_t n = utf8_len(*p), k;
+		bool special = n > 1 || subject_special(*p);
+
+		for (k = 1; k < n && p[k]; k++)
+			;
+		n = k;
+		/* A character never straddles two words; "?=" must fit. */
+		if (line + (special ? 3 * n : 1) + 2 > max) {
+			sbuf_puts(&out, "?=\n ");
+			sbuf_puts(&out, open);
+			line = strlen(open) + 1;
+		}
+		for (k = 0; k < n; k++, p++) {
+			if (special)
+				sbuf_addf(&out, "=%02X", *p);
+			else
+				sbuf_add(&out, (const char *)p, 1);
+		}
+		line += special ? 3 * n : 1;
+	}
+	sbuf_puts(&out, "?=");
+	return sbuf_detach(&out);
+}
+
 /*
  * If s starts an encoded word, decode it into out and return where it
  * ends; otherwise return NULL.
