@@ -55,7 +55,9 @@ static int check_branch_free(git_repository *repo, const char *branch)
 	char *refname = xasprintf("refs/heads/%s", branch);
 	int valid = 0;
 
-	if (git_reference_name_is_valid(&valid, refname) < 0 || !valid) {
+	/* git refuses "@" (it means HEAD) and a leading '-' (an option). */
+	if (!strcmp(branch, "@") || branch[0] == '-' ||
+	    git_reference_name_is_valid(&valid, refname) < 0 || !valid) {
 		error("'%s' is not a valid branch name", branch);
 		free(refname);
 		return -1;

@@ -418,6 +418,15 @@ int cmd_mail(struct porttool_ctx *ctx, int argc, char **argv)
 		usage_error(&u, "--output and --dry-run do not go together");
 	if (o->resume && (o->output || o->dry_run))
 		usage_error(&u, "--resume only applies to sending");
+	/* A line break in a header value would start a header of its own. */
+	if (o->from && strpbrk(o->from, "\r\n"))
+		usage_error(&u, "--from holds a line break; give one address");
+	for (size_t i = 0; i < o->to.n; i++)
+		if (strpbrk(o->to.items[i], "\r\n"))
+			usage_error(&u, "--to holds a line break; give one address");
+	for (size_t i = 0; i < o->cc.n; i++)
+		if (strpbrk(o->cc.items[i], "\r\n"))
+			usage_error(&u, "--cc holds a line break; give one address");
 	if (o->in_reply_to) {
 		o->in_reply_to = normalize_message_id(o->in_reply_to, &keep);
 		if (!o->in_reply_to)

@@ -91,4 +91,21 @@ test_expect_success 'a port without a series file is an error, not 0 patches' '
 	grep "ports/v9.9/series: no such file" err
 '
 
+test_expect_success 'apply --branch @ (git: HEAD) and --branch -x (an option) are refused' '
+	make_synthetic_port && make_synthetic_repo dst &&
+	test_nothing_lost dst 1 porttool --ports ports apply 9.9 --tree dst --branch @ &&
+	grep "is not a valid branch name" err &&
+	test_nothing_lost dst 1 porttool --ports ports apply 9.9 --tree dst --branch -x &&
+	grep "is not a valid branch name" err
+'
+
+test_expect_success 'mail --from, --to, --cc with a line break are refused before anything is read' '
+	test_expect_code 2 porttool mail 5.10 --dry-run --from "$(printf "a@b.org\nBcc: x@y.org")" 2>err &&
+	grep -- "--from holds a line break" err &&
+	test_expect_code 2 porttool mail 5.10 --dry-run --to "$(printf "a@b.org\r\nBcc: x@y.org")" 2>err &&
+	grep -- "--to holds a line break" err &&
+	test_expect_code 2 porttool mail 5.10 --dry-run --cc "$(printf "a@b.org\nX: y")" 2>err &&
+	grep -- "--cc holds a line break" err
+'
+
 test_done
