@@ -12,10 +12,21 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/*
+ * One message line, cut when it runs long: an error that quotes what it
+ * read (a port.conf value, a header) must not echo 300 KB of it.
+ */
+#define MAX_MESSAGE 1000
+
 static void report(const char *prefix, const char *fmt, va_list ap)
 {
-	fprintf(stderr, "porttool: %s", prefix);
-	vfprintf(stderr, fmt, ap);
+	char buf[MAX_MESSAGE + 1];
+	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+
+	fprintf(stderr, "porttool: %s%s", prefix, buf);
+	if (n > MAX_MESSAGE)
+		fprintf(stderr, "... [%d more bytes not shown]",
+			n - MAX_MESSAGE);
 	fputc('\n', stderr);
 }
 

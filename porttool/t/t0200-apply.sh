@@ -96,6 +96,7 @@ test_expect_success 'an untracked file in the way stops the checkout, nothing lo
 	mkdir -p "$K/arch/arm64/kvm/sekvm" &&
 	echo mine >"$K/arch/arm64/kvm/sekvm/Makefile" &&
 	test_nothing_lost "$K" 1 porttool apply 5.10 --tree "$K" &&
+	grep "arch/arm64/kvm/sekvm/Makefile is in the way" err &&
 	echo mine >expect && test_cmp expect "$K/arch/arm64/kvm/sekvm/Makefile" &&
 	rm -r "$K/arch/arm64/kvm/sekvm"
 '

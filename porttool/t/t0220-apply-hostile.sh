@@ -108,4 +108,12 @@ test_expect_success 'mail --from, --to, --cc with a line break are refused befor
 	grep -- "--cc holds a line break" err
 '
 
+test_expect_success 'a 300 KB port.conf value is cut in the error, not echoed whole' '
+	make_synthetic_port && make_synthetic_repo dst &&
+	{ printf "[base]\n\tcommit = "; head -c 300000 /dev/zero | tr "\\0" x; echo; } >>ports/v9.9/port.conf &&
+	test_expect_code 1 porttool --ports ports apply 9.9 --tree dst 2>err &&
+	grep "base.commit .xxx" err && grep "more bytes not shown" err &&
+	test $(wc -c <err) -lt 2000
+'
+
 test_done

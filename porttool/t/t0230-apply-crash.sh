@@ -113,7 +113,8 @@ test_expect_success 'an untracked file in the way: nothing written, no journal l
 	setup && rm -rf dst && cp -a dst0 dst && echo mine >dst/nonl.txt &&
 	state dst >before &&
 	test_expect_code 1 porttool --ports ports apply 9.9 --tree dst 2>err &&
-	cat err && state dst >after && test_cmp before after
+	cat err && state dst >after && test_cmp before after &&
+	grep "dst/nonl.txt is in the way (untracked, ignored or modified)" err
 '
 
 test_done
