@@ -357,8 +357,12 @@ int cmd_mail(struct porttool_ctx *ctx, int argc, char **argv)
 		{ OPT_LIST, "cc", &o->cc, "ADDR", "add a Cc: recipient" },
 		{ OPT_STRING, "tree", &o->tree, "DIR",
 		  "kernel tree: MAINTAINERS, checkpatch, base, git config" },
+		{ OPT_BOOL, "upstream", &o->upstream, NULL,
+		  "also address the kernel tree's maintainers of the touched "
+		  "files (off by default: the project's MAINTAINERS only)" },
 		{ OPT_BOOL, "no-tree-maintainers", &o->no_tree_maintainers, NULL,
-		  "do not address the kernel tree's maintainers" },
+		  "never address the kernel tree's maintainers (the default "
+		  "unless --upstream)" },
 		{ OPT_BOOL, "no-trailer-cc", &o->no_trailer_cc, NULL,
 		  "do not Cc the authors and the patches' trailer people" },
 		{ OPT_STRING, "maintainers", &o->maintainers, "FILE",
@@ -393,8 +397,9 @@ int cmd_mail(struct porttool_ctx *ctx, int argc, char **argv)
 		"porttool mail VER [options]",
 		"Mail the port's patch series as git send-email would: a cover\n"
 		"letter [PATCH vN 0/N] and each patch threaded to it.  Recipients\n"
-		"come from the project's MAINTAINERS (ports/vVER/) and the kernel\n"
-		"tree's (files the patches touch): M: go to To, R: and L: to Cc;\n"
+		"come from the project's MAINTAINERS (ports/vVER/), and with\n"
+		"--upstream from the kernel tree's (files the patches touch, never\n"
+		"the catch-all THE REST): M: go to To, R: and L: to Cc;\n"
 		"the authors and the people of Signed-off-by:, Cc:, Reviewed-by:\n"
 		"... trailers are Cc'd, as git send-email does.\n"
 		"SMTP settings are git send-email's sendemail.* config keys.",

@@ -18,7 +18,7 @@ struct mail_opts {
 	bool rfc;
 	const char *cover, *since, *output, *tree, *maintainers;
 	struct strlist to, cc;
-	bool dry_run, no_tree_maintainers, no_trailer_cc, force, build_each;
+	bool dry_run, upstream, no_tree_maintainers, no_trailer_cc, force, build_each;
 	bool resume;
 	const char *build_cmd;
 	const char *in_reply_to;
