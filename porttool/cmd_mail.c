@@ -304,7 +304,7 @@ static int mail_main(struct porttool_ctx *ctx, struct mail_run *r,
 		error("--build-each needs --tree (a git repository of the base)");
 		return EXIT_FAIL;
 	}
-	if (open_config(r) || load_series(r))
+	if (open_config(r) || load_series(r) || add_corevisor_patch(r, ctx))
 		return EXIT_FAIL;
 	r->sender = resolve_sender(r);
 	if (r->sender) {
@@ -357,6 +357,9 @@ int cmd_mail(struct porttool_ctx *ctx, int argc, char **argv)
 		{ OPT_LIST, "cc", &o->cc, "ADDR", "add a Cc: recipient" },
 		{ OPT_STRING, "tree", &o->tree, "DIR",
 		  "kernel tree: MAINTAINERS, checkpatch, base, git config" },
+		{ OPT_BOOL, "no-corevisor", &o->no_corevisor, NULL,
+		  "leave the corevisor install commit out of the series (the "
+		  "cover letter names it)" },
 		{ OPT_BOOL, "upstream", &o->upstream, NULL,
 		  "also address the kernel tree's maintainers of the touched "
 		  "files (off by default: the project's MAINTAINERS only)" },
