@@ -26,6 +26,7 @@ int cmd_boot(struct porttool_ctx *ctx, int argc, char **argv);
 int cmd_mail(struct porttool_ctx *ctx, int argc, char **argv);
 int cmd_bench(struct porttool_ctx *ctx, int argc, char **argv);
 int cmd_report(struct porttool_ctx *ctx, int argc, char **argv);
+int cmd_mailinfo(struct porttool_ctx *ctx, int argc, char **argv);
 static int cmd_help(struct porttool_ctx *ctx, int argc, char **argv);
 
 static const struct command commands[] = {
@@ -41,6 +42,8 @@ static const struct command commands[] = {
 	{ "mail", cmd_mail, "send a port's series to its maintainers" },
 	{ "bench", cmd_bench, "benchmark a guest: SeKVM against stock KVM" },
 	{ "report", cmd_report, "the benchmark results as a table, plots and a page" },
+	{ "mailinfo", cmd_mailinfo,
+	  "show what apply takes from a patch mail (as git mailinfo)" },
 	{ "help", cmd_help, "show help for a command" },
 	{ NULL, NULL, NULL },
 };

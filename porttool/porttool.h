@@ -96,6 +96,13 @@ int write_file(const char *path, const void *buf, size_t len);
 int mkdir_p(const char *path);
 bool is_dir(const char *path);
 bool is_file(const char *path);
+/*
+ * A point right after a write that must survive a crash.  With
+ * PORTTOOL_CRASH_AFTER=N in the environment the N-th point reached kills
+ * the process with SIGKILL, as kill -9 would: the tests use it to check
+ * that a command interrupted anywhere can be finished or undone.
+ */
+void crash_point(const char *what);
 /* XDG cache dir for porttool: $XDG_CACHE_HOME/porttool or ~/.cache/porttool. */
 char *cache_dir(void);
 

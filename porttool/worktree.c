@@ -179,33 +179,82 @@ static void free_paths(git_strarray *a)
 	free(a->strings);
 }
 
-int checkout_changed(git_repository *repo, git_commit *target,
+/* Each file checkout writes is a point a crash may hit (crash_point). */
+static void on_checkout_progress(const char *path, size_t done, size_t total,
+				 void *payload)
+{
+	if (path)
+		crash_point("checking out a file");
+}
+
+/* Collect the paths a safe checkout refuses to overwrite. */
+static int on_conflict(git_checkout_notify_t why, const char *path,
+		       const git_diff_file *baseline,
+		       const git_diff_file *target,
+		       const git_diff_file *workdir, void *payload)
+{
+	strlist_push(payload, path);
+	return 0;
+}
+
+/* "checking out: 1 conflict prevents checkout" does not say which. */
+static void report_conflicts(git_repository *repo, const struct strlist *c)
+{
+	size_t show = c->n > 10 ? 10 : c->n;
+
+	for (size_t i = 0; i < show; i++)
+		error("%s%s is in the way (untracked, ignored or modified); "
+		      "move it away or commit it", git_repository_workdir(repo),
+		      c->items[i]);
+	if (c->n > show)
+		error("... and %zu more file(s) in the way", c->n - show);
+}
+
+int checkout_between(git_repository *repo, git_tree *from, git_tree *to,
 		     unsigned int strategy)
 {
 	git_checkout_options co;
+	git_strarray paths = { 0 };
+	struct strlist conflicts = { 0 };
+	int ret;
+	git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
+
+	if (changed_paths(repo, from, to, &paths) < 0)
+		return -1;
+	ret = 0;
+	if (!paths.count)
+		goto out;
+	co.checkout_strategy = strategy | GIT_CHECKOUT_DISABLE_PATHSPEC_MATCH;
+	co.paths = paths;
+	co.baseline = from;
+	co.progress_cb = on_checkout_progress;
+	co.notify_flags = GIT_CHECKOUT_NOTIFY_CONFLICT;
+	co.notify_cb = on_conflict;
+	co.notify_payload = &conflicts;
+	if (git_checkout_tree(repo, (git_object *)to, &co) < 0) {
+		ret = git_fail("checking out");
+		report_conflicts(repo, &conflicts);
+	}
+out:
+	strlist_free(&conflicts);
+	free_paths(&paths);
+	return ret;
+}
+
+int checkout_changed(git_repository *repo, git_commit *target,
+		     unsigned int strategy)
+{
 	git_object *head = NULL;
 	git_tree *to = NULL;
-	git_strarray paths = { 0 };
 	int ret = -1;
-	git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
 
 	if (git_revparse_single(&head, repo, "HEAD^{tree}") < 0 ||
 	    git_commit_tree(&to, target) < 0) {
 		git_fail("reading the trees to check out");
 		goto out;
 	}
-	if (changed_paths(repo, (git_tree *)head, to, &paths) < 0)
-		goto out;
-	ret = 0;
-	if (!paths.count)
-		goto out;
-	co.checkout_strategy = strategy | GIT_CHECKOUT_DISABLE_PATHSPEC_MATCH;
-	co.paths = paths;
-	co.baseline = (git_tree *)head;
-	if (git_checkout_tree(repo, (git_object *)to, &co) < 0)
-		ret = git_fail("checking out");
+	ret = checkout_between(repo, (git_tree *)head, to, strategy);
 out:
-	free_paths(&paths);
 	git_tree_free(to);
 	git_object_free(head);
 	return ret;
