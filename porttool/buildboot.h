@@ -64,6 +64,7 @@ struct kbuild {
 	const char *out;	/* O= */
 	const char *fragment;	/* config fragment for allnoconfig */
 	const char *dtb_target;	/* e.g. broadcom/bcm2711-rpi-4-b.dtb, or NULL */
+	const char *hostcc;	/* port.conf build.hostcc, or NULL */
 	bool ccache;
 	int log_fd;		/* out/build.log */
 	char *log_path;

@@ -164,6 +164,7 @@ void port_free(struct port *p)
 	free(p->debian_suite);
 	free(p->corevisor_path);
 	free(p->branch);
+	free(p->build_hostcc);
 	for (size_t i = 0; i < p->nboards; i++) {
 		free(p->boards[i].name);
 		free(p->boards[i].defconfig);
@@ -306,6 +307,7 @@ static bool has_empty_value(const struct port *p, const char *path)
 		{ "debian.suite", p->debian_suite },
 		{ "corevisor.path", p->corevisor_path },
 		{ "port.branch", p->branch },
+		{ "build.hostcc", p->build_hostcc },
 	};
 
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
@@ -336,7 +338,8 @@ static int port_read_conf(struct port *p, const char *path)
 	    conf_str(cfg, "debian.version", &p->debian_version) ||
 	    conf_str(cfg, "debian.suite", &p->debian_suite) ||
 	    conf_str(cfg, "corevisor.path", &p->corevisor_path) ||
-	    conf_str(cfg, "port.branch", &p->branch)) {
+	    conf_str(cfg, "port.branch", &p->branch) ||
+	    conf_str(cfg, "build.hostcc", &p->build_hostcc)) {
 		git_fail(path);
 		goto out;
 	}

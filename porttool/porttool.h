@@ -132,6 +132,7 @@ struct port {
 	char *debian_suite;	/* bullseye-security */
 	char *corevisor_path;	/* install path in the kernel tree */
 	char *branch;		/* default branch: sekvm/vX.Y */
+	char *build_hostcc;	/* HOSTCC for kbuild, when the line needs one */
 	struct board *boards;
 	size_t nboards;
 	struct series_entry *series;
