@@ -13,6 +13,13 @@
 #include <corevisor/abi.h>
 #include "el2.h"
 
+#ifdef EL2_FUZZ
+/* fuzz.c, which includes this file to build the fuzzer's image */
+static void fuzz_main(void);
+static void fuzz_cpu1(void);
+static void fuzz_dump(void);
+#endif
+
 typedef uint64_t u64;
 typedef uint32_t u32;
 typedef uint8_t u8;
@@ -182,6 +189,10 @@ static s64 smc(u64 a0, u64 a1, u64 a2, u64 a3)
 /* Print the summary and power off: the end of the test, or its abort. */
 static void __attribute__((noreturn)) stop_test(void)
 {
+#ifdef EL2_FUZZ
+	if (failed)
+		fuzz_dump();
+#endif
 	out_s("el2: ");
 	out_u(passed);
 	out_s(" passed, ");
@@ -375,6 +386,9 @@ static void cpu1_serve_runs(void)
 	int i;
 
 	for (;;) {
+#ifdef EL2_FUZZ
+		fuzz_cpu1();
+#endif
 		vmid = LOAD(cpu1_run_vmid);
 		if (!vmid)
 			continue;
@@ -845,5 +859,9 @@ void test_main(u64 cpu)
 	test_cpu0();
 	if (!failed)
 		test_vm();
+#ifdef EL2_FUZZ
+	if (!failed)
+		fuzz_main();
+#endif
 	stop_test();
 }
