@@ -183,13 +183,13 @@ cmd_read:
 	b	report
 
 	/*
-	 * 200 exits the corevisor handles alone (GHC_VERSION), counting
+	 * 32 exits the corevisor handles alone (GHC_VERSION), counting
 	 * each in the first word of the page: the host reads the count
 	 * (a shared page) to see how far a vCPU ran.
 	 */
 cmd_spin:
 	and	x3, x0, #IPA_BITS
-	mov	x2, #200
+	mov	x2, #32
 1:	movz	x0, #(GHC_VERSION >> 16), lsl #16
 	movk	x0, #(GHC_VERSION & 0xffff)
 	hvc	#0
@@ -201,10 +201,10 @@ cmd_spin:
 	mov	x0, #13
 	b	report
 
-	/* the secret into the page 200 times, with exits in between */
+	/* the secret into the page 32 times, with exits in between */
 cmd_write_loop:
 	and	x3, x0, #IPA_BITS
-	mov	x2, #200
+	mov	x2, #32
 1:	stp	x4, x5, [x3]
 	movz	x0, #(GHC_VERSION >> 16), lsl #16
 	movk	x0, #(GHC_VERSION & 0xffff)

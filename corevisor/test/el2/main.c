@@ -763,6 +763,92 @@ static void test_virq(u64 vmid, u64 *x)
 	check_abort("host cannot write GICH", GICH_BASE + 0x100, true);
 }
 
+/*
+ * The transitions the host must never get, each refused with nothing
+ * changed: a corevisor page or another VM's page into a VM (MAP_PAGE,
+ * LOAD_IMAGE_PAGE), and either into an SMMU context, the host's or a
+ * VM's; and a page a device can reach into a VM.  vm_page is a page of
+ * VM vmid (its image).
+ */
+static void test_forbidden_maps(u64 vmid, u64 vm_page)
+{
+	static const u64 core_pages[] = {
+		REGION_BASE, REGION_BASE + PAGE, BOOT_INFO_PA,
+		REGION_BASE + REGION_SIZE - PAGE,
+	};
+	u64 spare = (u64)spare_page, ipa = GUEST_IPA + 4 * PAGE, root;
+	s64 other, r;
+	unsigned int i;
+
+	other = hvc(CV_HC_REGISTER_VM, 0, 0, 0, 0, 0);
+	r = other > 0 ? hvc(CV_HC_SET_VM_KEY, other, (u64)guest_pub, 0, 0,
+			    0) : other;
+	if (!r)
+		r = hvc(CV_HC_SET_BOOT_IMAGE, other, 0, GUEST_IPA, PAGE,
+			(u64)guest_sig);
+	check("forbidden: second VM set up", other > 0 && !r, "returned",
+	      (u64)r);
+	if (other <= 0)
+		return;
+	for (i = 0; i < sizeof(core_pages) / sizeof(core_pages[0]); i++) {
+		check_error("forbidden: corevisor page into a VM",
+			    hvc(CV_HC_MAP_PAGE, vmid, core_pages[i], ipa, 0, 0));
+		check_error("forbidden: corevisor page as a VM image",
+			    hvc(CV_HC_LOAD_IMAGE_PAGE, other, 0, core_pages[i],
+				0, 0));
+	}
+	check_error("forbidden: another VM's page into a VM",
+		    hvc(CV_HC_MAP_PAGE, other, vm_page, ipa, 0, 0));
+	check_error("forbidden: another VM's page as a VM image",
+		    hvc(CV_HC_LOAD_IMAGE_PAGE, other, 0, vm_page, 0, 0));
+	check_error("forbidden: a VM's page into itself twice",
+		    hvc(CV_HC_MAP_PAGE, vmid, vm_page, ipa, 0, 0));
+
+	/* a host SMMU context: host pages only */
+	r = (s64)call(false, CV_HC_SMMU_ALLOC, 0, 0, 0, 0, 0).x[0];
+	check("forbidden: host SMMU context", r == 0, "returned", (u64)r);
+	for (i = 0; i < sizeof(core_pages) / sizeof(core_pages[0]); i++)
+		check_error("forbidden: corevisor page into a host SMMU context",
+			    hvc(CV_HC_SMMU_MAP, 0, (i + 1) * PAGE,
+				core_pages[i], 0, 0));
+	check_error("forbidden: VM page into a host SMMU context",
+		    hvc(CV_HC_SMMU_MAP, 0, 8 * PAGE, vm_page, 0, 0));
+	r = hvc(CV_HC_SMMU_MAP, 0, 9 * PAGE, spare, 0, 0);
+	check("forbidden: host page into a host SMMU context", r == 0,
+	      "returned", (u64)r);
+	check_error("forbidden: page a device reaches into a VM",
+		    hvc(CV_HC_MAP_PAGE, vmid, spare, ipa, 0, 0));
+
+	/* a VM's SMMU context: that VM's own pages only */
+	r = (s64)call(false, CV_HC_SMMU_ALLOC, 1, other, 0, 0, 0).x[0];
+	check("forbidden: VM SMMU context", r == 0, "returned", (u64)r);
+	check_error("forbidden: another VM's page into a VM SMMU context",
+		    hvc(CV_HC_SMMU_MAP, 1, GUEST_IPA, vm_page, 0, 0));
+	check_error("forbidden: corevisor page into a VM SMMU context",
+		    hvc(CV_HC_SMMU_MAP, 1, GUEST_IPA, REGION_BASE + PAGE, 0,
+			0));
+	check_error("forbidden: host page into a VM SMMU context",
+		    hvc(CV_HC_SMMU_MAP, 1, GUEST_IPA + PAGE, spare, 0, 0));
+	r = (s64)call(false, CV_HC_SMMU_ALLOC, 2, vmid, 0, 0, 0).x[0];
+	check("forbidden: SMMU context of the image's VM", r == 0, "returned",
+	      (u64)r);
+	check_error("forbidden: a VM's boot image into its SMMU context",
+		    hvc(CV_HC_SMMU_MAP, 2, GUEST_IPA, vm_page, 0, 0));
+	check_error("forbidden: teardown with a bound SMMU context",
+		    hvc(CV_HC_TEARDOWN, other, 0, 0, 0, 0));
+
+	/* all refused: the pages are where they were */
+	check_abort("forbidden: VM page still the VM's", vm_page, false);
+	root = 0;
+	r = hvc(CV_HC_SMMU_UNMAP, 0, 9 * PAGE, 0, 0, 0);
+	r |= hvc(CV_HC_SMMU_FREE, 0, 0, 0, 0, 0);
+	r |= hvc(CV_HC_SMMU_FREE, 1, 0, 0, 0, 0);
+	r |= hvc(CV_HC_SMMU_FREE, 2, 0, 0, 0, 0);
+	r |= hvc(CV_HC_TEARDOWN, other, 0, 0, 0, 0);
+	check("forbidden: clean-up", r == 0 && read_ok(spare, &root),
+	      "returned", (u64)r);
+}
+
 static void test_vm(void)
 {
 	u64 x[31], pa = (u64)guest_page, val = 1;
@@ -783,6 +869,7 @@ static void test_vm(void)
 	r = hvc(CV_HC_LOAD_IMAGE_PAGE, vmid, 0, pa, 0, 0);
 	check("vm load page", r == 0, "returned", (u64)r);
 	check_abort("vm page gone from host", pa, false);
+	test_forbidden_maps(vmid, pa);
 	r = hvc(CV_HC_VERIFY_IMAGES, vmid, 0, 0, 0, 0);
 	check("vm image verified (SHA-512, Ed25519 at EL2)", r == 0,
 	      "returned", (u64)r);
