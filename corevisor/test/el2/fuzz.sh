@@ -23,7 +23,7 @@ timeout -k 5 "$timeout_s" qemu-system-aarch64 \
 qemu=$!
 # A panicked corevisor halts the machine: stop waiting for it.
 while kill -0 "$qemu" 2>/dev/null; do
-	if grep -q 'corevisor: panic' "$dir/raw"; then
+	if grep -qs 'corevisor: panic' "$dir/raw"; then
 		sleep 2
 		kill "$qemu"
 		break
