@@ -59,7 +59,8 @@ el2-test: out/el2/test-low.elf out/el2/test-top.elf
 #   fuzz-test   FUZZ_N calls (default 200000) with seed FUZZ_SEED
 #               (default: from the commit, so a rerun of CI is the same);
 #               ends with "fuzz: N passed, N failed".
-#   FUZZ_HOLES  known holes whose checks count as failures (smmu, stop;
+#   FUZZ_HOLES  known holes whose checks count as failures (smmu, stop,
+#               install;
 #               see fuzz.c); others print "KNOWN" lines only.
 FUZZ_N ?= 200000
 FUZZ_SEED ?= 0x$(shell git rev-parse --short=8 HEAD 2>/dev/null || echo 1)

@@ -18,6 +18,7 @@
 static void fuzz_main(void);
 static void fuzz_cpu1(void);
 static void fuzz_dump(void);
+static void fuzz_before_cpu1(void);
 #endif
 
 typedef uint64_t u64;
@@ -501,6 +502,9 @@ static void test_cpu0(void)
 	if (r)
 		return;
 	check("init keeps host registers", !why, why ? why : "", 0);
+#ifdef EL2_FUZZ
+	fuzz_before_cpu1();
+#endif
 
 	STORE(cpu1_go, 1);
 	if (!wait_for(&cpu1_done, WAIT_LONG)) {
