@@ -96,8 +96,10 @@ for s in $MUT_SUITES; do
 		exit 1
 	fi
 done
-echo "| check | file | host | el2 | fuzz |"
-echo "|---|---|---|---|---|"
+head="| check | file |" rule="|---|---|"
+for s in $MUT_SUITES; do head="$head $s |" rule="$rule---|"; done
+echo "$head"
+echo "$rule"
 while IFS='|' read -r name file code repl; do
 	[ $# = 0 ] || [[ " $* " == *" $name "* ]] || continue
 	d=$MUT_DIR/$name

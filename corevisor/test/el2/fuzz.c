@@ -753,8 +753,13 @@ static void apply(u64 id, const u64 *a, const u64 *res)
 		for (s = 0; s < (int)ctxs[a[1]].n; s++)
 			if (!ctxs[a[1]].vmid)
 				pages[ctxs[a[1]].pg[s]].smmu--;
-		if (ctxs[a[1]].vmid)
-			vms[ctxs[a[1]].vmid].smmu--;
+		if (ctxs[a[1]].vmid) {
+			vm = &vms[ctxs[a[1]].vmid];
+			fz_check(vm->state != VS_RUNNING,
+				 "SMMU context of a running VM freed",
+				 ctxs[a[1]].vmid);
+			vm->smmu--;
+		}
 		ctxs[a[1]].used = false;
 		break;
 	case CV_HC_SMMU_MAP: {

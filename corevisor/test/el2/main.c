@@ -781,7 +781,7 @@ static void test_forbidden_maps(u64 vmid, u64 vm_page)
 		REGION_BASE + REGION_SIZE - PAGE,
 	};
 	u64 spare = (u64)spare_page, ipa = GUEST_IPA + 4 * PAGE, root;
-	s64 other, r;
+	s64 other, bare, r;
 	unsigned int i;
 
 	other = hvc(CV_HC_REGISTER_VM, 0, 0, 0, 0, 0);
@@ -823,23 +823,34 @@ static void test_forbidden_maps(u64 vmid, u64 vm_page)
 	check_error("forbidden: page a device reaches into a VM",
 		    hvc(CV_HC_MAP_PAGE, vmid, spare, ipa, 0, 0));
 
-	/* a VM's SMMU context: that VM's own pages only */
-	r = (s64)call(false, CV_HC_SMMU_ALLOC, 1, other, 0, 0, 0).x[0];
-	check("forbidden: VM SMMU context", r == 0, "returned", (u64)r);
+	/*
+	 * A VM's SMMU context: that VM's own pages only, at their guest
+	 * address.  The VM has no image, so that the owner check is the
+	 * only one in the way (a page's guest frame is its iova here).
+	 */
+	bare = hvc(CV_HC_REGISTER_VM, 0, 0, 0, 0, 0);
+	r = (s64)call(false, CV_HC_SMMU_ALLOC, 1, bare, 0, 0, 0).x[0];
+	check("forbidden: VM SMMU context", bare > 0 && r == 0, "returned",
+	      (u64)r);
 	check_error("forbidden: another VM's page into a VM SMMU context",
 		    hvc(CV_HC_SMMU_MAP, 1, GUEST_IPA, vm_page, 0, 0));
 	check_error("forbidden: corevisor page into a VM SMMU context",
-		    hvc(CV_HC_SMMU_MAP, 1, GUEST_IPA, REGION_BASE + PAGE, 0,
-			0));
+		    hvc(CV_HC_SMMU_MAP, 1, 0, REGION_BASE + PAGE, 0, 0));
 	check_error("forbidden: host page into a VM SMMU context",
-		    hvc(CV_HC_SMMU_MAP, 1, GUEST_IPA + PAGE, spare, 0, 0));
+		    hvc(CV_HC_SMMU_MAP, 1, 0, spare, 0, 0));
 	r = (s64)call(false, CV_HC_SMMU_ALLOC, 2, vmid, 0, 0, 0).x[0];
 	check("forbidden: SMMU context of the image's VM", r == 0, "returned",
 	      (u64)r);
 	check_error("forbidden: a VM's boot image into its SMMU context",
 		    hvc(CV_HC_SMMU_MAP, 2, GUEST_IPA, vm_page, 0, 0));
+	check_error("forbidden: a VM's page at another DMA address",
+		    hvc(CV_HC_SMMU_MAP, 2, ipa, vm_page, 0, 0));
+	check_error("forbidden: RAM as a VM device",
+		    hvc(CV_HC_MAP_DEVICE, vmid, spare, ipa, 0, 0));
+	check_error("forbidden: corevisor page as a VM device",
+		    hvc(CV_HC_MAP_DEVICE, vmid, REGION_BASE + PAGE, ipa, 0, 0));
 	check_error("forbidden: teardown with a bound SMMU context",
-		    hvc(CV_HC_TEARDOWN, other, 0, 0, 0, 0));
+		    hvc(CV_HC_TEARDOWN, bare, 0, 0, 0, 0));
 
 	/* all refused: the pages are where they were */
 	check_abort("forbidden: VM page still the VM's", vm_page, false);
@@ -849,6 +860,7 @@ static void test_forbidden_maps(u64 vmid, u64 vm_page)
 	r |= hvc(CV_HC_SMMU_FREE, 1, 0, 0, 0, 0);
 	r |= hvc(CV_HC_SMMU_FREE, 2, 0, 0, 0, 0);
 	r |= hvc(CV_HC_TEARDOWN, other, 0, 0, 0, 0);
+	r |= hvc(CV_HC_TEARDOWN, bare, 0, 0, 0, 0);
 	check("forbidden: clean-up", r == 0 && read_ok(spare, &root),
 	      "returned", (u64)r);
 }
