@@ -103,7 +103,8 @@ echo "$rule"
 while IFS='|' read -r name file code repl; do
 	[ $# = 0 ] || [[ " $* " == *" $name "* ]] || continue
 	d=$MUT_DIR/$name
-	copy "$d"
+	# the base's build too: only the mutated file is compiled again
+	rm -rf "$d" && cp -a "$base" "$d"
 	if ! why=$(mutate "$d/$file" "$code" "$repl" 2>&1); then
 		echo "| $name | $file | $why | | |"
 		f=$((f + 1))

@@ -1563,6 +1563,31 @@ static void race_round(u64 round)
 	}
 }
 
+static u64 fuzz_started;
+
+/*
+ * CPU 1 waiting for a round: sleep 1 ms in WFI, woken by its own EL1
+ * physical timer (its IRQ stays masked: it only ends the WFI).  A CPU
+ * spinning on memory would take a host core from QEMU for nothing.
+ */
+static void cpu1_nap(void)
+{
+	static bool gic_on;
+	u64 freq;
+
+	if (!gic_on) {
+		mmio32(GICD_BASE + 0x000, 1);		/* GICD_CTLR */
+		mmio32(GICD_BASE + 0x100, 1U << TIMER_PPI); /* banked */
+		mmio32(GICC_BASE + 0x004, 0xff);	/* GICC_PMR */
+		mmio32(GICC_BASE + 0x000, 1);		/* GICC_CTLR */
+		gic_on = true;
+	}
+	asm volatile("mrs %0, cntfrq_el0" : "=r" (freq));
+	asm volatile("msr cntp_tval_el0, %0" : : "r" (freq / 1000));
+	asm volatile("msr cntp_ctl_el0, %0; isb; wfi" : : "r" (1UL));
+	asm volatile("msr cntp_ctl_el0, xzr; isb");
+}
+
 /* CPU 1, from its idle loop in main.c: its half of each round. */
 static void fuzz_cpu1(void)
 {
@@ -1570,8 +1595,11 @@ static void fuzz_cpu1(void)
 	u64 round = LOAD(race_go);
 	int i;
 
-	if (round == done)
+	if (round == done) {
+		if (LOAD(fuzz_started))
+			cpu1_nap();
 		return;
+	}
 	for (i = 0; i < RACE_ROUND_OPS; i++)
 		race_op();
 	done = round;
@@ -1627,6 +1655,7 @@ static void fuzz_main(void)
 	u64 phase1 = FUZZ_CALLS - FUZZ_CALLS / 10, round = 0, t0 = now_ms();
 	int i;
 
+	STORE(fuzz_started, 1);
 	rng[0] = FUZZ_SEED;
 	rng[1] = FUZZ_SEED ^ 0x5555555555555555UL;
 	out_s("fuzz: seed ");
