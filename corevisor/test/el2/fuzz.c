@@ -1068,6 +1068,8 @@ static void lifecycle_step(void)
 	case VS_OFF:
 		if (vm->smmu) {
 			unbind_smmu(v);
+		} else if (chance(20)) {
+			map_data_page(v);	/* must be refused */
 		} else if (chance(30)) {
 			call_apply(CV_HC_UNMAP_PAGE, v,
 				   slot_ipa(below(NSLOTS)), 0, 0, 0);

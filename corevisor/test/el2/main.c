@@ -807,6 +807,8 @@ static void test_forbidden_maps(u64 vmid, u64 vm_page)
 		    hvc(CV_HC_LOAD_IMAGE_PAGE, other, 0, vm_page, 0, 0));
 	check_error("forbidden: a VM's page into itself twice",
 		    hvc(CV_HC_MAP_PAGE, vmid, vm_page, ipa, 0, 0));
+	check_error("forbidden: a host page over a VM's mapped page",
+		    hvc(CV_HC_MAP_PAGE, vmid, spare, GUEST_IPA, 0, 0));
 
 	/* a host SMMU context: host pages only */
 	r = (s64)call(false, CV_HC_SMMU_ALLOC, 0, 0, 0, 0, 0).x[0];
@@ -942,6 +944,9 @@ static void test_vm(void)
 	      fp_get(1) == HOST_FP, "d0", fp_get(0));
 	r = hvc(CV_HC_VCPU_RUN, vmid, 0, 0, CV_RUN_NONE, 0);
 	check_error("vm off: no more runs", r);
+	r = hvc(CV_HC_MAP_PAGE, vmid, (u64)spare_page, GUEST_IPA + 8 * PAGE,
+		0, 0);
+	check_error("vm off: no new pages", r);
 	r = hvc(CV_HC_TEARDOWN, vmid, 0, 0, 0, 0);
 	check("vm teardown", r == 0, "returned", (u64)r);
 	check("vm page back, scrubbed", read_ok(pa, &val) && val == 0,
