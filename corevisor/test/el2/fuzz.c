@@ -845,6 +845,9 @@ static void ran(u64 v, u64 idx, u64 action, u64 value, const u64 *res)
 	u64 kind = res[0];
 	int i;
 
+	/* telling a vCPU of a VM that is off so is not running it */
+	if (vm->state == VS_OFF && kind == CV_EXIT_OFF)
+		return;
 	fz_check(vm->state == VS_RUNNING, "vCPU of a VM not running ran",
 		 vm->state);
 	fz_check(c->started, "vCPU never started ran", idx);
