@@ -1013,6 +1013,19 @@ static void unbind_smmu(u64 v)
 			call_apply(CV_HC_SMMU_FREE, c, 0, 0, 0, 0);
 }
 
+/* A page the host may not hand in as a buffer: corevisor or a VM's. */
+static u64 not_host_page(void)
+{
+	int n, i;
+
+	for (n = 0; n < 8 && chance(50); n++) {
+		i = below(NPOOL);
+		if (pages[i].owner && !pages[i].shared)
+			return pool_pa(i);
+	}
+	return REGION_BASE + (below(REGION_SIZE) & ~(PAGE - 1));
+}
+
 /* The next step of a valid lifecycle, for one VM. */
 static void lifecycle_step(void)
 {
@@ -1032,10 +1045,12 @@ static void lifecycle_step(void)
 		else if (!vm->vcpu[1].reg && chance(60))
 			call_apply(CV_HC_REGISTER_VCPU, v, 1, 0, 0, 0);
 		else if (!vm->key)
-			call_apply(CV_HC_SET_VM_KEY, v, FZ_KEY, 0, 0, 0);
+			call_apply(CV_HC_SET_VM_KEY, v,
+				   chance(20) ? not_host_page() : FZ_KEY, 0, 0,
+				   0);
 		else if (!vm->img[0].size)
 			call_apply(CV_HC_SET_BOOT_IMAGE, v, 0, GUEST_IPA, PAGE,
-				   FZ_SIG);
+				   chance(20) ? not_host_page() : FZ_SIG);
 		else if (!vm->img[0].next) {
 			i = host_page();
 			if (i >= 0)

@@ -792,7 +792,8 @@ static void test_forbidden_maps(u64 vmid, u64 vm_page)
 			(u64)guest_sig);
 	check("forbidden: second VM set up", other > 0 && !r, "returned",
 	      (u64)r);
-	if (other <= 0)
+	bare = hvc(CV_HC_REGISTER_VM, 0, 0, 0, 0, 0);
+	if (other <= 0 || bare <= 0)
 		return;
 	for (i = 0; i < sizeof(core_pages) / sizeof(core_pages[0]); i++) {
 		check_error("forbidden: corevisor page into a VM",
@@ -800,6 +801,16 @@ static void test_forbidden_maps(u64 vmid, u64 vm_page)
 		check_error("forbidden: corevisor page as a VM image",
 			    hvc(CV_HC_LOAD_IMAGE_PAGE, other, 0, core_pages[i],
 				0, 0));
+	}
+	/* host buffers (key, signature) are host pages only */
+	for (i = 0; i < 2; i++) {
+		u64 buf = i ? vm_page : REGION_BASE + PAGE;
+
+		check_error("forbidden: VM key from a page not the host's",
+			    hvc(CV_HC_SET_VM_KEY, bare, buf, 0, 0, 0));
+		check_error("forbidden: signature from a page not the host's",
+			    hvc(CV_HC_SET_BOOT_IMAGE, other, 1,
+				GUEST_IPA + 16 * PAGE, PAGE, buf));
 	}
 	check_error("forbidden: another VM's page into a VM",
 		    hvc(CV_HC_MAP_PAGE, other, vm_page, ipa, 0, 0));
@@ -830,7 +841,6 @@ static void test_forbidden_maps(u64 vmid, u64 vm_page)
 	 * address.  The VM has no image, so that the owner check is the
 	 * only one in the way (a page's guest frame is its iova here).
 	 */
-	bare = hvc(CV_HC_REGISTER_VM, 0, 0, 0, 0, 0);
 	r = (s64)call(false, CV_HC_SMMU_ALLOC, 1, bare, 0, 0, 0).x[0];
 	check("forbidden: VM SMMU context", bare > 0 && r == 0, "returned",
 	      (u64)r);
@@ -891,6 +901,8 @@ static void test_vm(void)
 	r = hvc(CV_HC_VERIFY_IMAGES, vmid, 0, 0, 0, 0);
 	check("vm image verified (SHA-512, Ed25519 at EL2)", r == 0,
 	      "returned", (u64)r);
+	check_error("vm verified: image page stays",
+		    hvc(CV_HC_UNMAP_PAGE, vmid, GUEST_IPA, 0, 0, 0));
 	r = hvc(CV_HC_MAP_DEVICE, vmid, GICH_BASE, GUEST_GICC, 0, 0);
 	check("vm gets no GICH", r == CV_E_DENIED, "returned", (u64)r);
 	r = hvc(CV_HC_MAP_DEVICE, vmid, GICV_BASE, GUEST_GICC, 0, 0);
