@@ -1038,6 +1038,12 @@ static void lifecycle_step(void)
 		return;
 	}
 	vm = &vms[v];
+	/* a VM a device may reach keeps its pages: must be refused */
+	if (vm->smmu && chance(10)) {
+		call_apply(CV_HC_UNMAP_PAGE, v, slot_ipa(below(NSLOTS)), 0, 0,
+			   0);
+		return;
+	}
 	switch (vm->state) {
 	case VS_READY:
 		if (!vm->vcpu[0].reg)
@@ -1080,6 +1086,8 @@ static void lifecycle_step(void)
 			map_data_page(v);
 		else if (!below(300))
 			call_apply(CV_HC_VM_STOP, v, 0, 0, 0, 0);
+		else if (chance(2))
+			call_apply(CV_HC_TEARDOWN, v, 0, 0, 0, 0); /* refused */
 		else
 			run_step();
 		break;

@@ -850,6 +850,13 @@ static void test_forbidden_maps(u64 vmid, u64 vm_page)
 		    hvc(CV_HC_SMMU_MAP, 1, 0, REGION_BASE + PAGE, 0, 0));
 	check_error("forbidden: host page into a VM SMMU context",
 		    hvc(CV_HC_SMMU_MAP, 1, 0, spare, 0, 0));
+	/* a device may reach the VM: none of its pages leaves it */
+	r = hvc(CV_HC_SMMU_UNMAP, 0, 9 * PAGE, 0, 0, 0);
+	r |= hvc(CV_HC_MAP_PAGE, bare, spare, GUEST_IPA + PAGE, 0, 0);
+	check("forbidden: page into a VM with an SMMU context", r == 0,
+	      "returned", (u64)r);
+	check_error("forbidden: page out of a VM with an SMMU context",
+		    hvc(CV_HC_UNMAP_PAGE, bare, GUEST_IPA + PAGE, 0, 0, 0));
 	r = (s64)call(false, CV_HC_SMMU_ALLOC, 2, vmid, 0, 0, 0).x[0];
 	check("forbidden: SMMU context of the image's VM", r == 0, "returned",
 	      (u64)r);
@@ -867,14 +874,13 @@ static void test_forbidden_maps(u64 vmid, u64 vm_page)
 	/* all refused: the pages are where they were */
 	check_abort("forbidden: VM page still the VM's", vm_page, false);
 	root = 0;
-	r = hvc(CV_HC_SMMU_UNMAP, 0, 9 * PAGE, 0, 0, 0);
-	r |= hvc(CV_HC_SMMU_FREE, 0, 0, 0, 0, 0);
+	r = hvc(CV_HC_SMMU_FREE, 0, 0, 0, 0, 0);
 	r |= hvc(CV_HC_SMMU_FREE, 1, 0, 0, 0, 0);
 	r |= hvc(CV_HC_SMMU_FREE, 2, 0, 0, 0, 0);
 	r |= hvc(CV_HC_TEARDOWN, other, 0, 0, 0, 0);
 	r |= hvc(CV_HC_TEARDOWN, bare, 0, 0, 0, 0);
-	check("forbidden: clean-up", r == 0 && read_ok(spare, &root),
-	      "returned", (u64)r);
+	check("forbidden: clean-up, page back zeroed", r == 0 &&
+	      read_ok(spare, &root) && !root, "returned", (u64)r);
 }
 
 static void test_vm(void)
@@ -917,6 +923,8 @@ static void test_vm(void)
 	check("vm power on", r == 0, "returned", (u64)r);
 	if (r)
 		return;
+	check_error("vm running: no teardown",
+		    hvc(CV_HC_TEARDOWN, vmid, 0, 0, 0, 0));
 
 	fp_set(HOST_FP);
 	why = run(vmid, 0, CV_RUN_NONE, x);
