@@ -904,6 +904,8 @@ static void test_vm(void)
 	check("vm load page", r == 0, "returned", (u64)r);
 	check_abort("vm page gone from host", pa, false);
 	test_forbidden_maps(vmid, pa);
+	r = (s64)call(false, CV_HC_SMMU_ALLOC, 3, vmid, 0, 0, 0).x[0];
+	check("vm SMMU context before it runs", r == 0, "returned", (u64)r);
 	r = hvc(CV_HC_VERIFY_IMAGES, vmid, 0, 0, 0, 0);
 	check("vm image verified (SHA-512, Ed25519 at EL2)", r == 0,
 	      "returned", (u64)r);
@@ -925,6 +927,13 @@ static void test_vm(void)
 		return;
 	check_error("vm running: no teardown",
 		    hvc(CV_HC_TEARDOWN, vmid, 0, 0, 0, 0));
+	check_error("vm running: its SMMU context stays",
+		    hvc(CV_HC_SMMU_FREE, 3, 0, 0, 0, 0));
+	check_error("vm running: no new SMMU context",
+		    hvc(CV_HC_SMMU_ALLOC, 4, vmid, 0, 0, 0));
+	check_error("vm running: no new device",
+		    hvc(CV_HC_MAP_DEVICE, vmid, GICV_BASE + PAGE,
+			GUEST_GICC + PAGE, 0, 0));
 
 	fp_set(HOST_FP);
 	why = run(vmid, 0, CV_RUN_NONE, x);
@@ -967,6 +976,8 @@ static void test_vm(void)
 	r = hvc(CV_HC_MAP_PAGE, vmid, (u64)spare_page, GUEST_IPA + 8 * PAGE,
 		0, 0);
 	check_error("vm off: no new pages", r);
+	r = hvc(CV_HC_SMMU_FREE, 3, 0, 0, 0, 0);
+	check("vm off: SMMU context freed", r == 0, "returned", (u64)r);
 	r = hvc(CV_HC_TEARDOWN, vmid, 0, 0, 0, 0);
 	check("vm teardown", r == 0, "returned", (u64)r);
 	check("vm page back, scrubbed", read_ok(pa, &val) && val == 0,
