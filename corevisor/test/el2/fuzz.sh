@@ -3,11 +3,11 @@
 # virt at a real EL2, with an SMMUv3 on the board, and check its serial
 # output.  Every PASS/FAIL line of the image counts; a missing summary,
 # a corevisor panic or QEMU not finishing in time (120 s plus 1 s per
-# 200 calls; FUZZ_TIMEOUT overrides) fails the suite.  Ends with
+# 40 calls: a loaded machine; FUZZ_TIMEOUT overrides) fails the suite.  Ends with
 # "fuzz: N passed, N failed".
 set -u
 elf=$1 n=$2
-timeout_s=${FUZZ_TIMEOUT:-$((120 + n / 200))}
+timeout_s=${FUZZ_TIMEOUT:-$((120 + n / 40))}
 dir=$(mktemp -d)
 log=$dir/log
 trap 'rm -rf "$dir"' EXIT
