@@ -13,6 +13,14 @@
 #include <corevisor/abi.h>
 #include "el2.h"
 
+#ifdef EL2_FUZZ
+/* fuzz.c, which includes this file to build the fuzzer's image */
+static void fuzz_main(void);
+static void fuzz_cpu1(void);
+static void fuzz_dump(void);
+static void fuzz_before_cpu1(void);
+#endif
+
 typedef uint64_t u64;
 typedef uint32_t u32;
 typedef uint8_t u8;
@@ -194,6 +202,10 @@ static s64 smc(u64 a0, u64 a1, u64 a2, u64 a3)
 /* Print the summary and power off: the end of the test, or its abort. */
 static void __attribute__((noreturn)) stop_test(void)
 {
+#ifdef EL2_FUZZ
+	if (failed)
+		fuzz_dump();
+#endif
 	out_s("el2: ");
 	out_u(passed);
 	out_s(" passed, ");
@@ -389,6 +401,9 @@ static void cpu1_serve_runs(void)
 	int i;
 
 	for (;;) {
+#ifdef EL2_FUZZ
+		fuzz_cpu1();
+#endif
 		vmid = LOAD(cpu1_run_vmid);
 		if (!vmid)
 			continue;
@@ -556,6 +571,9 @@ static void test_cpu0(void)
 	r = hvc(CV_HC_REGISTER_VM, 0, 0, 0, 0, 0);
 	check("gate: no VM before every CPU is installed", r == CV_E_STATE,
 	      "REGISTER_VM returned", (u64)r);
+#ifdef EL2_FUZZ
+	fuzz_before_cpu1();
+#endif
 
 	STORE(cpu1_go, 1);
 	if (!wait_for(&cpu1_done, WAIT_LONG)) {
@@ -822,6 +840,125 @@ static void test_virq(u64 vmid, u64 *x)
 	check_abort("host cannot write GICH", GICH_BASE + 0x100, true);
 }
 
+/*
+ * The transitions the host must never get, each refused with nothing
+ * changed: a corevisor page or another VM's page into a VM (MAP_PAGE,
+ * LOAD_IMAGE_PAGE), and either into an SMMU context, the host's or a
+ * VM's; and a page a device can reach into a VM.  vm_page is a page of
+ * VM vmid (its image).
+ */
+static void test_forbidden_maps(u64 vmid, u64 vm_page)
+{
+	static const u64 core_pages[] = {
+		REGION_BASE, REGION_BASE + PAGE, BOOT_INFO_PA,
+		REGION_BASE + REGION_SIZE - PAGE,
+	};
+	u64 spare = (u64)spare_page, ipa = GUEST_IPA + 4 * PAGE, root;
+	s64 other, bare, r;
+	unsigned int i;
+
+	other = hvc(CV_HC_REGISTER_VM, 0, 0, 0, 0, 0);
+	r = other > 0 ? hvc(CV_HC_SET_VM_KEY, other, (u64)guest_pub, 0, 0,
+			    0) : other;
+	if (!r)
+		r = hvc(CV_HC_SET_BOOT_IMAGE, other, 0, GUEST_IPA, PAGE,
+			(u64)guest_sig);
+	check("forbidden: second VM set up", other > 0 && !r, "returned",
+	      (u64)r);
+	bare = hvc(CV_HC_REGISTER_VM, 0, 0, 0, 0, 0);
+	if (other <= 0 || bare <= 0)
+		return;
+	for (i = 0; i < sizeof(core_pages) / sizeof(core_pages[0]); i++) {
+		check_error("forbidden: corevisor page into a VM",
+			    hvc(CV_HC_MAP_PAGE, vmid, core_pages[i], ipa, 0, 0));
+		check_error("forbidden: corevisor page as a VM image",
+			    hvc(CV_HC_LOAD_IMAGE_PAGE, other, 0, core_pages[i],
+				0, 0));
+	}
+	/* host buffers (key, signature) are host pages only */
+	for (i = 0; i < 2; i++) {
+		u64 buf = i ? vm_page : REGION_BASE + PAGE;
+
+		check_error("forbidden: VM key from a page not the host's",
+			    hvc(CV_HC_SET_VM_KEY, bare, buf, 0, 0, 0));
+		check_error("forbidden: signature from a page not the host's",
+			    hvc(CV_HC_SET_BOOT_IMAGE, other, 1,
+				GUEST_IPA + 16 * PAGE, PAGE, buf));
+	}
+	check_error("forbidden: another VM's page into a VM",
+		    hvc(CV_HC_MAP_PAGE, other, vm_page, ipa, 0, 0));
+	check_error("forbidden: another VM's page as a VM image",
+		    hvc(CV_HC_LOAD_IMAGE_PAGE, other, 0, vm_page, 0, 0));
+	check_error("forbidden: a VM's page into itself twice",
+		    hvc(CV_HC_MAP_PAGE, vmid, vm_page, ipa, 0, 0));
+	check_error("forbidden: a host page over a VM's mapped page",
+		    hvc(CV_HC_MAP_PAGE, vmid, spare, GUEST_IPA, 0, 0));
+
+	/* a host SMMU context: host pages only */
+	r = (s64)call(false, CV_HC_SMMU_ALLOC, 0, 0, 0, 0, 0).x[0];
+	check("forbidden: host SMMU context", r == 0, "returned", (u64)r);
+	for (i = 0; i < sizeof(core_pages) / sizeof(core_pages[0]); i++)
+		check_error("forbidden: corevisor page into a host SMMU context",
+			    hvc(CV_HC_SMMU_MAP, 0, (i + 1) * PAGE,
+				core_pages[i], 0, 0));
+	check_error("forbidden: VM page into a host SMMU context",
+		    hvc(CV_HC_SMMU_MAP, 0, 8 * PAGE, vm_page, 0, 0));
+	r = hvc(CV_HC_SMMU_MAP, 0, 9 * PAGE, spare, 0, 0);
+	check("forbidden: host page into a host SMMU context", r == 0,
+	      "returned", (u64)r);
+	check_error("forbidden: page a device reaches into a VM",
+		    hvc(CV_HC_MAP_PAGE, vmid, spare, ipa, 0, 0));
+
+	/*
+	 * A VM's SMMU context: that VM's own pages only, at their guest
+	 * address.  The VM has no image, so that the owner check is the
+	 * only one in the way (a page's guest frame is its iova here).
+	 */
+	r = (s64)call(false, CV_HC_SMMU_ALLOC, 1, bare, 0, 0, 0).x[0];
+	check("forbidden: VM SMMU context", bare > 0 && r == 0, "returned",
+	      (u64)r);
+	check_error("forbidden: another VM's page into a VM SMMU context",
+		    hvc(CV_HC_SMMU_MAP, 1, GUEST_IPA, vm_page, 0, 0));
+	check_error("forbidden: corevisor page into a VM SMMU context",
+		    hvc(CV_HC_SMMU_MAP, 1, 0, REGION_BASE + PAGE, 0, 0));
+	check_error("forbidden: host page into a VM SMMU context",
+		    hvc(CV_HC_SMMU_MAP, 1, 0, spare, 0, 0));
+	/* a device may reach the VM: none of its pages leaves it */
+	r = hvc(CV_HC_SMMU_UNMAP, 0, 9 * PAGE, 0, 0, 0);
+	r |= hvc(CV_HC_MAP_PAGE, bare, spare, GUEST_IPA + PAGE, 0, 0);
+	check("forbidden: page into a VM with an SMMU context", r == 0,
+	      "returned", (u64)r);
+	check_error("forbidden: page out of a VM with an SMMU context",
+		    hvc(CV_HC_UNMAP_PAGE, bare, GUEST_IPA + PAGE, 0, 0, 0));
+	r = (s64)call(false, CV_HC_SMMU_ALLOC, 2, vmid, 0, 0, 0).x[0];
+	check("forbidden: SMMU context of the image's VM", r == 0, "returned",
+	      (u64)r);
+	check_error("forbidden: a VM's boot image into its SMMU context",
+		    hvc(CV_HC_SMMU_MAP, 2, GUEST_IPA, vm_page, 0, 0));
+	check_error("forbidden: a VM's page at another DMA address",
+		    hvc(CV_HC_SMMU_MAP, 2, ipa, vm_page, 0, 0));
+	check_error("forbidden: RAM as a VM device",
+		    hvc(CV_HC_MAP_DEVICE, vmid, spare, ipa, 0, 0));
+	check_error("forbidden: corevisor page as a VM device",
+		    hvc(CV_HC_MAP_DEVICE, vmid, REGION_BASE + PAGE, ipa, 0, 0));
+
+	/* all refused: the pages are where they were */
+	check_abort("forbidden: VM page still the VM's", vm_page, false);
+
+	/* a VM's SMMU contexts die with it: teardown unbinds them */
+	r = hvc(CV_HC_TEARDOWN, bare, 0, 0, 0, 0);
+	check("teardown of a VM with a bound SMMU context", r == 0,
+	      "returned", (u64)r);
+	check_error("its SMMU context went with it",
+		    hvc(CV_HC_SMMU_FREE, 1, 0, 0, 0, 0));
+	root = 0;
+	r = hvc(CV_HC_SMMU_FREE, 0, 0, 0, 0, 0);
+	r |= hvc(CV_HC_SMMU_FREE, 2, 0, 0, 0, 0);
+	r |= hvc(CV_HC_TEARDOWN, other, 0, 0, 0, 0);
+	check("forbidden: clean-up, page back zeroed", r == 0 &&
+	      read_ok(spare, &root) && !root, "returned", (u64)r);
+}
+
 static void test_vm(void)
 {
 	u64 x[31], pa = (u64)guest_page, val = 1;
@@ -842,9 +979,14 @@ static void test_vm(void)
 	r = hvc(CV_HC_LOAD_IMAGE_PAGE, vmid, 0, pa, 0, 0);
 	check("vm load page", r == 0, "returned", (u64)r);
 	check_abort("vm page gone from host", pa, false);
+	test_forbidden_maps(vmid, pa);
+	r = (s64)call(false, CV_HC_SMMU_ALLOC, 3, vmid, 0, 0, 0).x[0];
+	check("vm SMMU context before it runs", r == 0, "returned", (u64)r);
 	r = hvc(CV_HC_VERIFY_IMAGES, vmid, 0, 0, 0, 0);
 	check("vm image verified (SHA-512, Ed25519 at EL2)", r == 0,
 	      "returned", (u64)r);
+	check_error("vm verified: image page stays",
+		    hvc(CV_HC_UNMAP_PAGE, vmid, GUEST_IPA, 0, 0, 0));
 	r = hvc(CV_HC_MAP_DEVICE, vmid, GICH_BASE, GUEST_GICC, 0, 0);
 	check("vm gets no GICH", r == CV_E_DENIED, "returned", (u64)r);
 	r = hvc(CV_HC_MAP_DEVICE, vmid, GICV_BASE, GUEST_GICC, 0, 0);
@@ -859,6 +1001,15 @@ static void test_vm(void)
 	check("vm power on", r == 0, "returned", (u64)r);
 	if (r)
 		return;
+	check_error("vm running: no teardown",
+		    hvc(CV_HC_TEARDOWN, vmid, 0, 0, 0, 0));
+	check_error("vm running: its SMMU context stays",
+		    hvc(CV_HC_SMMU_FREE, 3, 0, 0, 0, 0));
+	check_error("vm running: no new SMMU context",
+		    hvc(CV_HC_SMMU_ALLOC, 4, vmid, 0, 0, 0));
+	check_error("vm running: no new device",
+		    hvc(CV_HC_MAP_DEVICE, vmid, GICV_BASE + PAGE,
+			GUEST_GICC + PAGE, 0, 0));
 
 	fp_set(HOST_FP);
 	why = run(vmid, 0, CV_RUN_NONE, x);
@@ -905,6 +1056,11 @@ static void test_vm(void)
 	      fp_get(1) == HOST_FP, "d0", fp_get(0));
 	r = hvc(CV_HC_VCPU_RUN, vmid, 0, 0, CV_RUN_NONE, 0);
 	check_error("vm off: no more runs", r);
+	r = hvc(CV_HC_MAP_PAGE, vmid, (u64)spare_page, GUEST_IPA + 8 * PAGE,
+		0, 0);
+	check_error("vm off: no new pages", r);
+	r = hvc(CV_HC_SMMU_FREE, 3, 0, 0, 0, 0);
+	check("vm off: SMMU context freed", r == 0, "returned", (u64)r);
 	r = hvc(CV_HC_TEARDOWN, vmid, 0, 0, 0, 0);
 	check("vm teardown", r == 0, "returned", (u64)r);
 	check("vm page back, scrubbed", read_ok(pa, &val) && val == 0,
@@ -1007,7 +1163,14 @@ void test_main(u64 cpu)
 	test_cpu0();
 	if (!failed)
 		test_vm();
+#ifdef EL2_FUZZ
+	if (!failed)
+		fuzz_main();
+	(void)test_reset;	/* the fuzzer's run ends at its power-off */
+#else
+	/* The reset test ends with a second boot, the fuzzer's run does not */
 	if (!failed)
 		test_reset();
+#endif
 	stop_test();
 }
