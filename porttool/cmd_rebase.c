@@ -568,7 +568,7 @@ static int cont(const struct porttool_ctx *ctx, git_repository *repo)
 			"run 'porttool rebase --continue'.\n");
 		goto out;
 	}
-	if (git_index_write_tree(&tree_id, index) < 0 ||
+	if (write_tree_allow_missing(&tree_id, index) < 0 ||
 	    git_tree_lookup(&tree, repo, &tree_id) < 0 ||
 	    git_commit_lookup(&c, repo, &st.pending) < 0 ||
 	    git_commit_lookup(&tip, repo, &st.tip) < 0) {
