@@ -123,6 +123,8 @@ struct port {
 	char *debian_package;	/* linux-source-5.10, when Debian ships it */
 	char *debian_version;	/* 5.10.223-1 */
 	char *debian_suite;	/* bullseye-security */
+	char *tarball_url;	/* release tarball, "{version}" = base.version */
+	char *tarball_sha256;	/* its expected SHA-256, 64 hex digits */
 	char *corevisor_path;	/* install path in the kernel tree */
 	char *branch;		/* default branch: sekvm/vX.Y */
 	struct board *boards;
