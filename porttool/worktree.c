@@ -66,6 +66,9 @@ static int entry_modified(git_repository *repo, const git_index_entry *e,
 	*modified = false;
 	if (e->mode == GIT_FILEMODE_COMMIT)
 		goto out;	/* submodules are not ours to judge */
+	/* Outside a sparse checkout, or a blob the repository lacks. */
+	if (e->flags_extended & GIT_INDEX_ENTRY_SKIP_WORKTREE)
+		goto out;
 	if (lstat(path, &st) < 0) {
 		/*
 		 * Deleted, unless the repository never had its contents: a
