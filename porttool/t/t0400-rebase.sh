@@ -148,7 +148,7 @@ test_expect_success 'a base whose blob the repository lacks: named, left out, re
 	copy_ports v5.10 &&
 	git -C "$K" checkout -q -b snap v5.10.990 &&
 	seq 1 1000 >"$K/drivers/huge_sh_mask.h" && git -C "$K" add -f drivers/huge_sh_mask.h &&
-	git -C "$K" commit -q -m "snapshot with a blob that will be lost" && git -C "$K" tag v5.99.2 &&
+	git -C "$K" commit -q -m "snapshot with a blob that will be lost" && git -C "$K" tag -f v5.99.2 &&
 	blob=$(git -C "$K" rev-parse HEAD:drivers/huge_sh_mask.h) &&
 	git -C "$K" checkout -q sekvm/v5.10 && git -C "$K" branch -q -D snap &&
 	rm "$K/.git/objects/${blob:0:2}/${blob:2}" &&
