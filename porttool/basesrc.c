@@ -176,7 +176,7 @@ static int write_tree_to(git_repository *repo, git_commit *commit,
 		error("cannot write %s: %s", stamp, strerror(errno));
 		goto out;
 	}
-	info("wrote %lu files of %.12s to %s", w.files, id, dir);
+	info("wrote %lu files of %.12s to %s", w.files - w.missing.n, id, dir);
 	if (w.missing.n) {
 		warning("the repository has no contents for %zu file(s) of %.12s; "
 			"they are left out:", w.missing.n, id);
