@@ -22,7 +22,7 @@ python3 -m http.server --bind 127.0.0.1 --directory "$SRV" "$PORTNO" \
 HTTP_PID=$!
 trap 'kill $HTTP_PID 2>/dev/null' EXIT
 for i in $(seq 50); do
-	curl -sf "http://127.0.0.1:$PORTNO/v5.x/linux-5.11.99.tar.xz" -o /dev/null && break
+	python3 -c "import urllib.request as u; u.urlopen('http://127.0.0.1:$PORTNO/')" 2>/dev/null && break
 	sleep 0.1
 done
 
