@@ -98,6 +98,8 @@ bool is_dir(const char *path);
 bool is_file(const char *path);
 /* XDG cache dir for porttool: $XDG_CACHE_HOME/porttool or ~/.cache/porttool. */
 char *cache_dir(void);
+/* SHA-256 of a buffer as sha256sum prints it (release_fetch.c). */
+void sha256_hex(const void *data, size_t len, char hex[65]);
 
 /* ---- ports (port.c) ---- */
 struct board {

@@ -39,6 +39,16 @@ char *release_tarball_url(const struct port *p)
 	return out;
 }
 
+void sha256_hex(const void *data, size_t len, char hex[65])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+
+	EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL);
+	for (unsigned int i = 0; i < mdlen; i++)
+		sprintf(hex + 2 * i, "%02x", md[i]);
+}
+
 /* The SHA-256 of a file as sha256sum prints it; -1 when unreadable. */
 static int sha256_file(const char *path, char hex[65])
 {
