@@ -226,6 +226,23 @@ static void split_missing(git_repository *repo, git_tree *to,
 	}
 }
 
+/* Does HEAD have a path among these whose blob is missing? */
+static bool left_out_before(git_repository *repo, git_tree *head,
+			    const git_strarray *paths)
+{
+	bool found = false;
+
+	for (size_t i = 0; i < paths->count && !found; i++) {
+		git_tree_entry *e = NULL;
+
+		if (git_tree_entry_bypath(&e, head, paths->strings[i]) == 0 &&
+		    git_tree_entry_type(e) == GIT_OBJECT_BLOB)
+			found = !blob_available(repo, git_tree_entry_id(e));
+		git_tree_entry_free(e);
+	}
+	return found;
+}
+
 static void report_missing(git_commit *target, const git_strarray *missing)
 {
 	char hex[GIT_OID_HEXSZ + 1];
@@ -320,6 +337,14 @@ int checkout_changed(git_repository *repo, git_commit *target,
 	if (present.count) {
 		co.checkout_strategy = strategy |
 				       GIT_CHECKOUT_DISABLE_PATHSPEC_MATCH;
+		/*
+		 * A file left out before (its blob missing) is absent from
+		 * the work tree; SAFE would call that a conflict.  Callers
+		 * checked that no tracked file is deleted, so recreating
+		 * missing ones loses nothing.
+		 */
+		if (left_out_before(repo, (git_tree *)head, &present))
+			co.checkout_strategy |= GIT_CHECKOUT_RECREATE_MISSING;
 		co.paths = present;
 		co.baseline = (git_tree *)head;
 		if (git_checkout_tree(repo, (git_object *)to, &co) < 0)

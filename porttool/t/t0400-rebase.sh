@@ -148,20 +148,28 @@ test_expect_success 'a base whose blob the repository lacks: named, left out, re
 	copy_ports v5.10 &&
 	git -C "$K" checkout -q -b snap v5.10.990 &&
 	seq 1 1000 >"$K/drivers/huge_sh_mask.h" && git -C "$K" add -f drivers/huge_sh_mask.h &&
+	seq 1 777 >>"$K/CREDITS" && git -C "$K" add -f CREDITS &&
 	git -C "$K" commit -q -m "snapshot with a blob that will be lost" && git -C "$K" tag -f v5.99.2 &&
 	blob=$(git -C "$K" rev-parse HEAD:drivers/huge_sh_mask.h) &&
+	credits=$(git -C "$K" rev-parse HEAD:CREDITS) &&
+	rm "$K/.git/objects/${credits:0:2}/${credits:2}" &&
 	git -C "$K" checkout -q sekvm/v5.10 && git -C "$K" branch -q -D snap &&
 	rm "$K/.git/objects/${blob:0:2}/${blob:2}" &&
 	test_must_fail_silently() { ! "$@" >/dev/null 2>&1; } &&
 	test_must_fail_silently git -C "$K" cat-file -e $blob &&
 	porttool --ports ports rebase 5.10 --onto v5.99.2 --as 5.99 --tree "$K" 2>err && cat err &&
-	grep "names 1 file(s) whose contents this repository does not have" err &&
-	grep "^  missing: drivers/huge_sh_mask.h$" err &&
+	grep "names 2 file(s) whose contents this repository does not have" err &&
+	grep "^  missing: drivers/huge_sh_mask.h$" err && grep "^  missing: CREDITS$" err &&
 	! grep "object not found" err &&
 	test ! -e "$K/drivers/huge_sh_mask.h" &&
 	test -z "$(git -C "$K" status --porcelain --untracked-files=no)" &&
 	porttool --ports ports status --tree "$K" >st && grep "^working tree: clean" st &&
-	git -C "$K" merge-base --is-ancestor v5.99.2 sekvm/v5.99
+	git -C "$K" merge-base --is-ancestor v5.99.2 sekvm/v5.99 &&
+	test ! -e "$K/CREDITS" &&
+	# Back to a base that has the files: they come back, nothing conflicts.
+	porttool --ports ports apply 5.10 --tree "$K" --branch back 2>err2 && cat err2 &&
+	git -C "$K" diff --quiet v5.10.223 -- CREDITS &&
+	test -z "$(git -C "$K" status --porcelain --untracked-files=no)"
 '
 
 test_expect_success 'rebase errors: no branch, bad --onto, existing --as port, dirty tree, usage' '
