@@ -104,4 +104,10 @@ int subset_tree(git_tree **out, git_repository *repo, git_tree *base,
 int graft_paths(git_oid *out, git_repository *repo, git_tree *base,
 		git_index *result, const struct strlist *paths);
 
+/*
+ * git_index_write_tree that accepts entries whose blobs the repository
+ * lacks (left out of the work tree by checkout_changed).
+ */
+int write_tree_allow_missing(git_oid *out, git_index *index);
+
 #endif

@@ -105,6 +105,8 @@ bool is_file(const char *path);
 void crash_point(const char *what);
 /* XDG cache dir for porttool: $XDG_CACHE_HOME/porttool or ~/.cache/porttool. */
 char *cache_dir(void);
+/* SHA-256 of a buffer as sha256sum prints it (release_fetch.c). */
+void sha256_hex(const void *data, size_t len, char hex[65]);
 
 /* ---- ports (port.c) ---- */
 struct board {
@@ -130,6 +132,8 @@ struct port {
 	char *debian_package;	/* linux-source-5.10, when Debian ships it */
 	char *debian_version;	/* 5.10.223-1 */
 	char *debian_suite;	/* bullseye-security */
+	char *tarball_url;	/* release tarball, "{version}" = base.version */
+	char *tarball_sha256;	/* its expected SHA-256, 64 hex digits */
 	char *corevisor_path;	/* install path in the kernel tree */
 	char *branch;		/* default branch: sekvm/vX.Y */
 	char *build_hostcc;	/* HOSTCC for kbuild, when the line needs one */
