@@ -701,7 +701,11 @@ static void apply(u64 id, const u64 *a, const u64 *res)
 		break;
 	case CV_HC_TEARDOWN:
 		fz_check(vm->state != VS_RUNNING, "running VM torn down", v);
-		fz_check(!vm->smmu, "VM torn down with an SMMU context", v);
+		/* teardown unbinds the VM's SMMU contexts (ABI 1.2) */
+		for (s = 0; s < CV_MAX_SMMU_CTX; s++)
+			if (ctxs[s].used && ctxs[s].vmid == v)
+				ctxs[s].used = false;
+		vm->smmu = 0;
 		vm_freed(v);
 		break;
 	case CV_HC_MAP_PAGE:
