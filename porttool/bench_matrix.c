@@ -9,24 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-int bench_version_cmp(const char *x, const char *y)
-{
-	while (*x || *y) {
-		long nx = strtol(x, (char **)&x, 10);
-		long ny = strtol(y, (char **)&y, 10);
-
-		if (nx != ny)
-			return nx < ny ? -1 : 1;
-		if (*x == '.')
-			x++;
-		if (*y == '.')
-			y++;
-		if (!*x || !*y)
-			return (*x != 0) - (*y != 0);
-	}
-	return 0;
-}
-
 const char *bench_suite_note(const char *suite)
 {
 	if (!strcmp(suite, "micro"))
@@ -137,7 +119,7 @@ static int row_cmp(const void *a, const void *b)
 	const struct matrix_row *x = a, *y = b;
 	int c = strcmp(x->suite, y->suite);
 
-	if (c || (c = bench_version_cmp(x->line, y->line)))
+	if (c || (c = version_compare(x->line, y->line)))
 		return c;
 	return strcmp(x->board, y->board);
 }

@@ -42,7 +42,6 @@ void bench_format_value(char *buf, size_t len, double v, const char *unit);
 void bench_format_why(char *buf, size_t len, const struct matrix_row *r);
 void bench_matrix_print(FILE *out, const struct matrix *m);
 /* -1, 0, 1: dotted versions numerically (4.18 < 5.4 < 5.10). */
-int bench_version_cmp(const char *a, const char *b);
 /* What a suite's numbers are, for the table's heading. */
 const char *bench_suite_note(const char *suite);
 

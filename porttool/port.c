@@ -514,10 +514,8 @@ struct port *port_load(const struct porttool_ctx *ctx, const char *ver)
 }
 
 /* Compare dotted versions numerically: 4.18 < 5.4 < 5.10. */
-static int version_cmp(const void *a, const void *b)
+int version_compare(const char *x, const char *y)
 {
-	const char *x = *(char *const *)a, *y = *(char *const *)b;
-
 	while (*x || *y) {
 		long nx = strtol(x, (char **)&x, 10);
 		long ny = strtol(y, (char **)&y, 10);
@@ -532,6 +530,11 @@ static int version_cmp(const void *a, const void *b)
 			return (*x != 0) - (*y != 0);
 	}
 	return 0;
+}
+
+static int version_cmp_sort(const void *a, const void *b)
+{
+	return version_compare(*(char *const *)a, *(char *const *)b);
 }
 
 int ports_list(const char *ports_dir, struct strlist *versions)
@@ -556,6 +559,7 @@ int ports_list(const char *ports_dir, struct strlist *versions)
 	}
 	closedir(d);
 	if (versions->n)
-		qsort(versions->items, versions->n, sizeof(char *), version_cmp);
+		qsort(versions->items, versions->n, sizeof(char *),
+		      version_cmp_sort);
 	return 0;
 }

@@ -149,6 +149,8 @@ struct port {
  * for something that is not a version.
  */
 char *normalize_version(const char *ver);
+/* Dotted versions in numeric order (4.18 < 5.4 < 5.10): <0, 0 or >0. */
+int version_compare(const char *x, const char *y);
 /* Load ports/vVER; prints an error naming the file and line and returns NULL. */
 struct port *port_load(const struct porttool_ctx *ctx, const char *ver);
 struct port *port_load_dir(const char *dir);
