@@ -21,6 +21,8 @@ MUT_SEED=${MUT_SEED:-0x5eed}
 MUT_FUZZ_N=${MUT_FUZZ_N:-20000}
 MUT_MODEL_CALLS=${MUT_MODEL_CALLS:-100000}
 MUT_SUITES=${MUT_SUITES:-host el2 fuzz}
+# a host suite that runs longer hangs: the mutant is caught
+MUT_TIMEOUT=${MUT_TIMEOUT:-300}
 
 # name @ file @ code @ replacement  (\n and \t as in the source)
 checks=$(cat <<'TABLE'
@@ -124,10 +126,10 @@ run_suite() {
 	case $2 in
 	host)
 		make -C "$d" -s host >"$log" 2>&1 &&
-		"$d/build/host/test_unit" >>"$log" 2>&1 &&
-		"$d/build/host/test_model" "$MUT_MODEL_CALLS" 1 >>"$log" 2>&1 &&
-		"$d/build/host/test_smp" >>"$log" 2>&1 &&
-		"$d/build/host/test_holes" >>"$log" 2>&1 ;;
+		timeout "$MUT_TIMEOUT" "$d/build/host/test_unit" >>"$log" 2>&1 &&
+		timeout "$MUT_TIMEOUT" "$d/build/host/test_model" "$MUT_MODEL_CALLS" 1 >>"$log" 2>&1 &&
+		timeout "$MUT_TIMEOUT" "$d/build/host/test_smp" >>"$log" 2>&1 &&
+		timeout "$MUT_TIMEOUT" "$d/build/host/test_holes" >>"$log" 2>&1 ;;
 	el2)
 		make -C "$d" -s out/el2/test-low.elf >"$log" 2>&1 &&
 		: >"$d/out/el2/none.log" &&
