@@ -67,3 +67,58 @@ void test_vm_memory(void)
 	CHECK_EQ(hc(CV_HC_UNMAP_PAGE, 1, 0x8010000, 0, 0, 0, NULL), 0);
 	CHECK_EQ(leaf_of(core.vm[0].s2_root, 0x8010000), 0);
 }
+
+/*
+ * Pool limits: a map that needs more table pages than the VM's (or the
+ * SMMU context's) pool has left is refused with CV_E_NOMEM before any
+ * state changes; the table walk itself cannot fail after the checks.
+ * Each map lands in a new 1 GiB region so it needs new tables.  A host
+ * page's SMMU share count is refused at SHARE_MAX, not wrapped.
+ */
+void test_pool_limits(void)
+{
+	u64 out[4], i, ret = 0;
+
+	CHECK_EQ(t_boot(1), 0);
+	CHECK_EQ(hc(CV_HC_REGISTER_VM, 0, 0, 0, 0, 0, NULL), 1);
+	for (i = 1; i < 200; i++) {
+		ret = hc(CV_HC_MAP_PAGE, 1, HOST(i), i << 30, 0, 0, NULL);
+		if (ret)
+			break;
+	}
+	CHECK_EQ(ret, CV_E_NOMEM);
+	CHECK_EQ(own_page(HOST(i))->owner, OWNER_HOST);
+	CHECK(core_host_abort(0, HOST(i)));
+	CHECK_EQ(check_invariants(NULL), 0);
+	CHECK_EQ(hc(CV_HC_TEARDOWN, 1, 0, 0, 0, 0, NULL), 0);
+
+	CHECK_EQ(hc(CV_HC_REGISTER_VM, 0, 0, 0, 0, 0, NULL), 1);
+	for (i = 1; i < 200; i++) {
+		ret = hc(CV_HC_MAP_DEVICE, 1, 0x8040000, i << 30, 0, 0, NULL);
+		if (ret)
+			break;
+	}
+	CHECK_EQ(ret, CV_E_NOMEM);
+	CHECK_EQ(leaf_of(core.vm[0].s2_root, i << 30), 0);
+	CHECK_EQ(hc(CV_HC_TEARDOWN, 1, 0, 0, 0, 0, NULL), 0);
+
+	CHECK_EQ(hc(CV_HC_SMMU_ALLOC, 0, 0, 0, 0, 0, out), 0);
+	for (i = 1; i < 200; i++) {
+		ret = hc(CV_HC_SMMU_MAP, 0, i << 30, HOST(1), 0, 0, NULL);
+		if (ret)
+			break;
+	}
+	CHECK_EQ(ret, CV_E_NOMEM);
+	CHECK_EQ(own_page(HOST(1))->share, i - 1);
+	CHECK_EQ(hc(CV_HC_SMMU_FREE, 0, 0, 0, 0, 0, NULL), 0);
+	CHECK_EQ(own_page(HOST(1))->share, 0);
+
+	CHECK_EQ(hc(CV_HC_SMMU_ALLOC, 0, 0, 0, 0, 0, out), 0);
+	own_page(HOST(2))->share = SHARE_MAX;
+	CHECK_EQ(hc(CV_HC_SMMU_MAP, 0, 0x1000, HOST(2), 0, 0, NULL),
+		 CV_E_NOMEM);
+	CHECK_EQ(own_page(HOST(2))->share, SHARE_MAX);
+	own_page(HOST(2))->share = 0;
+	CHECK_EQ(hc(CV_HC_SMMU_FREE, 0, 0, 0, 0, 0, NULL), 0);
+	CHECK_EQ(check_invariants(NULL), 0);
+}
