@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The four holes a hostile-host review found (docs/holes.md), one test
+ * The four holes a hostile-host review found (docs/gaps.md, H1-H4), one test
  * group each.  Every group fails on the corevisor before the fix; the
  * EL2 test (test/el2) covers the parts only a real EL2 shows (head.S,
  * the PSCI reset path, the host stage 2 in hardware).
