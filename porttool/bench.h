@@ -42,6 +42,17 @@ const char *bench_kernel_name(enum bench_kernel k);
  * BENCH-DONE, and it ran as a SeKVM guest exactly when k is BENCH_SEKVM),
  * else why not (allocated).
  */
+/* One benchmark of a suite: its short name and what it measures. */
+struct bench_item {
+	const char *name, *what;
+};
+
+/*
+ * The names of the items without a result (have[i] false), comma-
+ * separated and allocated, or NULL when every item has one.
+ */
+char *bench_missing(const bool *have, const struct bench_item *items, int n);
+
 char *bench_parse_log(const char *log, enum bench_kernel k, struct bench_run *r);
 
 struct bench_results {

@@ -26,9 +26,7 @@
 #define VMM_SEKVM "vmm: SeKVM: kernel image registered"
 #define VMM_STOCK "vmm: stock KVM: image not registered"
 
-static const struct {
-	const char *name, *what;
-} benches[MICRO_BENCHES] = {
+static const struct bench_item benches[MICRO_BENCHES] = {
 	[M_HVC] = { "hvc", "hypercall round trip (HVC)" },
 	[M_MMIO_KERNEL] = { "mmio-kernel", "MMIO read, host kernel (vGIC dist)" },
 	[M_MMIO_USER] = { "mmio-user", "MMIO read, VMM user space (PL011)" },
@@ -128,20 +126,6 @@ static void take_line(char *line, struct micro_run *r, struct micro_state *st)
 	}
 }
 
-static char *missing(const struct micro_run *r)
-{
-	char buf[256] = "";
-
-	for (int b = 0; b < MICRO_BENCHES; b++) {
-		if (r->have[b])
-			continue;
-		if (buf[0])
-			strncat(buf, ", ", sizeof(buf) - strlen(buf) - 1);
-		strncat(buf, benches[b].name, sizeof(buf) - strlen(buf) - 1);
-	}
-	return buf[0] ? xstrdup(buf) : NULL;
-}
-
 static char *judge(const struct micro_state *st, const struct micro_run *r,
 		   enum bench_kernel k)
 {
@@ -160,7 +144,7 @@ static char *judge(const struct micro_state *st, const struct micro_run *r,
 		return xstrdup("the guest never said MICRO-START with its counter frequency");
 	if (st->duplicate)
 		return xstrdup("a benchmark has more than one result");
-	if ((m = missing(r))) {
+	if ((m = bench_missing(r->have, benches, MICRO_BENCHES))) {
 		char *why = xasprintf("no result for %s", m);
 
 		free(m);
