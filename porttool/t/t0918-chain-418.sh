@@ -35,14 +35,6 @@ mkdir -p "$W"
 : >"$W/times"
 rm -f "$W/check.out" "$W/boot.out" "$W/check-m400.out"
 
-timed() {
-	local name=$1 t0=$(date +%s) rc=0
-	shift
-	"$@" || rc=$?
-	echo "$name: $(( $(date +%s) - t0 )) s (exit $rc)" >>"$W/times"
-	return $rc
-}
-
 test_expect_success 'chain 4.18: tree copies the cached base tree (once)' '
 	if ! has_base "$TREE"; then
 		rm -rf "$TREE" &&

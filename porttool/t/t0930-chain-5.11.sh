@@ -29,14 +29,6 @@ mkdir -p "$W"
 : >"$W/times"
 rm -f "$W/check.out" "$W/boot.out" "$W/boot-kvm.out"
 
-timed() {
-	local name=$1 t0=$(date +%s) rc=0
-	shift
-	"$@" || rc=$?
-	echo "$name: $(( $(date +%s) - t0 )) s (exit $rc)" >>"$W/times"
-	return $rc
-}
-
 test_expect_success 'chain 5.11: the base tree, v5.11.14 as port.conf records it' '
 	# A tree made from the public snapshot lacks four amdgpu blobs:
 	# porttool then refuses to clone it (naming them), and a shared clone
