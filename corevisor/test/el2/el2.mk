@@ -66,7 +66,8 @@ FUZZ_N ?= 200000
 FUZZ_SEED ?= 0x$(shell git rev-parse --short=8 HEAD 2>/dev/null || echo 1)
 FUZZ_HOLES ?= smmu stop install
 FUZZ_DEFS := -DEL2_FUZZ -DFUZZ_CALLS=$(FUZZ_N)UL -DFUZZ_SEED=$(FUZZ_SEED)UL \
-	$(foreach h,$(FUZZ_HOLES),-DFUZZ_HOLE_$(shell echo $(h) | tr a-z A-Z)=1)
+	$(foreach h,$(FUZZ_HOLES),-DFUZZ_HOLE_$(shell echo $(h) | tr a-z A-Z)=1) \
+	$(if $(FUZZ_TRACE_FROM),-DFUZZ_TRACE_FROM=$(FUZZ_TRACE_FROM)UL)
 
 out/el2/fuzz/guest.o: test/el2/fuzzguest.S
 	@mkdir -p $(dir $@)

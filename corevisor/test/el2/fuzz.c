@@ -60,6 +60,10 @@
 #ifndef FUZZ_SEED
 #define FUZZ_SEED	1
 #endif
+/* Print every call from this one on: finds the call a hang is in. */
+#ifndef FUZZ_TRACE_FROM
+#define FUZZ_TRACE_FROM	(~0UL)
+#endif
 #ifndef FUZZ_HOLE_SMMU
 #define FUZZ_HOLE_SMMU	0
 #endif
@@ -314,7 +318,25 @@ static s64 fz_call(u64 id, u64 a1, u64 a2, u64 a3, u64 a4, u64 a5,
 		l->in[i] = in[i];
 	l->out[0] = l->out[1] = ~0UL;
 	STORE(ncalls[cpu], n + 1);
+	if (n >= FUZZ_TRACE_FROM) {
+		out_s("  #");
+		out_u(n);
+		for (i = 0; i < 6; i++) {
+			out_s(" ");
+			out_hex(in[i]);
+		}
+		out_s("\n");
+	}
+	/*
+	 * A host always has its tick: a guest that loops without an exit
+	 * (an exception loop in a page of zeros, say) must still give the
+	 * CPU back, as an IRQ exit.
+	 */
+	if (id == CV_HC_VCPU_RUN)
+		host_timer_irq(true);
 	hvc_all(in, out);
+	if (id == CV_HC_VCPU_RUN)
+		host_timer_irq(false);
 	r = (s64)out[0];
 	l->out[0] = out[0];
 	l->out[1] = out[1];
