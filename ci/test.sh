@@ -6,6 +6,13 @@ set -u
 cd "$(dirname "$0")/.."
 status=0
 log=$(mktemp -d)
+# The 5.10 chain's work directory (base tree, kernel builds, boot logs) is
+# kept outside the clone, so that a second run on the same machine builds
+# incrementally; on a fresh machine it starts empty and the chain builds
+# every kernel from nothing.  A link left dangling by a cleaned /tmp goes.
+chain=${XDG_CACHE_HOME:-$HOME/.cache}/porttool/ci-chain-5.10
+[ -L "$chain" ] && [ ! -e "$chain" ] && rm -f "$chain"
+export PORTTOOL_CHAIN_DIR=${PORTTOOL_CHAIN_DIR:-$chain}
 run() {
 	local name=$1
 	shift

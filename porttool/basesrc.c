@@ -28,6 +28,7 @@ struct writer {
 	const char *dest;
 	unsigned long files;
 	int failed;
+	struct strlist missing;	/* blobs the repository lacks */
 };
 
 static int write_blob(struct writer *w, const char *path,
@@ -39,8 +40,19 @@ static int write_blob(struct writer *w, const char *path,
 	size_t len;
 	int ret = -1;
 
-	if (git_blob_lookup(&blob, w->repo, git_tree_entry_id(entry)))
+	if (git_blob_lookup(&blob, w->repo, git_tree_entry_id(entry))) {
+		git_odb *odb = NULL;
+		bool gone = git_repository_odb(&odb, w->repo) == 0 &&
+			    !git_odb_exists(odb, git_tree_entry_id(entry));
+
+		git_odb_free(odb);
+		/* An incomplete snapshot: name the file, build without it. */
+		if (gone) {
+			strlist_push(&w->missing, path + strlen(w->dest) + 1);
+			return 0;
+		}
 		return git_fail(path);
+	}
 	data = git_blob_rawcontent(blob);
 	len = (size_t)git_blob_rawsize(blob);
 	if (mode == GIT_FILEMODE_LINK) {
@@ -164,10 +176,17 @@ static int write_tree_to(git_repository *repo, git_commit *commit,
 		error("cannot write %s: %s", stamp, strerror(errno));
 		goto out;
 	}
-	info("wrote %lu files of %.12s to %s", w.files, id, dir);
+	info("wrote %lu files of %.12s to %s", w.files - w.missing.n, id, dir);
+	if (w.missing.n) {
+		warning("the repository has no contents for %zu file(s) of %.12s; "
+			"they are left out:", w.missing.n, id);
+		for (size_t i = 0; i < w.missing.n; i++)
+			fprintf(stderr, "  missing: %s\n", w.missing.items[i]);
+	}
 	ret = 0;
 out:
 	git_tree_free(tree);
+	strlist_free(&w.missing);
 	free(stamp);
 	free(line);
 	return ret;

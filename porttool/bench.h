@@ -42,6 +42,17 @@ const char *bench_kernel_name(enum bench_kernel k);
  * BENCH-DONE, and it ran as a SeKVM guest exactly when k is BENCH_SEKVM),
  * else why not (allocated).
  */
+/* One benchmark of a suite: its short name and what it measures. */
+struct bench_item {
+	const char *name, *what;
+};
+
+/*
+ * The names of the items without a result (have[i] false), comma-
+ * separated and allocated, or NULL when every item has one.
+ */
+char *bench_missing(const bool *have, const struct bench_item *items, int n);
+
 char *bench_parse_log(const char *log, enum bench_kernel k, struct bench_run *r);
 
 struct bench_results {
@@ -59,5 +70,30 @@ char *bench_check_sizes(const struct bench_results *res);
 void bench_print_table(FILE *out, const struct bench_results *res);
 /* The same as JSON, with every run's value; 0 or -1 (error printed). */
 int bench_write_json(const char *path, const struct bench_results *res);
+
+/* ---- the micro suite (bench_micro.c) ---- */
+enum micro_bench {
+	M_HVC,		/* hypercall round trip */
+	M_MMIO_KERNEL,	/* MMIO read, in-kernel vGIC distributor */
+	M_MMIO_USER,	/* MMIO read, the vmm's PL011 */
+	M_IPI,		/* virtual IPI round trip between two vCPUs */
+	M_EOI,		/* EOI through the virtual CPU interface */
+	M_S2FAULT,	/* stage-2 fault on a fresh page */
+	MICRO_BENCHES
+};
+
+struct micro_run {
+	double insn[MICRO_BENCHES];	/* instructions per operation */
+	unsigned iters[MICRO_BENCHES];
+	bool have[MICRO_BENCHES];
+};
+
+const char *micro_bench_name(enum micro_bench b);
+/* As bench_parse_log, for the micro guest's log. */
+char *micro_parse_log(const char *log, enum bench_kernel k, struct micro_run *r);
+/* Every run did the same iterations; NULL or why not (allocated). */
+char *micro_check_iters(const struct micro_run *const runs[BENCH_KERNELS], int reps);
+void micro_print_table(FILE *out, const char *version,
+		       const struct micro_run *const runs[BENCH_KERNELS], int reps);
 
 #endif

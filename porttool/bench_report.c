@@ -24,9 +24,7 @@
 #define GUEST_SHARED "DMA buffers shared with the host"
 #define GUEST_NOT_SEKVM "sekvm-guest: not a SeKVM guest"
 
-static const struct {
-	const char *name, *what;
-} workloads[BENCH_WORKLOADS] = {
+static const struct bench_item workloads[BENCH_WORKLOADS] = {
 	[W_BOOT] = { "boot-to-init", "boot: guest kernel clock at /init" },
 	[W_VMM] = { "vmm-run", "whole guest run (vmm: on to off)" },
 	[W_MEM] = { "mem", "memory: touch fresh anonymous" },
@@ -168,17 +166,16 @@ static void take_line(char *line, struct bench_run *r, struct log_state *st)
 	}
 }
 
-/* The workloads without a result, comma-separated (allocated), or NULL. */
-static char *missing_workloads(const struct bench_run *r)
+char *bench_missing(const bool *have, const struct bench_item *items, int n)
 {
 	char buf[256] = "";
 
-	for (int w = 0; w < BENCH_WORKLOADS; w++) {
-		if (r->have[w])
+	for (int i = 0; i < n; i++) {
+		if (have[i])
 			continue;
 		if (buf[0])
 			strncat(buf, ", ", sizeof(buf) - strlen(buf) - 1);
-		strncat(buf, workloads[w].name, sizeof(buf) - strlen(buf) - 1);
+		strncat(buf, items[i].name, sizeof(buf) - strlen(buf) - 1);
 	}
 	return buf[0] ? xstrdup(buf) : NULL;
 }
@@ -199,7 +196,7 @@ static char *judge_state(const struct log_state *st, const struct bench_run *r,
 		return xasprintf("the guest reported an error: %s", st->first_error);
 	if (st->duplicate)
 		return xstrdup("a workload has more than one result");
-	missing = missing_workloads(r);
+	missing = bench_missing(r->have, workloads, BENCH_WORKLOADS);
 	if (missing) {
 		char *why = xasprintf("no result for %s", missing);
 

@@ -64,6 +64,7 @@ struct kbuild {
 	const char *out;	/* O= */
 	const char *fragment;	/* config fragment for allnoconfig */
 	const char *dtb_target;	/* e.g. broadcom/bcm2711-rpi-4-b.dtb, or NULL */
+	const char *hostcc;	/* port.conf build.hostcc, or NULL */
 	bool ccache;
 	int log_fd;		/* out/build.log */
 	char *log_path;
@@ -135,7 +136,8 @@ int cpio_finish(struct cpio *c);
 /*
  * What the host initramfs carries for init.sh's guest step
  * (vmm/README.md): the vmm, the guest kernel and the guest's initramfs,
- * stored as /bin/vmm, /guest/Image and /guest/initrd.cpio.
+ * stored as /bin/vmm, /guest/Image and /guest/initrd.cpio (none when
+ * initrd is NULL: the micro-benchmark guest has none).
  */
 struct guest_keys;
 struct boot_guest {
@@ -179,6 +181,12 @@ struct qemu_run {
 	const char *log_path;	/* serial log */
 	int timeout_s;
 	bool echo;
+	/*
+	 * -icount shift=0,sleep=off: virtual time counts executed
+	 * instructions (1 ns each), so a guest's timer reads are
+	 * instruction counts, the same on every run (bench --suite micro).
+	 */
+	bool icount;
 	/* results */
 	bool timed_out;
 	int exit_code;

@@ -1,32 +1,44 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * porttool bench VER [--sekvm-out DIR] [--kvm-out DIR] [--reps N]
- *                    [--dir DIR] [--json FILE] [--timeout S]
- * porttool bench VER --from-logs DIR [--json FILE]
+ * porttool bench VER [--suite guest|micro|all] [--sekvm-out DIR] [--kvm-out DIR]
+ *                    [--reps N] [--iters N] [--dir DIR] [--json FILE]
+ *                    [--timeout S] [--db FILE]
+ * porttool bench VER --from-logs DIR [--suite S] [--json FILE] [--db FILE]
+ * porttool bench --matrix [--lines 5.10,...] [--boards qemu,...] [--suite S] ...
  *
- * The guest benchmark: the SeKVM build and the stock-KVM build of the same
- * tree boot in QEMU as 'porttool boot' boots them (qemu.c), alternating,
- * N times each.  Each host's init (bench/host-init.sh) runs the vmm once
- * on the same guest: the SeKVM build's Image, signed, with a guest
- * initramfs whose bench/bench-init.sh runs the workloads of
- * bench/guest-bench.c, each timed by the guest's own clock.  The serial
- * logs are read by bench_report.c, which prints both medians and their
- * ratio per workload.
+ * The SeKVM build and the stock-KVM build of the same tree boot in QEMU
+ * as 'porttool boot' boots them (qemu.c), alternating, N times each, each
+ * host running the vmm once on the same signed guest:
  *
- * The guest and the host initramfs are the same bytes for both kernels,
- * so the only difference between the columns is the host kernel.
+ *  - guest: the SeKVM build's Image with a guest initramfs whose
+ *    bench/bench-init.sh runs the workloads of bench/guest-bench.c, each
+ *    timed by the guest's own clock (bench_report.c reads the logs);
+ *  - micro: the bare-metal guest of bench/micro/, under QEMU -icount so
+ *    that its counter reads are instruction counts (bench_micro.c).
+ *
+ * Every measurement goes to the results database (bench_db.c) with what
+ * identifies it; --matrix benches every line that has both builds and
+ * prints one row per line and benchmark, or why a line has none
+ * (bench_matrix.c).  The guest and the host initramfs are the same bytes
+ * for both kernels, so the only difference between the columns is the
+ * host kernel.
  */
 #include "bench.h"
+#include "bench_db.h"
+#include "bench_matrix.h"
 #include "buildboot.h"
 
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #define DEFAULT_REPS 3
 #define MAX_REPS 100
+#define DEFAULT_ITERS 65536
+#define MAX_ITERS 10000000
 /*
  * One boot: host boot, guest boot and the workloads.  porttool boot's
  * SeKVM boot, three guests in it, takes 16 s here (cmd_boot.c); the same
@@ -37,72 +49,182 @@
 /* porttool boot's kernel command line (cmd_boot.c). */
 #define APPEND "console=ttyAMA0 earlycon=pl011,0x9000000 panic=-1 rdinit=/init"
 
+enum { SUITE_GUEST = 1, SUITE_MICRO = 2 };
+
 static const char *opt_sekvm_out, *opt_kvm_out, *opt_dir, *opt_json,
-	*opt_from_logs;
-static int opt_reps = UNSET, opt_timeout = UNSET;
-static bool opt_verbose;
+	*opt_from_logs, *opt_suite, *opt_db, *opt_lines, *opt_boards;
+static int opt_reps = UNSET, opt_timeout = UNSET, opt_iters = UNSET;
+static bool opt_verbose, opt_matrix;
+static int suites;
 
 static const struct option bench_options[] = {
+	{ OPT_STRING, "suite", &opt_suite, "S", "guest (default), micro or all" },
 	{ OPT_STRING, "sekvm-out", &opt_sekvm_out, "DIR", "the SeKVM build (default: build's default)" },
 	{ OPT_STRING, "kvm-out", &opt_kvm_out, "DIR", "the stock-KVM build (default: build --kvm's default)" },
 	{ OPT_INT, "reps", &opt_reps, "N", "boots of each kernel (default: 3)" },
+	{ OPT_INT, "iters", &opt_iters, "N", "micro: iterations of each operation (default: 65536)" },
 	{ OPT_STRING, "dir", &opt_dir, "DIR", "initramfs, keys and serial logs (default: SEKVM-OUT/bench)" },
-	{ OPT_STRING, "json", &opt_json, "FILE", "also write the results as JSON" },
+	{ OPT_STRING, "json", &opt_json, "FILE", "also write the guest suite's results as JSON" },
+	{ OPT_STRING, "db", &opt_db, "FILE", "results database (default: ~/.cache/porttool/bench/results.sqlite)" },
 	{ OPT_INT, "timeout", &opt_timeout, "S", "kill a boot's QEMU after S seconds (default: 600)" },
 	{ OPT_BOOL, "verbose", &opt_verbose, NULL, "show the serial console while booting" },
 	{ OPT_STRING, "from-logs", &opt_from_logs, "DIR", "report on kept logs DIR/{sekvm,kvm}-N.log, no boot" },
+	{ OPT_BOOL, "matrix", &opt_matrix, NULL, "bench every line with both builds; one row per line and benchmark" },
+	{ OPT_STRING, "lines", &opt_lines, "L,...", "--matrix: these kernel lines (default: every port)" },
+	{ OPT_STRING, "boards", &opt_boards, "B,...", "--matrix: these boards (default: qemu)" },
 	{ OPT_END },
 };
 
 static const struct usage bench_usage = {
-	.synopsis = "porttool bench VER [--sekvm-out DIR] [--kvm-out DIR] [--reps N] [--dir DIR]\n"
-		    "                   [--json FILE] [--timeout S]\n"
-		    "       porttool bench VER --from-logs DIR [--json FILE]",
+	.synopsis = "porttool bench VER [--suite guest|micro|all] [--sekvm-out DIR] [--kvm-out DIR]\n"
+		    "                   [--reps N] [--iters N] [--dir DIR] [--json FILE] [--timeout S]\n"
+		    "                   [--db FILE]\n"
+		    "       porttool bench VER --from-logs DIR [--suite S] [--json FILE] [--db FILE]\n"
+		    "       porttool bench --matrix [--lines 5.10,...] [--boards qemu,...] [--suite S]\n"
+		    "                   [--reps N] [--iters N] [--db FILE]",
 	.description =
 		"Benchmark a guest under SeKVM against the same guest under stock KVM.  Boots\n"
 		"the qemu builds of 'porttool build VER' and 'porttool build VER --kvm' in QEMU\n"
-		"as 'porttool boot' does, alternating, N times each; each host runs the vmm on\n"
-		"the SeKVM build's Image (signed) with a guest that times, with its own clock:\n"
-		"its boot to /init, touching 64 MiB of fresh memory (stage-2 faults), a compute\n"
-		"loop, 128 KiB to the virtio console and 4 KiB to the PL011 (MMIO exits); plus\n"
-		"the vmm's power-on to power-off.  Prints per workload both medians and the\n"
-		"ratio SeKVM/KVM.  A boot that fails or misses a result fails the benchmark\n"
-		"(exit 1).  Under QEMU TCG these are not hardware numbers: compare the ratio.\n"
-		"Serial logs: DIR/sekvm-N.log and DIR/kvm-N.log; --from-logs reads them again.",
+		"as 'porttool boot' does, alternating, N times each.\n"
+		"guest: each host runs the vmm on the SeKVM build's Image (signed) with a guest\n"
+		"that times, with its own clock: its boot to /init, touching 64 MiB of fresh\n"
+		"memory (stage-2 faults), a compute loop, 128 KiB to the virtio console and 4 KiB\n"
+		"to the PL011 (MMIO exits); plus the vmm's power-on to power-off.  Under QEMU\n"
+		"TCG these are not hardware numbers: compare the ratio.\n"
+		"micro: a bare-metal guest of this project (signed like any SeKVM guest) times\n"
+		"a hypercall, MMIO reads handled in the host kernel and in the vmm, a virtual\n"
+		"IPI, an EOI and a stage-2 fault, 65536 times each, under QEMU -icount\n"
+		"shift=0,sleep=off: instruction counts, the same on every run.\n"
+		"Prints per benchmark both medians and the ratio SeKVM/KVM, and adds every\n"
+		"measurement to the results database.  A boot that fails or misses a result\n"
+		"fails the benchmark (exit 1).  Serial logs: DIR/sekvm-N.log and DIR/kvm-N.log\n"
+		"(micro: DIR/micro-sekvm-N.log ...); --from-logs reads them again.\n"
+		"--matrix benches every line whose two builds exist in porttool build's default\n"
+		"directories and prints one row per line and benchmark; a line without numbers\n"
+		"says why (not built, boot failed with the log).",
 	.opts = bench_options,
 };
 
-/* Everything a boot needs, made once and shared by both kernels. */
-struct bench_setup {
-	char *dir;
-	char *image[BENCH_KERNELS];	/* the host kernels */
-	char *initrd;			/* the host initramfs, with the guest */
-	char *dtb;
-};
+/* ---- progress over a whole run ---- */
 
-static void setup_free(struct bench_setup *s)
+static struct {
+	int done, total;
+	double t0;
+} progress;
+
+static double now_s(void)
 {
-	free(s->dir);
-	for (int k = 0; k < BENCH_KERNELS; k++)
-		free(s->image[k]);
-	free(s->initrd);
-	free(s->dtb);
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static char *log_path(const char *dir, enum bench_kernel k, int rep)
+static void format_duration(char *buf, size_t len, double s)
 {
-	return xasprintf("%s/%s-%d.log", dir, bench_kernel_name(k), rep);
+	int t = (int)(s + 0.5);
+
+	if (t >= 3600)
+		snprintf(buf, len, "%dh%02dm", t / 3600, t / 60 % 60);
+	else if (t >= 60)
+		snprintf(buf, len, "%dm%02ds", t / 60, t % 60);
+	else
+		snprintf(buf, len, "%ds", t);
+}
+
+/*
+ * "boot 3 of 12 ..., 2m10s elapsed, about 5m left": the estimate is the
+ * mean of the boots so far times the boots left.
+ */
+static void progress_boot(const char *what)
+{
+	double elapsed = now_s() - progress.t0;
+	char el[32], left[64] = "";
+
+	progress.done++;
+	format_duration(el, sizeof(el), elapsed);
+	if (progress.done > 1) {
+		char d[24];
+
+		format_duration(d, sizeof(d), elapsed / (progress.done - 1) *
+				(progress.total - progress.done + 1));
+		snprintf(left, sizeof(left), ", about %s left", d);
+	}
+	info("boot %d of %d: %s; %s elapsed%s", progress.done, progress.total,
+	     what, el, left);
+}
+
+/* ---- one line's run ---- */
+
+struct line_run {
+	const struct porttool_ctx *ctx;
+	const struct port *p;
+	const char *board;
+	char *out[BENCH_KERNELS];
+	char *image[BENCH_KERNELS];	/* the host kernels */
+	char *dir;			/* initramfs, keys, logs */
+	char *dtb;
+	struct bench_db *db;
+	const char *run_id;
+	bool tables;			/* print the suite's table (not --matrix) */
+};
+
+static void line_free(struct line_run *l)
+{
+	for (int k = 0; k < BENCH_KERNELS; k++) {
+		free(l->out[k]);
+		free(l->image[k]);
+	}
+	free(l->dir);
+	free(l->dtb);
+}
+
+static const char *suite_name(int suite)
+{
+	return suite == SUITE_MICRO ? "micro" : "guest";
+}
+
+static char *log_path(const char *dir, int suite, enum bench_kernel k, int rep)
+{
+	return xasprintf("%s/%s%s-%d.log", dir, suite == SUITE_MICRO ? "micro-" : "",
+			 bench_kernel_name(k), rep);
+}
+
+static void meta_init(struct bench_meta *m, const struct line_run *l, int suite,
+		      const char *source)
+{
+	memset(m, 0, sizeof(*m));
+	m->run = xstrdup(l->run_id);
+	m->line = xstrdup(l->p->version);
+	m->board = xstrdup(l->board);
+	m->suite = xstrdup(suite_name(suite));
+	m->source = xstrdup(source);
+	bench_meta_fill(m, l->p, l->out[BENCH_SEKVM]);
+}
+
+/* A cell the run could not fill, for the matrix; errors are printed. */
+static void record_failure(const struct line_run *l, int suite,
+			   const char *hv, const char *why, const char *log)
+{
+	struct bench_meta m;
+
+	if (!l->db)
+		return;
+	meta_init(&m, l, suite, "boot");
+	if (bench_db_add_failure(l->db, &m, hv, why, log))
+		error("the failure above is not in the results database");
+	bench_meta_free(&m);
 }
 
 /* ---- preparing ---- */
 
-/* Compile src to the static arm64 bin; 0 or -1 after saying why. */
-static int compile_static_arm64(const char *src, const char *bin)
+/* Compile with the cross compiler; 0 or -1 after saying why. */
+static int cross_compile(const char *const *args, const char *what, const char *bin)
 {
-	const char *argv[] = { CROSS_PREFIX "gcc", "-static", "-O2", "-std=gnu11",
-			       "-Wall", "-Wextra", "-Werror", "-o", bin, src, NULL };
-	struct subproc sp = { .argv = argv, .log_fd = -1, .echo = true };
+	const char *argv[40];
 	char *cc = find_program(CROSS_PREFIX "gcc");
+	struct subproc sp = { .argv = argv, .log_fd = -1, .echo = true };
+	int n = 0;
 
 	if (!cc) {
 		error(CROSS_PREFIX "gcc not found in PATH; install the Debian "
@@ -110,12 +232,12 @@ static int compile_static_arm64(const char *src, const char *bin)
 		return -1;
 	}
 	free(cc);
-	if (!is_file(src)) {
-		error("the guest benchmark %s is missing", src);
-		return -1;
-	}
+	argv[n++] = CROSS_PREFIX "gcc";
+	while (*args && n < 38)
+		argv[n++] = *args++;
+	argv[n] = NULL;
 	if (subproc_run(&sp) || sp.exit_code != 0 || !is_file(bin)) {
-		error("could not build %s from %s (exit %d)", bin, src, sp.exit_code);
+		error("could not build %s from %s (exit %d)", bin, what, sp.exit_code);
 		return -1;
 	}
 	return 0;
@@ -129,8 +251,14 @@ static char *build_guest_bench(const struct porttool_ctx *ctx, const char *dir)
 {
 	char *src = xasprintf("%s/porttool/bench/guest-bench.c", ctx->project_dir);
 	char *bin = xasprintf("%s/guest-bench", dir);
+	const char *args[] = { "-static", "-O2", "-std=gnu11", "-Wall", "-Wextra",
+			       "-Werror", "-o", bin, src, NULL };
 
-	if (compile_static_arm64(src, bin)) {
+	if (!is_file(src)) {
+		error("the guest benchmark %s is missing", src);
+		free(bin);
+		bin = NULL;
+	} else if (cross_compile(args, src, bin)) {
 		free(bin);
 		bin = NULL;
 	}
@@ -138,18 +266,46 @@ static char *build_guest_bench(const struct porttool_ctx *ctx, const char *dir)
 	return bin;
 }
 
-/* The guest's initramfs in s->dir; its path, or NULL on error. */
-static char *prepare_guest(const struct porttool_ctx *ctx,
-			   const struct bench_setup *s, const char *busybox)
+/*
+ * The micro guest: make -C bench/micro OUT=dir (its Makefile has the
+ * flags, so the tests build it the same way), every run like
+ * guest-bench (a second).  The image's path, or NULL.
+ */
+static char *build_micro_guest(const struct porttool_ctx *ctx, const char *dir)
+{
+	char *src = xasprintf("%s/porttool/bench/micro", ctx->project_dir);
+	char *mk = xasprintf("%s/Makefile", src), *outarg = xasprintf("OUT=%s", dir);
+	char *img = xasprintf("%s/micro.img", dir), *cc = find_program(CROSS_PREFIX "gcc");
+	const char *argv[] = { "make", "-s", "-B", "-C", src, outarg, NULL };
+	struct subproc sp = { .argv = argv, .log_fd = -1, .echo = true };
+	char *ret = NULL;
+
+	if (!cc)
+		error(CROSS_PREFIX "gcc not found in PATH; install the Debian "
+		      "package " CROSS_PACKAGE);
+	else if (!is_file(mk))
+		error("the micro-benchmark guest's sources are missing in %s", src);
+	else if (subproc_run(&sp) == 0 && sp.exit_code == 0 && is_file(img))
+		ret = xstrdup(img);
+	else
+		error("could not build the micro-benchmark guest %s from %s (exit %d)",
+		      img, src, sp.exit_code);
+	free(src); free(mk); free(outarg); free(img); free(cc);
+	return ret;
+}
+
+/* The Linux guest's initramfs in dir; its path, or NULL on error. */
+static char *prepare_guest_initrd(const struct porttool_ctx *ctx, const char *dir,
+				  const char *busybox)
 {
 	char *script = xasprintf("%s/porttool/bench/bench-init.sh", ctx->project_dir);
-	char *initrd = xasprintf("%s/guest-initrd.cpio", s->dir);
+	char *initrd = xasprintf("%s/guest-initrd.cpio", dir);
 	char *guest_bench = NULL;
 	int ret = -1;
 
 	if (!is_file(script))
 		error("the guest's init script %s is missing", script);
-	else if ((guest_bench = build_guest_bench(ctx, s->dir)))
+	else if ((guest_bench = build_guest_bench(ctx, dir)))
 		/* the vmm's guest command line says rdinit=/bench-init.sh */
 		ret = make_guest_initramfs(initrd, busybox, &(struct guest_files){
 			.init_name = "bench-init.sh", .init = script,
@@ -164,91 +320,104 @@ static char *prepare_guest(const struct porttool_ctx *ctx,
 }
 
 /*
- * The host initramfs both kernels boot: host-init.sh as /init, the vmm,
- * the SeKVM Image as guest kernel with its signature and key, and the
- * guest's initramfs.
+ * The host initramfs both kernels boot for a suite: its host init script
+ * as /init, the vmm, the guest image with its signature and key, and (the
+ * guest suite) the guest's initramfs.  Its path, or NULL.
  */
-static int prepare_initramfs(const struct porttool_ctx *ctx, struct bench_setup *s)
+static char *prepare_initramfs(const struct line_run *l, int suite)
 {
-	char *init = xasprintf("%s/porttool/bench/host-init.sh", ctx->project_dir);
+	const struct porttool_ctx *ctx = l->ctx;
+	bool micro = suite == SUITE_MICRO;
+	char *init = xasprintf("%s/porttool/bench/%s", ctx->project_dir,
+			       micro ? "micro-host-init.sh" : "host-init.sh");
 	char *busybox = NULL, *vmm = NULL, *guest_initrd = NULL, *why = NULL;
+	char *image = NULL, *keydir = xasprintf("%s/%s-keys", l->dir, suite_name(suite));
+	char *initrd = xasprintf("%s/%s-initramfs.cpio", l->dir, suite_name(suite));
 	struct guest_keys keys = { 0 };
-	struct boot_guest guest = { .image = s->image[BENCH_SEKVM], .keys = &keys };
+	struct boot_guest guest = { .keys = &keys };
 	int ret = -1;
 
-	s->initrd = xasprintf("%s/initramfs.cpio", s->dir);
 	if (!is_file(init)) {
 		error("the host's init script %s is missing", init);
 		goto out;
 	}
 	if (fetch_arm64_busybox(&busybox) || !(vmm = vmm_build(ctx->project_dir, "vmm")))
 		goto out;
-	why = make_guest_keys(ctx->project_dir, s->dir, guest.image, &keys);
-	if (why) {
-		error("cannot sign the guest's image: %s", why);
+	image = micro ? build_micro_guest(ctx, l->dir) : xstrdup(l->image[BENCH_SEKVM]);
+	if (!image)
+		goto out;
+	if (mkdir_p(keydir)) {
+		error("cannot create %s: %s", keydir, strerror(errno));
 		goto out;
 	}
-	guest_initrd = prepare_guest(ctx, s, busybox);
-	if (!guest_initrd)
+	why = make_guest_keys(ctx->project_dir, keydir, image, &keys);
+	if (why) {
+		error("cannot sign the guest's image %s: %s", image, why);
 		goto out;
+	}
+	if (!micro && !(guest_initrd = prepare_guest_initrd(ctx, l->dir, busybox)))
+		goto out;
+	guest.image = image;
 	guest.vmm = vmm;
 	guest.initrd = guest_initrd;
-	ret = make_boot_initramfs(s->initrd, busybox, init, &guest);
+	ret = make_boot_initramfs(initrd, busybox, init, &guest);
 out:
-	free(init);
-	free(busybox);
-	free(vmm);
-	free(guest_initrd);
-	free(why);
+	free(init); free(busybox); free(vmm); free(guest_initrd); free(why);
+	free(image); free(keydir);
 	guest_keys_free(&keys);
-	return ret;
+	if (ret) {
+		free(initrd);
+		return NULL;
+	}
+	return initrd;
 }
 
-static int check_images(const struct port *p, const struct bench_setup *s)
+/* Where the two builds are; both Images must exist. */
+static void line_paths(struct line_run *l, const char *sekvm_out, const char *kvm_out)
 {
-	for (int k = 0; k < BENCH_KERNELS; k++) {
-		if (is_file(s->image[k]))
-			continue;
-		error("no %s kernel at %s; run 'porttool build %s%s' first "
-		      "(or give --%s-out DIR)",
-		      k == BENCH_SEKVM ? "SeKVM" : "stock-KVM", s->image[k],
-		      p->version, k == BENCH_KVM ? " --kvm" : "",
-		      bench_kernel_name(k));
+	l->out[BENCH_SEKVM] = sekvm_out ? xstrdup(sekvm_out)
+					: default_build_dir(l->p, l->board, false);
+	l->out[BENCH_KVM] = kvm_out ? xstrdup(kvm_out)
+				    : default_build_dir(l->p, l->board, true);
+	for (int k = 0; k < BENCH_KERNELS; k++)
+		l->image[k] = xasprintf("%s/arch/arm64/boot/Image", l->out[k]);
+	l->dir = opt_dir ? xstrdup(opt_dir) : xasprintf("%s/bench", l->out[BENCH_SEKVM]);
+	l->dtb = xasprintf("%s/qemu-virt.dtb", l->dir);
+}
+
+/* The first kernel that is not built, or -1. */
+static int missing_image(const struct line_run *l)
+{
+	for (int k = 0; k < BENCH_KERNELS; k++)
+		if (!is_file(l->image[k]))
+			return k;
+	return -1;
+}
+
+static int check_images(const struct line_run *l)
+{
+	int k = missing_image(l);
+
+	if (k < 0)
+		return 0;
+	error("no %s kernel at %s; run 'porttool build %s%s' first "
+	      "(or give --%s-out DIR)",
+	      k == BENCH_SEKVM ? "SeKVM" : "stock-KVM", l->image[k],
+	      l->p->version, k == BENCH_KVM ? " --kvm" : "", bench_kernel_name(k));
+	return -1;
+}
+
+/* The DTB QEMU makes, packed, given back with -dtb (as boot does). */
+static int prepare_dtb(const struct line_run *l, const char *initrd)
+{
+	struct qemu_run q = { .append = APPEND, .kernel = l->image[BENCH_SEKVM],
+			      .initrd = initrd };
+
+	if (mkdir_p(l->dir)) {
+		error("cannot create %s: %s", l->dir, strerror(errno));
 		return -1;
 	}
-	return 0;
-}
-
-static int prepare(const struct porttool_ctx *ctx, const struct port *p,
-		   struct bench_setup *s)
-{
-	char *out[BENCH_KERNELS] = {
-		opt_sekvm_out ? xstrdup(opt_sekvm_out) : default_build_dir(p, "qemu", false),
-		opt_kvm_out ? xstrdup(opt_kvm_out) : default_build_dir(p, "qemu", true),
-	};
-	struct qemu_run q = { .append = APPEND };
-	int ret = -1;
-
-	for (int k = 0; k < BENCH_KERNELS; k++)
-		s->image[k] = xasprintf("%s/arch/arm64/boot/Image", out[k]);
-	s->dir = opt_dir ? xstrdup(opt_dir) : xasprintf("%s/bench", out[BENCH_SEKVM]);
-	s->dtb = xasprintf("%s/qemu-virt.dtb", s->dir);
-	if (check_images(p, s))
-		goto out;
-	if (mkdir_p(s->dir)) {
-		error("cannot create %s: %s", s->dir, strerror(errno));
-		goto out;
-	}
-	if (prepare_initramfs(ctx, s))
-		goto out;
-	/* As boot does: the DTB QEMU makes, packed, given back with -dtb. */
-	q.kernel = s->image[BENCH_SEKVM];
-	q.initrd = s->initrd;
-	ret = qemu_dump_dtb(&q, s->dtb);
-out:
-	for (int k = 0; k < BENCH_KERNELS; k++)
-		free(out[k]);
-	return ret;
+	return qemu_dump_dtb(&q, l->dtb);
 }
 
 /* ---- booting ---- */
@@ -266,69 +435,260 @@ static double load_average(void)
 	return load;
 }
 
-/* One boot of kernel k; 0 with its results in r, or -1 saying why. */
-static int boot_once(const struct bench_setup *s, enum bench_kernel k, int rep,
-		     struct bench_run *r)
+/*
+ * One boot of kernel k; its serial log's text, or NULL after an error
+ * (then *why says so, allocated).  *serial is the log's path.
+ */
+static char *boot_once(const struct line_run *l, int suite, const char *initrd,
+		       enum bench_kernel k, int rep, char **serial, char **why)
 {
-	char *serial = log_path(s->dir, k, rep), *log = NULL, *why = NULL;
-	struct qemu_run q = { .kernel = s->image[k], .initrd = s->initrd,
-			      .dtb = s->dtb, .append = APPEND, .log_path = serial,
-			      .timeout_s = opt_timeout, .echo = opt_verbose };
-	int ret = -1;
+	char *append = suite == SUITE_MICRO
+		? xasprintf("%s micro.iters=%d", APPEND, opt_iters) : xstrdup(APPEND);
+	struct qemu_run q = { .kernel = l->image[k], .initrd = initrd,
+			      .dtb = l->dtb, .append = append,
+			      .timeout_s = opt_timeout, .echo = opt_verbose,
+			      .icount = suite == SUITE_MICRO };
+	char *what, *log = NULL;
 
-	info("%s boot %d of %d: %s (load average %.2f)", bench_kernel_name(k),
-	     rep, opt_reps, s->image[k], load_average());
-	if (qemu_boot(&q))
-		goto out;
-	log = read_file(serial, NULL);
-	if (!log) {
-		error("cannot read %s: %s", serial, strerror(errno));
-		goto out;
+	*serial = log_path(l->dir, suite, k, rep);
+	*why = NULL;
+	q.log_path = *serial;
+	what = xasprintf("v%s %s %s, %s rep %d of %d (load average %.2f)",
+			 l->p->version, l->board, suite_name(suite),
+			 bench_kernel_name(k), rep, opt_reps, load_average());
+	progress_boot(what);
+	free(what);
+	if (qemu_boot(&q)) {
+		*why = xstrdup("QEMU could not be started");
+	} else if (!(log = read_file(*serial, NULL))) {
+		*why = xasprintf("cannot read the serial log: %s", strerror(errno));
+	} else {
+		info("%s boot %d: %.1f s", bench_kernel_name(k), rep, q.seconds);
 	}
-	why = bench_parse_log(log, k, r);
-	if (why) {
-		error("%s boot %d failed: %s (serial log %s)",
-		      bench_kernel_name(k), rep, why, serial);
-		goto out;
-	}
-	info("%s boot %d: %.1f s, every workload measured",
-	     bench_kernel_name(k), rep, q.seconds);
-	ret = 0;
-out:
-	free(serial);
-	free(log);
-	free(why);
-	return ret;
+	free(append);
+	return log;
 }
 
-/*
- * Alternate the kernels, and which goes first (ABBA): a machine that
- * slows down or speeds up during the run weighs on both the same.
- */
-static int boot_all(const struct bench_setup *s, struct bench_results *res)
+/* The kernel of the j-th boot of round i: ABBA, so drift weighs on both. */
+static enum bench_kernel abba(int i, int j)
 {
-	for (int i = 0; i < res->reps; i++) {
-		enum bench_kernel first = i % 2 ? BENCH_KVM : BENCH_SEKVM;
+	enum bench_kernel first = i % 2 ? BENCH_KVM : BENCH_SEKVM;
 
+	return (enum bench_kernel)((first + j) % BENCH_KERNELS);
+}
+
+/* A failed boot: said, and kept in the database for the matrix. */
+static void boot_failed(const struct line_run *l, int suite, enum bench_kernel k,
+			int rep, const char *why, const char *serial)
+{
+	char *reason = xasprintf("boot failed: %s", why);
+
+	error("%s boot %d failed: %s (serial log %s)", bench_kernel_name(k), rep,
+	      why, serial);
+	record_failure(l, suite, bench_kernel_name(k), reason, serial);
+	free(reason);
+}
+
+static int boot_guest_runs(const struct line_run *l, const char *initrd,
+			   struct bench_run *runs[BENCH_KERNELS])
+{
+	for (int i = 0; i < opt_reps; i++) {
 		for (int j = 0; j < BENCH_KERNELS; j++) {
-			enum bench_kernel k = (first + j) % BENCH_KERNELS;
+			enum bench_kernel k = abba(i, j);
+			char *serial, *why, *log = boot_once(l, SUITE_GUEST, initrd, k,
+							     i + 1, &serial, &why);
 
-			if (boot_once(s, k, i + 1, &res->runs[k][i]))
+			if (log && !(why = bench_parse_log(log, k, &runs[k][i])))
+				info("%s boot %d: every workload measured",
+				     bench_kernel_name(k), i + 1);
+			free(log);
+			if (why) {
+				boot_failed(l, SUITE_GUEST, k, i + 1, why, serial);
+				free(why);
+				free(serial);
 				return -1;
+			}
+			free(serial);
 		}
 	}
 	return 0;
 }
 
+static int boot_micro_runs(const struct line_run *l, const char *initrd,
+			   struct micro_run *runs[BENCH_KERNELS])
+{
+	for (int i = 0; i < opt_reps; i++) {
+		for (int j = 0; j < BENCH_KERNELS; j++) {
+			enum bench_kernel k = abba(i, j);
+			char *serial, *why, *log = boot_once(l, SUITE_MICRO, initrd, k,
+							     i + 1, &serial, &why);
+
+			if (log && !(why = micro_parse_log(log, k, &runs[k][i])))
+				info("%s boot %d: every operation measured",
+				     bench_kernel_name(k), i + 1);
+			free(log);
+			if (why) {
+				boot_failed(l, SUITE_MICRO, k, i + 1, why, serial);
+				free(why);
+				free(serial);
+				return -1;
+			}
+			free(serial);
+		}
+	}
+	return 0;
+}
+
+/* ---- results into the database ---- */
+
+static int store_guest(const struct line_run *l, const struct bench_results *res,
+		       const char *source)
+{
+	struct bench_meta m;
+	int ret = bench_db_begin(l->db);
+
+	meta_init(&m, l, SUITE_GUEST, source);
+	for (int k = 0; k < BENCH_KERNELS && !ret; k++)
+		for (int i = 0; i < res->reps && !ret; i++)
+			for (int w = 0; w < BENCH_WORKLOADS && !ret; w++)
+				ret = bench_db_add(l->db, &m, &(struct bench_row){
+					.hypervisor = bench_kernel_name(k),
+					.benchmark = bench_workload_name(w),
+					.parameters = res->runs[k][i].size[w],
+					.rep = i + 1, .value = res->runs[k][i].ns[w],
+					.unit = "ns" });
+	if (!ret)
+		ret = bench_db_commit(l->db);
+	bench_meta_free(&m);
+	return ret;
+}
+
+static int store_micro(const struct line_run *l, struct micro_run *const runs[BENCH_KERNELS],
+		       int reps, const char *source)
+{
+	struct bench_meta m;
+	int ret = bench_db_begin(l->db);
+
+	meta_init(&m, l, SUITE_MICRO, source);
+	for (int k = 0; k < BENCH_KERNELS && !ret; k++)
+		for (int i = 0; i < reps && !ret; i++)
+			for (int b = 0; b < MICRO_BENCHES && !ret; b++) {
+				char params[32];
+
+				snprintf(params, sizeof(params), "iters=%u", runs[k][i].iters[b]);
+				ret = bench_db_add(l->db, &m, &(struct bench_row){
+					.hypervisor = bench_kernel_name(k),
+					.benchmark = micro_bench_name(b),
+					.parameters = params, .rep = i + 1,
+					.value = runs[k][i].insn[b], .unit = "insn" });
+			}
+	if (!ret)
+		ret = bench_db_commit(l->db);
+	bench_meta_free(&m);
+	return ret;
+}
+
+/* ---- the suites ---- */
+
+static int report_guest(const struct line_run *l, struct bench_results *res,
+			const char *source)
+{
+	char *why = bench_check_sizes(res);
+
+	if (why) {
+		error("the runs do not compare: %s", why);
+		free(why);
+		return -1;
+	}
+	if (l->tables)
+		bench_print_table(stdout, res);
+	if (opt_json && bench_write_json(opt_json, res))
+		return -1;
+	if (store_guest(l, res, source)) {
+		error("the results above are not in the database");
+		return -1;
+	}
+	return 0;
+}
+
+static int report_micro(const struct line_run *l, struct micro_run *runs[BENCH_KERNELS],
+			int reps, const char *source)
+{
+	char *why = micro_check_iters((const struct micro_run *const *)runs, reps);
+
+	if (why) {
+		error("the runs do not compare: %s", why);
+		free(why);
+		return -1;
+	}
+	if (l->tables)
+		micro_print_table(stdout, l->p->version,
+				  (const struct micro_run *const *)runs, reps);
+	if (store_micro(l, runs, reps, source)) {
+		error("the results above are not in the database");
+		return -1;
+	}
+	return 0;
+}
+
+static int run_suite(struct line_run *l, int suite)
+{
+	struct bench_results res = { .version = l->p->version, .reps = opt_reps };
+	struct micro_run *micro[BENCH_KERNELS] = { 0 };
+	char *initrd = prepare_initramfs(l, suite);
+	int ret = -1;
+
+	if (!initrd || prepare_dtb(l, initrd)) {
+		record_failure(l, suite, NULL, "could not prepare the boot (see "
+			       "porttool's errors)", NULL);
+		free(initrd);
+		return -1;
+	}
+	for (int k = 0; k < BENCH_KERNELS; k++) {
+		res.runs[k] = xcalloc((size_t)opt_reps, sizeof(struct bench_run));
+		micro[k] = xcalloc((size_t)opt_reps, sizeof(struct micro_run));
+	}
+	if (suite == SUITE_GUEST) {
+		if (boot_guest_runs(l, initrd, res.runs) == 0)
+			ret = report_guest(l, &res, "boot");
+	} else if (boot_micro_runs(l, initrd, micro) == 0) {
+		ret = report_micro(l, micro, opt_reps, "boot");
+	}
+	if (l->tables && ret == 0)
+		printf("serial logs: %s/%s{sekvm,kvm}-N.log\n", l->dir,
+		       suite == SUITE_MICRO ? "micro-" : "");
+	for (int k = 0; k < BENCH_KERNELS; k++) {
+		free(res.runs[k]);
+		free(micro[k]);
+	}
+	free(initrd);
+	return ret;
+}
+
+static int run_line(struct line_run *l)
+{
+	int ret = 0;
+
+	for (int s = SUITE_GUEST; s <= SUITE_MICRO; s <<= 1) {
+		if (!(suites & s))
+			continue;
+		if (run_suite(l, s))
+			ret = -1;
+		if (l->tables && suites == (SUITE_GUEST | SUITE_MICRO) && s == SUITE_GUEST)
+			printf("\n");
+	}
+	return ret;
+}
+
 /* ---- kept logs ---- */
 
-/* How many DIR/KERNEL-N.log exist from N = 1 on. */
-static int count_logs(const char *dir, enum bench_kernel k)
+/* How many DIR/[micro-]KERNEL-N.log exist from N = 1 on. */
+static int count_logs(const char *dir, int suite, enum bench_kernel k)
 {
 	int n = 0;
 
 	for (;;) {
-		char *path = log_path(dir, k, n + 1);
+		char *path = log_path(dir, suite, k, n + 1);
 		bool there = is_file(path);
 
 		free(path);
@@ -338,131 +698,338 @@ static int count_logs(const char *dir, enum bench_kernel k)
 	}
 }
 
-static int read_logs(const char *dir, struct bench_results *res)
-{
-	for (int k = 0; k < BENCH_KERNELS; k++) {
-		for (int i = 0; i < res->reps; i++) {
-			char *path = log_path(dir, k, i + 1);
-			char *log = read_file(path, NULL), *why;
-
-			if (!log) {
-				error("cannot read %s: %s", path, strerror(errno));
-				free(path);
-				return -1;
-			}
-			why = bench_parse_log(log, k, &res->runs[k][i]);
-			free(log);
-			if (why) {
-				error("%s: %s", path, why);
-				free(why);
-				free(path);
-				return -1;
-			}
-			free(path);
-		}
-	}
-	return 0;
-}
-
 /* --from-logs: the number of runs is what DIR holds, the same for both. */
-static int logs_reps(const char *dir)
+static int logs_reps(const char *dir, int suite)
 {
 	int n[BENCH_KERNELS];
+	const char *pre = suite == SUITE_MICRO ? "micro-" : "";
 
 	if (!is_dir(dir)) {
 		error("log directory %s does not exist", dir);
 		return -1;
 	}
 	for (int k = 0; k < BENCH_KERNELS; k++)
-		n[k] = count_logs(dir, k);
+		n[k] = count_logs(dir, suite, k);
 	if (n[BENCH_SEKVM] == 0 || n[BENCH_SEKVM] != n[BENCH_KVM]) {
-		error("%s holds %d sekvm-N.log and %d kvm-N.log; the benchmark "
+		error("%s holds %d %ssekvm-N.log and %d %skvm-N.log; the benchmark "
 		      "needs the same number, at least one, of each",
-		      dir, n[BENCH_SEKVM], n[BENCH_KVM]);
+		      dir, n[BENCH_SEKVM], pre, n[BENCH_KVM], pre);
 		return -1;
 	}
 	return n[BENCH_SEKVM];
 }
 
-/* ---- the command ---- */
-
-static int report(struct bench_results *res)
+/* Read and judge DIR's log of kernel k, run i; 0 or -1 (error printed). */
+static int read_one_log(const char *dir, int suite, enum bench_kernel k, int i,
+			void *run)
 {
-	char *why = bench_check_sizes(res);
+	char *path = log_path(dir, suite, k, i + 1);
+	char *log = read_file(path, NULL), *why;
 
-	if (why) {
-		error("the runs do not compare: %s", why);
-		free(why);
-		return EXIT_FAIL;
+	if (!log) {
+		error("cannot read %s: %s", path, strerror(errno));
+		free(path);
+		return -1;
 	}
-	bench_print_table(stdout, res);
-	if (opt_json && bench_write_json(opt_json, res))
-		return EXIT_FAIL;
-	return EXIT_OK;
+	why = suite == SUITE_MICRO ? micro_parse_log(log, k, run)
+				   : bench_parse_log(log, k, run);
+	free(log);
+	if (why)
+		error("%s: %s", path, why);
+	free(why);
+	free(path);
+	return why ? -1 : 0;
+}
+
+static int from_logs_suite(struct line_run *l, int suite)
+{
+	struct bench_results res = { .version = l->p->version };
+	struct micro_run *micro[BENCH_KERNELS] = { 0 };
+	char *source = xasprintf("from-logs %s", opt_from_logs);
+	int ret = -1, reps = logs_reps(opt_from_logs, suite);
+
+	if (reps < 0)
+		goto out;
+	res.reps = reps;
+	for (int k = 0; k < BENCH_KERNELS; k++) {
+		res.runs[k] = xcalloc((size_t)reps, sizeof(struct bench_run));
+		micro[k] = xcalloc((size_t)reps, sizeof(struct micro_run));
+	}
+	ret = 0;
+	for (int k = 0; k < BENCH_KERNELS && !ret; k++)
+		for (int i = 0; i < reps && !ret; i++)
+			ret = read_one_log(opt_from_logs, suite, k, i,
+					   suite == SUITE_MICRO ? (void *)&micro[k][i]
+								: (void *)&res.runs[k][i]);
+	if (!ret)
+		ret = suite == SUITE_MICRO ? report_micro(l, micro, reps, source)
+					   : report_guest(l, &res, source);
+out:
+	for (int k = 0; k < BENCH_KERNELS; k++) {
+		free(res.runs[k]);
+		free(micro[k]);
+	}
+	free(source);
+	return ret;
+}
+
+/* ---- options ---- */
+
+static int parse_suite(const char *s)
+{
+	if (!s || !strcmp(s, "guest"))
+		return SUITE_GUEST;
+	if (!strcmp(s, "micro"))
+		return SUITE_MICRO;
+	if (!strcmp(s, "all"))
+		return SUITE_GUEST | SUITE_MICRO;
+	usage_error(&bench_usage, "--suite is guest, micro or all, not '%s'", s);
 }
 
 static void check_usage(int n)
 {
-	if (n != 1)
-		usage_error(&bench_usage, n ? "too many arguments" :
-			    "which version? e.g. 'porttool bench 5.10'");
+	suites = parse_suite(opt_suite);
+	if (opt_matrix) {
+		if (n != 0)
+			usage_error(&bench_usage, "--matrix benches every line; give "
+				    "--lines instead of a version");
+		if (opt_from_logs || opt_sekvm_out || opt_kvm_out || opt_dir || opt_json)
+			usage_error(&bench_usage, "--matrix uses porttool build's default "
+				    "directories; it takes no --from-logs, --sekvm-out, "
+				    "--kvm-out, --dir or --json");
+	} else {
+		if (n != 1)
+			usage_error(&bench_usage, n ? "too many arguments" :
+				    "which version? e.g. 'porttool bench 5.10'");
+		if (opt_lines || opt_boards)
+			usage_error(&bench_usage, "--lines and --boards go with --matrix");
+	}
 	if (opt_from_logs && (opt_sekvm_out || opt_kvm_out || opt_dir || opt_verbose ||
-			      opt_reps != UNSET || opt_timeout != UNSET))
-		usage_error(&bench_usage, "--from-logs boots nothing; it takes only --json");
+			      opt_reps != UNSET || opt_timeout != UNSET ||
+			      opt_iters != UNSET))
+		usage_error(&bench_usage, "--from-logs boots nothing; it takes only "
+			    "--json, --suite and --db");
+	if (opt_json && !(suites & SUITE_GUEST))
+		usage_error(&bench_usage, "--json writes the guest suite's results; "
+			    "--suite micro has none");
 	if (opt_reps == UNSET)
 		opt_reps = DEFAULT_REPS;
 	else if (opt_reps < 1 || opt_reps > MAX_REPS)
 		usage_error(&bench_usage, "--reps needs a number from 1 to %d, not %d",
 			    MAX_REPS, opt_reps);
+	if (opt_iters == UNSET)
+		opt_iters = DEFAULT_ITERS;
+	else if (opt_iters < 1 || opt_iters > MAX_ITERS)
+		usage_error(&bench_usage, "--iters needs a number from 1 to %d, not %d",
+			    MAX_ITERS, opt_iters);
 	if (opt_timeout == UNSET)
 		opt_timeout = DEFAULT_TIMEOUT_S;
 	else if (opt_timeout <= 0)
 		usage_error(&bench_usage, "--timeout needs a positive number of seconds");
 }
 
-static int run(const struct porttool_ctx *ctx, const struct port *p,
-	       struct bench_results *res)
+static int suite_count(void)
 {
-	struct bench_setup s = { 0 };
+	return !!(suites & SUITE_GUEST) + !!(suites & SUITE_MICRO);
+}
+
+static struct bench_db *open_db(void)
+{
+	char *path = opt_db ? xstrdup(opt_db) : bench_db_default_path();
+	struct bench_db *db = bench_db_open(path, true);
+
+	free(path);
+	return db;
+}
+
+/* ---- porttool bench VER ---- */
+
+static int bench_one(struct porttool_ctx *ctx, const char *ver)
+{
+	struct line_run l = { .ctx = ctx, .board = "qemu", .tables = true };
+	struct port *p = port_load(ctx, ver);
+	char *run_id = bench_run_id();
 	int ret = EXIT_FAIL;
 
+	if (!p || !port_board_or_error(p, "qemu"))
+		goto out;
+	l.p = p;
+	l.run_id = run_id;
 	if (opt_from_logs) {
-		res->reps = logs_reps(opt_from_logs);
-		if (res->reps < 0)
-			return EXIT_FAIL;
+		l.out[BENCH_SEKVM] = NULL;
+		if (!(l.db = open_db()))
+			goto out;
+		ret = EXIT_OK;
+		for (int s = SUITE_GUEST; s <= SUITE_MICRO; s <<= 1)
+			if ((suites & s) && from_logs_suite(&l, s))
+				ret = EXIT_FAIL;
+		goto out;
 	}
-	for (int k = 0; k < BENCH_KERNELS; k++)
-		res->runs[k] = xcalloc((size_t)res->reps, sizeof(struct bench_run));
-	if (opt_from_logs) {
-		if (read_logs(opt_from_logs, res) == 0)
-			ret = report(res);
-		return ret;
+	line_paths(&l, opt_sekvm_out, opt_kvm_out);
+	if (check_images(&l) || !(l.db = open_db()))
+		goto out;
+	progress.total = opt_reps * BENCH_KERNELS * suite_count();
+	progress.t0 = now_s();
+	ret = run_line(&l) ? EXIT_FAIL : EXIT_OK;
+out:
+	bench_db_close(l.db);
+	line_free(&l);
+	port_free(p);
+	free(run_id);
+	return ret;
+}
+
+/* ---- porttool bench --matrix ---- */
+
+static void split_list(const char *s, struct strlist *out)
+{
+	char *copy = xstrdup(s), *save = NULL;
+
+	for (char *t = strtok_r(copy, ", ", &save); t; t = strtok_r(NULL, ", ", &save))
+		strlist_push(out, t);
+	free(copy);
+}
+
+/*
+ * Why a line's board cannot be benched here, or NULL when both builds
+ * are there (allocated).
+ */
+static char *not_ready(struct line_run *l)
+{
+	int k;
+
+	if (!port_find_board(l->p, l->board))
+		return xasprintf("no board %s in ports/v%s/port.conf", l->board,
+				 l->p->version);
+	if (strcmp(l->board, "qemu"))
+		return xasprintf("board %s is build-only here (QEMU boots qemu)",
+				 l->board);
+	if (!l->p->npatches)
+		return xasprintf("no port yet (ports/v%s has no series)", l->p->version);
+	k = missing_image(l);
+	if (k >= 0)
+		return xasprintf("not built: no %s kernel at %s (porttool build %s%s)",
+				 k == BENCH_SEKVM ? "SeKVM" : "stock-KVM", l->image[k],
+				 l->p->version, k == BENCH_KVM ? " --kvm" : "");
+	return NULL;
+}
+
+struct matrix_line {
+	struct line_run l;
+	struct port *p;
+	char *why;
+};
+
+static int load_matrix_lines(struct porttool_ctx *ctx, struct bench_db *db,
+			     const char *run_id, struct matrix_line **out, size_t *n)
+{
+	struct strlist lines = { 0 }, boards = { 0 };
+	int ret = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (opt_lines)
+		split_list(opt_lines, &lines);
+	else if (ports_list(ctx->ports_dir, &lines))
+		return -1;
+	split_list(opt_boards ? opt_boards : "qemu", &boards);
+	if (!lines.n || !boards.n) {
+		error("--lines and --boards need at least one name each");
+		ret = -1;
 	}
-	if (prepare(ctx, p, &s) == 0 && boot_all(&s, res) == 0) {
-		ret = report(res);
-		printf("serial logs: %s/{sekvm,kvm}-N.log\n", s.dir);
+	for (size_t i = 0; i < lines.n && !ret; i++) {
+		struct port *p = port_load(ctx, lines.items[i]);
+
+		if (!p) {
+			ret = -1;	/* port_load said why */
+			break;
+		}
+		for (size_t b = 0; b < boards.n; b++) {
+			struct matrix_line *m;
+
+			*out = xrealloc(*out, (*n + 1) * sizeof(**out));
+			m = &(*out)[(*n)++];
+			memset(m, 0, sizeof(*m));
+			m->p = b == 0 ? p : NULL;	/* freed once */
+			m->l = (struct line_run){ .ctx = ctx, .p = p, .db = db,
+						  .board = xstrdup(boards.items[b]),
+						  .run_id = run_id };
+			line_paths(&m->l, NULL, NULL);
+			m->why = not_ready(&m->l);
+		}
 	}
-	setup_free(&s);
+	strlist_free(&lines);
+	strlist_free(&boards);
+	return ret;
+}
+
+static void free_matrix_lines(struct matrix_line *m, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free((char *)m[i].l.board);
+		line_free(&m[i].l);
+		free(m[i].why);
+	}
+	for (size_t i = 0; i < n; i++)
+		if (m[i].p)
+			port_free(m[i].p);
+	free(m);
+}
+
+/* This run's matrix, read back from the database. */
+static int print_run_matrix(struct bench_db *db, const char *run_id)
+{
+	struct bench_data d;
+	struct matrix m;
+
+	if (bench_db_load(db, &d))
+		return -1;
+	bench_matrix_build(&d, run_id, &m);
+	printf("bench matrix: SeKVM vs stock KVM, %d boot%s of each kernel per line "
+	       "and suite\n", opt_reps, opt_reps == 1 ? "" : "s");
+	bench_matrix_print(stdout, &m);
+	bench_matrix_free(&m);
+	bench_data_free(&d);
+	return 0;
+}
+
+static int bench_matrix(struct porttool_ctx *ctx)
+{
+	struct bench_db *db = open_db();
+	char *run_id = bench_run_id();
+	struct matrix_line *lines = NULL;
+	size_t n = 0;
+	int ret = EXIT_FAIL, ready = 0;
+
+	if (!db || load_matrix_lines(ctx, db, run_id, &lines, &n))
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		if (!lines[i].why) {
+			ready++;
+			continue;
+		}
+		info("v%s %s: %s", lines[i].l.p->version, lines[i].l.board, lines[i].why);
+		for (int s = SUITE_GUEST; s <= SUITE_MICRO; s <<= 1)
+			if (suites & s)
+				record_failure(&lines[i].l, s, NULL, lines[i].why, NULL);
+	}
+	progress.total = ready * opt_reps * BENCH_KERNELS * suite_count();
+	progress.t0 = now_s();
+	ret = EXIT_OK;
+	for (size_t i = 0; i < n; i++)
+		if (!lines[i].why && run_line(&lines[i].l))
+			ret = EXIT_FAIL;
+	if (print_run_matrix(db, run_id))
+		ret = EXIT_FAIL;
+out:
+	free_matrix_lines(lines, n);
+	bench_db_close(db);
+	free(run_id);
 	return ret;
 }
 
 int cmd_bench(struct porttool_ctx *ctx, int argc, char **argv)
 {
-	struct bench_results res = { 0 };
-	struct port *p;
-	int ret = EXIT_FAIL;
-
 	check_usage(parse_options(argc, argv, &bench_usage));
-	p = port_load(ctx, argv[1]);
-	if (!p)
-		return EXIT_FAIL;
-	if (port_board_or_error(p, "qemu")) {
-		res.version = p->version;
-		res.reps = opt_reps;
-		ret = run(ctx, p, &res);
-	}
-	for (int k = 0; k < BENCH_KERNELS; k++)
-		free(res.runs[k]);
-	port_free(p);
-	return ret;
+	return opt_matrix ? bench_matrix(ctx) : bench_one(ctx, argv[1]);
 }

@@ -46,7 +46,8 @@
 #define APPEND "console=ttyAMA0 earlycon=pl011,0x9000000 panic=-1 rdinit=/init"
 
 static const char *opt_board = "qemu";
-static const char *opt_out, *opt_judge, *opt_kut, *opt_kvm_out, *opt_kvm_judge;
+static const char *opt_out, *opt_judge, *opt_guest_image;
+static const char *opt_kut, *opt_kvm_out, *opt_kvm_judge;
 static bool opt_kvm, opt_verbose;
 static int opt_timeout = TIMEOUT_UNSET;
 
@@ -57,6 +58,8 @@ static const struct option boot_options[] = {
 	{ OPT_INT, "timeout", &opt_timeout, "S", "kill QEMU after S seconds (default: 600)" },
 	{ OPT_BOOL, "verbose", &opt_verbose, NULL, "show the serial console while booting" },
 	{ OPT_STRING, "judge", &opt_judge, "LOG", "judge a kept serial log instead of booting" },
+	{ OPT_STRING, "guest-image", &opt_guest_image, "FILE",
+	  "the guest's kernel (default: the booted Image), e.g. another port's" },
 	{ OPT_STRING, "kvm-unit-tests", &opt_kut, "DIR",
 	  "run DIR's arm64 kvm-unit-tests under SeKVM and stock KVM; print a table" },
 	{ OPT_STRING, "kvm-out", &opt_kvm_out, "DIR",
@@ -80,6 +83,8 @@ static const struct usage boot_usage = {
 		"A SeKVM boot signs the Image with vmm/build/sekvm-sign (two fresh keys) and\n"
 		"also checks the host's attacks on the guest, that an Image with a flipped bit\n"
 		"or another key's signature is refused, and the guest's teardown.\n"
+		"--guest-image FILE runs another kernel as the guest (and signs that one):\n"
+		"another port's Image, to check one line's guest under another line's host.\n"
 		"--judge LOG judges a serial log kept from an earlier boot (the same checks\n"
 		"but the DTB's, which need the DTB; qemu-exit from the log's timeout note).\n"
 		"--kvm-unit-tests DIR boots the SeKVM build (--out) and the stock-KVM build\n"
@@ -216,6 +221,7 @@ static int run_boot(const struct porttool_ctx *ctx, const struct port *p,
 		    const char *out)
 {
 	char *image = xasprintf("%s/arch/arm64/boot/Image", out);
+	const char *guest = opt_guest_image ? opt_guest_image : image;
 	char *bootdir = xasprintf("%s/boot", out);
 	char *dtb = xasprintf("%s/qemu-virt.dtb", bootdir);
 	char *serial = xasprintf("%s/serial.log", bootdir);
@@ -238,15 +244,19 @@ static int run_boot(const struct porttool_ctx *ctx, const struct port *p,
 		error("cannot create %s: %s", bootdir, strerror(errno));
 		goto out;
 	}
+	if (guest != image && !is_file(guest)) {
+		error("--guest-image %s: no such file", guest);
+		goto out;
+	}
 	if (!opt_kvm)
-		keys_error = sekvm_guest_keys(ctx, bootdir, image, &keys);
+		keys_error = sekvm_guest_keys(ctx, bootdir, guest, &keys);
 	if (!opt_kvm && keys_error)
 		bm_error = xasprintf("no VM key to sign it with: %s", keys_error);
 	else
 		bm_error = prepare_bmguest(ctx, bootdir, opt_kvm ? NULL : &keys, &bm);
 	if (bm_error)
 		error("the bare-metal test guest stays out: %s", bm_error);
-	if (prepare_initramfs(ctx, bootdir, image,
+	if (prepare_initramfs(ctx, bootdir, guest,
 			      opt_kvm || keys_error ? NULL : &keys, bm, &initrd))
 		goto out;
 	q.initrd = initrd;
@@ -433,6 +443,8 @@ int cmd_boot(struct porttool_ctx *ctx, int argc, char **argv)
 		opt_timeout = opt_kut ? KUT_TIMEOUT_S : DEFAULT_TIMEOUT_S;
 	else if (opt_timeout <= 0)
 		usage_error(&boot_usage, "--timeout needs a positive number of seconds");
+	if (opt_judge && opt_guest_image)
+		usage_error(&boot_usage, "--judge boots nothing: no --guest-image");
 	p = port_load(ctx, argv[1]);
 	if (!p)
 		return EXIT_FAIL;

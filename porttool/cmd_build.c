@@ -256,7 +256,8 @@ static int do_build(const struct port *p, const struct board *b)
 	if (!src || !(out = prepare_out(want_out, src, tree)))
 		goto out;
 	kb = (struct kbuild){ .src = src, .out = out, .fragment = fragment,
-			      .dtb_target = dtb_target, .ccache = ccache != NULL };
+			      .dtb_target = dtb_target, .hostcc = p->build_hostcc,
+			      .ccache = ccache != NULL };
 	if (open_log(&kb))
 		goto out;
 	info("building v%s for %s%s from %s into %s%s", p->version, b->name,
@@ -264,6 +265,8 @@ static int do_build(const struct port *p, const struct board *b)
 	     ccache ? " (ccache)" : "");
 	if (opt_kvm)
 		info("  base tag: %s", p->base_tag);
+	if (p->build_hostcc)
+		info("  HOSTCC=%s (port.conf build.hostcc)", p->build_hostcc);
 	if (kbuild_run(&kb) || verify_outputs(out, b) || check_board_dtb(out, b))
 		goto out;
 	write_build_info(out, p, b->name, src);

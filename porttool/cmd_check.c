@@ -168,7 +168,12 @@ static void check_bytes(struct checker *c, struct elf_file *vm, uint64_t start,
 		fail(c, "corevisor-bytes", "embedded image differs from %s "
 		     "first at offset 0x%zx", bin_path, i);
 	} else {
+		char hex[65];
+
 		pass(c, "corevisor-bytes", "%zu bytes equal %s", len, bin_path);
+		/* The one corevisor: compare this line across ports' builds. */
+		sha256_hex(embedded, len, hex);
+		printf("corevisor sha256: %s\n", hex);
 	}
 	free(bin);
 	free(embedded);

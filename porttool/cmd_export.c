@@ -19,19 +19,25 @@
 #include <stdlib.h>
 
 static const char *tree_dir, *branch_name;
+static bool force;
 
 static const struct option export_options[] = {
 	{ OPT_STRING, "tree", &tree_dir, "DIR",
 	  "kernel git repository (default: the port's default tree)" },
 	{ OPT_STRING, "branch", &branch_name, "NAME",
 	  "branch to export (default: sekvm/vX.Y)" },
+	{ OPT_BOOL, "force", &force, NULL,
+	  "overwrite patch files with uncommitted edits; allow removing "
+	  "every patch" },
 	{ OPT_END },
 };
 
 static const struct usage export_usage = {
-	"porttool export VER [--tree DIR] [--branch NAME]",
+	"porttool export VER [--tree DIR] [--branch NAME] [--force]",
 	"Write the commits of the port branch after its base back into\n"
-	"ports/vVER as format-patch files and rewrite the series.",
+	"ports/vVER as format-patch files and rewrite the series.  A patch\n"
+	"file with changes not committed to git is not overwritten, and an\n"
+	"export that would remove every patch is refused, unless --force.",
 	export_options,
 };
 
@@ -42,8 +48,10 @@ int cmd_export(struct porttool_ctx *ctx, int argc, char **argv)
 	int ret = EXIT_FAIL;
 
 	tree_dir = branch_name = NULL;
+	force = false;
 	if (parse_options(argc, argv, &export_usage) != 1)
 		usage_error(&export_usage, "expected one version, e.g. 5.10");
+	set_export_force(force);
 	p = port_load(ctx, argv[1]);
 	if (!p)
 		return EXIT_FAIL;

@@ -48,6 +48,14 @@ static char *default_tree_text(const struct port *p)
 {
 	if (!port_has_default_tree(p))
 		return xstrdup("none (--from CLONE or --tarball FILE)");
+	if (!p->debian_package) {
+		char *url = release_tarball_url(p), *s;
+
+		s = xasprintf("%s%s", url,
+			      default_tree_cached(p) ? ", cached" : "");
+		free(url);
+		return s;
+	}
 	return xasprintf("debian %s=%s (%s)%s", p->debian_package,
 			 p->debian_version, p->debian_suite,
 			 default_tree_cached(p) ? ", cached" : "");

@@ -304,7 +304,7 @@ static int mail_main(struct porttool_ctx *ctx, struct mail_run *r,
 		error("--build-each needs --tree (a git repository of the base)");
 		return EXIT_FAIL;
 	}
-	if (open_config(r) || load_series(r))
+	if (open_config(r) || load_series(r) || add_corevisor_patch(r, ctx))
 		return EXIT_FAIL;
 	r->sender = resolve_sender(r);
 	if (r->sender) {
@@ -357,8 +357,15 @@ int cmd_mail(struct porttool_ctx *ctx, int argc, char **argv)
 		{ OPT_LIST, "cc", &o->cc, "ADDR", "add a Cc: recipient" },
 		{ OPT_STRING, "tree", &o->tree, "DIR",
 		  "kernel tree: MAINTAINERS, checkpatch, base, git config" },
+		{ OPT_BOOL, "no-corevisor", &o->no_corevisor, NULL,
+		  "leave the corevisor install commit out of the series (the "
+		  "cover letter names it)" },
+		{ OPT_BOOL, "upstream", &o->upstream, NULL,
+		  "also address the kernel tree's maintainers of the touched "
+		  "files (off by default: the project's MAINTAINERS only)" },
 		{ OPT_BOOL, "no-tree-maintainers", &o->no_tree_maintainers, NULL,
-		  "do not address the kernel tree's maintainers" },
+		  "never address the kernel tree's maintainers (the default "
+		  "unless --upstream)" },
 		{ OPT_BOOL, "no-trailer-cc", &o->no_trailer_cc, NULL,
 		  "do not Cc the authors and the patches' trailer people" },
 		{ OPT_STRING, "maintainers", &o->maintainers, "FILE",
@@ -393,8 +400,9 @@ int cmd_mail(struct porttool_ctx *ctx, int argc, char **argv)
 		"porttool mail VER [options]",
 		"Mail the port's patch series as git send-email would: a cover\n"
 		"letter [PATCH vN 0/N] and each patch threaded to it.  Recipients\n"
-		"come from the project's MAINTAINERS (ports/vVER/) and the kernel\n"
-		"tree's (files the patches touch): M: go to To, R: and L: to Cc;\n"
+		"come from the project's MAINTAINERS (ports/vVER/), and with\n"
+		"--upstream from the kernel tree's (files the patches touch, never\n"
+		"the catch-all THE REST): M: go to To, R: and L: to Cc;\n"
 		"the authors and the people of Signed-off-by:, Cc:, Reviewed-by:\n"
 		"... trailers are Cc'd, as git send-email does.\n"
 		"SMTP settings are git send-email's sendemail.* config keys.",
@@ -418,6 +426,15 @@ int cmd_mail(struct porttool_ctx *ctx, int argc, char **argv)
 		usage_error(&u, "--output and --dry-run do not go together");
 	if (o->resume && (o->output || o->dry_run))
 		usage_error(&u, "--resume only applies to sending");
+	/* A line break in a header value would start a header of its own. */
+	if (o->from && strpbrk(o->from, "\r\n"))
+		usage_error(&u, "--from holds a line break; give one address");
+	for (size_t i = 0; i < o->to.n; i++)
+		if (strpbrk(o->to.items[i], "\r\n"))
+			usage_error(&u, "--to holds a line break; give one address");
+	for (size_t i = 0; i < o->cc.n; i++)
+		if (strpbrk(o->cc.items[i], "\r\n"))
+			usage_error(&u, "--cc holds a line break; give one address");
 	if (o->in_reply_to) {
 		o->in_reply_to = normalize_message_id(o->in_reply_to, &keep);
 		if (!o->in_reply_to)

@@ -25,6 +25,7 @@
 #include "rebase_state.h"
 #include "tree_default.h"
 
+#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -287,91 +288,242 @@ static char *base_version_for(const char *tag, const char *line)
 	return xstrdup(line);
 }
 
-static int write_new_port_conf(const struct porttool_ctx *ctx,
-			       git_repository *repo,
-			       const struct rebase_state *st, const char *dir)
+/*
+ * A copy of text in which comment lines ('#' first) say vNEW where they
+ * said vOLD: the series' and config fragments' headers name their line.
+ */
+static char *retitle_comments(const char *text, size_t len, const char *old,
+			      const char *new, size_t *outlen)
 {
-	char *old = xasprintf("%s/v%s/port.conf", st->ports_dir, st->version);
-	char *new = xasprintf("%s/port.conf", dir);
-	char *ver = NULL, hex[GIT_OID_HEXSZ + 1];
-	const char *tag = NULL;
+	char *from = xasprintf("v%s", old), *to = xasprintf("v%s", new);
+	size_t cap = len + 1, n = 0;
+	char *out = xcalloc(1, cap);
+	const char *p = text, *end = text + len;
+
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		size_t l = eol ? (size_t)(eol - p) + 1 : (size_t)(end - p);
+		char *line = xmalloc(l + 1), *q = line, *hit;
+
+		memcpy(line, p, l);
+		line[l] = '\0';
+		/* "v5.10" but not "v5.100": the next byte must end the word. */
+		while (line[0] == '#' && (hit = strstr(q, from))) {
+			char c = hit[strlen(from)];
+			char *r;
+			size_t at = (size_t)(hit - line);
+
+			if ((c >= '0' && c <= '9') || c == '.') {
+				q = hit + strlen(from);
+				continue;
+			}
+			r = xasprintf("%.*s%s%s", (int)at, line, to,
+				      hit + strlen(from));
+			free(line);
+			line = r;
+			q = line + at + strlen(to);
+		}
+		l = strlen(line);
+		if (n + l + 1 > cap) {
+			cap = 2 * (n + l + 1);
+			out = xrealloc(out, cap);
+		}
+		memcpy(out + n, line, l + 1);
+		n += l;
+		free(line);
+		p += eol ? (size_t)(eol - p) + 1 : (size_t)(end - p);
+	}
+	free(from);
+	free(to);
+	*outlen = n;
+	return out;
+}
+
+static int copy_retitled(const char *src, const char *dst, const char *old,
+			 const char *new)
+{
+	size_t len, outlen;
+	char *buf = read_file(src, &len), *out;
+	int ret;
+
+	if (!buf) {
+		error("cannot read '%s'", src);
+		return -1;
+	}
+	out = retitle_comments(buf, len, old, new, &outlen);
+	ret = write_file(dst, out, outlen);
+	if (ret < 0)
+		error("cannot write '%s'", dst);
+	free(out);
+	free(buf);
+	return ret;
+}
+
+/* What a new port.conf keeps of a placeholder ports/vNEW: its own words. */
+struct placeholder {
+	char *description, *tarball_url, *tarball_sha256;
+};
+
+static void placeholder_free(struct placeholder *ph)
+{
+	free(ph->description);
+	free(ph->tarball_url);
+	free(ph->tarball_sha256);
+}
+
+static void read_placeholder(const char *conf, struct placeholder *ph)
+{
+	git_config *cfg = NULL;
+	git_buf b = { 0 };
+	const char *keys[] = { "port.description", "tarball.url",
+			       "tarball.sha256" };
+	char **vals[] = { &ph->description, &ph->tarball_url,
+			  &ph->tarball_sha256 };
+
+	if (git_config_open_ondisk(&cfg, conf) < 0)
+		return;
+	for (size_t i = 0; i < 3; i++) {
+		if (git_config_get_string_buf(&b, cfg, keys[i]) == 0)
+			*vals[i] = xstrdup(b.ptr);
+		git_buf_dispose(&b);
+	}
+	git_config_free(cfg);
+}
+
+/*
+ * port.conf of the new port, written whole rather than edited from the
+ * old one: the old one's description, comments and [debian] describe
+ * another base.  Boards (and corevisor.path) carry over with configs/.
+ */
+static int write_new_port_conf(git_repository *repo,
+			       const struct rebase_state *st,
+			       const struct port *old, const char *dir,
+			       const struct placeholder *ph)
+{
+	char *path = xasprintf("%s/port.conf", dir);
+	char *tagref = xasprintf("refs/tags/%s", st->onto_name);
+	char *ver = NULL, *desc = NULL, *text, *boards = xstrdup("");
+	char commit[GIT_OID_HEXSZ + 1], tree[GIT_OID_HEXSZ + 1];
 	git_reference *ref = NULL;
 	git_commit *base = NULL;
-	git_config *cfg = NULL;
-	size_t len;
-	char *buf = read_file(old, &len);
+	const char *tag;
 	int ret = -1;
-	char *tagref = xasprintf("refs/tags/%s", st->onto_name);
 
-	if (!buf || write_file(new, buf, len) < 0) {
-		error("cannot copy '%s' to '%s'", old, new);
+	if (git_commit_lookup(&base, repo, &st->onto) < 0) {
+		git_fail(st->onto_name);
 		goto out;
 	}
-	if (git_reference_lookup(&ref, repo, tagref) == 0)
-		tag = st->onto_name;
-	if (git_commit_lookup(&base, repo, &st->onto) < 0 ||
-	    git_config_open_ondisk(&cfg, new) < 0) {
-		git_fail(new);
-		goto out;
-	}
+	tag = git_reference_lookup(&ref, repo, tagref) == 0 ? st->onto_name :
+							       NULL;
 	ver = base_version_for(tag, st->as);
-	/* The new port names its own base; Debian's package is the old one's. */
-	git_config_delete_entry(cfg, "debian.package");
-	git_config_delete_entry(cfg, "debian.version");
-	git_config_delete_entry(cfg, "debian.suite");
-	git_config_delete_entry(cfg, "base.tag");
-	if (git_config_set_string(cfg, "port.version", st->as) < 0 ||
-	    git_config_set_string(cfg, "base.version", ver) < 0 ||
-	    git_config_set_string(cfg, "base.tag", tag ? tag : st->onto_name) < 0 ||
-	    git_config_set_string(cfg, "base.commit",
-				  git_oid_tostr(hex, sizeof(hex), &st->onto)) < 0 ||
-	    git_config_set_string(cfg, "base.tree",
-				  git_oid_tostr(hex, sizeof(hex),
-						git_commit_tree_id(base))) < 0) {
-		git_fail(new);
-		goto out;
+	git_oid_tostr(commit, sizeof(commit), &st->onto);
+	git_oid_tostr(tree, sizeof(tree), git_commit_tree_id(base));
+	desc = ph->description ? xstrdup(ph->description) :
+	       xasprintf("ports/v%s carried onto %s by porttool rebase",
+			 st->version, st->onto_name);
+	for (size_t i = 0; i < old->nboards; i++) {
+		char *b = xasprintf("%s[board \"%s\"]\n\tdefconfig = %s\n%s%s%s",
+				    boards, old->boards[i].name,
+				    old->boards[i].defconfig,
+				    old->boards[i].dtb ? "\tdtb = " : "",
+				    old->boards[i].dtb ? old->boards[i].dtb : "",
+				    old->boards[i].dtb ? "\n" : "");
+		free(boards);
+		boards = b;
 	}
-	ret = 0;
+	text = xasprintf(
+		"# SeKVM hostvisor port for Linux %s (git-config syntax).\n"
+		"# Made by 'porttool rebase %s --onto %s --as %s'.\n"
+		"[port]\n\tversion = %s\n\tdescription = %s\n"
+		"[base]\n\tversion = %s\n\ttag = %s\n\tcommit = %s\n\ttree = %s\n"
+		"%s%s%s%s%s"
+		"[corevisor]\n\tpath = %s\n%s",
+		st->as, st->version, st->onto_name, st->as, st->as, desc, ver,
+		tag ? tag : st->onto_name, commit, tree,
+		ph->tarball_url ? "[tarball]\n\turl = " : "",
+		ph->tarball_url ? ph->tarball_url : "",
+		ph->tarball_url ? "\n\tsha256 = " : "",
+		ph->tarball_url && ph->tarball_sha256 ? ph->tarball_sha256 : "",
+		ph->tarball_url ? "\n" : "",
+		old->corevisor_path ? old->corevisor_path :
+				      "arch/arm64/kvm/sekvm/corevisor",
+		boards);
+	ret = write_file(path, text, strlen(text));
+	if (ret < 0)
+		error("cannot write '%s'", path);
+	free(text);
 out:
-	(void)ctx;
-	git_config_free(cfg);
 	git_commit_free(base);
 	git_reference_free(ref);
-	free(tagref);
+	free(boards);
+	free(desc);
 	free(ver);
-	free(buf);
-	free(old);
-	free(new);
+	free(tagref);
+	free(path);
 	return ret;
+}
+
+/* The boards' config fragments, so that the new port builds at once. */
+static int copy_configs(const struct port *old, const char *dir,
+			const char *new_version)
+{
+	for (size_t i = 0; i < old->nboards; i++) {
+		const char *cfg = old->boards[i].defconfig;
+		char *src = xasprintf("%s/%s", old->dir, cfg);
+		char *dst = xasprintf("%s/%s", dir, cfg);
+		char *parent = xstrdup(dst);
+		int r = 0;
+
+		*strrchr(parent, '/') = '\0';
+		if (!is_file(src))
+			info("%s: no such file; not copied", src);
+		else if (mkdir_p(parent) < 0 ||
+			 copy_retitled(src, dst, old->version, new_version) < 0)
+			r = -1;
+		free(parent);
+		free(src);
+		free(dst);
+		if (r < 0)
+			return -1;
+	}
+	return 0;
 }
 
 static int export_new_port(const struct porttool_ctx *ctx,
 			   git_repository *repo, const struct rebase_state *st)
 {
+	struct porttool_ctx old_ctx = *ctx;
 	char *dir = xasprintf("%s/v%s", st->ports_dir, st->as);
+	char *conf = xasprintf("%s/port.conf", dir);
 	char *series_src = xasprintf("%s/v%s/series", st->ports_dir,
 				     st->version);
 	char *series_dst = xasprintf("%s/series", dir);
-	size_t len;
-	char *series = read_file(series_src, &len);
+	struct placeholder ph = { 0 };
+	struct port *old;
 	int ret = -1;
 
+	old_ctx.ports_dir = st->ports_dir;
+	old = port_load(&old_ctx, st->version);
+	if (!old)
+		goto out;
+	if (is_file(conf))
+		read_placeholder(conf, &ph);
 	if (mkdir_p(dir) < 0) {
 		error("cannot create '%s'", dir);
 		goto out;
 	}
 	/* Start from the old series so its comments carry over. */
-	if (series && write_file(series_dst, series, len) < 0) {
-		error("cannot write '%s'", series_dst);
-		goto out;
-	}
-	if (write_new_port_conf(ctx, repo, st, dir) < 0)
+	if (copy_retitled(series_src, series_dst, st->version, st->as) < 0 ||
+	    write_new_port_conf(repo, st, old, dir, &ph) < 0 ||
+	    copy_configs(old, dir, st->as) < 0)
 		goto out;
 	ret = export_range(repo, &st->onto, &st->tip, dir);
 out:
-	free(series);
+	placeholder_free(&ph);
+	port_free(old);
 	free(series_src);
 	free(series_dst);
+	free(conf);
 	free(dir);
 	return ret;
 }
@@ -457,6 +609,36 @@ static int head_state(git_repository *repo, struct rebase_state *st)
 	return 0;
 }
 
+/*
+ * A placeholder port (a port.conf and a series without patches, as a
+ * line is announced before it is ported) is what --as is meant to fill:
+ * the rebase keeps its description and [tarball] and writes the rest.
+ */
+static bool is_placeholder(const char *dir)
+{
+	struct port *p = port_load_dir(dir);
+	bool empty = false;
+	DIR *d;
+	struct dirent *de;
+
+	if (!p)
+		return false;
+	empty = p->npatches == 0;
+	port_free(p);
+	d = opendir(dir);
+	while (empty && d && (de = readdir(d))) {
+		size_t n = strlen(de->d_name);
+
+		if (n > 6 && !strcmp(de->d_name + n - 6, ".patch"))
+			empty = false;
+	}
+	if (d)
+		closedir(d);
+	if (empty)
+		info("%s is a placeholder (no patches): the rebase fills it", dir);
+	return empty;
+}
+
 static int check_start(const struct porttool_ctx *ctx, git_repository *repo,
 		       const struct port *p)
 {
@@ -475,8 +657,9 @@ static int check_start(const struct porttool_ctx *ctx, git_repository *repo,
 		if (!v) {
 			error("--as '%s' is not a version", as_version);
 			ret = -1;
-		} else if (is_dir(dir)) {
-			error("port '%s' already exists; choose another --as", dir);
+		} else if (is_dir(dir) && !is_placeholder(dir)) {
+			error("port '%s' already exists with patches; move it "
+			      "away or choose another --as", dir);
 			ret = -1;
 		} else if (git_reference_lookup(&r, repo, ref) == 0) {
 			error("branch 'sekvm/v%s' already exists", v);
@@ -515,6 +698,15 @@ static int start(const struct porttool_ctx *ctx, git_repository *repo,
 	    git_object_peel((git_object **)&base, target, GIT_OBJECT_COMMIT) < 0) {
 		error("--onto '%s' is not a commit in '%s'", onto,
 		      git_repository_workdir(repo));
+		/* Both bases must be in one repository; say how to get there. */
+		fprintf(stderr,
+			"Fetch the new base into this repository first, e.g. "
+			"from a tree of the new line made by 'porttool tree "
+			"NEWVER --from CLONE | --tarball FILE --dir DIR':\n"
+			"  git -C %s fetch DIR tag %s\n"
+			"(a snapshot lacking some blobs cannot be fetched; copy its "
+			"packs into .git/objects/pack instead, as ports/v5.11/"
+			"README.md shows)\n", git_repository_workdir(repo), onto);
 		goto out;
 	}
 	st.onto = *git_commit_id(base);
@@ -568,7 +760,7 @@ static int cont(const struct porttool_ctx *ctx, git_repository *repo)
 			"run 'porttool rebase --continue'.\n");
 		goto out;
 	}
-	if (git_index_write_tree(&tree_id, index) < 0 ||
+	if (write_tree_allow_missing(&tree_id, index) < 0 ||
 	    git_tree_lookup(&tree, repo, &tree_id) < 0 ||
 	    git_commit_lookup(&c, repo, &st.pending) < 0 ||
 	    git_commit_lookup(&tip, repo, &st.tip) < 0) {

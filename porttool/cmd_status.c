@@ -21,6 +21,7 @@
 #include "patch.h"
 #include "portbranch.h"
 #include "rebase_state.h"
+#include "apply_state.h"
 #include "tree.h"
 
 #include <stdlib.h>
@@ -221,6 +222,29 @@ static void print_drift(const struct port *p, const struct drift *d,
 	       cv_outdated ? ", corevisor out of date" : "");
 }
 
+/*
+ * The hunks the apply that built this branch placed at an offset or with
+ * fuzz: recorded under the tip it built, the newest such commit counts.
+ */
+static void print_placed_hunks(git_repository *repo,
+			       const struct branch_commits *bc)
+{
+	for (size_t i = bc->n; i-- > 0;) {
+		struct strlist hunks;
+		char hex[GIT_OID_HEXSZ + 1];
+
+		if (!placed_hunks_load(repo, &bc->ids[i], &hunks))
+			continue;
+		printf("hunks applied elsewhere than their patch says (by the "
+		       "apply that made %.12s):\n",
+		       git_oid_tostr(hex, sizeof(hex), &bc->ids[i]));
+		for (size_t k = 0; k < hunks.n; k++)
+			printf("  %s\n", hunks.items[k]);
+		strlist_free(&hunks);
+		return;
+	}
+}
+
 static int report_port(git_repository *repo, const struct porttool_ctx *ctx,
 		       const struct port *p, const git_oid *base,
 		       const git_oid *head)
@@ -257,6 +281,7 @@ static int report_port(git_repository *repo, const struct porttool_ctx *ctx,
 		d.added++;
 	}
 	print_drift(p, &d, bc.corevisor < 0 && p->corevisor_path, outdated);
+	print_placed_hunks(repo, &bc);
 	ret = 0;
 out:
 	for (size_t i = 0; i < n; i++)
@@ -371,6 +396,29 @@ static void print_head(git_repository *repo)
 	git_reference_free(head);
 }
 
+/* A journaled apply switch that did not finish (apply_state.h). */
+static void print_interrupted_apply(git_repository *repo)
+{
+	struct apply_state st;
+	const char *slash, *ver;
+
+	if (!apply_in_progress(repo))
+		return;
+	if (apply_state_load(repo, &st) < 0) {
+		printf("apply: interrupted, and its journal cannot be read\n");
+		return;
+	}
+	slash = strrchr(st.port_dir, '/');
+	ver = slash ? slash + 1 : st.port_dir;
+
+	if (*ver == 'v')
+		ver++;
+	printf("apply: interrupted while switching to branch %s (%s); run "
+	       "'porttool apply %s' again to finish it or 'porttool apply %s "
+	       "--abort' to undo it\n", st.branch, st.port_dir, ver, ver);
+	apply_state_free(&st);
+}
+
 static int status_of(const struct porttool_ctx *ctx, const char *dir)
 {
 	git_repository *repo = open_kernel_repo(dir);
@@ -383,6 +431,7 @@ static int status_of(const struct porttool_ctx *ctx, const char *dir)
 		return EXIT_FAIL;
 	printf("tree: %s\n", git_repository_workdir(repo));
 	print_head(repo);
+	print_interrupted_apply(repo);
 	if (rebase_in_progress(repo))
 		printf("rebase: stopped on a conflict; resolve and 'porttool "
 		       "rebase --continue', or 'porttool rebase --abort'\n");

@@ -231,6 +231,71 @@ out:
 	return rc;
 }
 
+struct missing_walk {
+	git_odb *odb;
+	struct strlist paths;
+};
+
+static int note_missing(const char *root, const git_tree_entry *e, void *data)
+{
+	struct missing_walk *w = data;
+
+	if (git_tree_entry_type(e) == GIT_OBJECT_BLOB &&
+	    !git_odb_exists(w->odb, git_tree_entry_id(e)))
+		strlist_push(&w->paths, xasprintf("%s%s", root,
+						  git_tree_entry_name(e)));
+	return 0;
+}
+
+/*
+ * Before cloning: if the base names blobs the clone does not have (a
+ * public snapshot), say which and return true, since libgit2 cannot copy
+ * them and would only say "object not found".
+ */
+static bool explain_missing_blobs(const struct port *p, const char *from)
+{
+	git_repository *repo = NULL;
+	git_object *obj = NULL;
+	git_tree *tree = NULL;
+	struct missing_walk w = { 0 };
+	bool found = false;
+	char *spec = xasprintf("refs/tags/%s", p->base_tag);
+
+	if (git_repository_open(&repo, from) < 0)
+		goto out;
+	/* The base as find_base_in_clone found it: base.commit, else the tag. */
+	if (p->base_commit &&
+	    git_revparse_single(&obj, repo, p->base_commit) == 0) {
+		free(spec);
+		spec = xstrdup(p->base_commit);
+	}
+	if ((!obj && git_revparse_single(&obj, repo, spec) < 0) ||
+	    git_object_peel((git_object **)&tree, obj, GIT_OBJECT_TREE) < 0 ||
+	    git_repository_odb(&w.odb, repo) < 0)
+		goto out;
+	git_tree_walk(tree, GIT_TREEWALK_PRE, note_missing, &w);
+	if (!w.paths.n)
+		goto out;
+	found = true;
+	error("%s lacks the contents of %zu file(s) of the base %s (an "
+	      "incomplete snapshot?), so it cannot be cloned:", from,
+	      w.paths.n, spec);
+	for (size_t i = 0; i < w.paths.n; i++)
+		fprintf(stderr, "  missing: %s\n", w.paths.items[i]);
+	fprintf(stderr, "Use it in place ('porttool tree %s --from %s' without "
+		"--dir), or copy its packs into another repository "
+		"(ports/v5.11/README.md); porttool leaves those files out.\n",
+		p->version, from);
+out:
+	strlist_free(&w.paths);
+	git_odb_free(w.odb);
+	git_tree_free(tree);
+	git_object_free(obj);
+	git_repository_free(repo);
+	free(spec);
+	return found;
+}
+
 static int tree_from_clone(const struct port *p, const char *from,
 			   const char *dir)
 {
@@ -244,7 +309,7 @@ static int tree_from_clone(const struct port *p, const char *from,
 		print_path(from);
 		return EXIT_OK;
 	}
-	if (clone_local(from, dir))
+	if (explain_missing_blobs(p, from) || clone_local(from, dir))
 		return EXIT_FAIL;
 	if (find_base_in_clone(p, dir))
 		return EXIT_FAIL;

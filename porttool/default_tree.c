@@ -29,9 +29,14 @@ char *default_tree_path(const struct port *p)
 	return path;
 }
 
-bool port_has_default_tree(const struct port *p)
+static bool port_has_debian(const struct port *p)
 {
 	return p->debian_package && p->debian_version && p->debian_suite;
+}
+
+bool port_has_default_tree(const struct port *p)
+{
+	return port_has_debian(p) || p->tarball_url;
 }
 
 static bool is_repo(const char *dir)
@@ -137,6 +142,41 @@ out:
 	return rc;
 }
 
+/* A line no distribution ships: the release tarball of port.conf. */
+static int make_tree_from_release(const struct port *p, const char *dir)
+{
+	struct archive *a = NULL;
+	char *file = NULL, *tmp = NULL, *msg = NULL, *url;
+	int rc = -1;
+
+	trap_interrupts();
+	if (fetch_release_tarball(p, &file))
+		return -1;
+	url = release_tarball_url(p);
+	tmp = temp_dir_next_to(dir);
+	a = tmp ? archive_open_file(file) : NULL;
+	if (!a)
+		goto out;
+	info("unpacking %s into %s", file, dir);
+	msg = xasprintf("Imported by 'porttool tree' from %s\n"
+			"(SHA-256 %s), every file as shipped.", url,
+			p->tarball_sha256);
+	if (import_archive(a, tmp, &(struct import_opts){
+				.source = file, .port = p, .message = msg }) ||
+	    move_into_place(tmp, dir))
+		goto out;
+	rc = 0;
+out:
+	archive_close(a);
+	if (rc && tmp)
+		remove_tree(tmp);
+	free(tmp);
+	free(msg);
+	free(url);
+	free(file);
+	return rc;
+}
+
 int make_default_tree_at(const struct port *p, const char *dir)
 {
 	struct archive *chain[3] = { NULL, NULL, NULL };
@@ -149,6 +189,8 @@ int make_default_tree_at(const struct port *p, const char *dir)
 		      p->version);
 		return -1;
 	}
+	if (!port_has_debian(p))
+		return make_tree_from_release(p, dir);
 	trap_interrupts();
 	if (debian_fetch_source_deb(p, &deb))
 		return -1;

@@ -17,6 +17,14 @@
 
 #define MARKER "#@corevisor"
 
+/* export --force: overwrite local edits, allow removing every patch. */
+static bool force_export;
+
+void set_export_force(bool force)
+{
+	force_export = force;
+}
+
 struct exported {
 	char *name;		/* NNNN-subject.patch */
 	git_buf text;
@@ -214,6 +222,119 @@ static int remove_unlisted(const char *port_dir, const struct exported *ex,
 	return ret;
 }
 
+/* The *.patch files of port_dir, sorted. */
+static void patch_files(const char *port_dir, struct strlist *out)
+{
+	DIR *d = opendir(port_dir);
+	struct dirent *de;
+
+	memset(out, 0, sizeof(*out));
+	if (!d)
+		return;
+	while ((de = readdir(d)))
+		if (is_patch_name(de->d_name))
+			strlist_push(out, de->d_name);
+	closedir(d);
+}
+
+/*
+ * Does the file at path differ from the version the repository holding it
+ * (ports/ in the project's git) has at HEAD?  A file git does not track,
+ * or a port directory outside any repository, has no such version: false.
+ */
+static bool locally_edited(git_repository *repo, const char *path)
+{
+	char *real = realpath(path, NULL);
+	const char *wd = repo ? git_repository_workdir(repo) : NULL;
+	git_object *blob = NULL;
+	char *spec = NULL, *buf = NULL;
+	size_t len = 0;
+	bool edited = false;
+
+	if (!real || !wd || strncmp(real, wd, strlen(wd)))
+		goto out;
+	spec = xasprintf("HEAD:%s", real + strlen(wd));
+	if (git_revparse_single(&blob, repo, spec) < 0 ||
+	    git_object_type(blob) != GIT_OBJECT_BLOB)
+		goto out;
+	buf = read_file(path, &len);
+	edited = !buf || len != git_blob_rawsize((git_blob *)blob) ||
+		 memcmp(buf, git_blob_rawcontent((git_blob *)blob), len);
+out:
+	free(buf);
+	free(spec);
+	git_object_free(blob);
+	free(real);
+	return edited;
+}
+
+static const struct exported *find_exported(const struct exported *ex,
+					    size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(ex[i].name, name))
+			return &ex[i];
+	return NULL;
+}
+
+/* Would writing (or removing) name lose an edit made since the last commit? */
+static bool loses_edit(git_repository *repo, const char *port_dir,
+		       const char *name, const struct exported *e)
+{
+	char *path = xasprintf("%s/%s", port_dir, name);
+	size_t len = 0;
+	char *cur = read_file(path, &len);
+	bool same = cur && e && len == e->text.size &&
+		    !memcmp(cur, e->text.ptr, len);
+	bool lost = cur && !same && locally_edited(repo, path);
+
+	free(cur);
+	free(path);
+	return lost;
+}
+
+/*
+ * Refuse, before anything is written, an export that removes every patch
+ * (a branch with no commits after the base: usually the wrong branch or
+ * tree) or that overwrites or removes a patch file edited since ports/
+ * was last committed.  --force allows both.
+ */
+static int check_losses(const char *port_dir, const struct exported *ex,
+			size_t n)
+{
+	struct strlist files;
+	git_repository *repo = NULL;
+	int ret = 0;
+
+	if (force_export)
+		return 0;
+	patch_files(port_dir, &files);
+	if (!n && files.n) {
+		error("the branch has no commits after the port's base: export "
+		      "would remove all %zu patch(es) of %s; check --tree and "
+		      "--branch (or use --force)", files.n, port_dir);
+		strlist_free(&files);
+		return -1;
+	}
+	if (git_repository_open_ext(&repo, port_dir, 0, NULL) < 0)
+		repo = NULL;	/* not in a repository: nothing to compare */
+	for (size_t i = 0; i < files.n; i++) {
+		const char *name = files.items[i];
+
+		if (!loses_edit(repo, port_dir, name,
+				find_exported(ex, n, name)))
+			continue;
+		error("%s/%s has changes not committed to git that export "
+		      "would %s; commit or discard them first (or use "
+		      "--force)", port_dir, name,
+		      find_exported(ex, n, name) ? "overwrite" : "remove");
+		ret = -1;
+	}
+	git_repository_free(repo);
+	strlist_free(&files);
+	return ret;
+}
+
 static int write_port(const char *port_dir, const struct exported *ex,
 		      size_t n, bool has_corevisor)
 {
@@ -223,6 +344,11 @@ static int write_port(const char *port_dir, const struct exported *ex,
 	char *series;
 	int ret = 0;
 
+	if (check_losses(port_dir, ex, n) < 0) {
+		free(old);
+		free(series_path);
+		return -1;
+	}
 	if (!old) {
 		old = xstrdup("# Patch series (quilt style), written by "
 			      "'porttool export'.\n");

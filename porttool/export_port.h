@@ -21,4 +21,11 @@ int export_range(git_repository *repo, const git_oid *base, const git_oid *tip,
 int export_branch(git_repository *repo, const struct port *p,
 		  const char *branch, const char *port_dir);
 
+/*
+ * Let the next export overwrite patch files edited since ports/ was last
+ * committed, and remove every patch (export --force).  Without it both
+ * are refused before anything is written.
+ */
+void set_export_force(bool force);
+
 #endif

@@ -20,6 +20,7 @@
  * for modified binary files (see add_binary_hunk).
  */
 #include "patch.h"
+#include "rfc2047.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -207,8 +208,39 @@ static void add_subject(git_buf *b, const char *title)
 	const char *prefix = "Subject: [PATCH] ";
 
 	buf_puts(b, prefix);
-	add_wrapped(b, title, strlen(prefix));
+	if (has_non_ascii(title)) {
+		/* git format-patch: RFC 2047 words, folded by the encoder. */
+		char *enc = rfc2047_encode_subject(title, strlen(prefix));
+
+		buf_puts(b, enc);
+		free(enc);
+	} else {
+		add_wrapped(b, title, strlen(prefix));
+	}
 	buf_puts(b, "\n");
+}
+
+/*
+ * The body as git format-patch writes it: trailing whitespace of each
+ * line and trailing blank lines go; inner blank lines stay.
+ */
+static void add_body(git_buf *b, const char *body)
+{
+	size_t end = strlen(body);
+
+	while (end && isspace((unsigned char)body[end - 1]))
+		end--;
+	for (size_t pos = 0; pos < end;) {
+		const char *nl = memchr(body + pos, '\n', end - pos);
+		size_t n = nl ? (size_t)(nl - body - pos) : end - pos;
+		size_t k = n;
+
+		while (k && isspace((unsigned char)body[pos + k - 1]))
+			k--;
+		buf_add(b, body + pos, k);
+		buf_puts(b, "\n");
+		pos += n + 1;
+	}
 }
 
 /* Split a message into the title (first paragraph, one line) and body. */
@@ -659,6 +691,48 @@ struct print_state {
 	git_repository *repo;
 };
 
+/* An empty file created or deleted: git writes no "---"/"+++" for it. */
+static bool is_empty_add_or_delete(const git_diff_delta *d)
+{
+	git_oid empty;
+
+	if (d->status != GIT_DELTA_ADDED && d->status != GIT_DELTA_DELETED)
+		return false;
+	git_oid_fromstr(&empty, "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391");
+	return git_oid_equal(d->status == GIT_DELTA_ADDED ? &d->new_file.id :
+			     &d->old_file.id, &empty);
+}
+
+/*
+ * Header lines as git writes them: a "---"/"+++" line whose name has a
+ * space ends with a tab (so that a trailing space can be told from none);
+ * no_names drops the "---"/"+++" lines (an empty file's add or delete).
+ */
+static void add_header_lines(git_buf *b, const char *text, size_t len,
+			     bool no_names)
+{
+	for (size_t pos = 0; pos < len;) {
+		const char *nl = memchr(text + pos, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - text - pos) : len - pos;
+		const char *l = text + pos;
+		bool tab = n > 6 && (!memcmp(l, "--- a/", 6) ||
+				     !memcmp(l, "+++ b/", 6)) &&
+			   memchr(l + 6, ' ', n - 6);
+
+		if (no_names && n > 4 && (!memcmp(l, "--- ", 4) ||
+					  !memcmp(l, "+++ ", 4))) {
+			pos += n + 1;
+			continue;
+		}
+		buf_add(b, l, n);
+		if (tab)
+			buf_puts(b, "\t");
+		if (nl)
+			buf_puts(b, "\n");
+		pos += n + 1;
+	}
+}
+
 /* Replace libgit2's "similarity index N%" in a file header with git's. */
 static void add_file_header(struct print_state *st, const git_diff_delta *d,
 			    const char *text, size_t len)
@@ -669,12 +743,12 @@ static void add_file_header(struct print_state *st, const git_diff_delta *d,
 	const char *nl;
 
 	if (!hit || !(nl = memchr(hit, '\n', len - (size_t)(hit - text)))) {
-		buf_add(st->out, text, len);
+		add_header_lines(st->out, text, len, is_empty_add_or_delete(d));
 		return;
 	}
-	buf_add(st->out, text, (size_t)(hit - text));
+	add_header_lines(st->out, text, (size_t)(hit - text), false);
 	buf_printf(st->out, "%s%d%%", key, git_similarity(st->repo, d));
-	buf_add(st->out, nl, len - (size_t)(nl - text));
+	add_header_lines(st->out, nl, len - (size_t)(nl - text), false);
 }
 
 /*
@@ -810,13 +884,7 @@ int format_patch_commit(git_buf *out, git_repository *repo,
 			      "Content-Type: text/plain; charset=UTF-8\n"
 			      "Content-Transfer-Encoding: 8bit\n");
 	buf_puts(out, "\n");
-	if (*body) {
-		size_t n = strlen(body);
-
-		buf_add(out, body, n);
-		if (body[n - 1] != '\n')
-			buf_puts(out, "\n");
-	}
+	add_body(out, body);
 	buf_puts(out, "---\n");
 	ret = add_diffstat(out, repo, diff);
 	if (!ret) {

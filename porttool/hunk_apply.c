@@ -374,11 +374,36 @@ static const char *base_name(const char *path)
 	return slash ? slash + 1 : path;
 }
 
+/* Every hunk placed elsewhere than its header said, for the summary. */
+static struct strlist placed;
+
+void take_placed_hunks(struct strlist *out)
+{
+	*out = placed;
+	memset(&placed, 0, sizeof(placed));
+}
+
+static void record_placement(const char *patch_name, const struct file_state *f,
+			     const struct placement *pl)
+{
+	char *fuzz = pl->fuzz ? xasprintf(" with fuzz %d", pl->fuzz) :
+			       xstrdup("");
+	char *line = xasprintf("%s: %s:%ld: hunk %d at offset %+ld%s",
+			       base_name(patch_name), f->path,
+			       (long)pl->pos + f->shift + 1, f->hunk_no,
+			       pl->offset, fuzz);
+
+	strlist_push(&placed, line);
+	free(line);
+	free(fuzz);
+}
+
 static void report_placement(const char *patch_name, const struct file_state *f,
 			     const struct placement *pl)
 {
 	if (!pl->offset && !pl->fuzz)
 		return;
+	record_placement(patch_name, f, pl);
 	fprintf(stderr, "%s: file %s: hunk %d applied at offset %+ld",
 		base_name(patch_name), f->path, f->hunk_no, pl->offset);
 	if (pl->fuzz)

@@ -50,6 +50,15 @@ int relocate_hunks(struct byte_buf *out, const char *diff, size_t len,
 		   int max_fuzz, const char *patch_name,
 		   const struct preimage_source *src);
 
+/*
+ * Hand over (and forget) the hunks relocate_hunks placed elsewhere than
+ * their header said since the last call, one line each:
+ * "PATCH: FILE:LINE: hunk N at offset +K[ with fuzz F]", LINE being where
+ * the hunk's text now starts in the patched file.
+ */
+struct strlist;
+void take_placed_hunks(struct strlist *out);
+
 /* How many "diff --git" file sections the diff holds. */
 size_t diff_file_count(const char *diff, size_t len);
 

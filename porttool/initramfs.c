@@ -146,7 +146,7 @@ static int add_guest(struct cpio *c, const struct boot_guest *g)
 	if (cpio_add_dir(c, "guest") ||
 	    cpio_add_copy(c, "bin/vmm", 0755, g->vmm) ||
 	    cpio_add_copy(c, "guest/Image", 0644, g->image) ||
-	    cpio_add_copy(c, "guest/initrd.cpio", 0644, g->initrd) ||
+	    (g->initrd && cpio_add_copy(c, "guest/initrd.cpio", 0644, g->initrd)) ||
 	    (g->bmguest && cpio_add_copy(c, "guest/bmguest.bin", 0644, g->bmguest)) ||
 	    (g->keys && add_guest_keys(c, g->keys)))
 		return -1;

@@ -176,6 +176,8 @@ static int run_make(struct kbuild *kb, const char *stage,
 				 kb->ccache ? "ccache " : "");
 	char *allconfig = kb->fragment ?
 		xasprintf("KCONFIG_ALLCONFIG=%s", kb->fragment) : NULL;
+	/* An old line's host tools may need flags today's gcc dropped. */
+	char *hostcc = kb->hostcc ? xasprintf("HOSTCC=%s", kb->hostcc) : NULL;
 	struct make_watch w = { .stage = stage };
 	struct subproc sp = {
 		.argv = argv, .log_fd = kb->log_fd,
@@ -193,6 +195,8 @@ static int run_make(struct kbuild *kb, const char *stage,
 	argv[n++] = KBUILD_JOBS;
 	if (allconfig)
 		argv[n++] = allconfig;
+	if (hostcc)
+		argv[n++] = hostcc;
 	for (; *targets && n < 31; targets++)
 		argv[n++] = *targets;
 	argv[n] = NULL;
@@ -225,6 +229,7 @@ out:
 	free(dir_arg);
 	free(cc_arg);
 	free(allconfig);
+	free(hostcc);
 	return ret;
 }
 

@@ -18,8 +18,8 @@ struct mail_opts {
 	bool rfc;
 	const char *cover, *since, *output, *tree, *maintainers;
 	struct strlist to, cc;
-	bool dry_run, no_tree_maintainers, no_trailer_cc, force, build_each;
-	bool resume;
+	bool dry_run, upstream, no_tree_maintainers, no_trailer_cc, force, build_each;
+	bool resume, no_corevisor;
 	const char *build_cmd;
 	const char *in_reply_to;
 	const char *from;
@@ -48,6 +48,13 @@ struct mail_run {
 char *mail_config_string(git_config *cfg, const char *key);
 /* The port's base as a revision of the tree: base.commit, else base.tag. */
 const char *mail_base_revision(const struct mail_run *r);
+
+/*
+ * Mail the corevisor install commit at the series' marker, built as
+ * 'porttool apply' builds it in the --tree repository (mail_corevisor.c);
+ * nothing without a marker or with --no-corevisor.
+ */
+int add_corevisor_patch(struct mail_run *r, const struct porttool_ctx *ctx);
 
 /* To and Cc from MAINTAINERS files and --to/--cc (mail_recipients.c). */
 int collect_recipients(struct mail_run *r, const char *project_dir);

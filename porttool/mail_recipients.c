@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Who a series goes to: the project's MAINTAINERS for the port directory
- * and every file in it, the kernel tree's MAINTAINERS for the files the
- * patches touch, --to/--cc, and (as git send-email does) the authors and
+ * and every file in it, with --upstream the kernel tree's MAINTAINERS for
+ * the files the patches touch (its catch-all section never), --to/--cc, and (as git send-email does) the authors and
  * the people in the patches' trailers.  M: go to To, R: and L: to Cc, as
  * b4 does; an address is kept once (compared caselessly), with the first
  * display name given for it, and whoever is in To is not also in Cc.
@@ -88,13 +88,31 @@ static int project_recipients(struct mail_run *r, const char *project_dir)
 	return 0;
 }
 
+/*
+ * Kernel maintainers take patches against mainline (vX.Y, vX.Y-rcN), not
+ * against a stable release such as 5.10.223.
+ */
+static void warn_if_not_mainline(const struct port *p)
+{
+	const char *v = p->base_version;
+	int dots = 0;
+
+	for (const char *s = v; s && *s; s++)
+		dots += *s == '.';
+	if (v && dots >= 2)
+		warning("--upstream: the port's base %s is a stable release, not "
+			"mainline; the kernel's maintainers take patches against "
+			"mainline (vX.Y or an -rc)", v);
+}
+
 static int tree_recipients(struct mail_run *r)
 {
 	char *path;
 	struct maintainers *m;
 
-	if (!r->tree || r->o.no_tree_maintainers)
+	if (!r->tree || !r->o.upstream || r->o.no_tree_maintainers)
 		return 0;
+	warn_if_not_mainline(r->port);
 	path = xasprintf("%s/MAINTAINERS", r->tree);
 	if (!is_file(path)) {
 		free(path);

@@ -11,18 +11,7 @@
 
 #include <time.h>
 
-/* A growing string. */
-struct sbuf {
-	char *buf;
-	size_t len, alloc;
-};
-
-void sbuf_add(struct sbuf *b, const char *s, size_t n);
-void sbuf_puts(struct sbuf *b, const char *s);
-void sbuf_addf(struct sbuf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-char *sbuf_detach(struct sbuf *b);
-void sbuf_free(struct sbuf *b);
+#include "sbuf.h"
 
 /* One patch file in git format-patch form, split into its parts. */
 struct outgoing_patch {

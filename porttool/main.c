@@ -25,6 +25,8 @@ int cmd_check(struct porttool_ctx *ctx, int argc, char **argv);
 int cmd_boot(struct porttool_ctx *ctx, int argc, char **argv);
 int cmd_mail(struct porttool_ctx *ctx, int argc, char **argv);
 int cmd_bench(struct porttool_ctx *ctx, int argc, char **argv);
+int cmd_report(struct porttool_ctx *ctx, int argc, char **argv);
+int cmd_mailinfo(struct porttool_ctx *ctx, int argc, char **argv);
 static int cmd_help(struct porttool_ctx *ctx, int argc, char **argv);
 
 static const struct command commands[] = {
@@ -39,6 +41,9 @@ static const struct command commands[] = {
 	{ "boot", cmd_boot, "boot a build in QEMU and run the checks" },
 	{ "mail", cmd_mail, "send a port's series to its maintainers" },
 	{ "bench", cmd_bench, "benchmark a guest: SeKVM against stock KVM" },
+	{ "report", cmd_report, "the benchmark results as a table, plots and a page" },
+	{ "mailinfo", cmd_mailinfo,
+	  "show what apply takes from a patch mail (as git mailinfo)" },
 	{ "help", cmd_help, "show help for a command" },
 	{ NULL, NULL, NULL },
 };

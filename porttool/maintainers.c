@@ -387,28 +387,21 @@ int maintainers_for_file(const struct maintainers *m, const char *file,
 			 struct addrlist *to, struct addrlist *cc)
 {
 	int specific = 0;
-	const struct maint_section *rest = NULL;
 
+	/*
+	 * The catch-all section ("THE REST": F: *) would put Linus and
+	 * linux-kernel on every series; get_maintainer.pl users learn to
+	 * drop it, so it is never used.
+	 */
 	for (size_t i = 0; i < m->n; i++) {
 		const struct maint_section *s = &m->s[i];
 
-		if (!section_matches(s, file))
+		if (s->catch_all || !section_matches(s, file))
 			continue;
-		if (s->catch_all) {
-			rest = s;
-			continue;
-		}
 		specific++;
 		add_all(to, &s->m);
 		add_all(cc, &s->r);
 		add_all(cc, &s->l);
 	}
-	if (rest) {
-		if (!specific) {
-			add_all(to, &rest->m);
-			add_all(cc, &rest->r);
-		}
-		add_all(cc, &rest->l);
-	}
-	return specific + (rest != NULL);
+	return specific;
 }

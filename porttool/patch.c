@@ -10,8 +10,10 @@
  * (From), author date (Date), subject (prefixes stripped), body and diff.
  */
 #include "patch.h"
+#include "rfc2047.h"
 
 #include <ctype.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -62,144 +64,55 @@ static char *line_dup(const char *s, size_t n)
 	return r;
 }
 
-static int hexval(int c)
+/* Runs of whitespace become one space, as git mailinfo's headers. */
+static char *squeeze_space(const char *s)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower(c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
-/* Decode the text of one "Q" encoded word into out; returns bytes written. */
-static size_t decode_q(const char *s, size_t n, char *out)
-{
+	char *out = xmalloc(strlen(s) + 1);
 	size_t o = 0;
 
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '_') {
+	for (; *s; s++) {
+		if (isspace((unsigned char)*s)) {
+			if (o && out[o - 1] == ' ')
+				continue;
 			out[o++] = ' ';
-		} else if (s[i] == '=' && i + 2 < n &&
-			   hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
-			out[o++] = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
-			i += 2;
 		} else {
-			out[o++] = s[i];
+			out[o++] = *s;
 		}
-	}
-	return o;
-}
-
-static int b64val(int c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
-static size_t decode_b(const char *s, size_t n, char *out)
-{
-	size_t o = 0;
-	unsigned int acc = 0;
-	int bits = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		int v = b64val((unsigned char)s[i]);
-
-		if (v < 0)
-			continue;
-		acc = (acc << 6) | (unsigned int)v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			out[o++] = (char)((acc >> bits) & 0xff);
-		}
-	}
-	return o;
-}
-
-/*
- * Decode RFC 2047 encoded words (=?charset?q?text?= and ?b?).  Whitespace
- * between two adjacent encoded words is dropped, as the RFC says.  The
- * charset is not converted: format-patch writes UTF-8, and so do we.
- */
-static char *decode_rfc2047(const char *s)
-{
-	size_t n = strlen(s), o = 0, i = 0;
-	char *out = xmalloc(n + 1);
-	bool last_was_word = false;
-
-	while (i < n) {
-		const char *q1, *q2, *end;
-
-		if (s[i] == '=' && s[i + 1] == '?' &&
-		    (q1 = strchr(s + i + 2, '?')) && q1[1] && q1[2] == '?' &&
-		    (end = strstr(q1 + 3, "?="))) {
-			char enc = (char)tolower((unsigned char)q1[1]);
-
-			q2 = q1 + 3;
-			if (enc == 'q' || enc == 'b') {
-				if (enc == 'q')
-					o += decode_q(q2, (size_t)(end - q2), out + o);
-				else
-					o += decode_b(q2, (size_t)(end - q2), out + o);
-				i = (size_t)(end - s) + 2;
-				last_was_word = true;
-				continue;
-			}
-		}
-		if (last_was_word && (s[i] == ' ' || s[i] == '\t')) {
-			size_t j = i;
-
-			while (j < n && (s[j] == ' ' || s[j] == '\t'))
-				j++;
-			if (j < n && s[j] == '=' && s[j + 1] == '?') {
-				i = j;
-				continue;
-			}
-		}
-		last_was_word = false;
-		out[o++] = s[i++];
 	}
 	out[o] = '\0';
 	return out;
 }
 
+/*
+ * What git mailinfo keeps of a subject: leading "Re:" (any case, when
+ * more follows), whitespace, ':' and "[...]" groups go, whitespace runs
+ * become one space and the ends are trimmed.
+ */
 char *strip_subject_prefix(const char *subject)
 {
-	const char *s = subject;
+	char *sq = squeeze_space(subject);
+	const char *s = sq;
 	size_t n;
+	char *r;
 
 	for (;;) {
-		while (isspace((unsigned char)*s))
-			s++;
-		if (!strncasecmp(s, "re:", 3)) {
+		if ((s[0] == 'r' || s[0] == 'R') && (s[1] == 'e' || s[1] == 'E') &&
+		    s[2] == ':' && s[3]) {
 			s += 3;
-			continue;
+		} else if (*s == ' ' || *s == '\t' || *s == ':') {
+			s++;
+		} else if (*s == '[' && strchr(s, ']')) {
+			s = strchr(s, ']') + 1;
+		} else {
+			break;
 		}
-		if (*s == '[') {
-			const char *close = strchr(s, ']');
-
-			if (close) {
-				s = close + 1;
-				continue;
-			}
-		}
-		break;
 	}
 	n = strlen(s);
 	while (n && isspace((unsigned char)s[n - 1]))
 		n--;
-	return line_dup(s, n);
+	r = line_dup(s, n);
+	free(sq);
+	return r;
 }
 
 static const char *const month_names[] = {
@@ -239,77 +152,116 @@ static int parse_rfc2822_date(const char *s, git_time_t *t, int *offset)
 	return 0;
 }
 
-/* Split 'Name <addr>' or '"Name" <addr>' or a bare address. */
-static int parse_from(const char *from, char **name, char **email)
+/*
+ * Undo RFC 2822 quoting in a From value: "quoted strings" lose their
+ * quotes and escapes; (comments) keep their parentheses but lose escapes.
+ */
+static char *unquote_from(const char *s)
 {
-	const char *lt = strrchr(from, '<'), *gt;
-	size_t n;
-	const char *s = from;
+	char *out = xmalloc(strlen(s) + 1);
+	size_t o = 0;
+	int depth = 0;
+	bool quoted = false;
 
-	if (!lt) {
-		if (!strchr(from, '@'))
-			return -1;
-		*name = xstrdup(from);
-		*email = xstrdup(from);
-		return 0;
-	}
-	gt = strchr(lt, '>');
-	if (!gt)
-		return -1;
-	*email = line_dup(lt + 1, (size_t)(gt - lt - 1));
-	if (!**email) {
-		/* git am needs an address to make the author from. */
-		free(*email);
-		*email = NULL;
-		return -1;
-	}
-	n = (size_t)(lt - s);
-	while (n && isspace((unsigned char)s[n - 1]))
-		n--;
-	while (n && isspace((unsigned char)*s)) {
-		s++;
-		n--;
-	}
-	/* format-patch quotes names with RFC 2822 specials; undo that. */
-	if (n >= 2 && s[0] == '"' && s[n - 1] == '"') {
-		char *out = xmalloc(n);
-		size_t o = 0;
-
-		for (size_t i = 1; i + 1 < n; i++) {
-			if (s[i] == '\\' && i + 2 < n)
-				i++;
-			out[o++] = s[i];
+	for (; *s; s++) {
+		if (*s == '\\' && (quoted || depth) && s[1]) {
+			out[o++] = *++s;
+			continue;
 		}
-		out[o] = '\0';
-		*name = out;
-	} else {
-		*name = line_dup(s, n);
+		if (!depth && *s == '"') {
+			quoted = !quoted;
+			continue;
+		}
+		if (!quoted && *s == '(')
+			depth++;
+		else if (!quoted && *s == ')' && depth)
+			depth--;
+		out[o++] = *s;
 	}
-	if (!**name) {
-		free(*name);
-		*name = xstrdup(*email);
-	}
-	return 0;
+	out[o] = '\0';
+	return out;
 }
 
-/* Headers we keep, unfolded and decoded. */
+/* git's rule: an empty, long or address-like name gives way to the address. */
+static char *sane_name(char *name, const char *email)
+{
+	if (!*name || strlen(name) > 60 || strpbrk(name, "@<>")) {
+		free(name);
+		return xstrdup(email);
+	}
+	return name;
+}
+
+/*
+ * The author from a From value, as git mailinfo reads it: the address is
+ * the word around the '@' (after a '<', up to whitespace or '>'); the
+ * rest, whitespace squeezed, trimmed and without one outer pair of
+ * parentheses, is the name: "Name <a@b>", "a@b (Name)", "Name <a@b>
+ * (comment)".  Without an '@', "Name <addr>" still gives both.
+ */
+static int parse_from(const char *from, char **name, char **email)
+{
+	char *f = unquote_from(from), *at = strchr(f, '@'), *start, *rest;
+	size_t el, n;
+
+	*name = *email = NULL;
+	if (!at) {
+		char *lt = strchr(from, '<'), *gt = lt ? strchr(lt, '>') : NULL;
+
+		free(f);
+		if (!gt || gt == lt + 1)
+			return -1;
+		*email = line_dup(lt + 1, (size_t)(gt - lt - 1));
+		f = line_dup(from, (size_t)(lt - from));
+		rest = squeeze_space(f);
+		free(f);
+		f = rest;
+		goto name;
+	}
+	for (start = at; start > f && !isspace((unsigned char)start[-1]);
+	     start--)
+		if (start[-1] == '<') {
+			start[-1] = ' ';
+			break;
+		}
+	el = strcspn(start, " \n\t\r\v\f>");
+	*email = line_dup(start, el);
+	memmove(start, start + el + (start[el] ? 1 : 0),
+		strlen(start + el + (start[el] ? 1 : 0)) + 1);
+	rest = squeeze_space(f);
+	free(f);
+	f = rest;
+name:
+	rest = f;
+	while (*rest == ' ')
+		rest++;
+	n = strlen(rest);
+	while (n && rest[n - 1] == ' ')
+		n--;
+	if (n >= 2 && rest[0] == '(' && rest[n - 1] == ')') {
+		rest++;
+		n -= 2;
+	}
+	*name = sane_name(line_dup(rest, n), *email);
+	free(f);
+	return **email ? 0 : -1;
+}
+
+/* Headers we keep, unfolded; decoded in take_headers. */
 struct headers {
-	char *from, *date, *subject;
+	char *from, *date, *subject, *ctype, *cte;
 };
 
-static void set_header(char **slot, const struct line *l, size_t skip)
+static void set_header(char **slot, const char *v, size_t n)
 {
-	const char *v = l->start + skip;
-	size_t n = l->len - skip;
-
 	while (n && (*v == ' ' || *v == '\t')) {
 		v++;
 		n--;
 	}
+	while (n && (v[n - 1] == '\r' || v[n - 1] == '\n'))
+		n--;
 	free(*slot);
 	*slot = line_dup(v, n);
-	if (n && (*slot)[n - 1] == '\r')
-		(*slot)[n - 1] = '\0';
 }
 
 static void append_folded(char **slot, const struct line *l)
@@ -325,6 +277,32 @@ static void append_folded(char **slot, const struct line *l)
 	(*slot)[old + n] = '\0';
 }
 
+/* The slot for header line l ("Name: value"), and where its value starts. */
+static char **header_slot(struct headers *h, const struct line *l,
+			  size_t *skip)
+{
+	static const struct {
+		const char *name;
+		size_t off;
+	} known[] = {
+		{ "From:", offsetof(struct headers, from) },
+		{ "Date:", offsetof(struct headers, date) },
+		{ "Subject:", offsetof(struct headers, subject) },
+		{ "Content-Type:", offsetof(struct headers, ctype) },
+		{ "Content-Transfer-Encoding:", offsetof(struct headers, cte) },
+	};
+
+	for (size_t i = 0; i < sizeof(known) / sizeof(*known); i++) {
+		size_t n = strlen(known[i].name);
+
+		if (l->len >= n && !strncasecmp(l->start, known[i].name, n)) {
+			*skip = n;
+			return (char **)((char *)h + known[i].off);
+		}
+	}
+	return NULL;
+}
+
 /* Read the header block; *pos ends after the blank line. */
 static int read_headers(const char *buf, size_t len, size_t *pos,
 			const char *path, int *lineno, struct headers *h)
@@ -333,6 +311,8 @@ static int read_headers(const char *buf, size_t len, size_t *pos,
 	char **last = NULL;
 
 	while (next_line(buf, len, pos, &l)) {
+		size_t skip;
+
 		(*lineno)++;
 		if (l.len == 0 || line_is(&l, ""))
 			return 0;
@@ -347,21 +327,15 @@ static int read_headers(const char *buf, size_t len, size_t *pos,
 			      (int)(l.len > 60 ? 60 : l.len), l.start);
 			return -1;
 		}
-		if (l.len >= 5 && !strncasecmp(l.start, "From:", 5)) {
-			set_header(&h->from, &l, 5);
-			last = &h->from;
-		} else if (l.len >= 5 && !strncasecmp(l.start, "Date:", 5)) {
-			set_header(&h->date, &l, 5);
-			last = &h->date;
-		} else if (l.len >= 8 && !strncasecmp(l.start, "Subject:", 8)) {
-			set_header(&h->subject, &l, 8);
-			last = &h->subject;
-		}
+		last = header_slot(h, &l, &skip);
+		if (last)
+			set_header(last, l.start + skip, l.len - skip);
 	}
-	error("%s: the mail headers do not end (no blank line)", path);
-	return -1;
+	/* Headers alone (no body) are a mail too, as git mailinfo says. */
+	return 0;
 }
 
+/* Where git mailinfo ends the message: "---", "diff -", "Index: ". */
 static bool is_patch_break(const struct line *l)
 {
 	if (line_starts(l, "---")) {
@@ -371,26 +345,53 @@ static bool is_patch_break(const struct line *l)
 				return false;
 		return true;
 	}
-	return line_starts(l, "diff --git ");
+	return line_starts(l, "diff -") || line_starts(l, "Index: ");
 }
 
-/* Commit message: subject, blank line, body without trailing blank lines. */
+/*
+ * git stripspace: trailing whitespace of each line goes, runs of blank
+ * lines become one, and blank lines at the start and end go.
+ */
+static char *stripspace(const char *s, size_t len)
+{
+	char *out = xmalloc(len + 2);
+	size_t o = 0, pos = 0;
+	bool blank = false;
+	struct line l;
+
+	while (next_line(s, len, &pos, &l)) {
+		size_t n = l.len;
+
+		while (n && isspace((unsigned char)l.start[n - 1]))
+			n--;
+		if (!n) {
+			blank = o > 0;
+			continue;
+		}
+		if (blank)
+			out[o++] = '\n';
+		blank = false;
+		memcpy(out + o, l.start, n);
+		o += n;
+		out[o++] = '\n';
+	}
+	out[o] = '\0';
+	return out;
+}
+
+/* Commit message as git am makes it: subject, blank line, body, stripped. */
 static char *build_message(const char *subject, const char *body, size_t n)
 {
-	while (n && isspace((unsigned char)body[n - 1]))
-		n--;
-	while (n && (*body == '\n' || *body == '\r')) {
-		body++;
-		n--;
-	}
-	if (!n)
-		return xasprintf("%s\n", subject);
-	return xasprintf("%s\n\n%.*s\n", subject, (int)n, body);
+	char *all = xasprintf("%s\n\n%.*s", subject, (int)n, body);
+	char *msg = stripspace(all, strlen(all));
+
+	free(all);
+	return msg;
 }
 
 /* The diff runs from the first "diff --git" to a "-- " signature line. */
 static int find_diff(const char *buf, size_t len, size_t pos, const char *path,
-		     struct mail_patch *out)
+		     int first_line, struct mail_patch *out)
 {
 	size_t start = SIZE_MAX, end = len;
 	struct line l;
@@ -409,6 +410,9 @@ static int find_diff(const char *buf, size_t len, size_t pos, const char *path,
 	}
 	out->diff = line_dup(buf + start, end - start);
 	out->diff_len = end - start;
+	out->diff_line = first_line;
+	for (size_t i = 0; i < start; i++)
+		out->diff_line += buf[i] == '\n';
 	return 0;
 }
 
@@ -417,6 +421,35 @@ static void headers_free(struct headers *h)
 	free(h->from);
 	free(h->date);
 	free(h->subject);
+	free(h->ctype);
+	free(h->cte);
+}
+
+/* The charset= parameter of a Content-Type value, or NULL. */
+static char *charset_of(const char *ctype)
+{
+	const char *c = ctype ? strcasestr(ctype, "charset=") : NULL;
+	size_t n;
+
+	if (!c)
+		return NULL;
+	c += 8;
+	if (*c == '"')
+		c++;
+	n = strcspn(c, "\"; \t");
+	return n ? line_dup(c, n) : NULL;
+}
+
+/* A raw header value (bytes in the mail's charset) as UTF-8. */
+static void to_utf8_in_place(char **v, const char *charset)
+{
+	char *u;
+
+	if (!*v)
+		return;
+	u = to_utf8(*v, strlen(*v), charset);
+	free(*v);
+	*v = u;
 }
 
 static int take_headers(struct headers *h, const char *path,
@@ -430,19 +463,21 @@ static int take_headers(struct headers *h, const char *path,
 		      !h->from ? "From:" : !h->date ? "Date:" : "Subject:");
 		return -1;
 	}
-	from = decode_rfc2047(h->from);
+	from = rfc2047_decode(h->from);
 	ret = parse_from(from, &out->author_name, &out->author_email);
 	free(from);
 	if (ret < 0) {
-		error("%s: cannot read the author in 'From: %s'", path, h->from);
+		error("%s: cannot read the author in 'From: %.200s'", path,
+		      h->from);
 		return -1;
 	}
 	if (parse_rfc2822_date(h->date, &out->author_time,
 			       &out->author_offset) < 0) {
-		error("%s: cannot read the date in 'Date: %s'", path, h->date);
+		error("%s: cannot read the date in 'Date: %.200s'", path,
+		      h->date);
 		return -1;
 	}
-	subject = decode_rfc2047(h->subject);
+	subject = rfc2047_decode(h->subject);
 	out->subject = strip_subject_prefix(subject);
 	free(subject);
 	if (!*out->subject) {
@@ -452,18 +487,268 @@ static int take_headers(struct headers *h, const char *path,
 	return 0;
 }
 
+/* ">From <40 hex digits> Mon Sep 17 00:00:00 2001": format-patch's line. */
+static bool is_separator(const struct line *l)
+{
+	static const char date[] = " Mon Sep 17 00:00:00 2001";
+	size_t n = 6 + 40 + strlen(date);
+
+	if (l->len < n || !line_starts(l, ">From "))
+		return false;
+	for (size_t i = 6; i < 46; i++)
+		if (!isxdigit((unsigned char)l->start[i]))
+			return false;
+	return !memcmp(l->start + 46, date, strlen(date));
+}
+
+/*
+ * In-body headers, as git am takes them: at the start of the message,
+ * "From:", "Subject:" and "Date:" lines (folded lines joined) replace the
+ * mail's, a ">From <id> ..." format-patch separator is skipped and a
+ * "[PATCH] subject" line is the subject.  They are read into h and
+ * returns where the message proper starts; they count only for a mail
+ * that carries a patch (git mailinfo's rule), see parse_body.
+ */
+static size_t inbody_headers(const char *body, size_t len, struct headers *h)
+{
+	size_t pos = 0, start;
+	struct line l;
+	char **last = NULL;
+
+	/* Blank lines before in-body headers do not count. */
+	for (;;) {
+		start = pos;
+		if (!next_line(body, len, &pos, &l))
+			return 0;
+		if (!line_is(&l, ""))
+			break;
+	}
+	pos = start;
+	while (next_line(body, len, &pos, &l)) {
+		size_t skip = 0;
+		char **slot;
+
+		if (last && l.len && (l.start[0] == ' ' || l.start[0] == '\t')) {
+			append_folded(last, &l);
+			start = pos;
+			continue;
+		}
+		last = NULL;
+		if (is_separator(&l))
+			slot = NULL;
+		else if (line_starts(&l, "[PATCH] "))
+			slot = &h->subject, skip = 0;
+		else if ((slot = header_slot(h, &l, &skip)) == NULL ||
+			 slot == &h->ctype || slot == &h->cte)
+			break;
+		if (slot) {
+			set_header(slot, l.start + skip, l.len - skip);
+			last = slot;
+		}
+		start = pos;
+	}
+	return start;
+}
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = tolower(c);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* Quoted-printable: "=XX" is a byte, "=" at a line end joins lines. */
+static char *decode_qp(const char *s, size_t n, size_t *out_len)
+{
+	char *out = xmalloc(n + 1);
+	size_t o = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] != '=') {
+			out[o++] = s[i];
+		} else if (i + 1 < n && s[i + 1] == '\n') {
+			i++;
+		} else if (i + 2 < n && s[i + 1] == '\r' && s[i + 2] == '\n') {
+			i += 2;
+		} else if (i + 2 < n && hexval((unsigned char)s[i + 1]) >= 0 &&
+			   hexval((unsigned char)s[i + 2]) >= 0) {
+			out[o++] = (char)(hexval((unsigned char)s[i + 1]) * 16 +
+					  hexval((unsigned char)s[i + 2]));
+			i += 2;
+		} else {
+			out[o++] = s[i];
+		}
+	}
+	out[o] = '\0';
+	*out_len = o;
+	return out;
+}
+
+static int b64(int c)
+{
+	const char *abc = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+			  "0123456789+/";
+	const char *f = c ? strchr(abc, c) : NULL;
+
+	return f ? (int)(f - abc) : -1;
+}
+
+static char *decode_base64(const char *s, size_t n, size_t *out_len)
+{
+	char *out = xmalloc(n + 1);
+	size_t o = 0;
+	unsigned int acc = 0;
+	int bits = 0;
+
+	for (size_t i = 0; i < n && s[i] != '='; i++) {
+		int v = b64((unsigned char)s[i]);
+
+		if (v < 0)
+			continue;
+		acc = (acc << 6) | (unsigned int)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			out[o++] = (char)((acc >> bits) & 0xff);
+		}
+	}
+	out[o] = '\0';
+	*out_len = o;
+	return out;
+}
+
+/* The part after the headers, with its transfer encoding undone. */
+static char *decoded_body(const char *s, size_t n, const char *cte,
+			  size_t *out_len)
+{
+	if (cte && !strcasecmp(cte, "quoted-printable"))
+		return decode_qp(s, n, out_len);
+	if (cte && !strcasecmp(cte, "base64"))
+		return decode_base64(s, n, out_len);
+	*out_len = n;
+	return line_dup(s, n);
+}
+
+/*
+ * A patch file saved with CRLF line ends (every line, headers included)
+ * is read as git am reads it by default: without the CRs.  A mail whose
+ * only CRs are in some diff lines keeps them, as file content.
+ */
+static char *without_crlf(const char *buf, size_t len, size_t *out_len)
+{
+	size_t lines = 0, crlf = 0, o = 0;
+	char *out;
+
+	for (size_t i = 0; i < len; i++)
+		if (buf[i] == '\n') {
+			lines++;
+			crlf += i && buf[i - 1] == '\r';
+		}
+	if (!lines || crlf != lines)
+		return NULL;
+	out = xmalloc(len + 1);
+	for (size_t i = 0; i < len; i++)
+		if (!(buf[i] == '\r' && i + 1 < len && buf[i + 1] == '\n'))
+			out[o++] = buf[i];
+	out[o] = '\0';
+	*out_len = o;
+	return out;
+}
+
+static int parse_mail(const char *buf, size_t len, const char *path,
+		      struct mail_patch *out, bool need_diff);
+
 int mail_patch_parse(const char *buf, size_t len, const char *path,
 		     struct mail_patch *out)
 {
-	struct headers h = { 0 };
-	size_t pos = 0, body_start, body_end;
+	return parse_mail(buf, len, path, out, true);
+}
+
+int mail_patch_info(const char *buf, size_t len, const char *path,
+		    struct mail_patch *out)
+{
+	return parse_mail(buf, len, path, out, false);
+}
+
+/*
+ * In-body header values replace the mail's.  They were read from the
+ * message, already UTF-8, as the mail's own headers are by then.
+ */
+static void take_inbody(struct headers *h, struct headers *ib)
+{
+	char **slots[][2] = {
+		{ &h->from, &ib->from },
+		{ &h->date, &ib->date },
+		{ &h->subject, &ib->subject },
+	};
+
+	for (size_t i = 0; i < 3; i++) {
+		if (!*slots[i][1])
+			continue;
+		free(*slots[i][0]);
+		*slots[i][0] = *slots[i][1];
+		*slots[i][1] = NULL;
+	}
+}
+
+/* Body, in-body headers, message and diff of a mail whose headers are read. */
+static int parse_body(const char *rest, size_t rest_len, int lineno,
+		      const char *path, struct headers *h,
+		      struct mail_patch *out, bool need_diff)
+{
+	size_t blen, pos = 0, msg_end = 0, start;
+	char *body = decoded_body(rest, rest_len, h->cte, &blen);
+	char *charset = charset_of(h->ctype), *msg = NULL;
+	struct headers ib = { 0 };
+	bool has_patch = false;
 	struct line l;
-	int lineno = 0;
+	int ret = -1;
+
+	while (next_line(body, blen, &pos, &l)) {
+		if ((has_patch = is_patch_break(&l)))
+			break;
+		msg_end = pos;
+	}
+	/* Everything in UTF-8 first: the mail's headers and its message. */
+	to_utf8_in_place(&h->from, charset);
+	to_utf8_in_place(&h->subject, charset);
+	msg = to_utf8(body, msg_end, charset);
+	start = inbody_headers(msg, strlen(msg), &ib);
+	if (has_patch)
+		take_inbody(h, &ib);
+	if (take_headers(h, path, out) < 0)
+		goto out;
+	out->message = build_message(out->subject, msg + start,
+				     strlen(msg) - start);
+	if (need_diff && find_diff(body, blen, msg_end, path, lineno, out) < 0)
+		goto out;
+	ret = 0;
+out:
+	headers_free(&ib);
+	free(msg);
+	free(charset);
+	free(body);
+	return ret;
+}
+
+static int parse_mail(const char *buf, size_t len, const char *path,
+		      struct mail_patch *out, bool need_diff)
+{
+	struct headers h = { 0 };
+	size_t pos = 0, plain_len;
+	char *plain = without_crlf(buf, len, &plain_len);
+	struct line l;
+	int lineno = 0, ret = -1;
 
 	memset(out, 0, sizeof(*out));
+	if (plain) {
+		buf = plain;
+		len = plain_len;
+	}
 	if (memchr(buf, '\0', len)) {
 		error("%s: NUL byte in the patch", path);
-		return -1;
+		goto out;
 	}
 	/* The mbox separator line, if there is one. */
 	if (len >= 5 && !memcmp(buf, "From ", 5)) {
@@ -471,24 +756,16 @@ int mail_patch_parse(const char *buf, size_t len, const char *path,
 		lineno++;
 	}
 	if (read_headers(buf, len, &pos, path, &lineno, &h) < 0 ||
-	    take_headers(&h, path, out) < 0)
-		goto fail;
-	body_start = body_end = pos;
-	while (next_line(buf, len, &pos, &l)) {
-		if (is_patch_break(&l))
-			break;
-		body_end = pos;
-	}
-	out->message = build_message(out->subject, buf + body_start,
-				     body_end - body_start);
-	if (find_diff(buf, len, body_end, path, out) < 0)
-		goto fail;
+	    parse_body(buf + pos, len - pos, lineno + 1, path, &h, out,
+		       need_diff) < 0)
+		goto out;
+	ret = 0;
+out:
+	if (ret < 0)
+		mail_patch_free(out);
 	headers_free(&h);
-	return 0;
-fail:
-	headers_free(&h);
-	mail_patch_free(out);
-	return -1;
+	free(plain);
+	return ret;
 }
 
 void mail_patch_free(struct mail_patch *m)

@@ -24,6 +24,7 @@ struct mail_patch {
 	char *message;		/* subject, blank line, body: the commit message */
 	char *diff;		/* from the first "diff --git" line to the end */
 	size_t diff_len;
+	int diff_line;		/* the line of the file the diff starts on */
 };
 
 /*
@@ -33,6 +34,9 @@ struct mail_patch {
  */
 int mail_patch_parse(const char *buf, size_t len, const char *path,
 		     struct mail_patch *out);
+/* The same without the diff (diff stays NULL): for 'porttool mailinfo'. */
+int mail_patch_info(const char *buf, size_t len, const char *path,
+		    struct mail_patch *out);
 void mail_patch_free(struct mail_patch *m);
 
 /*

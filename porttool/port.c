@@ -162,8 +162,11 @@ void port_free(struct port *p)
 	free(p->debian_package);
 	free(p->debian_version);
 	free(p->debian_suite);
+	free(p->tarball_url);
+	free(p->tarball_sha256);
 	free(p->corevisor_path);
 	free(p->branch);
+	free(p->build_hostcc);
 	for (size_t i = 0; i < p->nboards; i++) {
 		free(p->boards[i].name);
 		free(p->boards[i].defconfig);
@@ -304,8 +307,11 @@ static bool has_empty_value(const struct port *p, const char *path)
 		{ "debian.package", p->debian_package },
 		{ "debian.version", p->debian_version },
 		{ "debian.suite", p->debian_suite },
+		{ "tarball.url", p->tarball_url },
+		{ "tarball.sha256", p->tarball_sha256 },
 		{ "corevisor.path", p->corevisor_path },
 		{ "port.branch", p->branch },
+		{ "build.hostcc", p->build_hostcc },
 	};
 
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
@@ -315,6 +321,34 @@ static bool has_empty_value(const struct port *p, const char *path)
 		}
 	}
 	return false;
+}
+
+/*
+ * tarball.url and tarball.sha256 go together: a download porttool cannot
+ * check is not a base.  The digest is what sha256sum prints (lower case).
+ */
+static int check_tarball(const struct port *p, const char *path)
+{
+	size_t n = p->tarball_sha256 ? strlen(p->tarball_sha256) : 0;
+
+	if (!p->tarball_url != !p->tarball_sha256) {
+		error("%s: tarball.url and tarball.sha256 go together; %s is missing",
+		      path, p->tarball_url ? "tarball.sha256" : "tarball.url");
+		return -1;
+	}
+	if (p->tarball_sha256 &&
+	    (n != 64 || strspn(p->tarball_sha256, "0123456789abcdef") != n)) {
+		error("%s: tarball.sha256 '%s' is not 64 lower-case hex digits",
+		      path, p->tarball_sha256);
+		return -1;
+	}
+	if (p->tarball_url && strncmp(p->tarball_url, "https://", 8) &&
+	    strncmp(p->tarball_url, "http://", 7)) {
+		error("%s: tarball.url '%s' is not an http(s) URL", path,
+		      p->tarball_url);
+		return -1;
+	}
+	return 0;
 }
 
 static int port_read_conf(struct port *p, const char *path)
@@ -335,8 +369,11 @@ static int port_read_conf(struct port *p, const char *path)
 	    conf_str(cfg, "debian.package", &p->debian_package) ||
 	    conf_str(cfg, "debian.version", &p->debian_version) ||
 	    conf_str(cfg, "debian.suite", &p->debian_suite) ||
+	    conf_str(cfg, "tarball.url", &p->tarball_url) ||
+	    conf_str(cfg, "tarball.sha256", &p->tarball_sha256) ||
 	    conf_str(cfg, "corevisor.path", &p->corevisor_path) ||
-	    conf_str(cfg, "port.branch", &p->branch)) {
+	    conf_str(cfg, "port.branch", &p->branch) ||
+	    conf_str(cfg, "build.hostcc", &p->build_hostcc)) {
 		git_fail(path);
 		goto out;
 	}
@@ -370,6 +407,8 @@ static int port_read_conf(struct port *p, const char *path)
 		      p->base_tree);
 		goto out;
 	}
+	if (check_tarball(p, path))
+		goto out;
 	if (p->corevisor_path && (p->corevisor_path[0] == '/' ||
 				  strstr(p->corevisor_path, ".."))) {
 		error("%s: corevisor.path '%s' must be relative, inside the tree",
@@ -475,10 +514,8 @@ struct port *port_load(const struct porttool_ctx *ctx, const char *ver)
 }
 
 /* Compare dotted versions numerically: 4.18 < 5.4 < 5.10. */
-static int version_cmp(const void *a, const void *b)
+int version_compare(const char *x, const char *y)
 {
-	const char *x = *(char *const *)a, *y = *(char *const *)b;
-
 	while (*x || *y) {
 		long nx = strtol(x, (char **)&x, 10);
 		long ny = strtol(y, (char **)&y, 10);
@@ -493,6 +530,11 @@ static int version_cmp(const void *a, const void *b)
 			return (*x != 0) - (*y != 0);
 	}
 	return 0;
+}
+
+static int version_cmp_sort(const void *a, const void *b)
+{
+	return version_compare(*(char *const *)a, *(char *const *)b);
 }
 
 int ports_list(const char *ports_dir, struct strlist *versions)
@@ -517,6 +559,7 @@ int ports_list(const char *ports_dir, struct strlist *versions)
 	}
 	closedir(d);
 	if (versions->n)
-		qsort(versions->items, versions->n, sizeof(char *), version_cmp);
+		qsort(versions->items, versions->n, sizeof(char *),
+		      version_cmp_sort);
 	return 0;
 }

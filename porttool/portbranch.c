@@ -213,38 +213,3 @@ int load_port_patch(const struct port *p, const char *name,
 	free(path);
 	return ret;
 }
-
-int create_and_checkout_branch(git_repository *repo, const char *branch,
-			       const git_oid *commit_id)
-{
-	git_reference *ref = NULL;
-	git_commit *commit = NULL;
-	char *refname = xasprintf("refs/heads/%s", branch);
-	int ret = -1;
-
-	if (git_commit_lookup(&commit, repo, commit_id) < 0 ||
-	    git_branch_create(&ref, repo, branch, commit, 0) < 0) {
-		git_fail("creating the branch");
-		goto out;
-	}
-	/*
-	 * SAFE checks every path before it writes any, so a refusal leaves
-	 * the working tree as it was.  The kernel tarball's .gitignore
-	 * ignores everything, so ignored files must be protected too.
-	 */
-	if (checkout_changed(repo, commit, GIT_CHECKOUT_SAFE |
-			     GIT_CHECKOUT_DONT_OVERWRITE_IGNORED) < 0) {
-		git_branch_delete(ref);
-		goto out;
-	}
-	if (git_repository_set_head(repo, refname) < 0) {
-		git_fail("switching HEAD to the branch");
-		goto out;
-	}
-	ret = 0;
-out:
-	git_reference_free(ref);
-	git_commit_free(commit);
-	free(refname);
-	return ret;
-}

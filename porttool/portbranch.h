@@ -46,6 +46,15 @@ int checkout_changed(git_repository *repo, git_commit *target,
 		     unsigned int strategy);
 
 /*
+ * Check out to over from: only the paths in which the two trees differ,
+ * with from as the baseline (what those paths are taken to hold now).
+ * Used to finish or undo an interrupted apply, whose HEAD is not yet (or
+ * no longer) the tree the work tree holds.
+ */
+int checkout_between(git_repository *repo, git_tree *from, git_tree *to,
+		     unsigned int strategy);
+
+/*
  * The committer 'git am' would use: GIT_COMMITTER_NAME / _EMAIL from the
  * environment, else user.name / user.email from the repository's config,
  * else the author; the time is now.
@@ -85,15 +94,6 @@ int build_port_commits(git_repository *repo, const struct porttool_ctx *ctx,
 		       const struct port *p, git_commit *base, git_oid *tip);
 
 /*
- * Point branch (which must not exist) at commit and check it out: a safe
- * checkout from the current HEAD that writes only the paths that differ
- * and refuses to overwrite anything, ignored files included.  When the
- * checkout fails the branch is deleted again, so nothing changes.
- */
-int create_and_checkout_branch(git_repository *repo, const char *branch,
-			       const git_oid *commit);
-
-/*
  * A tree holding only the given paths of base (those that exist there),
  * so that libgit2's apply and merge, which read whole trees into an
  * index, work on a handful of files instead of a kernel (series_apply.c).
@@ -103,5 +103,11 @@ int subset_tree(git_tree **out, git_repository *repo, git_tree *base,
 /* base with each of paths set as in result (removed where result lacks it). */
 int graft_paths(git_oid *out, git_repository *repo, git_tree *base,
 		git_index *result, const struct strlist *paths);
+
+/*
+ * git_index_write_tree that accepts entries whose blobs the repository
+ * lacks (left out of the work tree by checkout_changed).
+ */
+int write_tree_allow_missing(git_oid *out, git_index *index);
 
 #endif

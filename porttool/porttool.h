@@ -96,8 +96,17 @@ int write_file(const char *path, const void *buf, size_t len);
 int mkdir_p(const char *path);
 bool is_dir(const char *path);
 bool is_file(const char *path);
+/*
+ * A point right after a write that must survive a crash.  With
+ * PORTTOOL_CRASH_AFTER=N in the environment the N-th point reached kills
+ * the process with SIGKILL, as kill -9 would: the tests use it to check
+ * that a command interrupted anywhere can be finished or undone.
+ */
+void crash_point(const char *what);
 /* XDG cache dir for porttool: $XDG_CACHE_HOME/porttool or ~/.cache/porttool. */
 char *cache_dir(void);
+/* SHA-256 of a buffer as sha256sum prints it (release_fetch.c). */
+void sha256_hex(const void *data, size_t len, char hex[65]);
 
 /* ---- ports (port.c) ---- */
 struct board {
@@ -123,8 +132,11 @@ struct port {
 	char *debian_package;	/* linux-source-5.10, when Debian ships it */
 	char *debian_version;	/* 5.10.223-1 */
 	char *debian_suite;	/* bullseye-security */
+	char *tarball_url;	/* release tarball, "{version}" = base.version */
+	char *tarball_sha256;	/* its expected SHA-256, 64 hex digits */
 	char *corevisor_path;	/* install path in the kernel tree */
 	char *branch;		/* default branch: sekvm/vX.Y */
+	char *build_hostcc;	/* HOSTCC for kbuild, when the line needs one */
 	struct board *boards;
 	size_t nboards;
 	struct series_entry *series;
@@ -137,6 +149,8 @@ struct port {
  * for something that is not a version.
  */
 char *normalize_version(const char *ver);
+/* Dotted versions in numeric order (4.18 < 5.4 < 5.10): <0, 0 or >0. */
+int version_compare(const char *x, const char *y);
 /* Load ports/vVER; prints an error naming the file and line and returns NULL. */
 struct port *port_load(const struct porttool_ctx *ctx, const char *ver);
 struct port *port_load_dir(const char *dir);

@@ -78,6 +78,10 @@ static int qemu_argv(const struct qemu_run *q, const char *dump,
 		argv[n++] = "-append";
 		argv[n++] = q->append;
 	}
+	if (q->icount) {
+		argv[n++] = "-icount";
+		argv[n++] = "shift=0,sleep=off";
+	}
 	if (q->dtb && !dump) {
 		argv[n++] = "-dtb";
 		argv[n++] = q->dtb;

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /* RFC 2047 encoded words: see rfc2047.h. */
 #include "rfc2047.h"
-#include "mailfmt.h"
+#include "sbuf.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <iconv.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -128,6 +130,97 @@ static void decode_b(const char *b, const char *e, struct sbuf *out)
 	}
 }
 
+/* The charset of an encoded word, without an RFC 2231 "*language". */
+static char *dup_charset(const char *b, const char *e)
+{
+	const char *star = memchr(b, '*', (size_t)(e - b));
+
+	return xasprintf("%.*s", (int)((star ? star : e) - b), b);
+}
+
+static bool is_utf8_name(const char *charset)
+{
+	return !charset || !*charset || !strcasecmp(charset, "utf-8") ||
+	       !strcasecmp(charset, "utf8") || !strcasecmp(charset, "us-ascii");
+}
+
+char *to_utf8(const char *buf, size_t len, const char *charset)
+{
+	iconv_t cd;
+	struct sbuf out = { 0 };
+	char chunk[4096];
+	char *in = (char *)buf;
+	size_t left = len;
+
+	if (is_utf8_name(charset) ||
+	    (cd = iconv_open("UTF-8", charset)) == (iconv_t)-1)
+		return xasprintf("%.*s", (int)len, buf);
+	while (left) {
+		char *o = chunk;
+		size_t room = sizeof(chunk);
+
+		if (iconv(cd, &in, &left, &o, &room) == (size_t)-1 &&
+		    errno != E2BIG) {
+			/* Not in that charset after all: keep the byte. */
+			sbuf_add(&out, chunk, sizeof(chunk) - room);
+			sbuf_add(&out, in, 1);
+			in++;
+			left--;
+			continue;
+		}
+		sbuf_add(&out, chunk, sizeof(chunk) - room);
+	}
+	{
+		char *o = chunk;
+		size_t room = sizeof(chunk);
+
+		iconv(cd, NULL, NULL, &o, &room);
+		sbuf_add(&out, chunk, sizeof(chunk) - room);
+	}
+	iconv_close(cd);
+	return out.buf ? sbuf_detach(&out) : xstrdup("");
+}
+
+/* In a subject, git encodes all but printable ASCII other than "=?_". */
+static bool subject_special(unsigned char c)
+{
+	return c >= 0x80 || !isprint(c) || isspace(c) || c == '=' ||
+	       c == '?' || c == '_';
+}
+
+char *rfc2047_encode_subject(const char *s, size_t col)
+{
+	static const char open[] = "=?UTF-8?q?";
+	const size_t max = 76;	/* RFC 2047's line length */
+	struct sbuf out = { 0 };
+	size_t line = col + strlen(open);
+
+	sbuf_puts(&out, open);
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		size_t n = utf8_len(*p), k;
+		bool special = n > 1 || subject_special(*p);
+
+		for (k = 1; k < n && p[k]; k++)
+			;
+		n = k;
+		/* A character never straddles two words; "?=" must fit. */
+		if (line + (special ? 3 * n : 1) + 2 > max) {
+			sbuf_puts(&out, "?=\n ");
+			sbuf_puts(&out, open);
+			line = strlen(open) + 1;
+		}
+		for (k = 0; k < n; k++, p++) {
+			if (special)
+				sbuf_addf(&out, "=%02X", *p);
+			else
+				sbuf_add(&out, (const char *)p, 1);
+		}
+		line += special ? 3 * n : 1;
+	}
+	sbuf_puts(&out, "?=");
+	return sbuf_detach(&out);
+}
+
 /*
  * If s starts an encoded word, decode it into out and return where it
  * ends; otherwise return NULL.
@@ -146,15 +239,26 @@ static const char *decode_word(const char *s, struct sbuf *out)
 	end = strstr(q2 + 1, "?=");
 	if (!end || memchr(q2 + 1, ' ', (size_t)(end - q2 - 1)))
 		return NULL;
-	if (strncasecmp(cs, "utf-8", (size_t)(q1 - cs)) &&
-	    strncasecmp(cs, "us-ascii", (size_t)(q1 - cs)))
-		return NULL;
-	if (tolower((unsigned char)q1[1]) == 'q')
-		decode_q(q2 + 1, end, out);
-	else if (tolower((unsigned char)q1[1]) == 'b')
-		decode_b(q2 + 1, end, out);
-	else
-		return NULL;
+	{
+		struct sbuf raw = { 0 };
+		char *charset = dup_charset(cs, q1);
+		char *text;
+
+		if (tolower((unsigned char)q1[1]) == 'q')
+			decode_q(q2 + 1, end, &raw);
+		else if (tolower((unsigned char)q1[1]) == 'b')
+			decode_b(q2 + 1, end, &raw);
+		else {
+			free(charset);
+			sbuf_free(&raw);
+			return NULL;
+		}
+		text = to_utf8(raw.buf ? raw.buf : "", raw.len, charset);
+		sbuf_puts(out, text);
+		free(text);
+		free(charset);
+		sbuf_free(&raw);
+	}
 	return end + 2;
 }
 

@@ -21,6 +21,7 @@
 #include "corevisor_install.h"
 #include "patch.h"
 #include "hunk_apply.h"
+#include "patch_check.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -215,7 +216,8 @@ static int read_tree_preimage(void *payload, size_t idx, const char **path,
  */
 static int apply_relocated(git_index **index, git_repository *repo,
 			   git_tree *pre, git_diff *diff,
-			   const struct mail_patch *m, const char *patch_path,
+			   const char *text, size_t text_len,
+			   const char *patch_path,
 			   git_apply_options *opts, struct apply_progress *pr)
 {
 	struct tree_preimages tp = { repo, pre, diff, NULL };
@@ -224,11 +226,11 @@ static int apply_relocated(git_index **index, git_repository *repo,
 	git_diff *moved_diff = NULL;
 	int ret = -1;
 
-	if (diff_file_count(m->diff, m->diff_len) != git_diff_num_deltas(diff)) {
+	if (diff_file_count(text, text_len) != git_diff_num_deltas(diff)) {
 		report_apply_failure(patch_path, pr);
 		return -1;
 	}
-	ret = relocate_hunks(&moved, m->diff, m->diff_len, max_fuzz,
+	ret = relocate_hunks(&moved, text, text_len, max_fuzz,
 			     patch_path, &src);
 	git_blob_free(tp.blob);
 	if (ret < 0)
@@ -261,10 +263,19 @@ static int commit_patch(git_oid *out, git_repository *repo, git_commit *parent,
 	git_tree *base = NULL, *tree = NULL, *pre = NULL;
 	struct strlist paths = { 0 };
 	git_oid tree_id;
+	char *fixed = NULL;
+	size_t fixed_len = 0;
 	int ret = -1;
 	git_apply_options_init(&opts, GIT_APPLY_OPTIONS_VERSION);
 
-	if (git_diff_from_buffer(&diff, m->diff, m->diff_len) < 0) {
+	/* libgit2 may loop forever on a corrupt binary hunk: check first. */
+	if (check_binary_hunks(m->diff, m->diff_len, m->diff_line,
+			       patch_path) < 0 ||
+	    check_header_paths(m->diff, m->diff_len, m->diff_line,
+			       patch_path) < 0)
+		goto out;
+	fixed = diff_for_libgit2(m->diff, m->diff_len, &fixed_len);
+	if (git_diff_from_buffer(&diff, fixed, fixed_len) < 0) {
 		git_fail(patch_path);
 		goto out;
 	}
@@ -275,12 +286,14 @@ static int commit_patch(git_oid *out, git_repository *repo, git_commit *parent,
 		git_fail("reading the parent tree");
 		goto out;
 	}
+	if (check_patch_paths(diff, base, patch_path) < 0)
+		goto out;
 	touched_paths(diff, &paths);
 	if (subset_tree(&pre, repo, base, &paths) < 0)
 		goto out;
 	if (git_apply_to_tree(&index, repo, pre, diff, &opts) < 0 &&
-	    apply_relocated(&index, repo, pre, diff, m, patch_path, &opts,
-			    &pr) < 0)
+	    apply_relocated(&index, repo, pre, diff, fixed, fixed_len,
+			    patch_path, &opts, &pr) < 0)
 		goto out;
 	if (graft_paths(&tree_id, repo, base, index, &paths) < 0)
 		goto out;
@@ -313,6 +326,7 @@ out:
 	git_tree_free(base);
 	git_index_free(index);
 	git_diff_free(diff);
+	free(fixed);
 	return ret;
 }
 

@@ -40,6 +40,16 @@ int make_default_tree_at(const struct port *p, const char *dir);
  */
 int check_base_tree(const struct port *p, const char *repo_dir);
 
+/* ---- a release tarball from port.conf [tarball] (release_fetch.c) ---- */
+
+/* tarball.url with "{version}" replaced by base.version (a new string). */
+char *release_tarball_url(const struct port *p);
+/*
+ * Return the path of the port's release tarball in the cache, downloading
+ * it first when it is not there; its SHA-256 must be tarball.sha256.
+ */
+int fetch_release_tarball(const struct port *p, char **path);
+
 /* ---- Debian packages through a private apt directory (debian.c) ---- */
 
 /*

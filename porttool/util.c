@@ -6,15 +6,27 @@
 #include <fcntl.h>
 #include <git2.h>
 #include <stdarg.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+/*
+ * One message line, cut when it runs long: an error that quotes what it
+ * read (a port.conf value, a header) must not echo 300 KB of it.
+ */
+#define MAX_MESSAGE 1000
+
 static void report(const char *prefix, const char *fmt, va_list ap)
 {
-	fprintf(stderr, "porttool: %s", prefix);
-	vfprintf(stderr, fmt, ap);
+	char buf[MAX_MESSAGE + 1];
+	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+
+	fprintf(stderr, "porttool: %s%s", prefix, buf);
+	if (n > MAX_MESSAGE)
+		fprintf(stderr, "... [%d more bytes not shown]",
+			n - MAX_MESSAGE);
 	fputc('\n', stderr);
 }
 
@@ -197,4 +209,20 @@ char *cache_dir(void)
 	if (xdg && *xdg == '/')
 		return xasprintf("%s/porttool", xdg);
 	return xasprintf("%s/.cache/porttool", home && *home ? home : "/tmp");
+}
+
+void crash_point(const char *what)
+{
+	static long count, limit = -1;
+
+	if (limit < 0) {
+		const char *env = getenv("PORTTOOL_CRASH_AFTER");
+
+		limit = env ? strtol(env, NULL, 10) : 0;
+	}
+	if (limit > 0 && ++count == limit) {
+		fprintf(stderr, "porttool: PORTTOOL_CRASH_AFTER=%ld: killed "
+			"after %s\n", limit, what);
+		raise(SIGKILL);
+	}
 }

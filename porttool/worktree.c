@@ -20,6 +20,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* Is the blob in the object store?  Public snapshots may lack a few. */
+static bool blob_available(git_repository *repo, const git_oid *id)
+{
+	git_odb *odb;
+	bool have;
+
+	if (git_repository_odb(&odb, repo) < 0)
+		return true;	/* let the later read report the error */
+	have = git_odb_exists(odb, id);
+	git_odb_free(odb);
+	return have;
+}
+
 static bool stat_matches(const git_index_entry *e, const struct stat *st,
 			 int64_t index_mtime)
 {
@@ -53,8 +66,16 @@ static int entry_modified(git_repository *repo, const git_index_entry *e,
 	*modified = false;
 	if (e->mode == GIT_FILEMODE_COMMIT)
 		goto out;	/* submodules are not ours to judge */
+	/* Outside a sparse checkout, or a blob the repository lacks. */
+	if (e->flags_extended & GIT_INDEX_ENTRY_SKIP_WORKTREE)
+		goto out;
 	if (lstat(path, &st) < 0) {
-		*modified = true;	/* deleted */
+		/*
+		 * Deleted, unless the repository never had its contents: a
+		 * snapshot missing a blob leaves that file out of the work
+		 * tree (checkout_changed), which is not a change.
+		 */
+		*modified = blob_available(repo, &e->id);
 		goto out;
 	}
 	if (!mode_matches(e, &st)) {
@@ -179,34 +200,222 @@ static void free_paths(git_strarray *a)
 	free(a->strings);
 }
 
-int checkout_changed(git_repository *repo, git_commit *target,
+/* Each file checkout writes is a point a crash may hit (crash_point). */
+static void on_checkout_progress(const char *path, size_t done, size_t total,
+				 void *payload)
+{
+	if (path)
+		crash_point("checking out a file");
+}
+
+/* Collect the paths a safe checkout refuses to overwrite. */
+static int on_conflict(git_checkout_notify_t why, const char *path,
+		       const git_diff_file *baseline,
+		       const git_diff_file *target,
+		       const git_diff_file *workdir, void *payload)
+{
+	strlist_push(payload, path);
+	return 0;
+}
+
+/* "checking out: 1 conflict prevents checkout" does not say which. */
+static void report_conflicts(git_repository *repo, const struct strlist *c)
+{
+	size_t show = c->n > 10 ? 10 : c->n;
+
+	for (size_t i = 0; i < show; i++)
+		error("%s%s is in the way (untracked, ignored or modified); "
+		      "move it away or commit it", git_repository_workdir(repo),
+		      c->items[i]);
+	if (c->n > show)
+		error("... and %zu more file(s) in the way", c->n - show);
+}
+
+/*
+ * Split paths into those to check out and those whose blobs the target
+ * lacks, which checkout must never read.  Both borrow paths' strings.
+ */
+static void split_missing(git_repository *repo, git_tree *to,
+			  const git_strarray *paths, git_strarray *present,
+			  git_strarray *missing)
+{
+	present->strings = xcalloc(paths->count + 1, sizeof(char *));
+	missing->strings = xcalloc(paths->count + 1, sizeof(char *));
+	present->count = missing->count = 0;
+	for (size_t i = 0; i < paths->count; i++) {
+		git_tree_entry *e = NULL;
+		bool gone = false;
+
+		if (git_tree_entry_bypath(&e, to, paths->strings[i]) == 0 &&
+		    git_tree_entry_type(e) == GIT_OBJECT_BLOB)
+			gone = !blob_available(repo, git_tree_entry_id(e));
+		git_tree_entry_free(e);
+		if (gone)
+			missing->strings[missing->count++] = paths->strings[i];
+		else
+			present->strings[present->count++] = paths->strings[i];
+	}
+}
+
+/* Does HEAD have a path among these whose blob is missing? */
+static bool left_out_before(git_repository *repo, git_tree *head,
+			    const git_strarray *paths)
+{
+	bool found = false;
+
+	for (size_t i = 0; i < paths->count && !found; i++) {
+		git_tree_entry *e = NULL;
+
+		if (git_tree_entry_bypath(&e, head, paths->strings[i]) == 0 &&
+		    git_tree_entry_type(e) == GIT_OBJECT_BLOB)
+			found = !blob_available(repo, git_tree_entry_id(e));
+		git_tree_entry_free(e);
+	}
+	return found;
+}
+
+static void report_missing(git_tree *to, const git_strarray *missing)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+
+	warning("tree %s names %zu file(s) whose contents this repository "
+		"does not have (an incomplete snapshot?); they are left out of "
+		"the work tree:",
+		git_oid_tostr(hex, sizeof(hex), git_tree_id(to)),
+		missing->count);
+	for (size_t i = 0; i < missing->count; i++)
+		fprintf(stderr, "  missing: %s\n", missing->strings[i]);
+	fprintf(stderr, "Fetch them into this repository (e.g. from a full "
+		"clone or the release tarball) to have them.\n");
+}
+
+/*
+ * The index takes the target's entries for the missing paths, marked
+ * skip-worktree, so that it matches the new HEAD; their old files go, as
+ * a checkout would replace them.  Strict object creation would refuse an entry without its blob.
+ */
+static int index_missing(git_repository *repo, git_tree *to,
+			 const git_strarray *missing)
+{
+	git_index *index = NULL;
+	int ret = -1;
+
+	if (git_repository_index(&index, repo) < 0 ||
+	    git_index_read(index, 0) < 0) {
+		git_fail("reading the index");
+		goto out;
+	}
+	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_OBJECT_CREATION, 0);
+	for (size_t i = 0; i < missing->count; i++) {
+		const char *path = missing->strings[i];
+		char *file = xasprintf("%s%s", git_repository_workdir(repo), path);
+		git_tree_entry *te = NULL;
+		git_index_entry ie = { 0 };
+		int r;
+
+		r = git_tree_entry_bypath(&te, to, path);
+		if (!r) {
+			ie.path = path;
+			ie.mode = git_tree_entry_filemode(te);
+			ie.id = *git_tree_entry_id(te);
+			/* git status and git diff then leave it alone too. */
+			ie.flags_extended = GIT_INDEX_ENTRY_SKIP_WORKTREE;
+			r = git_index_add(index, &ie);
+		}
+		git_tree_entry_free(te);
+		if (unlink(file) < 0 && errno != ENOENT) {
+			error("cannot remove %s: %s", file, strerror(errno));
+			r = -1;
+		}
+		free(file);
+		if (r < 0) {
+			git_fail(path);
+			goto restore;
+		}
+	}
+	if (git_index_write(index) < 0)
+		git_fail("writing the index");
+	else
+		ret = 0;
+restore:
+	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_OBJECT_CREATION, 1);
+out:
+	git_index_free(index);
+	return ret;
+}
+
+int checkout_between(git_repository *repo, git_tree *from, git_tree *to,
 		     unsigned int strategy)
 {
 	git_checkout_options co;
+	git_strarray paths = { 0 }, present = { 0 }, missing = { 0 };
+	struct strlist conflicts = { 0 };
+	int ret;
+	git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
+
+	if (changed_paths(repo, from, to, &paths) < 0)
+		return -1;
+	split_missing(repo, to, &paths, &present, &missing);
+	if (missing.count)
+		report_missing(to, &missing);
+	ret = 0;
+	if (present.count) {
+		co.checkout_strategy = strategy |
+				       GIT_CHECKOUT_DISABLE_PATHSPEC_MATCH;
+		/*
+		 * A file left out before (its blob missing) is absent from
+		 * the work tree; SAFE would call that a conflict.  Callers
+		 * checked that no tracked file is deleted, so recreating
+		 * missing ones loses nothing.
+		 */
+		if (left_out_before(repo, from, &present))
+			co.checkout_strategy |= GIT_CHECKOUT_RECREATE_MISSING;
+		co.paths = present;
+		co.baseline = from;
+		co.progress_cb = on_checkout_progress;
+		co.notify_flags = GIT_CHECKOUT_NOTIFY_CONFLICT;
+		co.notify_cb = on_conflict;
+		co.notify_payload = &conflicts;
+		if (git_checkout_tree(repo, (git_object *)to, &co) < 0) {
+			ret = git_fail("checking out");
+			report_conflicts(repo, &conflicts);
+		}
+	}
+	if (!ret && missing.count)
+		ret = index_missing(repo, to, &missing);
+	strlist_free(&conflicts);
+	free(present.strings);
+	free(missing.strings);
+	free_paths(&paths);
+	return ret;
+}
+
+int checkout_changed(git_repository *repo, git_commit *target,
+		     unsigned int strategy)
+{
 	git_object *head = NULL;
 	git_tree *to = NULL;
-	git_strarray paths = { 0 };
 	int ret = -1;
-	git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
 
 	if (git_revparse_single(&head, repo, "HEAD^{tree}") < 0 ||
 	    git_commit_tree(&to, target) < 0) {
 		git_fail("reading the trees to check out");
 		goto out;
 	}
-	if (changed_paths(repo, (git_tree *)head, to, &paths) < 0)
-		goto out;
-	ret = 0;
-	if (!paths.count)
-		goto out;
-	co.checkout_strategy = strategy | GIT_CHECKOUT_DISABLE_PATHSPEC_MATCH;
-	co.paths = paths;
-	co.baseline = (git_tree *)head;
-	if (git_checkout_tree(repo, (git_object *)to, &co) < 0)
-		ret = git_fail("checking out");
+	ret = checkout_between(repo, (git_tree *)head, to, strategy);
 out:
-	free_paths(&paths);
 	git_tree_free(to);
 	git_object_free(head);
+	return ret;
+}
+
+int write_tree_allow_missing(git_oid *out, git_index *index)
+{
+	int ret;
+
+	/* Strict creation checks every entry's object exists: not ours. */
+	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_OBJECT_CREATION, 0);
+	ret = git_index_write_tree(out, index);
+	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_OBJECT_CREATION, 1);
 	return ret;
 }

@@ -8,10 +8,23 @@
  * registers and calls the layer that owns the operation; the layers
  * validate every argument and change nothing when they refuse.
  * Hyp-stub calls 0..2 (SET_VECTORS, SOFT_RESTART, RESET_VECTORS) and any
- * second CV_HC_INIT are refused: EL2 is never handed back (SEKVM gap 2).
+ * second CV_HC_INIT are refused: EL2 is never handed back (gap 2 of
+ * docs/gaps.md).
  * Unknown ids get CV_E_NOSYS.
+ * Install gate (hole 3): until every CPU named in the boot info is
+ * installed, a CPU that is online but not yet installed runs the host
+ * without a stage 2 and can write any VM or corevisor page, so no VM
+ * exists before then: every call but the version and stage-2 queries
+ * is refused with CV_E_STATE.  After the host asked for a reset or a
+ * power-off (core_host_reset) they are refused for good.
  */
 #include <core/core.h>
+
+static bool vm_calls_open(void)
+{
+	return machine_load_acquire(&core.nr_up) == core.nr_cpus &&
+	       !machine_load_acquire(&core.resetting);
+}
 
 static s64 dispatch(u64 *r)
 {
@@ -27,30 +40,34 @@ static s64 dispatch(u64 *r)
 		return CV_ABI_VERSION;
 	case CV_HC_S2_ENABLED:
 		return core.cpu_up[machine_cpu_index()];
+	}
+	if (!vm_calls_open())
+		return CV_E_STATE;
+	switch (r[0]) {
 	case CV_HC_REGISTER_VM:
-		return boot_register_vm();
+		return vm_register();
 	case CV_HC_REGISTER_VCPU:
-		return boot_register_vcpu(r[1], r[2]);
+		return vm_register_vcpu(r[1], r[2]);
 	case CV_HC_SET_VM_KEY:
-		return boot_set_key(r[1], r[2]);
+		return vm_set_key(r[1], r[2]);
 	case CV_HC_SET_BOOT_IMAGE:
-		return boot_set_image(r[1], r[2], r[3], r[4], r[5]);
+		return vm_set_image(r[1], r[2], r[3], r[4], r[5]);
 	case CV_HC_LOAD_IMAGE_PAGE:
-		return boot_load_page(r[1], r[2], r[3]);
+		return vm_load_page(r[1], r[2], r[3]);
 	case CV_HC_VERIFY_IMAGES:
-		return boot_verify(r[1]);
+		return vm_verify(r[1]);
 	case CV_HC_POWER_ON:
-		return boot_power_on(r[1], r[2], r[3]);
+		return vm_power_on(r[1], r[2], r[3]);
 	case CV_HC_VM_STOP:
-		return boot_stop(r[1]);
+		return vm_stop(r[1]);
 	case CV_HC_TEARDOWN:
-		return boot_teardown(r[1]);
+		return vm_teardown(r[1]);
 	case CV_HC_MAP_PAGE:
-		return boot_map_page(r[1], r[2], r[3]);
+		return vm_map(r[1], r[2], r[3]);
 	case CV_HC_UNMAP_PAGE:
-		return boot_unmap_page(r[1], r[2]);
+		return vm_unmap(r[1], r[2]);
 	case CV_HC_MAP_DEVICE:
-		return boot_map_device(r[1], r[2], r[3]);
+		return vm_device(r[1], r[2], r[3]);
 	case CV_HC_TLB_FLUSH_VM: {
 		struct vm *vm = vm_get_locked(r[1]);
 
@@ -104,5 +121,5 @@ void core_host_hvc(u64 regs[8])
 
 bool core_host_abort(u64 esr, u64 ipa)
 {
-	return host_s2_fault(ipa);
+	return pgs_host_fault(ipa);
 }

@@ -5,12 +5,14 @@
  * The first call checks and copies the host's boot info into core data
  * (the host-writable copy is never read again), checks the region and
  * the RAM map, marks every page of the region CORE-owned (image, stacks,
- * data, pools: SEKVM gap 3), carves the region into the ownership table
- * and the page-table pools, and builds the EL2 stage 1 (identity map of
- * RAM plus the UART and the GICH, W^X: only the image's code is
- * executable, and it is read-only; the arch turns on SCTLR_EL2.WXN as
- * well).  With a GICH, the host stage 2 never maps it (nor its alias page).  Every call then
- * programs its CPU: EL2 MMU on, host stage 2 on (HCR, VTCR, VTTBR).
+ * data, pools: gap 3 of docs/gaps.md), carves the region into the
+ * ownership table and the page-table pools, and builds the EL2 stage 1
+ * (identity map of RAM plus the UART and the GICH, W^X: only the image's
+ * code is executable, and it is read-only; the arch turns on
+ * SCTLR_EL2.WXN as well).  The host stage 2 never maps the GICH (nor its
+ * alias page) or the SMMU's frame.  Every call then programs its CPU:
+ * EL2 MMU on, host stage 2 on (HCR, VTCR, VTTBR), and counts it
+ * installed (VM calls wait for every CPU of the boot info).
  * Guarantees: per-CPU data is indexed by the dense index checked against
  * MPIDR_EL1 (gap 7); a CPU is initialised once, a second call fails;
  * a failed first call leaves the host in charge of nothing new.
@@ -71,6 +73,34 @@ static bool region_in_ram(void)
 	return false;
 }
 
+static bool overlaps(u64 b1, u64 s1, u64 b2, u64 s2)
+{
+	return b1 < b2 + s2 && b2 < b1 + s1;
+}
+
+/*
+ * The SMMU's frame: page aligned, below the IPA limit, not RAM and
+ * clear of the UART and the GICH (which EL2 maps for itself).
+ */
+static bool smmu_ok(void)
+{
+	u64 b = bi.smmu_base, s = bi.smmu_size;
+	u32 i;
+
+	if (!s)
+		return true;
+	if ((b | s) & ~PAGE_MASK || b >= IPA_LIMIT || s > IPA_LIMIT - b)
+		return false;
+	if (bi.uart_type && overlaps(b, s, bi.uart_base, PAGE_SIZE))
+		return false;
+	if (bi.gich_base && overlaps(b, s, bi.gich_base, GICH_HIDDEN))
+		return false;
+	for (i = 0; i < core.nr_ram; i++)
+		if (overlaps(b, s, core.ram[i].base, core.ram[i].size))
+			return false;
+	return true;
+}
+
 static s64 read_boot_info(u64 base, u64 size, u64 bi_pa)
 {
 	u64 start = base + machine_image_footprint();
@@ -99,6 +129,8 @@ static s64 read_boot_info(u64 base, u64 size, u64 bi_pa)
 			     own_is_ram(bi.gich_base + PAGE_SIZE) ||
 			     (bi.uart_type && bi.uart_base >= bi.gich_base &&
 			      bi.uart_base < bi.gich_base + GICH_HIDDEN)))
+		return CV_E_INVAL;
+	if (!smmu_ok())
 		return CV_E_INVAL;
 	core.nr_cpus = bi.nr_cpus;
 	cv_memcpy(core.mpidr, bi.mpidr, sizeof(core.mpidr));
@@ -223,6 +255,8 @@ static s64 global_init(u64 base, u64 size, u64 bi_pa)
 	host_s2_init(&core.host_pool);
 	machine_uart_init(bi.uart_base, bi.uart_type);
 	core.gich = bi.gich_base;
+	core.smmu_base = bi.smmu_base;
+	core.smmu_size = bi.smmu_size;
 	core.nr_lrs = core.gich ? machine_vgic_init(core.gich) : CV_NR_LRS;
 	if (core.nr_lrs > CV_NR_LRS)
 		core.nr_lrs = CV_NR_LRS;
@@ -243,6 +277,7 @@ static void cpu_setup(u64 cpu)
 	machine_write_sysreg(SR_HCR_EL2, HCR_HOST);
 	machine_isb();
 	core.cpu_up[cpu] = true;
+	machine_store_release(&core.nr_up, core.nr_up + 1);
 	cv_puts("corevisor: cpu ");
 	cv_putu(cpu);
 	cv_puts(" up, ABI v");

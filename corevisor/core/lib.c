@@ -89,7 +89,10 @@ void cv_putu(u64 v)
 	cv_puts(&buf[i]);
 }
 
-/* A broken core invariant: stop this CPU rather than go on (SEKVM gap 4). */
+/*
+ * A broken core invariant: stop this CPU rather than go on (gap 4 of
+ * docs/gaps.md).
+ */
 void cv_panic(const char *why)
 {
 	cv_puts("corevisor: panic: ");

@@ -6,15 +6,21 @@
  * context belongs to the host (vmid 0) or to one VM.  The host drives the
  * SMMU registers itself in this model; the corevisor only builds the
  * tables and hands out their roots (register emulation is port work).
- * Rules:
- *   host context: maps HOST-owned RAM only; each mapping adds one to the
- *     page's share count, so the page cannot move to a VM while a device
- *     can reach it (I6 counts them).
- *   VM context: maps only that VM's pages at iova == their guest address,
- *     and never inside a boot image (a device must not rewrite a
- *     verified image).  Bound only before the VM runs; unbound only while
- *     it does not run; while bound the VM cannot be torn down and its
- *     pages cannot be unmapped.
+ * Rules (the page checks are page_state.c's DMA helpers):
+ *   host context: maps host RAM only; each mapping adds one to the
+ *     page's share count (PAGE_HOST_DMA), so the page cannot move to a
+ *     VM while a device can reach it (I6 counts them).
+ *   VM context: bound only while the VM is READY (before its images are
+ *     verified); maps only the VM's pages, at iova == their guest
+ *     address, outside its boot images, and once the VM runs only pages
+ *     its guest shared; nothing once it is off.  Unbound only while the
+ *     VM does not run; while bound its pages cannot be unmapped;
+ *     teardown unbinds it with everything else.
+ * Limit: the corevisor builds the tables but does not yet trap and
+ *   emulate the host's SMMU register accesses.  The register frame
+ *   (boot info smmu_base/size) is unmapped from the host stage 2 at
+ *   init, so the host cannot program the SMMU at all, and no device is
+ *   pointed at these tables yet (README.md, docs/).
  * Locks: vm->lock (VM contexts), then core.mem_lock, then smmu_lock.
  */
 #include <core/core.h>
@@ -111,7 +117,8 @@ s64 smmu_alloc(u64 ctx, u64 vmid, u64 *root)
 		vm = vm_get_locked(vmid);
 		if (!vm)
 			return CV_E_INVAL;
-		if (vm->state != VM_READY && vm->state != VM_VERIFIED)
+		/* a device is bound to a VM only before it is verified */
+		if (vm->state != VM_READY)
 			ret = CV_E_STATE;
 	}
 	lock_take(&smmu_lock);
@@ -136,9 +143,9 @@ static void drop_host_share(u64 iova, u64 pte, void *arg)
 {
 	struct page_state *pg = own_page(pte & PTE_ADDR);
 
-	if (!pg || pg->owner != OWNER_HOST || !pg->share)
-		cv_panic("host SMMU mapping of a page without a share");
-	pg->share--;
+	if (!pg)
+		cv_panic("host SMMU mapping of a page that is not RAM");
+	pgs_host_dma_put(pg);
 }
 
 s64 smmu_free(u64 ctx)
@@ -163,6 +170,29 @@ s64 smmu_free(u64 ctx)
 	return 0;
 }
 
+/*
+ * Teardown and reset: the VM's contexts die with it.  Their tables are
+ * emptied before they are forgotten, so nothing that walks them later
+ * reaches a page the VM gave back.
+ */
+void smmu_unbind_vm(struct vm *vm)
+{
+	u32 i;
+
+	lock_take(&smmu_lock);
+	for (i = 0; i < CV_MAX_SMMU_CTX; i++) {
+		struct smmu_ctx *c = &ctxs[i];
+
+		if (!c->used || c->vmid != vm->vmid)
+			continue;
+		cv_memset(machine_pa(c->root), 0, PAGE_SIZE);
+		pool_reset(&c->pool);
+		c->used = false;
+		vm->smmu_ctxs--;
+	}
+	lock_give(&smmu_lock);
+}
+
 s64 smmu_map(u64 ctx, u64 iova, u64 pa)
 {
 	struct page_state *pg;
@@ -180,20 +210,15 @@ s64 smmu_map(u64 ctx, u64 iova, u64 pa)
 	pg = own_page(pa);
 	if (pgt_lookup(c->root, iova) & PTE_VALID)
 		ret = CV_E_STATE;
-	else if (!vm && pg->owner != OWNER_HOST)
-		ret = CV_E_DENIED;
-	else if (!vm && pg->share == SHARE_MAX)
-		ret = CV_E_NOMEM;
-	else if (vm && (pg->owner != vm->vmid ||
-			pg->gfn != iova >> PAGE_SHIFT ||
-			boot_in_image(vm, iova)))
-		ret = CV_E_DENIED;
-	else if (pgt_tables_needed(c->root, iova) >
-		 (int)pool_free_pages(&c->pool))
+	else
+		ret = vm ? pgs_vm_dma_check(vm, pg, iova) :
+			   pgs_host_dma_check(pg);
+	if (!ret && pgt_tables_needed(c->root, iova) >
+	    (int)pool_free_pages(&c->pool))
 		ret = CV_E_NOMEM;
 	if (!ret) {
 		if (!vm)
-			pg->share++;
+			pgs_host_dma_get(pg);
 		if (pgt_map_page(c->root, iova, pa, S2_NORMAL, &c->pool))
 			cv_panic("SMMU map after checks");
 	}

@@ -56,28 +56,14 @@
 #define MDSCR_MDE		(1UL << 15)
 #define FSC_SEA			0x10
 
-#define PSTATE_EL1H_MASKED	0x3c5
 #define PSCI_CPU_ON_32		0x84000003UL
 #define PSCI_CPU_ON_64		0xC4000003UL
 #define PSCI_SYSTEM_OFF		0x84000008UL
 #define PSCI_SYSTEM_RESET	0x84000009UL
 #define RUN_LOOPS		64
-#define GICH_HCR_EN		1	/* virtual CPU interface on */
 #define LR_HW			(1UL << 31)
 #define LR_RES0			(7UL << 20)
 #define INTID_SPURIOUS		1020	/* 1020-1023: never an interrupt */
-
-void vcpu_reset(struct vcpu *v, struct vm *vm, u32 index)
-{
-	cv_memset(v, 0, sizeof(*v));
-	v->ctx.pstate = PSTATE_EL1H_MASKED;
-	v->ctx.sys[VCPU_SCTLR_EL1] = 0x30C50838;	/* architectural reset */
-	v->ctx.sys[VCPU_VMPIDR_EL2] = (1UL << 31) | index;
-	v->ctx.hcr = HCR_GUEST;
-	v->ctx.vttbr = vm_vttbr(vm);
-	v->ctx.vgic_hcr = core.gich ? GICH_HCR_EN : 0;
-	v->state = VCPU_STOPPED;
-}
 
 /* Take an exception to the guest's EL1, as the CPU would have. */
 static void inject(struct machine_vcpu *c, u64 esr, u64 far)
@@ -298,8 +284,8 @@ static s64 handle_exit(struct vm *vm, struct vcpu *v,
 	switch (ESR_EC(esr)) {
 	case EC_HVC64:
 		if (id == CV_GHC_SHARE || id == CV_GHC_UNSHARE) {
-			c->x[0] = id == CV_GHC_SHARE ? vm_share(vm, c->x[1]) :
-				  vm_unshare(vm, c->x[1]);
+			c->x[0] = pgs_set_share(vm, c->x[1],
+						id == CV_GHC_SHARE);
 			return 0;
 		}
 		if (id == CV_GHC_VERSION) {
@@ -397,6 +383,11 @@ s64 vcpu_run(u64 vmid, u64 idx, u64 value, u64 action, u64 out[4])
 		machine_vcpu_run(&v->ctx, &e);
 		lock_take(&vm->lock);
 		ret = handle_exit(vm, v, &e, out);
+		if (!ret && vm->state != VM_RUNNING) {
+			/* stopped meanwhile: never enter the guest again */
+			cv_memset(out, 0, 4 * sizeof(*out));
+			ret = CV_EXIT_OFF;
+		}
 		if (ret) {
 			v->state = VCPU_READY;
 			lock_give(&vm->lock);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Invariants I1-I6 (ARCHITECTURE.md section 3), checked on the real data
+ * Invariants I1-I6 (docs/invariants.md), checked on the real data
  * structures: the ownership table is read through own_page(), and every
  * translation table is walked here with a decoder of its own that knows
  * nothing of core/pgtable.c.  With a model, the real state must also

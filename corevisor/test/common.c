@@ -126,3 +126,32 @@ void t_sign_image(const u8 *img, u64 ipa, u64 size, u8 sig[64])
 		abort();
 	EVP_MD_CTX_free(ctx);
 }
+
+/* Register a VM with one signed image of n pages at ipa; returns vmid. */
+u64 t_boot_vm(u64 ipa, u32 n, u32 first, bool tamper)
+{
+	u8 *img = calloc(n, PAGE_SIZE), pk[32];
+	u64 vmid = hc(CV_HC_REGISTER_VM, 0, 0, 0, 0, 0, NULL), key = t_host_page(first);
+	u64 sig = t_host_page(first + 1);
+	u32 i;
+
+	for (i = 0; i < n * PAGE_SIZE; i++)
+		img[i] = (u8)(i * 31 + first);
+	t_keypair(pk);
+	memcpy(fake_peek(key), pk, 32);
+	t_sign_image(img, ipa, (u64)n << PAGE_SHIFT, fake_peek(sig));
+	CHECK_EQ(hc(CV_HC_SET_VM_KEY, vmid, key, 0, 0, 0, NULL), 0);
+	CHECK_EQ(hc(CV_HC_SET_BOOT_IMAGE, vmid, 0, ipa, (u64)n << PAGE_SHIFT,
+		    sig, NULL), 0);
+	for (i = 0; i < n; i++) {
+		memcpy(fake_peek(t_host_page(first + 2 + i)), img + i * PAGE_SIZE,
+		       PAGE_SIZE);
+		if (tamper && i == n - 1)
+			((u8 *)fake_peek(t_host_page(first + 2 + i)))[100] ^= 0x80;
+		CHECK_EQ(hc(CV_HC_LOAD_IMAGE_PAGE, vmid, 0, t_host_page(first + 2 + i),
+			    0, 0, NULL), 0);
+	}
+	CHECK_EQ(hc(CV_HC_REGISTER_VCPU, vmid, 0, 0, 0, 0, NULL), 0);
+	free(img);
+	return vmid;
+}

@@ -297,8 +297,12 @@ static s64 vm_call(struct model *m, const u64 *r)
 		vm->state = MS_OFF;
 		return 0;
 	case CV_HC_TEARDOWN:
-		if (vm->state == MS_RUNNING || vm->smmu_ctxs)
+		if (vm->state == MS_RUNNING)
 			return CV_E_STATE;
+		/* the VM's SMMU contexts go with it */
+		for (i = 0; i < CV_MAX_SMMU_CTX; i++)
+			if (m->ctx[i].used && m->ctx[i].vmid == vmid)
+				m->ctx[i].used = false;
 		for (i = 0; i < (int)m->nr_pages; i++)
 			if (m->page[i].owner == vmid)
 				give_back(m, i < (int)(T_RAM_A_SIZE >> 12) ?
@@ -516,7 +520,7 @@ static s64 smmu_call(struct model *m, const u64 *r, u64 out[4])
 
 			if (!vm)
 				return CV_E_INVAL;
-			if (vm->state != MS_READY && vm->state != MS_VERIFIED)
+			if (vm->state != MS_READY)
 				return CV_E_STATE;
 		}
 		c = &m->ctx[r[1]];
@@ -557,8 +561,13 @@ static s64 smmu_call(struct model *m, const u64 *r, u64 out[4])
 			return CV_E_DENIED;
 		if (!c->vmid && p->share == 0xffff)
 			return CV_E_NOMEM;
+		if (c->vmid && m->vm[c->vmid - 1].state == MS_OFF)
+			return CV_E_STATE;
 		if (c->vmid && (p->owner != c->vmid || p->gfn != r[2] >> 12 ||
 				in_image(&m->vm[c->vmid - 1], r[2])))
+			return CV_E_DENIED;
+		if (c->vmid && m->vm[c->vmid - 1].state == MS_RUNNING &&
+		    !p->share)
 			return CV_E_DENIED;
 		if (tables_missing(&c->t, r[2]) > c->t.cap - c->t.used)
 			return CV_E_NOMEM;

@@ -57,12 +57,31 @@ s64 t_boot(unsigned int nr_cpus);
 u64 t_host_page(unsigned int i);
 bool t_in_region(u64 pa);
 
+/*
+ * Register a VM with one signed image of n pages at ipa, from host pages
+ * first.. (key, signature, then the image), and vCPU 0; returns vmid.
+ */
+u64 t_boot_vm(u64 ipa, u32 n, u32 first, bool tamper);
+
 /* One hypercall from the current fake CPU; out gets x1..x4. */
 s64 hc(u64 id, u64 a1, u64 a2, u64 a3, u64 a4, u64 a5, u64 out[4]);
 
 /* A signed image: key pair from a fixed seed, via OpenSSL. */
 void t_keypair(u8 pk[32]);
 void t_sign_image(const u8 *img, u64 ipa, u64 size, u8 sig[64]);
+
+#define HOST(i)		t_host_page(i)
+#define boot_vm		t_boot_vm
+
+static inline u64 leaf_of(u64 root, u64 va)
+{
+	return pgt_lookup(root, va);
+}
+
+static inline bool host_mapped(u64 pa)
+{
+	return leaf_of(host_s2_root(), pa) & PTE_VALID;
+}
 
 /* Invariants I1-I6 on the real structures; returns violations (printed). */
 struct model;

@@ -79,3 +79,13 @@ test_done() {
 	echo "$t_pass $t_fail $t_skip" >>"$RESULTS"
 	[ "$t_fail" = 0 ]
 }
+
+# timed NAME CMD...: run CMD, note how long it took in $W/times (the
+# kernel chain tests' step times).
+timed() {
+	local name=$1 t0=$(date +%s) rc=0
+	shift
+	"$@" || rc=$?
+	echo "$name: $(( $(date +%s) - t0 )) s (exit $rc)" >>"$W/times"
+	return $rc
+}

@@ -20,7 +20,7 @@ test_expect_success 'list: the project ports, in version order' '
 	ls "$PROJECT_DIR/ports" | grep "^v[0-9]" | sort -V >want &&
 	test_cmp want order &&
 	n=$(grep -v "^#" "$PROJECT_DIR/ports/v4.18/series" | grep -c . || true) &&
-	grep -q "^v4.18  *4.18  *v4.18  *-  *-  *$n  *[a-z0-9,]*  *none (--from CLONE or --tarball FILE)$" out
+	grep -q "^v4.18  *4.18  *v4.18  *known  *-  *$n  *[a-z0-9,]*  *none (--from CLONE or --tarball FILE)$" out
 '
 
 test_expect_success 'list: 5.10 shows its base, known ids, boards and Debian default' '

@@ -96,6 +96,7 @@ test_expect_success 'an untracked file in the way stops the checkout, nothing lo
 	mkdir -p "$K/arch/arm64/kvm/sekvm" &&
 	echo mine >"$K/arch/arm64/kvm/sekvm/Makefile" &&
 	test_nothing_lost "$K" 1 porttool apply 5.10 --tree "$K" &&
+	grep "arch/arm64/kvm/sekvm/Makefile is in the way" err &&
 	echo mine >expect && test_cmp expect "$K/arch/arm64/kvm/sekvm/Makefile" &&
 	rm -r "$K/arch/arm64/kvm/sekvm"
 '
@@ -225,6 +226,27 @@ test_expect_success 'corevisor from the working directory when the project is no
 	PORTTOOL_PROJECT_DIR=$PWD/proj porttool --ports proj/ports apply 9.9 --tree dst &&
 	git -C dst ls-tree -r --name-only HEAD sekvm >got &&
 	echo sekvm/corevisor/core/core.c >expect && test_cmp expect got
+'
+
+test_expect_success 'real tree: killed during the checkout, status names the apply; --abort undoes it, a rerun finishes it' '
+	K=$(real_clone) && back_to_base "$K" &&
+	test_expect_code 137 env PORTTOOL_CRASH_AFTER=30 "$PORTTOOL" apply 5.10 --tree "$K" 2>err &&
+	grep "killed after checking out a file" err &&
+	test -n "$(git -C "$K" status --porcelain --untracked-files=no)" &&
+	porttool status --tree "$K" >st &&
+	grep "^apply: interrupted while switching to branch sekvm/v5.10" st &&
+	porttool apply 5.10 --tree "$K" --abort &&
+	test "$(git -C "$K" symbolic-ref HEAD)" = refs/heads/master &&
+	test -z "$(git -C "$K" status --porcelain --untracked-files=no)" &&
+	! test -e "$K/$CV_PATH" &&
+	! git -C "$K" rev-parse -q --verify refs/heads/sekvm/v5.10 &&
+	test_expect_code 137 env PORTTOOL_CRASH_AFTER=50 "$PORTTOOL" apply 5.10 --tree "$K" 2>err &&
+	porttool apply 5.10 --tree "$K" >out &&
+	grep "Finished the interrupted apply" out &&
+	test "$(git -C "$K" symbolic-ref HEAD)" = refs/heads/sekvm/v5.10 &&
+	test -z "$(git -C "$K" status --porcelain --untracked-files=no)" &&
+	! test -e "$K/.git/porttool-apply" &&
+	back_to_base "$K"
 '
 
 test_expect_success 'apply leaves the real tree on the branch with a clean status' '

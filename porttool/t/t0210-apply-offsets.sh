@@ -150,6 +150,31 @@ test_expect_success 'fuzz and offset together, as git am -C1' '
 	same_as_git_am dst -C1
 '
 
+test_expect_success 'every moved and fuzzed hunk is listed at the end with file and line, and by status' '
+	make_base src && sed -i "s/^100\$/hundred/" src/big.txt &&
+	sed -i "s/^20\$/twenty/" src/dir/sub/numbers.txt &&
+	git -C src commit -q -a -m "Edit two files" && make_port_from src &&
+	make_dst dst "$prepend_lines && sed -i \"s/^103\\\$/hundred-three/\" big.txt && sed -i 1d dir/sub/numbers.txt" &&
+	porttool --ports ports apply 9.9 --tree dst --fuzz 1 >out 2>err && cat out &&
+	grep -x "Hunks applied elsewhere than their patch says (check each; .porttool status. lists them again):" out &&
+	grep -x "  0001-Edit-two-files.patch: big.txt:103: hunk 1 at offset +5 with fuzz 1" out &&
+	grep -x "  0001-Edit-two-files.patch: dir/sub/numbers.txt:16: hunk 1 at offset -1" out &&
+	test "$(sed -n 103p dst/big.txt)" = 98 && test "$(sed -n 16p dst/dir/sub/numbers.txt)" = 17 &&
+	grep "^Applied ports/v9.9: 1 patch(es) .*; NEEDED FUZZ: 1 hunk(s) with fuzz, 1 at an offset$" out &&
+	porttool --ports ports status --tree dst >st && cat st &&
+	grep "^hunks applied elsewhere than their patch says (by the apply that made [0-9a-f]\{12\}):" st &&
+	grep -x "  0001-Edit-two-files.patch: big.txt:103: hunk 1 at offset +5 with fuzz 1" st &&
+	grep -x "  0001-Edit-two-files.patch: dir/sub/numbers.txt:16: hunk 1 at offset -1" st
+'
+
+test_expect_success 'an apply whose hunks all matched lists nothing and status neither' '
+	make_base src && sed -i "s/^100\$/hundred/" src/big.txt &&
+	git -C src commit -q -a -m "Edit line 100" && make_port_from src &&
+	make_base dst && porttool --ports ports apply 9.9 --tree dst >out 2>err &&
+	! grep -i "elsewhere\|fuzz\|offset" out err &&
+	porttool --ports ports status --tree dst >st && ! grep elsewhere st
+'
+
 test_expect_success 'a hunk that matches nowhere is named, even with --fuzz; nothing changes' '
 	make_base src && sed -i "s/^100\$/hundred/" src/big.txt &&
 	git -C src commit -q -a -m "Edit line 100" && make_port_from src &&

@@ -99,6 +99,40 @@ test_expect_success 'synthetic: the corevisor commit is the marker, patches befo
 	test_cmp expect ports/v9.9/series
 '
 
+test_expect_success 'a branch with no commits after the base: export refuses to remove every patch' '
+	make_synthetic_repo src && add_corner_commits src && make_synthetic_port &&
+	git -C src branch sekvm/v9.9 && printf "# p\n" >ports/v9.9/series &&
+	porttool --ports ports export 9.9 --tree src &&
+	git -C src branch -f sekvm/v9.9 base && cp -r ports before &&
+	test_expect_code 1 porttool --ports ports export 9.9 --tree src 2>err &&
+	grep "the branch has no commits after the port.s base: export would remove all 15 patch(es) of ports/v9.9" err &&
+	diff -r before ports &&
+	porttool --ports ports export 9.9 --tree src --force &&
+	test -z "$(ls ports/v9.9/*.patch 2>/dev/null)"
+'
+
+test_expect_success 'a patch file edited since ports/ was committed is not overwritten without --force' '
+	make_synthetic_repo src && add_corner_commits src && make_synthetic_port &&
+	git -C src branch sekvm/v9.9 && printf "# p\n" >ports/v9.9/series &&
+	porttool --ports ports export 9.9 --tree src &&
+	git init -q ports && git -C ports add -A && git -C ports commit -q -m ports &&
+	p=ports/v9.9/0002-Make-script-executable.patch &&
+	sed -i "s/^Subject: .*/&, edited by hand/" $p && cp -r ports/v9.9 before &&
+	test_expect_code 1 porttool --ports ports export 9.9 --tree src 2>err &&
+	grep "ports/v9.9/0002-Make-script-executable.patch has changes not committed to git that export would overwrite" err &&
+	diff -r before ports/v9.9 &&
+	git -C src branch -f sekvm/v9.9 sekvm/v9.9~1 &&
+	test_expect_code 1 porttool --ports ports export 9.9 --tree src 2>err &&
+	grep "0002-Make-script-executable.patch has changes" err &&
+	git -C src branch -f sekvm/v9.9 HEAD &&
+	porttool --ports ports export 9.9 --tree src --force &&
+	git -C ports diff --quiet &&
+	sed -i "s/^Subject: .*/&, edited/" $p && git -C ports commit -q -a -m edit &&
+	porttool --ports ports export 9.9 --tree src &&
+	git -C ports diff --quiet -- v9.9/0001-Rename-numbers-without-change.patch &&
+	! git -C ports diff --quiet -- v9.9/0002-Make-script-executable.patch
+'
+
 test_expect_success 'export errors: no branch, usage' '
 	make_synthetic_repo k && make_synthetic_port &&
 	cp -r ports before &&

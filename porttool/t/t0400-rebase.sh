@@ -109,10 +109,67 @@ test_expect_success '--as NEWVER writes a new port that applies to the same tree
 	test "$(git config -f ports/v5.99/port.conf base.commit)" = "$(git -C "$K" rev-parse v5.10.990)" &&
 	test "$(git config -f ports/v5.99/port.conf base.tree)" = "$(git -C "$K" rev-parse v5.10.990^{tree})" &&
 	test "$(git config -f ports/v5.99/port.conf corevisor.path)" = arch/arm64/kvm/sekvm/corevisor &&
-	test_cmp ports/v5.10/series ports/v5.99/series &&
+	sed "/^#/s/v5\.10/v5.99/g" ports/v5.10/series >series.expect &&
+	test_cmp series.expect ports/v5.99/series &&
+	grep "^# Patch series for v5.99" ports/v5.99/series &&
+	for c in qemu pi4b m400; do
+		sed "/^#/s/v5\.10/v5.99/g" ports/v5.10/configs/$c.config >c.expect &&
+		test_cmp c.expect ports/v5.99/configs/$c.config || exit 1
+	done &&
+	test "$(git config -f ports/v5.99/port.conf board.m400.defconfig)" = configs/m400.config &&
+	! grep -i "debian\|bullseye\|5\.10\.223" ports/v5.99/port.conf &&
+	test "$(git config -f ports/v5.99/port.conf port.description)" = "ports/v5.10 carried onto v5.99.1 by porttool rebase" &&
+	porttool --ports ports list | grep "^v5.99 .* 15 *qemu,pi4b,m400" &&
 	for p in $(series_patches ports/v5.10/series); do cmp ports/v5.10/$p ports/v5.99/$p || exit 1; done &&
 	porttool --ports ports apply 5.99 --tree "$K" --branch check &&
 	test "$(git -C "$K" rev-parse check^{tree})" = "$(git -C "$K" rev-parse sekvm/v5.99^{tree})"
+'
+
+test_expect_success '--as fills a placeholder port: its description and [tarball] stay' '
+	K=$(real_clone) && back_to_base "$K" &&
+	porttool apply 5.10 --tree "$K" &&
+	copy_ports v5.10 && mkdir ports/v5.99 &&
+	printf "[port]\n\tversion = 5.99\n\tdescription = the next line\n[base]\n\tversion = 5.99\n\ttag = v5.99\n[tarball]\n\turl = https://example.org/linux-{version}.tar.xz\n\tsha256 = %064d\n" 0 >ports/v5.99/port.conf &&
+	printf "# Patch series for v5.99\n#@corevisor\n" >ports/v5.99/series &&
+	porttool --ports ports rebase 5.10 --onto v5.99.1 --as 5.99 --tree "$K" 2>err && cat err &&
+	grep "ports/v5.99 is a placeholder (no patches): the rebase fills it" err &&
+	test "$(git config -f ports/v5.99/port.conf port.description)" = "the next line" &&
+	test "$(git config -f ports/v5.99/port.conf tarball.url)" = "https://example.org/linux-{version}.tar.xz" &&
+	test "$(git config -f ports/v5.99/port.conf base.version)" = 5.99.1 &&
+	test $(series_patches ports/v5.99/series | wc -l) = $(series_patches ports/v5.10/series | wc -l)
+'
+
+# A snapshot missing a blob: the new base adds a file whose object is then
+# deleted.  The rebase names it, leaves it out of the work tree and ends
+# with a clean status; the old code failed with "object not found".
+test_expect_success 'a base whose blob the repository lacks: named, left out, rebase completes' '
+	K=$(real_clone) && back_to_base "$K" &&
+	porttool apply 5.10 --tree "$K" &&
+	copy_ports v5.10 &&
+	git -C "$K" checkout -q -b snap v5.10.990 &&
+	seq 1 1000 >"$K/drivers/huge_sh_mask.h" && git -C "$K" add -f drivers/huge_sh_mask.h &&
+	seq 1 777 >>"$K/CREDITS" && git -C "$K" add -f CREDITS &&
+	git -C "$K" commit -q -m "snapshot with a blob that will be lost" && git -C "$K" tag -f v5.99.2 &&
+	blob=$(git -C "$K" rev-parse HEAD:drivers/huge_sh_mask.h) &&
+	credits=$(git -C "$K" rev-parse HEAD:CREDITS) &&
+	rm "$K/.git/objects/${credits:0:2}/${credits:2}" &&
+	git -C "$K" checkout -q sekvm/v5.10 && git -C "$K" branch -q -D snap &&
+	rm "$K/.git/objects/${blob:0:2}/${blob:2}" &&
+	test_must_fail_silently() { ! "$@" >/dev/null 2>&1; } &&
+	test_must_fail_silently git -C "$K" cat-file -e $blob &&
+	porttool --ports ports rebase 5.10 --onto v5.99.2 --as 5.99 --tree "$K" 2>err && cat err &&
+	grep "names 2 file(s) whose contents this repository does not have" err &&
+	grep "^  missing: drivers/huge_sh_mask.h$" err && grep "^  missing: CREDITS$" err &&
+	! grep "object not found" err &&
+	test ! -e "$K/drivers/huge_sh_mask.h" &&
+	test -z "$(git -C "$K" status --porcelain --untracked-files=no)" &&
+	porttool --ports ports status --tree "$K" >st && grep "^working tree: clean" st &&
+	git -C "$K" merge-base --is-ancestor v5.99.2 sekvm/v5.99 &&
+	test ! -e "$K/CREDITS" &&
+	# Back to a base that has the files: they come back, nothing conflicts.
+	porttool --ports ports apply 5.10 --tree "$K" --branch back 2>err2 && cat err2 &&
+	git -C "$K" diff --quiet v5.10.223 -- CREDITS &&
+	test -z "$(git -C "$K" status --porcelain --untracked-files=no)"
 '
 
 test_expect_success 'rebase errors: no branch, bad --onto, existing --as port, dirty tree, usage' '
@@ -122,8 +179,9 @@ test_expect_success 'rebase errors: no branch, bad --onto, existing --as port, d
 	porttool apply 5.10 --tree "$K" &&
 	test_nothing_lost "$K" 1 porttool rebase 5.10 --onto no-such-ref --tree "$K" &&
 	grep "no-such-ref. is not a commit" err &&
-	test_nothing_lost "$K" 1 porttool rebase 5.10 --onto v5.10.990 --as 5.4 --tree "$K" &&
-	grep "already exists" err &&
+	grep "git -C $K/\? fetch DIR tag no-such-ref" err &&
+	test_nothing_lost "$K" 1 porttool rebase 5.10 --onto v5.10.990 --as 5.10 --tree "$K" &&
+	grep "ports/v5.10. already exists with patches; move it away" err &&
 	echo x >>"$K/README" &&
 	test_nothing_lost "$K" 1 porttool rebase 5.10 --onto v5.10.990 --tree "$K" &&
 	git -C "$K" checkout -q README &&

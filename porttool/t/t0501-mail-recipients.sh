@@ -23,9 +23,19 @@ test_expect_success 'the project MAINTAINERS: the port to To, its list to Cc, a 
 	grep -q "^Recipients: v5.10@sekvm.example.org boards@sekvm.example.org sekvm-devel@sekvm.example.org author@example.org$" out2
 '
 
-test_ktree 'the kernel tree MAINTAINERS: M: to To, R: and L: to Cc, comments dropped' '
+test_ktree 'by default only the project MAINTAINERS; the kernel tree'"'"'s are opt-in (--upstream)' '
 	mail_setup && std_port &&
-	mail 5.10 --tree "$KTREE" --dry-run >out &&
+	mail 5.10 --tree "$KTREE" --dry-run >out 2>err &&
+	{ dry_to out; dry_cc out; } | addr_of >all &&
+	grep -q "@sekvm.example.org$" all &&
+	! grep -v "@sekvm.example.org$" all | grep -v "@example.org$" &&
+	! grep -q "stable release" err
+'
+
+test_ktree 'the kernel tree MAINTAINERS with --upstream: M: to To, R: and L: to Cc; never THE REST; a warning on a stable base' '
+	mail_setup && std_port &&
+	mail 5.10 --tree "$KTREE" --upstream --dry-run >out 2>err &&
+	grep -q "warning: --upstream: the port.s base 5.10.223 is a stable release, not mainline" err &&
 	dry_to out >to && dry_cc out >cc &&
 	grep -qx "Marc Zyngier <maz@kernel.org>" to &&
 	grep -qx "Paolo Bonzini <pbonzini@redhat.com>" to &&
@@ -33,7 +43,7 @@ test_ktree 'the kernel tree MAINTAINERS: M: to To, R: and L: to Cc, comments dro
 	grep -qx "linux-arm-kernel@lists.infradead.org" cc &&
 	grep -qx "kvmarm@lists.cs.columbia.edu" cc &&
 	grep -qx "kvm@vger.kernel.org" cc &&
-	grep -qx "linux-kernel@vger.kernel.org" cc &&
+	! grep -q "linux-kernel@vger.kernel.org" cc &&
 	! grep -q torvalds to &&
 	grep -q "<v5.10@sekvm.example.org>" to
 '
@@ -46,11 +56,12 @@ test_ktree 'the same people as the tree'"'"'s get_maintainer.pl finds' '
 	add_commit repo Documentation/virt/kvm/api.rst "text" "KVM: doc" &&
 	add_commit repo arch/arm64/kvm/arm.c "int a2;" "KVM: arm64: arm" &&
 	make_port ports repo &&
-	mail 5.10 --tree "$KTREE" --no-trailer-cc --dry-run >out &&
+	mail 5.10 --tree "$KTREE" --upstream --no-trailer-cc --dry-run >out &&
 	{ dry_to out; dry_cc out; } | addr_of | grep -v "@sekvm.example.org" | sort -u >ours &&
 	(cd "$KTREE" && perl scripts/get_maintainer.pl --nogit --nogit-fallback \
 		--norolestats --nokeywords "$OLDPWD"/ports/v5.10/*.patch) 2>/dev/null |
-		addr_of | sort -u >theirs &&
+		addr_of | grep -v -x -e torvalds@linux-foundation.org \
+			-e linux-kernel@vger.kernel.org | sort -u >theirs &&
 	test -s theirs && cat theirs &&
 	test_cmp theirs ours
 '
@@ -87,7 +98,7 @@ test_expect_success 'F:, X:, N: patterns: directories, globs, depth, exclusions'
 	M:	Hyp <hyp@x.org>
 	F:	arch/*/kvm/hyp/
 	EOM
-	mail 5.10 --tree mt --no-trailer-cc --dry-run >out 2>err &&
+	mail 5.10 --tree mt --upstream --no-trailer-cc --dry-run >out 2>err &&
 	grep -q "mt/MAINTAINERS:20: '"'"'Nobody Without An Address'"'"' is not a mail address; ignored" err &&
 	dry_to out | addr_of >to &&
 	grep -qx hyp@x.org to && ! grep -q foo@x.org to &&
@@ -95,7 +106,7 @@ test_expect_success 'F:, X:, N: patterns: directories, globs, depth, exclusions'
 	add_commit repo virt/kvm/kvm_main.c "int m;" "KVM: main" &&
 	add_commit repo include/linux/kvm_host.h "int h;" "KVM: host" &&
 	make_port ports repo &&
-	mail 5.10 --tree mt --no-trailer-cc --dry-run >out2 &&
+	mail 5.10 --tree mt --upstream --no-trailer-cc --dry-run >out2 &&
 	{ dry_to out2; dry_cc out2; } | addr_of | grep -v sekvm | sort >all &&
 	printf "%s\n" foo@x.org glob@x.org hyp@x.org nlist@x.org q@x.org >expect &&
 	test_cmp expect all
@@ -103,7 +114,7 @@ test_expect_success 'F:, X:, N: patterns: directories, globs, depth, exclusions'
 
 test_ktree '--to/--cc add; duplicates go (any case), the first name stays; --no-tree-maintainers' '
 	mail_setup && std_port &&
-	mail 5.10 --tree "$KTREE" --to "Marc Z <MAZ@kernel.org>" --cc "maz@kernel.org" \
+	mail 5.10 --tree "$KTREE" --upstream --to "Marc Z <MAZ@kernel.org>" --cc "maz@kernel.org" \
 		--cc "Extra <extra@example.org>" --cc "v5.10@SEKVM.example.org" --dry-run >out &&
 	dry_to out >to && dry_cc out >cc &&
 	test "$(head -1 to)" = "Marc Z <MAZ@kernel.org>" &&
@@ -111,7 +122,7 @@ test_ktree '--to/--cc add; duplicates go (any case), the first name stays; --no-
 	test $(cat to cc | addr_of | grep -c "^v5.10@sekvm.example.org$") = 1 &&
 	grep -qx "Extra <extra@example.org>" cc &&
 	test $(cat to cc | addr_of | sort | uniq -d | wc -l) = 0 &&
-	mail 5.10 --tree "$KTREE" --no-tree-maintainers --dry-run >out2 &&
+	mail 5.10 --tree "$KTREE" --upstream --no-tree-maintainers --dry-run >out2 &&
 	dry_to out2 >to2 && ! grep -q kernel.org to2 && grep -q v5.10@ to2 &&
 	test_expect_code 1 mail 5.10 --to "not an address" --dry-run 2>err &&
 	grep -q "not an address" err
@@ -153,7 +164,7 @@ test_ktree 'the default tree from the porttool cache is used when present' '
 	mail 5.10 --dry-run >out && ! grep -q maz@kernel.org out &&
 	mkdir -p "$XDG_CACHE_HOME/porttool/trees" &&
 	ln -s "$KTREE" "$XDG_CACHE_HOME/porttool/trees/v5.10" &&
-	mail 5.10 --dry-run --force >out2 && grep -q "maz@kernel.org" out2
+	mail 5.10 --dry-run --force --upstream >out2 && grep -q "maz@kernel.org" out2
 '
 
 test_done

@@ -83,6 +83,7 @@ test_expect_success 'check: a good build passes every check and sizes the truste
 	grep -q "^trusted base: .*corevisor.elf: .text [1-9][0-9]*, " out.txt &&
 	size=$(stat -c %s proj/corevisor/out/corevisor.bin) &&
 	grep -q "^PASS corevisor-bytes ($size bytes equal" out.txt &&
+	grep -qx "corevisor sha256: $(sha256sum <proj/corevisor/out/corevisor.bin | cut -d" " -f1)" out.txt &&
 	grep -q "^9 passed, 0 failed" out.txt
 '
 

@@ -138,4 +138,12 @@ test_expect_success 'boot (SeKVM): sekvm-sign that cannot be built is a FAIL wit
 	grep -q "^FAIL image-other-key-refused: no signed images to try: no sekvm-sign" res
 '
 
+test_expect_success 'boot: --guest-image must exist, and --judge takes none' '
+	mkdir -p out/arch/arm64/boot && echo x >out/arch/arm64/boot/Image &&
+	test_expect_code 1 porttool boot 5.10 --out out --guest-image nothere 2>err &&
+	grep -q "^porttool: error: --guest-image nothere: no such file" err &&
+	test_expect_code 2 porttool boot 5.10 --judge log --guest-image out/arch/arm64/boot/Image 2>err &&
+	grep -q "no --guest-image" err
+'
+
 test_done

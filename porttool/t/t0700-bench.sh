@@ -6,6 +6,8 @@
 # tagging the vmm's output); each case then takes one piece away or
 # contradicts it, and the benchmark must refuse the run, saying why.
 . "$(dirname "$0")/lib.sh"
+# The results database goes to this test's scratch, not the user's cache.
+export XDG_CACHE_HOME="$TRASH/cache"
 
 # mklog FILE KERNEL BOOT VMM_S MEM COMPUTE VIRTIO MMIO: one boot's log,
 # times in ns but VMM_S, the vmm's seconds; KERNEL sekvm or kvm.

@@ -16,15 +16,6 @@ mkdir -p "$W"
 : >"$W/times"
 rm -f "$W/check.out" "$W/boot.out"
 
-# timed NAME CMD...: run CMD, note how long it took in $W/times.
-timed() {
-	local name=$1 t0=$(date +%s) rc=0
-	shift
-	"$@" || rc=$?
-	echo "$name: $(( $(date +%s) - t0 )) s (exit $rc)" >>"$W/times"
-	return $rc
-}
-
 test_expect_success 'chain: tree 5.10 makes the base tree (once)' '
 	if ! test -d "$TREE/.git"; then
 		rm -rf "$TREE" &&

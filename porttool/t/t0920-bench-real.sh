@@ -13,6 +13,13 @@
 CHAIN=${PORTTOOL_CHAIN_DIR:-$TRASH_ROOT/t0900-work}
 CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/porttool/build
 
+# sql DB QUERY: the rows, fields separated by '|'.
+sql() {
+	python3 -c 'import sqlite3, sys
+for row in sqlite3.connect(sys.argv[1]).execute(sys.argv[2]):
+    print("|".join("" if v is None else str(v) for v in row))' "$1" "$2"
+}
+
 # pick VAR DIR...: the first DIR holding a kernel Image, in VAR.
 pick() {
 	local var=$1 d
@@ -35,7 +42,7 @@ if ! pick S "${BENCH_SEKVM_OUT:-}" "$CHAIN/qemu" "$CACHE/v5.10-qemu" ||
 fi
 
 test_expect_success "bench: one boot of each kernel ($S, $K) measures every workload" '
-	porttool bench 5.10 --sekvm-out "$S" --kvm-out "$K" --reps 1 \
+	porttool bench 5.10 --sekvm-out "$S" --kvm-out "$K" --reps 1 --db "$TRASH/r.db" \
 		--dir "$TRASH/run" --json r.json >out 2>err || { cat out err; exit 1; } &&
 	cat out &&
 	grep -q "^guest benchmark: v5.10, SeKVM vs stock KVM, 1 boot each" out &&
@@ -52,8 +59,38 @@ assert len(r[\"workloads\"]) == 6
 '
 
 test_expect_success 'bench: the kept logs give the same report again' '
-	porttool bench 5.10 --from-logs "$TRASH/run" >again &&
+	porttool bench 5.10 --from-logs "$TRASH/run" --db "$TRASH/r.db" >again &&
 	grep -v "^serial logs:" "$TRASH/1/out" | diff - again
+'
+
+test_expect_success 'bench: the guest run is in the database, with its build' '
+	test "$(sql "$TRASH/r.db" "select count(*) from measurements where suite = '\''guest'\'' and source = '\''boot'\''")" = 12 &&
+	test "$(sql "$TRASH/r.db" "select count(distinct corevisor_sha256) from measurements where source = '\''boot'\'' and length(corevisor_sha256) = 64")" = 1
+'
+
+# The micro suite, few iterations: the guest is built, signed, booted on
+# both kernels under -icount, and its rows land in the database.
+test_expect_success "bench --suite micro: one boot of each kernel, 256 iterations" '
+	porttool bench 5.10 --suite micro --sekvm-out "$S" --kvm-out "$K" --reps 1 \
+		--iters 256 --db "$TRASH/r.db" --dir "$TRASH/micro" >out 2>err ||
+		{ cat out err; exit 1; } &&
+	cat out err &&
+	grep -q "^micro benchmark: v5.10, SeKVM vs stock KVM, 1 boot each" out &&
+	grep -q "instruction counts under QEMU -icount shift=0,sleep=off" out &&
+	test "$(grep -c "^[A-Za-z].* 256 *[0-9][0-9]* *[0-9][0-9]* *[0-9]*\.[0-9][0-9]x$" out)" = 6 &&
+	grep -q "^stage-2 fault on fresh memory *256 " out &&
+	grep -q "porttool: boot 1 of 2: v5.10 qemu micro, sekvm rep 1 of 1 .*; [0-9]*s elapsed$" err &&
+	grep -q "porttool: boot 2 of 2: v5.10 qemu micro, kvm rep 1 of 1 .*; [0-9ms]* elapsed, about [0-9ms]* left$" err &&
+	grep -q "qemu-system-aarch64 .* -icount shift=0,sleep=off" "$TRASH/micro/micro-sekvm-1.log" &&
+	grep -q "vmm: SeKVM: kernel image registered" "$TRASH/micro/micro-sekvm-1.log" &&
+	test "$(sql "$TRASH/r.db" "select count(*) from measurements where suite = '\''micro'\'' and unit = '\''insn'\'' and value > 0")" = 12
+'
+
+test_expect_success 'report: the database renders as a page with its plots' '
+	porttool report --db "$TRASH/r.db" --html html >out &&
+	grep -q "^5.10 *qemu *hvc *iters=256 " out &&
+	grep -q "<title>ratios</title>" html/index.html &&
+	test -s html/spread-micro-hvc.svg && test -s html/spread-guest-mem.svg
 '
 
 test_done

@@ -122,8 +122,13 @@ cp "$guest_kernel" "$work/host/guest/Image"
 cp "$work/guest.cpio.gz" "$work/host/guest/initrd.cpio.gz"
 # A signed image and key, as a SeKVM VMM gets them; on stock KVM the vmm
 # checks their form and says the image is not registered.
+# The signature covers the load address: RAM base + the Image header's
+# text_offset (LE64 at byte 8), which is 0 for 5.10 but 0x80000 for
+# 4.18 and 5.4 Images.
+text_offset=$(od -An -t u8 -j 8 -N 8 --endian=little "$guest_kernel" | tr -d ' ')
+ipa=$(printf '0x%x' $((0x40000000 + text_offset)))
 "$build/sekvm-sign" keygen "$work/vm.key" "$work/host/guest/vm.pub" &&
-	"$build/sekvm-sign" sign "$work/vm.key" "$guest_kernel" \
+	"$build/sekvm-sign" sign --ipa "$ipa" "$work/vm.key" "$guest_kernel" \
 		"$work/host/guest/Image.sig" || { bad "sign the guest kernel"; finish; }
 pack "$work/host" "$work/host.cpio.gz"
 

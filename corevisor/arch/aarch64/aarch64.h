@@ -30,6 +30,9 @@ u64 cv_guest_enter(u64 *guest_regs, u64 *host_save);
 void cv_fpsimd_save(u64 *area);
 void cv_fpsimd_load(const u64 *area);
 
+/* trap.c: CPUs past CV_HC_INIT, read by head.S with the MMU off */
+extern bool cv_cpu_installed[CV_MAX_CPUS];
+
 /* C entry points called from the vectors; regs = saved x0..x30 */
 void cv_init_hvc(u64 *regs);
 void cv_host_sync(u64 *regs);

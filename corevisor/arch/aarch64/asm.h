@@ -11,9 +11,10 @@
  * trap.c checks at build time that they equal the originals.
  */
 #define AA64_IMAGE_MAGIC	0x4b56434f
-#define AA64_ABI_VERSION	0x00010002
+#define AA64_ABI_VERSION	0x00010003
 #define AA64_MAX_CPUS		64
 #define AA64_E_INVAL		(-1)
+#define AA64_E_STATE		(-3)
 
 /* Per-CPU EL2 stack: 16 KiB, room for the SHA-512/Ed25519 code. */
 #define CV_STACK_SHIFT		14

@@ -180,19 +180,32 @@ cv_init_sync:
 	isb
 2:
 	/*
+	 * An installed CPU's stack is live whenever that CPU is at EL2: an
+	 * INIT naming it is refused before anything is written there (the
+	 * C side refuses it too, but only once it runs on that stack).
+	 */
+	msr	tpidr_el2, x0
+	adr_l	x0, cv_cpu_installed
+	ldrb	w0, [x0, x4]
+	cbz	w0, 3f
+	mov	x0, #AA64_E_STATE
+	eret
+	dsb	nsh				/* no speculation past eret */
+	isb
+3:
+	/*
 	 * Drop whatever lines of this stack the host left in the caches,
 	 * before the first write: the stack is written now with the MMU
 	 * off (straight to memory) and read later through the caches.
 	 * Stacks are CV_STACK_SIZE-aligned, so the loop ends at the top;
 	 * 16 bytes is no larger than any data cache line.
 	 */
-	msr	tpidr_el2, x0
 	adr_l	x0, cv_stacks
 	add	x0, x0, x4, lsl #CV_STACK_SHIFT
-3:	dc	ivac, x0
+4:	dc	ivac, x0
 	add	x0, x0, #16
 	tst	x0, #(CV_STACK_SIZE - 1)
-	b.ne	3b
+	b.ne	4b
 	dsb	sy
 	mov	sp, x0
 	mrs	x0, tpidr_el2
@@ -284,13 +297,16 @@ cv_guest_enter:
 
 /*
  * The guest stopped: x0 = its register array, x1 = exit kind, the
- * frame at sp = its x0..x30.  Copy them out, forget the guest, and
+ * frame at sp = its x0..x30.  Move them out (the frame is zeroed: RAM
+ * may outlive a reset, and a guest's registers must not), forget the
+ * guest, and
  * return from cv_guest_enter on the saved EL2 state.
  */
 cv_guest_exit:
 	mov	x2, #0
 1:	ldr	x3, [sp, x2, lsl #3]
 	str	x3, [x0, x2, lsl #3]
+	str	xzr, [sp, x2, lsl #3]		/* no guest register stays behind */
 	add	x2, x2, #1
 	cmp	x2, #31
 	b.lo	1b

@@ -30,7 +30,8 @@
  *    region is still writable from CPUs that run without stage 2.
  * CPUs with SVE: the host's SVE is trapped (CPTR_EL2.TZ) and UNDEF is
  * injected, because the world switch does not save SVE state; boot such
- * hosts with SVE off.  None of the boards in ARCHITECTURE.md has SVE.
+ * hosts with SVE off.  None of the boards the ports name (qemu, pi4b,
+ * m400) has SVE.
  */
 #include <core/machine.h>
 #include "sysreg.h"
@@ -41,6 +42,7 @@ _Static_assert(AA64_IMAGE_MAGIC == CV_IMAGE_MAGIC, "asm.h out of date");
 _Static_assert(AA64_ABI_VERSION == CV_ABI_VERSION, "asm.h out of date");
 _Static_assert(AA64_MAX_CPUS == CV_MAX_CPUS, "asm.h out of date");
 _Static_assert(AA64_E_INVAL == CV_E_INVAL, "asm.h out of date");
+_Static_assert(AA64_E_STATE == CV_E_STATE, "asm.h out of date");
 
 /* PSCI function ids (SMC32 and SMC64 variants) the host may still use. */
 #define PSCI_VERSION		0x84000000UL
@@ -51,6 +53,8 @@ _Static_assert(AA64_E_INVAL == CV_E_INVAL, "asm.h out of date");
 #define PSCI_SYSTEM_OFF		0x84000008UL
 #define PSCI_SYSTEM_RESET	0x84000009UL
 #define PSCI_FEATURES		0x8400000aUL
+#define PSCI_SYSTEM_RESET2	0x84000012UL
+#define PSCI_SYSTEM_RESET2_64	0xc4000012UL
 #define SMCCC_VERSION		0x80000000UL
 #define SMCCC_ARCH_FEATURES	0x80000001UL
 #define SMCCC_ARCH_SOC_ID	0x80000002UL
@@ -59,7 +63,8 @@ _Static_assert(AA64_E_INVAL == CV_E_INVAL, "asm.h out of date");
 #define SMCCC_ARCH_WORKAROUND_3	0x80003fffUL
 #define SMCCC_NOT_SUPPORTED	((u64)-1)
 
-static bool cpu_installed[CV_MAX_CPUS];
+/* read by head.S with the MMU off, before it picks a stack */
+bool cv_cpu_installed[CV_MAX_CPUS];
 
 /* The EL2 stage-1 settings of the first CPU, for the others. */
 static struct {
@@ -77,7 +82,7 @@ void cv_init_hvc(u64 *regs)
 		return;
 	}
 	/* head.S checked cpu < CV_MAX_CPUS before picking its stack. */
-	if (cpu_installed[cpu]) {
+	if (cv_cpu_installed[cpu]) {
 		regs[0] = (u64)CV_E_STATE;
 		return;
 	}
@@ -125,9 +130,9 @@ void cv_init_hvc(u64 *regs)
 	write_sysreg(read_sysreg(mpidr_el1), vmpidr_el2);
 	write_sysreg((u64)cv_runtime_vectors, vbar_el2);
 	isb();
-	cpu_installed[cpu] = true;
+	cv_cpu_installed[cpu] = true;
 	/* another CPU may read it with its MMU still off */
-	machine_dcache_flush((u64)&cpu_installed[cpu], sizeof(bool));
+	machine_dcache_flush((u64)&cv_cpu_installed[cpu], sizeof(bool));
 	regs[0] = 0;
 }
 
@@ -213,8 +218,10 @@ static void host_stage2_abort(u64 esr, bool insn)
  * SYSTEM_SUSPEND) would enter that address at EL2 and bypass the
  * corevisor, so they are refused; the calls that only stop, reset or
  * query, and the SMCCC CPU-vulnerability workarounds, are passed to the
- * firmware.  Everything else is refused.  So CPU hotplug is refused: a
- * port hands over every CPU it brings up, and brings them all up first.
+ * firmware, a system reset or power-off only after every VM is
+ * destroyed (host_smc).  Everything else is refused.  So CPU hotplug is
+ * refused: a port hands over every CPU it brings up, and brings them all
+ * up first.
  */
 static bool smc_allowed(u64 fn)
 {
@@ -226,6 +233,8 @@ static bool smc_allowed(u64 fn)
 	case PSCI_MIGRATE_INFO_TYPE:
 	case PSCI_SYSTEM_OFF:
 	case PSCI_SYSTEM_RESET:
+	case PSCI_SYSTEM_RESET2:
+	case PSCI_SYSTEM_RESET2_64:
 	case PSCI_FEATURES:
 	case SMCCC_VERSION:
 	case SMCCC_ARCH_FEATURES:
@@ -258,6 +267,28 @@ static void forward_smc(u64 *regs)
 	regs[3] = x3;
 }
 
+/* The calls after which the machine restarts or stops. */
+static bool leaves_el2(u64 fn)
+{
+	return fn == PSCI_SYSTEM_OFF || fn == PSCI_SYSTEM_RESET ||
+	       fn == PSCI_SYSTEM_RESET2 || fn == PSCI_SYSTEM_RESET2_64;
+}
+
+/*
+ * SYSTEM_OFF and SYSTEM_RESET are mandatory since PSCI 0.2; RESET2 is
+ * optional: ask first, so that the VMs are not destroyed for a call
+ * the firmware then refuses.
+ */
+static bool firmware_has(u64 fn)
+{
+	u64 q[4] = { PSCI_FEATURES, fn, 0, 0 };
+
+	if (fn != PSCI_SYSTEM_RESET2 && fn != PSCI_SYSTEM_RESET2_64)
+		return true;
+	forward_smc(q);
+	return (s64)q[0] >= 0;
+}
+
 static void host_smc(u64 *regs)
 {
 	/* The trapped SMC returns to itself: step over it. */
@@ -268,10 +299,15 @@ static void host_smc(u64 *regs)
 	 * suspend).
 	 */
 	if (!smc_allowed(regs[0]) ||
-	    (regs[0] == PSCI_FEATURES && !smc_allowed(regs[1])))
+	    (regs[0] == PSCI_FEATURES && !smc_allowed(regs[1])) ||
+	    (leaves_el2(regs[0]) && !firmware_has(regs[0]))) {
 		regs[0] = SMCCC_NOT_SUPPORTED;
-	else
-		forward_smc(regs);
+		return;
+	}
+	/* RAM survives a warm reset: no VM may be in it (hole 2) */
+	if (leaves_el2(regs[0]))
+		core_host_reset();
+	forward_smc(regs);
 }
 
 void cv_host_sync(u64 *regs)

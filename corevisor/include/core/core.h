@@ -69,6 +69,9 @@ int pgt_map_range(u64 root, u64 va, u64 size, u64 attr, struct pool *pool);
 void pgt_walk_pages(u64 root, void (*fn)(u64, u64, void *), void *arg);
 u64 pgt_s2_alloc(struct pool *pool, u64 *hw);	/* level-0 root or 0 */
 
+/* A guest's PSTATE at reset and on an injected exception: EL1h, DAIF set */
+#define PSTATE_EL1H_MASKED	0x3c5
+
 /* HCR_EL2 while the host runs, and while a guest runs */
 #define HCR_VM		(1UL << 0)
 #define HCR_SWIO	(1UL << 1)
@@ -92,14 +95,22 @@ u64 pgt_s2_alloc(struct pool *pool, u64 *hw);	/* level-0 root or 0 */
 			 HCR_IMO | HCR_AMO | HCR_FB | HCR_BSU_IS | HCR_TWI | \
 			 HCR_TWE | HCR_TSC | HCR_TIDCP | HCR_TAC | HCR_TSW)
 
-/* ownership.c */
+/* ownership.c: the table; page_state.c: what its entries may become */
 #define OWNER_HOST	0
 #define OWNER_CORE	0xFFFF
 #define SHARE_MAX	0xFFFF
 struct page_state {
 	u16 owner;	/* OWNER_HOST, OWNER_CORE or a vmid 1..CV_MAX_VMS */
-	u16 share;	/* live shares: guest share or host SMMU mappings */
+	u16 share;	/* host SMMU mappings (host), 1 if guest-shared (VM) */
 	u32 gfn;	/* VM pages: the guest frame it backs */
+};
+/* The states an entry can be in (docs/page-states.md). */
+enum page_kind {
+	PAGE_HOST,	/* the host's; no device reaches it */
+	PAGE_HOST_DMA,	/* the host's; share = host SMMU mappings of it */
+	PAGE_CORE,	/* the corevisor's; mapped at EL2 only */
+	PAGE_VM,	/* a VM's, private: its stage 2 (and SMMU) at gfn */
+	PAGE_VM_SHARED,	/* a VM's, shared by its guest: the host may map it */
 };
 struct ram_range {
 	u64 base, size;
@@ -108,13 +119,12 @@ struct ram_range {
 void own_init(const struct ram_range *ram, u32 nr, struct page_state *table);
 struct page_state *own_page(u64 pa);	/* NULL if pa is not RAM */
 bool own_is_ram(u64 pa);
-u64 own_nr_pages(void);
 
 /* host_s2.c */
 void host_s2_init(struct pool *pool);
 u64 host_s2_root(void);		/* the level-0 page the core walks */
 u64 host_s2_vttbr(void);		/* the CPU's root, VMID 0 */
-bool host_s2_fault(u64 pa);
+void host_s2_map(u64 pa, u64 attr);
 void host_s2_unmap(u64 pa);
 
 /* VMs and vCPUs */
@@ -162,9 +172,12 @@ struct core {
 	struct lock mem_lock;	/* ownership table and every stage-2 table */
 	bool inited;
 	bool cpu_up[CV_MAX_CPUS];
+	u32 nr_up;		/* CPUs installed: VM calls wait for all */
+	u32 resetting;		/* the host asked for a reset or power-off */
 	struct pool el2_pool, host_pool;
 	u64 el2_root;
 	u64 gich;		/* GICv2 GICH base, 0 if none */
+	u64 smmu_base, smmu_size;	/* the SMMU's registers, size 0 if none */
 	u32 nr_lrs;		/* list registers the host may set */
 	struct vm vm[CV_MAX_VMS];
 };
@@ -177,42 +190,89 @@ static inline bool is_gich(u64 pa)
 	return core.gich && pa >= core.gich && pa - core.gich < GICH_HIDDEN;
 }
 
-struct vm *vm_get_locked(u64 vmid);	/* locked VM in a live state, or NULL */
+/* The SMMU's registers: never the host's or a VM's (hole 1) */
+static inline bool is_smmu(u64 pa)
+{
+	return core.smmu_size && pa >= core.smmu_base &&
+	       pa - core.smmu_base < core.smmu_size;
+}
+
+/*
+ * The VM's lock taken, if the VM is live; NULL otherwise.  Inline, as
+ * vm_in_image below: every layer above page_state.c uses them, and vm.c
+ * (the lifecycle) sits on top of those layers.
+ */
+static inline struct vm *vm_get_locked(u64 vmid)
+{
+	struct vm *vm;
+
+	if (vmid < 1 || vmid > CV_MAX_VMS)
+		return NULL;
+	vm = &core.vm[vmid - 1];
+	lock_take(&vm->lock);
+	if (vm->state == VM_FREE) {
+		lock_give(&vm->lock);
+		return NULL;
+	}
+	return vm;
+}
+
+/* Whether ipa lies inside one of the VM's boot images. */
+static inline bool vm_in_image(struct vm *vm, u64 ipa)
+{
+	u32 i;
+
+	for (i = 0; i < CV_MAX_IMAGES; i++)
+		if (vm->image[i].size && ipa >= vm->image[i].ipa &&
+		    ipa - vm->image[i].ipa < vm->image[i].size)
+			return true;
+	return false;
+}
+
 static inline u64 vm_vttbr(const struct vm *vm)
 {
 	return vm->s2_hw | ((u64)vm->vmid << 48);
 }
 
-/* vm_mem.c: callers hold vm->lock */
-s64 vm_map_page(struct vm *vm, u64 pa, u64 ipa);
-s64 vm_map_device(struct vm *vm, u64 pa, u64 ipa);
-s64 vm_unmap_page(struct vm *vm, u64 ipa);
-s64 vm_share(struct vm *vm, u64 ipa);
-s64 vm_unshare(struct vm *vm, u64 ipa);
-void vm_scrub_all(struct vm *vm);
+/*
+ * page_state.c: every transition of a page (docs/page-states.md).  The
+ * VM ones are called under vm->lock, the others take mem_lock, except
+ * the DMA helpers, called with mem_lock (and smmu_lock) held.
+ */
+enum page_kind page_kind(const struct page_state *pg);
+bool pgs_host_fault(u64 pa);
+bool pgs_host_readable(u64 pa, u64 len);
+s64 pgs_host_to_vm(struct vm *vm, u64 pa, u64 ipa);
+s64 pgs_vm_to_host(struct vm *vm, u64 ipa);
+s64 pgs_set_share(struct vm *vm, u64 ipa, bool shared);
+void pgs_reclaim_vm(struct vm *vm);
+void pgs_cut_vm(struct vm *vm);
+s64 pgs_map_device(struct vm *vm, u64 pa, u64 ipa);
+s64 pgs_host_dma_check(const struct page_state *pg);
+void pgs_host_dma_get(struct page_state *pg);
+void pgs_host_dma_put(struct page_state *pg);
+s64 pgs_vm_dma_check(struct vm *vm, const struct page_state *pg, u64 iova);
 
-/* boot.c */
-s64 boot_register_vm(void);
-s64 boot_register_vcpu(u64 vmid, u64 vcpu);
-s64 boot_set_key(u64 vmid, u64 key_pa);
-s64 boot_set_image(u64 vmid, u64 slot, u64 ipa, u64 size, u64 sig_pa);
-s64 boot_load_page(u64 vmid, u64 slot, u64 pa);
-s64 boot_verify(u64 vmid);
-s64 boot_power_on(u64 vmid, u64 entry, u64 x0);
-s64 boot_stop(u64 vmid);
-s64 boot_teardown(u64 vmid);
-s64 boot_map_page(u64 vmid, u64 pa, u64 ipa);
-s64 boot_unmap_page(u64 vmid, u64 ipa);
-s64 boot_map_device(u64 vmid, u64 pa, u64 ipa);
-bool boot_in_image(struct vm *vm, u64 ipa);
-bool host_page_readable(u64 pa, u64 len);
+/* vm.c: the VM lifecycle */
+s64 vm_register(void);
+s64 vm_register_vcpu(u64 vmid, u64 vcpu);
+s64 vm_set_key(u64 vmid, u64 key_pa);
+s64 vm_set_image(u64 vmid, u64 slot, u64 ipa, u64 size, u64 sig_pa);
+s64 vm_load_page(u64 vmid, u64 slot, u64 pa);
+s64 vm_verify(u64 vmid);
+s64 vm_power_on(u64 vmid, u64 entry, u64 x0);
+s64 vm_stop(u64 vmid);
+s64 vm_teardown(u64 vmid);
+s64 vm_map(u64 vmid, u64 pa, u64 ipa);
+s64 vm_unmap(u64 vmid, u64 ipa);
+s64 vm_device(u64 vmid, u64 pa, u64 ipa);
+void vm_destroy(struct vm *vm);
 
 /* vcpu.c */
 s64 vcpu_run(u64 vmid, u64 vcpu, u64 value, u64 action, u64 out[4]);
 s64 vcpu_set_timer(u64 vmid, u64 vcpu, u64 off);
 s64 vcpu_get_virq(u64 vmid, u64 vcpu, u64 lr, u64 *val);
 s64 vcpu_set_virq(u64 vmid, u64 vcpu, u64 lr, u64 val);
-void vcpu_reset(struct vcpu *v, struct vm *vm, u32 index);
 
 /* smmu.c */
 void smmu_init(u64 pool_base, u32 pages_per_ctx);
@@ -221,6 +281,7 @@ s64 smmu_free(u64 ctx);
 s64 smmu_map(u64 ctx, u64 iova, u64 pa);
 s64 smmu_unmap(u64 ctx, u64 iova);
 u64 smmu_root(u32 ctx, u32 *vmid);	/* 0 if free */
+void smmu_unbind_vm(struct vm *vm);	/* caller holds vm->lock */
 u32 smmu_ctx_pages(void);
 
 #endif /* CORE_CORE_H */

@@ -188,4 +188,13 @@ void core_host_hvc(u64 regs[8]);
  */
 bool core_host_abort(u64 esr, u64 ipa);
 
+/*
+ * The host asked the firmware to reset or power off the machine (PSCI
+ * SYSTEM_RESET, SYSTEM_RESET2, SYSTEM_OFF), which the arch forwards
+ * after this returns.  RAM survives a warm reset on most boards, so
+ * every VM is stopped and destroyed here: its pages zeroed and given
+ * back, its vCPU registers wiped.  From now on every VM call is refused.
+ */
+void core_host_reset(void);
+
 #endif /* CORE_MACHINE_H */

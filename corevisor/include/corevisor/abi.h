@@ -21,7 +21,7 @@
 #define cv_s64		__INT64_TYPE__
 
 #define CV_ABI_MAJOR		1
-#define CV_ABI_MINOR		2
+#define CV_ABI_MINOR		3
 #define CV_ABI_VERSION		((CV_ABI_MAJOR << 16) | CV_ABI_MINOR)
 
 /* Vendor-specific hypervisor service, SMC64 fast call. */
@@ -96,14 +96,14 @@
 #define CV_RUN_MMIO_DONE	1 /* x3 = data for a read; pc steps over */
 /*
  * The guest gets a synchronous external abort at the fault, of the kind
- * the fault was (ABI 1.2; 1.1 always injected a data abort): an
+ * the fault was (ABI 1.3; 1.2 and before always injected a data abort): an
  * instruction abort for a fetch, a data abort for a load or store, each
  * with FAR the faulting address, as stock KVM injects.
  */
 #define CV_RUN_INJECT_ABORT	2
-#define CV_RUN_INJECT_DABT	CV_RUN_INJECT_ABORT /* the ABI 1.1 name */
+#define CV_RUN_INJECT_DABT	CV_RUN_INJECT_ABORT /* the ABI 1.0-1.2 name */
 #define CV_RUN_HVC_RET		3 /* guest x0 = x3 */
-#define CV_RUN_SYSREG_DONE	4 /* ABI 1.2: x3 = the value an MRS reads; pc steps over */
+#define CV_RUN_SYSREG_DONE	4 /* ABI 1.3: x3 = the value an MRS reads; pc steps over */
 
 /* VCPU_RUN: exit kinds (x0) and what the host sees */
 #define CV_EXIT_IRQ		1 /* nothing */
@@ -112,7 +112,7 @@
 #define CV_EXIT_WFX		4 /* x1 = 1 for WFE, 0 for WFI */
 #define CV_EXIT_OFF		5 /* the VM is off: x1 = 1 if it asked for a reset */
 /*
- * ABI 1.2: a guest access to a system register the host emulates: x1 a
+ * ABI 1.3: a guest access to a system register the host emulates: x1 a
  * CV_SYSREG_* id, x2 1 for a write (MSR), 0 for a read (MRS), x3 the
  * value written.  The host answers CV_RUN_SYSREG_DONE (x3 = the value
  * read).  Only the EL1 physical timer is forwarded, which the host's
@@ -162,6 +162,14 @@ struct cv_boot_info {
 	 * per-CPU aliases) at init.
 	 */
 	cv_u64 gich_base;
+	/*
+	 * ABI 1.2 appendix: the SMMU's register frame, page aligned; size 0:
+	 * no SMMU.  The host never maps it again after init (a host that
+	 * could program the SMMU could point a device at any page), and no
+	 * VM gets it as a device page.
+	 */
+	cv_u64 smmu_base;
+	cv_u64 smmu_size;
 };
 
 /*

@@ -8,7 +8,8 @@
 /* start.S */
 extern char corevisor_bin[], corevisor_bin_end[];
 extern char probe_read_insn[], probe_write_insn[];
-extern char stub_vectors[], secondary_entry[], cpu2_entry[];
+extern char stub_vectors[], secondary_entry[], cpu2_entry[], rogue_entry[];
+extern char __bss_end[];
 extern char guest_page[], guest_pub[], guest_sig[];
 void hvc_all(const uint64_t in[31], uint64_t out[31]);
 void fp_set(uint64_t v);

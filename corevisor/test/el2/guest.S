@@ -27,7 +27,18 @@ guest_start:
 	mov	x9, #(3 << 20)		/* CPACR_EL1.FPEN: FP/SIMD on */
 	msr	cpacr_el1, x9
 	isb
-	ldr	x9, =GUEST_SECRET
+	/*
+	 * The secret is made here, not loaded from the image: the image is
+	 * the host's (it loaded it), and the reset test looks for the
+	 * secret in every byte of RAM.  It also goes into guest_scratch,
+	 * in the guest's own page, after the image was verified.
+	 */
+	movz	x9, #(GUEST_SECRET & 0xffff)
+	movk	x9, #(GUEST_SECRET & 0xffff), lsl #16
+	movk	x9, #(GUEST_SECRET & 0xffff), lsl #32
+	movk	x9, #(GUEST_SECRET & 0xffff), lsl #48
+	adr	x5, guest_scratch
+	str	x9, [x5]
 	fmov	d0, x9
 	fmov	d31, x9
 	.irp	n, 7, 8, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30
@@ -74,8 +85,9 @@ guest_start:
 	/*
 	 * exit 5: spin until the host's timer interrupt ends the run (an
 	 * IRQ exit); bounded, so a missing interrupt shows as exit 6 early
+	 * (the bound is well past the timer's 200 ms even on a fast host)
 	 */
-	ldr	x9, =20000000
+	ldr	x9, =1000000000
 2:	subs	x9, x9, #1
 	b.ne	2b
 
@@ -175,6 +187,9 @@ guest_unexpected:
 	hvc	#0
 	b	power_off
 	.ltorg
+	.balign	8
+guest_scratch:
+	.quad	0
 
 	/* VBAR_EL1: only the IRQ from EL1h (offset 0x280) is expected */
 	.balign	2048

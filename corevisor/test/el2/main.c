@@ -13,6 +13,14 @@
 #include <corevisor/abi.h>
 #include "el2.h"
 
+#ifdef EL2_FUZZ
+/* fuzz.c, which includes this file to build the fuzzer's image */
+static void fuzz_main(void);
+static void fuzz_cpu1(void);
+static void fuzz_dump(void);
+static void fuzz_before_cpu1(void);
+#endif
+
 typedef uint64_t u64;
 typedef uint32_t u32;
 typedef uint8_t u8;
@@ -37,13 +45,25 @@ typedef int64_t s64;
 #define BOOT_INFO_PA	(REGION_BASE + REGION_SIZE - 0x10000)
 /* PSCI names CPUs by their affinity fields */
 #define CPU1_AFF	1UL
-#define CPU2_AFF	2UL
+#define CPU2_AFF	2UL	/* up before the hand-over, not in the boot info */
+#define CPU3_AFF	3UL	/* must never start */
+/* QEMU virt, iommu=smmuv3: the SMMU's register frame */
+#define SMMU_BASE	0x09050000UL
+#define SMMU_SIZE	0x20000UL
+/*
+ * Host RAM outside the test image and both regions, which QEMU leaves
+ * alone across a reset: the reset test's marker and its VM's image.
+ */
+#define RESET_MARK_PA	(RAM_BASE + 0x04000000UL)
+#define RESET_IMG_PA	(RAM_BASE + 0x04001000UL)
+#define RESET_MAGIC	0x7465736574736572UL
 #define PSCI_NOT_SUPPORTED	(-1)
 
 #define PSCI_VERSION	0x84000000UL
 #define PSCI_CPU_ON	0xc4000003UL
 #define PSCI_FEATURES	0x8400000aUL
 #define PSCI_SYSTEM_OFF	0x84000008UL
+#define PSCI_SYSTEM_RESET	0x84000009UL
 #define STUB_UNKNOWN	0x57ab57abUL
 #define WAIT_LONG	400000000UL	/* bounded: the test never hangs */
 #define WAIT_SHORT	20000000UL
@@ -182,6 +202,10 @@ static s64 smc(u64 a0, u64 a1, u64 a2, u64 a3)
 /* Print the summary and power off: the end of the test, or its abort. */
 static void __attribute__((noreturn)) stop_test(void)
 {
+#ifdef EL2_FUZZ
+	if (failed)
+		fuzz_dump();
+#endif
 	out_s("el2: ");
 	out_u(passed);
 	out_s(" passed, ");
@@ -198,14 +222,14 @@ struct fault {
 	u64 count, esr, far, elr;
 };
 
-static struct fault faults[2];
+static struct fault faults[3];
 
 static unsigned int cpu_id(void)
 {
 	u64 mpidr;
 
 	asm volatile("mrs %0, mpidr_el1" : "=r" (mpidr));
-	return mpidr & 1;
+	return mpidr & 3;
 }
 
 /*
@@ -344,6 +368,8 @@ static void load_image(void)
 	bi->uart_base = UART_BASE;
 	bi->uart_type = CV_UART_PL011;
 	bi->gich_base = GICH_BASE;
+	bi->smmu_base = SMMU_BASE;
+	bi->smmu_size = SMMU_SIZE;
 	bi->nr_cpus = 2;
 	bi->mpidr[0] = 0x80000000UL;
 	bi->mpidr[1] = 0x80000000UL | CPU1_AFF;
@@ -375,6 +401,9 @@ static void cpu1_serve_runs(void)
 	int i;
 
 	for (;;) {
+#ifdef EL2_FUZZ
+		fuzz_cpu1();
+#endif
 		vmid = LOAD(cpu1_run_vmid);
 		if (!vmid)
 			continue;
@@ -399,6 +428,51 @@ static void cpu1_main(void)
 				    BOOT_INFO_PA, 1, 0));
 	STORE(cpu1_done, 1);
 	cpu1_serve_runs();
+}
+
+/* ------------------------------------------------------------ CPU 2 */
+
+/* CPU 0 -> CPU 2 */
+static u64 cpu2_go;
+/* CPU 2 -> CPU 0 */
+static u64 cpu2_alive, cpu2_done;
+static s64 cpu2_init;
+
+static u64 counter(void)
+{
+	u64 v;
+
+	asm volatile("isb; mrs %0, cntvct_el0" : "=r" (v));
+	return v;
+}
+
+static u64 counter_hz(void)
+{
+	u64 v;
+
+	asm volatile("mrs %0, cntfrq_el0" : "=r" (v));
+	return v;
+}
+
+/*
+ * CPU 2 is online but never handed over.  While CPU 0 runs a guest (at
+ * EL2, on its EL2 stack), it asks the init vectors for CPU 0's index:
+ * that must be refused before CPU 0's stack is touched.
+ */
+static void cpu2_main(void)
+{
+	u64 t;
+
+	STORE(cpu2_alive, 1);
+	while (!LOAD(cpu2_go))
+		;
+	t = counter();
+	while (counter() - t < counter_hz() / 50)	/* 20 ms */
+		;
+	STORE(cpu2_init, hand_over(0));
+	STORE(cpu2_done, 1);
+	for (;;)
+		asm volatile("wfi");
 }
 
 static bool wait_for(u64 *flag, u64 loops)
@@ -466,12 +540,18 @@ static void test_cpu0(void)
 {
 	const struct cv_image_header *h = (const void *)REGION_BASE;
 	const char *why;
-	u64 image_size;
+	u64 image_size, val = 0;
 	s64 r;
 
 	r = smc(PSCI_CPU_ON, CPU1_AFF, (u64)secondary_entry, 0);
 	check("cpu1 on", r == 0 && wait_for(&cpu1_alive, WAIT_LONG),
 	      "PSCI CPU_ON returned", (u64)r);
+	r = smc(PSCI_CPU_ON, CPU2_AFF, (u64)rogue_entry, 0);
+	check("cpu2 on (not in the boot info)", r == 0 &&
+	      wait_for(&cpu2_alive, WAIT_LONG), "PSCI CPU_ON returned", (u64)r);
+	/* SMMU_IDR0, a 32-bit register: the SMMU is there */
+	val = LOAD(*(u32 *)SMMU_BASE);
+	check("smmu there before the hand-over", val != 0, "SMMU_IDR0", val);
 
 	load_image();
 	image_size = h->image_size;
@@ -487,6 +567,13 @@ static void test_cpu0(void)
 	if (r)
 		return;
 	check("init keeps host registers", !why, why ? why : "", 0);
+	/* CPU 1 still runs the host without a stage 2: no VM yet */
+	r = hvc(CV_HC_REGISTER_VM, 0, 0, 0, 0, 0);
+	check("gate: no VM before every CPU is installed", r == CV_E_STATE,
+	      "REGISTER_VM returned", (u64)r);
+#ifdef EL2_FUZZ
+	fuzz_before_cpu1();
+#endif
 
 	STORE(cpu1_go, 1);
 	if (!wait_for(&cpu1_done, WAIT_LONG)) {
@@ -526,6 +613,9 @@ static void test_cpu0(void)
 		probe_read(REGION_BASE - 8) == 0x1234 &&
 		LOAD(faults[0].count) == 10;
 	}), "faults seen", LOAD(faults[0].count));
+	check_abort("smmu hidden from the host", SMMU_BASE, false);
+	check_abort("smmu hidden from the host, last page",
+		    SMMU_BASE + SMMU_SIZE - 8, false);
 
 	/* The hyp-stub calls are gone: the stub's own vectors stay away. */
 	r = hvc(0, (u64)stub_vectors, 0, 0, 0, 0);
@@ -575,10 +665,10 @@ static void test_cpu0(void)
 	check("psci features hides cpu_on", r == PSCI_NOT_SUPPORTED,
 	      "returned", (u64)r);
 	/*
-	 * CPU 2 is off and not in boot info: starting it would run our
+	 * CPU 3 is off and not in boot info: starting it would run our
 	 * code at EL2, around the corevisor.
 	 */
-	r = smc(PSCI_CPU_ON, CPU2_AFF, (u64)cpu2_entry, 0);
+	r = smc(PSCI_CPU_ON, CPU3_AFF, (u64)cpu2_entry, 0);
 	check("psci cpu_on refused", r == PSCI_NOT_SUPPORTED && ({
 		wait_for(&cpu2_ran_el2, WAIT_SHORT) ? false : true; }),
 	      "returned", (u64)r);
@@ -679,6 +769,7 @@ static void mmio32(u64 pa, u32 val)
 	STORE(*(u32 *)pa, val);
 }
 
+/* The host's timer interrupt, 200 ms from now (or off). */
 static void host_timer_irq(bool on)
 {
 	if (on) {
@@ -686,7 +777,7 @@ static void host_timer_irq(bool on)
 		mmio32(GICD_BASE + 0x100, 1U << TIMER_PPI); /* ISENABLER0 */
 		mmio32(GICC_BASE + 0x004, 0xff);	/* GICC_PMR */
 		mmio32(GICC_BASE + 0x000, 1);		/* GICC_CTLR */
-		asm volatile("msr cntp_tval_el0, %0" : : "r" (10000UL));
+		asm volatile("msr cntp_tval_el0, %0" : : "r" (counter_hz() / 5));
 		asm volatile("msr cntp_ctl_el0, %0; isb" : : "r" (1UL));
 	} else {
 		asm volatile("msr cntp_ctl_el0, xzr; isb");
@@ -814,6 +905,125 @@ static void test_guest_machine(u64 vmid, u64 *x)
 	      why ? why : "ESR", why ? 0 : x[2]);
 }
 
+/*
+ * The transitions the host must never get, each refused with nothing
+ * changed: a corevisor page or another VM's page into a VM (MAP_PAGE,
+ * LOAD_IMAGE_PAGE), and either into an SMMU context, the host's or a
+ * VM's; and a page a device can reach into a VM.  vm_page is a page of
+ * VM vmid (its image).
+ */
+static void test_forbidden_maps(u64 vmid, u64 vm_page)
+{
+	static const u64 core_pages[] = {
+		REGION_BASE, REGION_BASE + PAGE, BOOT_INFO_PA,
+		REGION_BASE + REGION_SIZE - PAGE,
+	};
+	u64 spare = (u64)spare_page, ipa = GUEST_IPA + 4 * PAGE, root;
+	s64 other, bare, r;
+	unsigned int i;
+
+	other = hvc(CV_HC_REGISTER_VM, 0, 0, 0, 0, 0);
+	r = other > 0 ? hvc(CV_HC_SET_VM_KEY, other, (u64)guest_pub, 0, 0,
+			    0) : other;
+	if (!r)
+		r = hvc(CV_HC_SET_BOOT_IMAGE, other, 0, GUEST_IPA, PAGE,
+			(u64)guest_sig);
+	check("forbidden: second VM set up", other > 0 && !r, "returned",
+	      (u64)r);
+	bare = hvc(CV_HC_REGISTER_VM, 0, 0, 0, 0, 0);
+	if (other <= 0 || bare <= 0)
+		return;
+	for (i = 0; i < sizeof(core_pages) / sizeof(core_pages[0]); i++) {
+		check_error("forbidden: corevisor page into a VM",
+			    hvc(CV_HC_MAP_PAGE, vmid, core_pages[i], ipa, 0, 0));
+		check_error("forbidden: corevisor page as a VM image",
+			    hvc(CV_HC_LOAD_IMAGE_PAGE, other, 0, core_pages[i],
+				0, 0));
+	}
+	/* host buffers (key, signature) are host pages only */
+	for (i = 0; i < 2; i++) {
+		u64 buf = i ? vm_page : REGION_BASE + PAGE;
+
+		check_error("forbidden: VM key from a page not the host's",
+			    hvc(CV_HC_SET_VM_KEY, bare, buf, 0, 0, 0));
+		check_error("forbidden: signature from a page not the host's",
+			    hvc(CV_HC_SET_BOOT_IMAGE, other, 1,
+				GUEST_IPA + 16 * PAGE, PAGE, buf));
+	}
+	check_error("forbidden: another VM's page into a VM",
+		    hvc(CV_HC_MAP_PAGE, other, vm_page, ipa, 0, 0));
+	check_error("forbidden: another VM's page as a VM image",
+		    hvc(CV_HC_LOAD_IMAGE_PAGE, other, 0, vm_page, 0, 0));
+	check_error("forbidden: a VM's page into itself twice",
+		    hvc(CV_HC_MAP_PAGE, vmid, vm_page, ipa, 0, 0));
+	check_error("forbidden: a host page over a VM's mapped page",
+		    hvc(CV_HC_MAP_PAGE, vmid, spare, GUEST_IPA, 0, 0));
+
+	/* a host SMMU context: host pages only */
+	r = (s64)call(false, CV_HC_SMMU_ALLOC, 0, 0, 0, 0, 0).x[0];
+	check("forbidden: host SMMU context", r == 0, "returned", (u64)r);
+	for (i = 0; i < sizeof(core_pages) / sizeof(core_pages[0]); i++)
+		check_error("forbidden: corevisor page into a host SMMU context",
+			    hvc(CV_HC_SMMU_MAP, 0, (i + 1) * PAGE,
+				core_pages[i], 0, 0));
+	check_error("forbidden: VM page into a host SMMU context",
+		    hvc(CV_HC_SMMU_MAP, 0, 8 * PAGE, vm_page, 0, 0));
+	r = hvc(CV_HC_SMMU_MAP, 0, 9 * PAGE, spare, 0, 0);
+	check("forbidden: host page into a host SMMU context", r == 0,
+	      "returned", (u64)r);
+	check_error("forbidden: page a device reaches into a VM",
+		    hvc(CV_HC_MAP_PAGE, vmid, spare, ipa, 0, 0));
+
+	/*
+	 * A VM's SMMU context: that VM's own pages only, at their guest
+	 * address.  The VM has no image, so that the owner check is the
+	 * only one in the way (a page's guest frame is its iova here).
+	 */
+	r = (s64)call(false, CV_HC_SMMU_ALLOC, 1, bare, 0, 0, 0).x[0];
+	check("forbidden: VM SMMU context", bare > 0 && r == 0, "returned",
+	      (u64)r);
+	check_error("forbidden: another VM's page into a VM SMMU context",
+		    hvc(CV_HC_SMMU_MAP, 1, GUEST_IPA, vm_page, 0, 0));
+	check_error("forbidden: corevisor page into a VM SMMU context",
+		    hvc(CV_HC_SMMU_MAP, 1, 0, REGION_BASE + PAGE, 0, 0));
+	check_error("forbidden: host page into a VM SMMU context",
+		    hvc(CV_HC_SMMU_MAP, 1, 0, spare, 0, 0));
+	/* a device may reach the VM: none of its pages leaves it */
+	r = hvc(CV_HC_SMMU_UNMAP, 0, 9 * PAGE, 0, 0, 0);
+	r |= hvc(CV_HC_MAP_PAGE, bare, spare, GUEST_IPA + PAGE, 0, 0);
+	check("forbidden: page into a VM with an SMMU context", r == 0,
+	      "returned", (u64)r);
+	check_error("forbidden: page out of a VM with an SMMU context",
+		    hvc(CV_HC_UNMAP_PAGE, bare, GUEST_IPA + PAGE, 0, 0, 0));
+	r = (s64)call(false, CV_HC_SMMU_ALLOC, 2, vmid, 0, 0, 0).x[0];
+	check("forbidden: SMMU context of the image's VM", r == 0, "returned",
+	      (u64)r);
+	check_error("forbidden: a VM's boot image into its SMMU context",
+		    hvc(CV_HC_SMMU_MAP, 2, GUEST_IPA, vm_page, 0, 0));
+	check_error("forbidden: a VM's page at another DMA address",
+		    hvc(CV_HC_SMMU_MAP, 2, ipa, vm_page, 0, 0));
+	check_error("forbidden: RAM as a VM device",
+		    hvc(CV_HC_MAP_DEVICE, vmid, spare, ipa, 0, 0));
+	check_error("forbidden: corevisor page as a VM device",
+		    hvc(CV_HC_MAP_DEVICE, vmid, REGION_BASE + PAGE, ipa, 0, 0));
+
+	/* all refused: the pages are where they were */
+	check_abort("forbidden: VM page still the VM's", vm_page, false);
+
+	/* a VM's SMMU contexts die with it: teardown unbinds them */
+	r = hvc(CV_HC_TEARDOWN, bare, 0, 0, 0, 0);
+	check("teardown of a VM with a bound SMMU context", r == 0,
+	      "returned", (u64)r);
+	check_error("its SMMU context went with it",
+		    hvc(CV_HC_SMMU_FREE, 1, 0, 0, 0, 0));
+	root = 0;
+	r = hvc(CV_HC_SMMU_FREE, 0, 0, 0, 0, 0);
+	r |= hvc(CV_HC_SMMU_FREE, 2, 0, 0, 0, 0);
+	r |= hvc(CV_HC_TEARDOWN, other, 0, 0, 0, 0);
+	check("forbidden: clean-up, page back zeroed", r == 0 &&
+	      read_ok(spare, &root) && !root, "returned", (u64)r);
+}
+
 static void test_vm(void)
 {
 	u64 x[31], pa = (u64)guest_page, val = 1;
@@ -834,9 +1044,14 @@ static void test_vm(void)
 	r = hvc(CV_HC_LOAD_IMAGE_PAGE, vmid, 0, pa, 0, 0);
 	check("vm load page", r == 0, "returned", (u64)r);
 	check_abort("vm page gone from host", pa, false);
+	test_forbidden_maps(vmid, pa);
+	r = (s64)call(false, CV_HC_SMMU_ALLOC, 3, vmid, 0, 0, 0).x[0];
+	check("vm SMMU context before it runs", r == 0, "returned", (u64)r);
 	r = hvc(CV_HC_VERIFY_IMAGES, vmid, 0, 0, 0, 0);
 	check("vm image verified (SHA-512, Ed25519 at EL2)", r == 0,
 	      "returned", (u64)r);
+	check_error("vm verified: image page stays",
+		    hvc(CV_HC_UNMAP_PAGE, vmid, GUEST_IPA, 0, 0, 0));
 	r = hvc(CV_HC_MAP_DEVICE, vmid, GICH_BASE, GUEST_GICC, 0, 0);
 	check("vm gets no GICH", r == CV_E_DENIED, "returned", (u64)r);
 	r = hvc(CV_HC_MAP_DEVICE, vmid, GICV_BASE, GUEST_GICC, 0, 0);
@@ -851,6 +1066,15 @@ static void test_vm(void)
 	check("vm power on", r == 0, "returned", (u64)r);
 	if (r)
 		return;
+	check_error("vm running: no teardown",
+		    hvc(CV_HC_TEARDOWN, vmid, 0, 0, 0, 0));
+	check_error("vm running: its SMMU context stays",
+		    hvc(CV_HC_SMMU_FREE, 3, 0, 0, 0, 0));
+	check_error("vm running: no new SMMU context",
+		    hvc(CV_HC_SMMU_ALLOC, 4, vmid, 0, 0, 0));
+	check_error("vm running: no new device",
+		    hvc(CV_HC_MAP_DEVICE, vmid, GICV_BASE + PAGE,
+			GUEST_GICC + PAGE, 0, 0));
 
 	fp_set(HOST_FP);
 	debug_set(HOST_BVR, HOST_MDSCR);
@@ -874,11 +1098,18 @@ static void test_vm(void)
 	check("vm mmio data reaches guest", !why && x[0] == CV_EXIT_HVC &&
 	      x[1] == 0xfeedbeef, why ? why : "exit/x1",
 	      why ? 0 : x[0] << 32 | x[1]);
+	/* while the guest spins on CPU 0, CPU 2 tries INIT with index 0 */
+	STORE(cpu2_go, 1);
 	host_timer_irq(true);
 	why = run(vmid, 0, CV_RUN_HVC_RET, x);
 	host_timer_irq(false);
 	check("vm exit irq (host timer)", !why && x[0] == CV_EXIT_IRQ,
 	      why ? why : "exit", x[0]);
+	/* before the fix CPU 2's frame landed on CPU 0's live stack */
+	check("gate: an INIT naming a CPU at EL2 is refused, its stack kept",
+	      !why && wait_for(&cpu2_done, WAIT_LONG) &&
+	      LOAD(cpu2_init) == CV_E_STATE,
+	      why ? why : "CPU 2's INIT returned", (u64)LOAD(cpu2_init));
 	why = run(vmid, 0, CV_RUN_NONE, x);
 	check("vm guest state kept across exits", !why &&
 	      x[0] == CV_EXIT_HVC && x[1] == 0x600d, why ? why : "exit/x1",
@@ -895,6 +1126,11 @@ static void test_vm(void)
 	      "DBGBVR0", host_bvr());
 	r = hvc(CV_HC_VCPU_RUN, vmid, 0, 0, CV_RUN_NONE, 0);
 	check_error("vm off: no more runs", r);
+	r = hvc(CV_HC_MAP_PAGE, vmid, (u64)spare_page, GUEST_IPA + 8 * PAGE,
+		0, 0);
+	check_error("vm off: no new pages", r);
+	r = hvc(CV_HC_SMMU_FREE, 3, 0, 0, 0, 0);
+	check("vm off: SMMU context freed", r == 0, "returned", (u64)r);
 	r = hvc(CV_HC_TEARDOWN, vmid, 0, 0, 0, 0);
 	check("vm teardown", r == 0, "returned", (u64)r);
 	check("vm page back, scrubbed", read_ok(pa, &val) && val == 0,
@@ -903,17 +1139,108 @@ static void test_vm(void)
 	test_vm_bad_signature();
 }
 
+/* ---------------------------------------------------- reset test */
+
+struct reset_mark {
+	u64 magic, passed, failed;
+};
+
+/*
+ * First boot: a VM runs once (its registers and a word of its page hold
+ * the secret), then the host resets the machine.  RAM survives in QEMU,
+ * as on most boards; the second boot looks for the secret.
+ */
+static void test_reset(void)
+{
+	struct reset_mark *m = (void *)RESET_MARK_PA;
+	u64 x[31];
+	const char *why;
+	s64 vmid, r;
+
+	vmid = hvc(CV_HC_REGISTER_VM, 0, 0, 0, 0, 0);
+	r = vmid > 0 ? 0 : vmid;
+	if (!r)
+		r = hvc(CV_HC_REGISTER_VCPU, vmid, 0, 0, 0, 0);
+	if (!r)
+		r = hvc(CV_HC_SET_VM_KEY, vmid, (u64)guest_pub, 0, 0, 0);
+	if (!r)
+		r = hvc(CV_HC_SET_BOOT_IMAGE, vmid, 0, GUEST_IPA, PAGE,
+			(u64)guest_sig);
+	if (!r)
+		r = hvc(CV_HC_LOAD_IMAGE_PAGE, vmid, 0, RESET_IMG_PA, 0, 0);
+	if (!r)
+		r = hvc(CV_HC_VERIFY_IMAGES, vmid, 0, 0, 0, 0);
+	if (!r)
+		r = hvc(CV_HC_POWER_ON, vmid, GUEST_IPA, 0, 0, 0);
+	check("reset: a VM up", r == 0, "returned", (u64)r);
+	if (r)
+		return;
+	why = run(vmid, 0, CV_RUN_NONE, x);
+	check("reset: its guest ran", !why && x[0] == CV_EXIT_HVC &&
+	      x[1] == 0xc0ffee, why ? why : "exit", x[0]);
+	m->passed = passed;
+	m->failed = failed;
+	m->magic = RESET_MAGIC;
+	dcache_clean(RESET_MARK_PA, RESET_MARK_PA + sizeof(*m));
+	out_s("el2 test: host resets the machine with a VM alive\n");
+	r = smc(PSCI_SYSTEM_RESET, 0, 0, 0);
+	m->magic = 0;
+	fail("reset", "SYSTEM_RESET returned", (u64)r);
+}
+
+/* Second boot: no word of RAM outside this image holds the secret. */
+static bool after_reset(void)
+{
+	struct reset_mark *m = (void *)RESET_MARK_PA;
+	u64 pa, found = 0, n = 0;
+
+	if (LOAD(m->magic) != RESET_MAGIC)
+		return false;
+	m->magic = 0;
+	passed = m->passed;
+	failed = m->failed;
+	out_s("el2 test: after the host's reset\n");
+	for (pa = RAM_BASE; pa < RAM_BASE + RAM_SIZE; pa += 8) {
+		if (pa == 0x40080000UL)		/* test.lds: this image */
+			pa = ((u64)__bss_end + 7) & ~7UL;
+		if (*(volatile u64 *)pa == GUEST_SECRET && !n++)
+			found = pa;
+	}
+	check("reset: no guest secret survives in RAM", !n,
+	      "secret words, the first at", found);
+	return true;
+}
+
 void test_main(u64 cpu)
 {
+	if (cpu == 2) {
+		cpu2_main();
+		return;
+	}
 	if (cpu) {
 		cpu1_main();
 		return;
 	}
+	if (after_reset())
+		stop_test();
 	out_s("el2 test: host at EL1, corevisor at EL2, region at ");
 	out_hex(REGION_BASE);
 	out_s("\n");
+	/* the reset test's image, before test_vm scrubs guest_page */
+	for (u64 i = 0; i < PAGE; i += 8)
+		*(u64 *)(RESET_IMG_PA + i) = *(u64 *)(guest_page + i);
+	dcache_clean(RESET_IMG_PA, RESET_IMG_PA + PAGE);
 	test_cpu0();
 	if (!failed)
 		test_vm();
+#ifdef EL2_FUZZ
+	if (!failed)
+		fuzz_main();
+	(void)test_reset;	/* the fuzzer's run ends at its power-off */
+#else
+	/* The reset test ends with a second boot, the fuzzer's run does not */
+	if (!failed)
+		test_reset();
+#endif
 	stop_test();
 }

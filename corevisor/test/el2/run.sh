@@ -1,6 +1,9 @@
 #!/bin/bash
 # run.sh EXTRA_LOG TEST_ELF@CPU...: boot each EL2 test image on QEMU virt
-# (with that -cpu model) at a real EL2 and check its serial output.  Every check an image prints
+# (with that -cpu model and an SMMUv3) at a real EL2 and check its serial
+# output.  An image resets the machine once on purpose (the reset test:
+# RAM survives it, the second boot looks for guest secrets), so QEMU
+# runs without -no-reboot and ends at the image's PSCI SYSTEM_OFF.  Every check an image prints
 # counts, plus one check per CPU for the corevisor's banner, plus the
 # PASS/FAIL lines of EXTRA_LOG (the build checks).  A FAIL line, a
 # missing banner or summary, or QEMU not finishing within the timeout
@@ -8,7 +11,7 @@
 set -u
 extra=$1
 shift
-timeout_s=${EL2_TIMEOUT:-60}
+timeout_s=${EL2_TIMEOUT:-180}
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 abi_h=$(dirname "$0")/../../include/corevisor/abi.h
@@ -24,8 +27,8 @@ for run in "$@"; do
 	name=$(basename "$elf" .elf)-$cpu
 	echo "== $name"
 	timeout --foreground -k 5 "$timeout_s" qemu-system-aarch64 \
-		-M virt,virtualization=on,gic-version=2 -cpu "$cpu" \
-		-smp 3 -m 256M -nographic -no-reboot -monitor none \
+		-M virt,virtualization=on,gic-version=2,iommu=smmuv3 -cpu "$cpu" \
+		-smp 4 -m 256M -nographic -monitor none \
 		-serial stdio -kernel "$elf" </dev/null 2>&1 |
 		tr -d '\r' >"$log"
 	rc=${PIPESTATUS[0]}

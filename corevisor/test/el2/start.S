@@ -26,7 +26,7 @@ _start:
 2:	mov	x19, #0
 	b	common
 
-/* CPU 2 must never start: if it does, say so and stop. */
+/* CPU 3 must never start: if it does, say so and stop. */
 	.globl	cpu2_entry
 cpu2_entry:
 	adr_l	x0, cpu2_ran_el2
@@ -38,6 +38,12 @@ cpu2_entry:
 	.globl	secondary_entry
 secondary_entry:
 	mov	x19, #1
+	b	common
+
+/* CPU 2: started before the hand-over and never handed over */
+	.globl	rogue_entry
+rogue_entry:
+	mov	x19, #2
 
 common:
 	/* this CPU's stacks: 16 KiB at EL1, the EL2 stub needs none */
@@ -341,4 +347,4 @@ corevisor_bin_end:
 el0_ctx:
 	.space	16 * 7
 stacks:
-	.space	2 << 14
+	.space	3 << 14

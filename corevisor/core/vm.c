@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * boot: the VM lifecycle, from registration to teardown.
+ * vm: the VM lifecycle, from registration to teardown.
  *
  *   FREE --register--> READY --verify--> VERIFIED --power on--> RUNNING
- *   READY/VERIFIED/RUNNING --stop--> OFF;  READY/VERIFIED/OFF --teardown--> FREE
+ *   READY/VERIFIED/RUNNING --stop--> OFF
+ *   READY/VERIFIED/OFF --teardown--> FREE
  *
  * Owns: core.vm[], the VMIDs (vmid = slot + 1, the lowest free slot is
  * reused after teardown), each VM's public key and image slots.
@@ -11,9 +12,11 @@
  * (SHA-512 of the image, Ed25519 over struct cv_image_signed with the
  * VM's own key, set once); the entry point lies inside a verified image;
  * after verification the image pages cannot be swapped (unmap is refused
- * until the VM is off).  Teardown happens only when no vCPU runs, the VM
- * is not RUNNING and no SMMU context is bound, and scrubs every page
- * before the VMID and the pool are reused (I3, I5).
+ * until the VM is off and none of its vCPUs runs).  Teardown happens only
+ * when no vCPU runs and the VM is not RUNNING; it unbinds the VM's SMMU
+ * contexts, scrubs every page and wipes the saved vCPU registers before
+ * the VMID and the pool are reused (I3, I5).  A host reset or power-off
+ * (core_host_reset) stops and destroys every VM before it leaves EL2.
  * Host buffers (key, signature) are host-owned RAM named by physical
  * address, checked and copied under mem_lock, never read twice.
  */
@@ -21,29 +24,19 @@
 #include <crypto/ed25519.h>
 #include <crypto/sha512.h>
 
-struct vm *vm_get_locked(u64 vmid)
+#define GICH_HCR_EN	1	/* virtual CPU interface on */
+
+/* A registered vCPU before it first runs: EL1h, MMU off, stopped. */
+static void vcpu_init(struct vcpu *v, struct vm *vm, u32 index)
 {
-	struct vm *vm;
-
-	if (vmid < 1 || vmid > CV_MAX_VMS)
-		return NULL;
-	vm = &core.vm[vmid - 1];
-	lock_take(&vm->lock);
-	if (vm->state == VM_FREE) {
-		lock_give(&vm->lock);
-		return NULL;
-	}
-	return vm;
-}
-
-/* Caller holds mem_lock. */
-bool host_page_readable(u64 pa, u64 len)
-{
-	struct page_state *pg = own_page(pa);
-
-	if (!pg || pg->owner != OWNER_HOST)
-		return false;
-	return (pa & ~PAGE_MASK) + len <= PAGE_SIZE;
+	cv_memset(v, 0, sizeof(*v));
+	v->ctx.pstate = PSTATE_EL1H_MASKED;
+	v->ctx.sys[VCPU_SCTLR_EL1] = 0x30C50838;	/* architectural reset */
+	v->ctx.sys[VCPU_VMPIDR_EL2] = (1UL << 31) | index;
+	v->ctx.hcr = HCR_GUEST;
+	v->ctx.vttbr = vm_vttbr(vm);
+	v->ctx.vgic_hcr = core.gich ? GICH_HCR_EN : 0;
+	v->state = VCPU_STOPPED;
 }
 
 /* Copy len bytes from a host page, or fail with nothing copied. */
@@ -52,7 +45,7 @@ static s64 copy_from_host(void *dst, u64 pa, u64 len)
 	s64 ret = 0;
 
 	lock_take(&core.mem_lock);
-	if (own_is_ram(pa) && host_page_readable(pa, len))
+	if (own_is_ram(pa) && pgs_host_readable(pa, len))
 		cv_memcpy(dst, machine_pa(pa), len);
 	else
 		ret = own_is_ram(pa) ? CV_E_DENIED : CV_E_RANGE;
@@ -60,7 +53,7 @@ static s64 copy_from_host(void *dst, u64 pa, u64 len)
 	return ret;
 }
 
-s64 boot_register_vm(void)
+s64 vm_register(void)
 {
 	u32 i;
 
@@ -72,14 +65,10 @@ s64 boot_register_vm(void)
 			lock_give(&vm->lock);
 			continue;
 		}
+		/* a FREE slot is clean: zero at init, wiped by vm_destroy */
 		pool_reset(&vm->pool);
 		vm->s2_root = pgt_s2_alloc(&vm->pool, &vm->s2_hw);
 		vm->vmid = i + 1;
-		vm->key_set = false;
-		vm->smmu_ctxs = 0;
-		cv_memset(vm->key, 0, sizeof(vm->key));
-		cv_memset(vm->image, 0, sizeof(vm->image));
-		cv_memset(vm->vcpu, 0, sizeof(vm->vcpu));
 		vm->state = VM_READY;
 		lock_give(&vm->lock);
 		return vm->vmid;
@@ -87,7 +76,7 @@ s64 boot_register_vm(void)
 	return CV_E_NOMEM;
 }
 
-s64 boot_register_vcpu(u64 vmid, u64 idx)
+s64 vm_register_vcpu(u64 vmid, u64 idx)
 {
 	struct vm *vm = vm_get_locked(vmid);
 	s64 ret = 0;
@@ -101,12 +90,12 @@ s64 boot_register_vcpu(u64 vmid, u64 idx)
 	else if (vm->vcpu[idx].state != VCPU_NONE)
 		ret = CV_E_STATE;
 	else
-		vcpu_reset(&vm->vcpu[idx], vm, idx);
+		vcpu_init(&vm->vcpu[idx], vm, idx);
 	lock_give(&vm->lock);
 	return ret;
 }
 
-s64 boot_set_key(u64 vmid, u64 key_pa)
+s64 vm_set_key(u64 vmid, u64 key_pa)
 {
 	struct vm *vm = vm_get_locked(vmid);
 	u8 key[32], any = 0;
@@ -131,7 +120,7 @@ s64 boot_set_key(u64 vmid, u64 key_pa)
 	return ret;
 }
 
-s64 boot_set_image(u64 vmid, u64 slot, u64 ipa, u64 size, u64 sig_pa)
+s64 vm_set_image(u64 vmid, u64 slot, u64 ipa, u64 size, u64 sig_pa)
 {
 	struct vm *vm = vm_get_locked(vmid);
 	u8 sig[64];
@@ -161,7 +150,7 @@ s64 boot_set_image(u64 vmid, u64 slot, u64 ipa, u64 size, u64 sig_pa)
 	return ret;
 }
 
-s64 boot_load_page(u64 vmid, u64 slot, u64 pa)
+s64 vm_load_page(u64 vmid, u64 slot, u64 pa)
 {
 	struct vm *vm = vm_get_locked(vmid);
 	struct image *img;
@@ -177,7 +166,7 @@ s64 boot_load_page(u64 vmid, u64 slot, u64 pa)
 		    img->next == img->size >> PAGE_SHIFT)
 			ret = CV_E_STATE;
 		else
-			ret = vm_map_page(vm, pa, img->ipa +
+			ret = pgs_host_to_vm(vm, pa, img->ipa +
 					  (img->next << PAGE_SHIFT));
 		if (!ret)
 			img->next++;
@@ -220,7 +209,7 @@ static bool image_ok(struct vm *vm, struct image *img)
 			      vm->key);
 }
 
-s64 boot_verify(u64 vmid)
+s64 vm_verify(u64 vmid)
 {
 	struct vm *vm = vm_get_locked(vmid);
 	u32 i, nr = 0;
@@ -249,18 +238,7 @@ s64 boot_verify(u64 vmid)
 	return ret;
 }
 
-static bool in_image(struct vm *vm, u64 ipa)
-{
-	u32 i;
-
-	for (i = 0; i < CV_MAX_IMAGES; i++)
-		if (vm->image[i].size && ipa >= vm->image[i].ipa &&
-		    ipa - vm->image[i].ipa < vm->image[i].size)
-			return true;
-	return false;
-}
-
-s64 boot_power_on(u64 vmid, u64 entry, u64 x0)
+s64 vm_power_on(u64 vmid, u64 entry, u64 x0)
 {
 	struct vm *vm = vm_get_locked(vmid);
 	struct vcpu *v;
@@ -273,7 +251,7 @@ s64 boot_power_on(u64 vmid, u64 entry, u64 x0)
 		ret = CV_E_INVAL;
 	else if (vm->state != VM_VERIFIED || v->state != VCPU_STOPPED)
 		ret = CV_E_STATE;
-	else if (!in_image(vm, entry))
+	else if (!vm_in_image(vm, entry))
 		ret = CV_E_RANGE;
 	if (!ret) {
 		v->ctx.pc = entry;
@@ -296,7 +274,7 @@ static bool vcpu_active(struct vm *vm)
 	return false;
 }
 
-s64 boot_stop(u64 vmid)
+s64 vm_stop(u64 vmid)
 {
 	struct vm *vm = vm_get_locked(vmid);
 	s64 ret = 0;
@@ -311,41 +289,104 @@ s64 boot_stop(u64 vmid)
 	return ret;
 }
 
-s64 boot_teardown(u64 vmid)
+/*
+ * Everything the VM had goes at once: its SMMU contexts, its pages
+ * (zeroed, given back), its page tables, and its saved vCPU registers,
+ * key and image slots, now rather than when the slot is reused (hole 2).
+ * The caller holds vm->lock and no vCPU of the VM runs.
+ */
+void vm_destroy(struct vm *vm)
+{
+	smmu_unbind_vm(vm);
+	pgs_reclaim_vm(vm);
+	pool_reset(&vm->pool);
+	cv_memset(vm->vcpu, 0, sizeof(vm->vcpu));
+	cv_memset(vm->image, 0, sizeof(vm->image));
+	cv_memset(vm->key, 0, sizeof(vm->key));
+	vm->key_set = false;
+	vm->state = VM_FREE;
+}
+
+s64 vm_teardown(u64 vmid)
 {
 	struct vm *vm = vm_get_locked(vmid);
 	s64 ret = 0;
 
 	if (!vm)
 		return CV_E_INVAL;
-	if (vm->state == VM_RUNNING || vcpu_active(vm) || vm->smmu_ctxs)
+	if (vm->state == VM_RUNNING || vcpu_active(vm))
 		ret = CV_E_STATE;
-	if (!ret) {
-		vm_scrub_all(vm);
-		pool_reset(&vm->pool);
-		vm->state = VM_FREE;
-	}
+	else
+		vm_destroy(vm);
 	lock_give(&vm->lock);
 	return ret;
 }
 
-s64 boot_unmap_page(u64 vmid, u64 ipa)
+/*
+ * No vCPU of the VM may enter the guest again: OFF stops new runs, and
+ * an empty stage 2 makes a vCPU that runs now fault on its next
+ * instruction fetch and exit.
+ */
+static void stop_now(struct vm *vm)
+{
+	lock_take(&vm->lock);
+	if (vm->state != VM_FREE) {
+		vm->state = VM_OFF;
+		lock_take(&core.mem_lock);
+		pgs_cut_vm(vm);
+		lock_give(&core.mem_lock);
+	}
+	lock_give(&vm->lock);
+}
+
+/* Destroy the VM once its last running vCPU has come out. */
+static void destroy_when_idle(struct vm *vm)
+{
+	for (;;) {
+		lock_take(&vm->lock);
+		if (vm->state == VM_FREE || !vcpu_active(vm)) {
+			if (vm->state != VM_FREE)
+				vm_destroy(vm);
+			lock_give(&vm->lock);
+			return;
+		}
+		lock_give(&vm->lock);
+		machine_cpu_relax();
+	}
+}
+
+void core_host_reset(void)
+{
+	u32 i;
+
+	machine_store_release(&core.resetting, 1);
+	for (i = 0; i < CV_MAX_VMS; i++)
+		stop_now(&core.vm[i]);
+	for (i = 0; i < CV_MAX_VMS; i++)
+		destroy_when_idle(&core.vm[i]);
+}
+
+s64 vm_unmap(u64 vmid, u64 ipa)
 {
 	struct vm *vm = vm_get_locked(vmid);
 	s64 ret;
 
 	if (!vm)
 		return CV_E_INVAL;
-	/* verified images stay put until the VM is off; devices too */
-	if ((vm->state != VM_READY && vm->state != VM_OFF) || vm->smmu_ctxs)
+	/*
+	 * verified images stay put until the VM is off; devices too; and a
+	 * page leaves an OFF VM only once none of its vCPUs runs (hole 4)
+	 */
+	if ((vm->state != VM_READY && vm->state != VM_OFF) || vm->smmu_ctxs ||
+	    vcpu_active(vm))
 		ret = CV_E_STATE;
 	else
-		ret = vm_unmap_page(vm, ipa);
+		ret = pgs_vm_to_host(vm, ipa);
 	lock_give(&vm->lock);
 	return ret;
 }
 
-s64 boot_map_page(u64 vmid, u64 pa, u64 ipa)
+s64 vm_map(u64 vmid, u64 pa, u64 ipa)
 {
 	struct vm *vm = vm_get_locked(vmid);
 	s64 ret;
@@ -355,13 +396,13 @@ s64 boot_map_page(u64 vmid, u64 pa, u64 ipa)
 	if (vm->state == VM_OFF)
 		ret = CV_E_STATE;
 	else
-		ret = vm_map_page(vm, pa, ipa);
+		ret = pgs_host_to_vm(vm, pa, ipa);
 	lock_give(&vm->lock);
 	return ret;
 }
 
 /* Device pages (vGIC CPU interface) only before the VM first runs. */
-s64 boot_map_device(u64 vmid, u64 pa, u64 ipa)
+s64 vm_device(u64 vmid, u64 pa, u64 ipa)
 {
 	struct vm *vm = vm_get_locked(vmid);
 	s64 ret;
@@ -371,12 +412,7 @@ s64 boot_map_device(u64 vmid, u64 pa, u64 ipa)
 	if (vm->state != VM_READY && vm->state != VM_VERIFIED)
 		ret = CV_E_STATE;
 	else
-		ret = vm_map_device(vm, pa, ipa);
+		ret = pgs_map_device(vm, pa, ipa);
 	lock_give(&vm->lock);
 	return ret;
-}
-
-bool boot_in_image(struct vm *vm, u64 ipa)
-{
-	return in_image(vm, ipa);
 }

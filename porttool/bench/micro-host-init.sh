@@ -1,0 +1,40 @@
+#!/bin/sh
+# /init of the host initramfs for 'porttool bench --suite micro', the
+# same for the SeKVM and the stock-KVM kernel (busybox only).
+#
+# Runs the vmm once on /guest/Image, the micro-benchmark guest
+# (porttool/bench/micro/: bare metal behind an arm64 Image header, signed
+# like any SeKVM guest: /guest/Image.sig by /guest/vm.pub; a stock-KVM
+# host runs it unregistered), with 2 vCPUs and no initramfs.  The kernel
+# command line's micro.iters=N goes on to the guest's.  Its output is
+# tagged "BENCH-VMM: ", markers "PORTTOOL-BENCH: ", as host-init.sh's.
+/bin/busybox --install -s /bin
+export PATH=/bin
+
+mark() { echo "PORTTOOL-BENCH: $*"; }
+
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+mark "host up: $(uname -r), $(grep -c '^processor' /proc/cpuinfo) cpus online"
+
+iters=$(sed -n 's/.*micro\.iters=\([0-9]*\).*/\1/p' /proc/cmdline)
+GUEST_CMDLINE="micro.iters=${iters:-65536}"
+
+if [ ! -c /dev/kvm ]; then
+	mark "no /dev/kvm"
+elif [ ! -x /bin/vmm ] || [ ! -f /guest/Image ]; then
+	mark "no /bin/vmm or /guest/Image in the initramfs"
+else
+	keys=
+	[ -f /guest/vm.pub ] && keys="--sig /guest/Image.sig --pubkey /guest/vm.pub"
+	mark "vmm start"
+	/bin/vmm --kernel /guest/Image --cpus 2 --mem 256 $keys \
+		--cmdline "$GUEST_CMDLINE" >/tmp/vmm.out 2>&1
+	rc=$?
+	sed 's/^/BENCH-VMM: /' /tmp/vmm.out
+	mark "vmm exit $rc"
+fi
+mark "done"
+sync
+poweroff -f

@@ -1,0 +1,430 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Checks a patch must pass before libgit2 sees it (see patch_check.h).
+ *
+ * A binary hunk as git writes it:
+ *
+ *	GIT binary patch
+ *	literal 3000            (or "delta N": N is the inflated size)
+ *	zcmV+X3;oo...           (a length byte, then base85 of the bytes)
+ *	...
+ *	<blank line>
+ *	literal 0               (the optional reverse hunk, same form)
+ *	HcmV?d00001
+ *	<blank line>
+ *
+ * Each data line's first byte says how many bytes it carries ('A'-'Z' 1
+ * to 26, 'a'-'z' 27 to 52), and the line holds exactly 5 base85 characters
+ * per 4 of them.  The bytes of all lines are a zlib stream that inflates to
+ * exactly N bytes.  Anything else is "corrupt binary patch", as git apply
+ * says, with the line it stopped at.
+ */
+#include "patch_check.h"
+#include "porttool.h"
+#include "sbuf.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+/*
+ * The largest hunk we inflate: a kernel tree holds no file this big, and
+ * the bound keeps a hostile "literal N" from asking for any amount.
+ */
+#define MAX_BINARY_SIZE (256UL << 20)
+
+static const char b85_chars[] =
+	"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	"!#$%&()*+-;<=>?@^_`{|}~";
+
+static int b85_value(char c)
+{
+	const char *p = c ? strchr(b85_chars, c) : NULL;
+
+	return p ? (int)(p - b85_chars) : -1;
+}
+
+/* Decode one data line (length byte included) and append its bytes. */
+static bool decode_b85_line(const char *s, size_t len, unsigned char **buf,
+			    size_t *n, size_t *cap)
+{
+	size_t bytes, groups;
+
+	if (s[0] >= 'A' && s[0] <= 'Z')
+		bytes = (size_t)(s[0] - 'A' + 1);
+	else if (s[0] >= 'a' && s[0] <= 'z')
+		bytes = (size_t)(s[0] - 'a' + 27);
+	else
+		return false;
+	groups = (bytes + 3) / 4;
+	if (len != 1 + groups * 5)
+		return false;
+	if (*n + groups * 4 > *cap) {
+		*cap = (*n + groups * 4) * 2;
+		*buf = xrealloc(*buf, *cap);
+	}
+	for (size_t g = 0; g < groups; g++) {
+		unsigned long long acc = 0;
+
+		for (int k = 0; k < 5; k++) {
+			int v = b85_value(s[1 + g * 5 + k]);
+
+			if (v < 0)
+				return false;
+			acc = acc * 85 + (unsigned long long)v;
+		}
+		if (acc > 0xffffffffULL)
+			return false;
+		for (int k = 0; k < 4; k++) {
+			size_t at = g * 4 + (size_t)k;
+
+			if (at < bytes)
+				(*buf)[*n + at] = (unsigned char)(acc >> (24 - 8 * k));
+		}
+	}
+	*n += bytes;
+	return true;
+}
+
+/* Does data inflate to exactly want bytes, with nothing left over? */
+static bool inflates_to(const unsigned char *data, size_t n, size_t want)
+{
+	unsigned char *out = xmalloc(want + 1);
+	z_stream z = { 0 };
+	bool ok = false;
+	int ret;
+
+	if (inflateInit(&z) != Z_OK) {
+		free(out);
+		return false;
+	}
+	z.next_in = (unsigned char *)data;
+	z.avail_in = (uInt)n;
+	z.next_out = out;
+	z.avail_out = (uInt)(want + 1);
+	ret = inflate(&z, Z_FINISH);
+	ok = ret == Z_STREAM_END && z.total_out == want && z.avail_in == 0;
+	inflateEnd(&z);
+	free(out);
+	return ok;
+}
+
+/* A line of the diff: [p, p + len) without its newline (and CR). */
+struct dline {
+	const char *p;
+	size_t len;
+};
+
+struct cursor {
+	const char *buf;
+	size_t len, pos;
+	int lineno;
+};
+
+static bool get_line(struct cursor *c, struct dline *l)
+{
+	const char *nl;
+
+	if (c->pos >= c->len)
+		return false;
+	l->p = c->buf + c->pos;
+	nl = memchr(l->p, '\n', c->len - c->pos);
+	l->len = nl ? (size_t)(nl - l->p) : c->len - c->pos;
+	c->pos += l->len + (nl ? 1 : 0);
+	c->lineno++;
+	if (l->len && l->p[l->len - 1] == '\r')
+		l->len--;
+	return true;
+}
+
+/* "literal N" or "delta N": N into *size. */
+static bool hunk_header(const struct dline *l, size_t *size)
+{
+	const char *num;
+	char *end;
+	unsigned long long v;
+
+	if (l->len > 8 && !memcmp(l->p, "literal ", 8))
+		num = l->p + 8;
+	else if (l->len > 6 && !memcmp(l->p, "delta ", 6))
+		num = l->p + 6;
+	else
+		return false;
+	if (*num < '0' || *num > '9')
+		return false;
+	v = strtoull(num, &end, 10);
+	if (end != l->p + l->len || v > MAX_BINARY_SIZE)
+		return false;
+	*size = (size_t)v;
+	return true;
+}
+
+/*
+ * One hunk after its header line: data lines up to a blank line, then
+ * the inflate check.  Returns false at the first bad line (c->lineno).
+ */
+static bool binary_hunk_ok(struct cursor *c, size_t size)
+{
+	unsigned char *buf = NULL;
+	size_t n = 0, cap = 0;
+	struct dline l;
+	bool ok = false;
+
+	while (get_line(c, &l)) {
+		if (!l.len) {
+			ok = n && inflates_to(buf, n, size);
+			break;
+		}
+		if (!decode_b85_line(l.p, l.len, &buf, &n, &cap))
+			break;
+	}
+	free(buf);
+	return ok;
+}
+
+/* The blocks after a "GIT binary patch" line: one or two hunks. */
+static bool binary_section_ok(struct cursor *c)
+{
+	struct dline l;
+	size_t size;
+
+	if (!get_line(c, &l) || !hunk_header(&l, &size) ||
+	    !binary_hunk_ok(c, size))
+		return false;
+	/* The reverse hunk is optional; anything else ends the section. */
+	{
+		struct cursor peek = *c;
+
+		if (!get_line(&peek, &l) || !hunk_header(&l, &size))
+			return true;
+		*c = peek;
+		return binary_hunk_ok(c, size);
+	}
+}
+
+int check_binary_hunks(const char *diff, size_t len, int first_line,
+		       const char *patch_path)
+{
+	struct cursor c = { diff, len, 0, 0 };
+	struct dline l;
+
+	while (get_line(&c, &l)) {
+		if (l.len != 16 || memcmp(l.p, "GIT binary patch", 16))
+			continue;
+		if (!binary_section_ok(&c)) {
+			error("%s: corrupt binary patch at line %d", patch_path,
+			      first_line + c.lineno - 1);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+bool patch_path_ok(const char *path)
+{
+	const char *s = path;
+
+	if (!*s || *s == '/')
+		return false;
+	while (*s) {
+		const char *slash = strchr(s, '/');
+		size_t n = slash ? (size_t)(slash - s) : strlen(s);
+
+		if (!n || (n == 1 && s[0] == '.') ||
+		    (n == 2 && !memcmp(s, "..", 2)) ||
+		    (n == 4 && !strncasecmp(s, ".git", 4)))
+			return false;
+		if (!slash)
+			break;
+		s = slash + 1;
+		if (!*s)
+			return false;	/* a trailing '/' */
+	}
+	return true;
+}
+
+/* The path of a header line after prefix ("--- a/", "rename to "...). */
+static bool header_path_ok(const struct dline *l, size_t skip)
+{
+	size_t n = l->len - skip;
+	const char *p = l->p + skip;
+	char *path;
+	bool ok;
+
+	if (n && *p == '"') {	/* C-quoted: the quotes are not the path */
+		p++;
+		n--;
+		if (n && p[n - 1] == '"')
+			n--;
+	}
+	while (n && p[n - 1] == '\t')
+		n--;
+	path = xasprintf("%.*s", (int)n, p);
+	ok = patch_path_ok(path);
+	free(path);
+	return ok;
+}
+
+static const char *const path_headers[] = {
+	"rename from ", "rename to ", "copy from ", "copy to ",
+};
+
+/* Is l a header line that names a path, and is the path bad? */
+static bool bad_header_path(const struct dline *l)
+{
+	if (l->len > 6 && (!memcmp(l->p, "--- ", 4) || !memcmp(l->p, "+++ ", 4))) {
+		if (l->len == 13 && !memcmp(l->p + 4, "/dev/null", 9))
+			return false;
+		/* "a/" or "b/" (quoted or not) is a prefix, not the path. */
+		return !header_path_ok(l, l->p[4] == '"' ? 4 : 6) ||
+		       (l->p[4] == '"' && l->len > 7 && l->p[7] == '/');
+	}
+	if (l->len > 13 && !memcmp(l->p, "diff --git ", 11))
+		return l->p[13] == '/' || memmem(l->p, l->len, " b//", 4) ||
+		       memmem(l->p, l->len, " \"b//", 5);
+	for (size_t i = 0; i < sizeof(path_headers) / sizeof(*path_headers); i++) {
+		size_t k = strlen(path_headers[i]);
+
+		if (l->len > k && !memcmp(l->p, path_headers[i], k))
+			return !header_path_ok(l, k);
+	}
+	return false;
+}
+
+int check_header_paths(const char *diff, size_t len, int first_line,
+		       const char *patch_path)
+{
+	struct cursor c = { diff, len, 0, 0 };
+	struct dline l;
+	bool in_hunk = false;
+
+	while (get_line(&c, &l)) {
+		/* Hunk bodies may hold any text; headers start a file. */
+		if (l.len >= 11 && !memcmp(l.p, "diff --git ", 11))
+			in_hunk = false;
+		else if (l.len >= 2 && !memcmp(l.p, "@@", 2))
+			in_hunk = true;
+		if (in_hunk || !bad_header_path(&l))
+			continue;
+		error("%s:%d: invalid path in '%.*s'", patch_path,
+		      first_line + c.lineno - 1, (int)(l.len > 200 ? 200 : l.len),
+		      l.p);
+		return -1;
+	}
+	return 0;
+}
+
+static bool in_tree(git_tree *tree, const char *path)
+{
+	git_tree_entry *e;
+
+	if (git_tree_entry_bypath(&e, tree, path) < 0)
+		return false;
+	git_tree_entry_free(e);
+	return true;
+}
+
+static int check_delta(const git_diff_delta *d, git_tree *base,
+		       const char *patch_path)
+{
+	const char *oldp = d->old_file.path, *newp = d->new_file.path;
+	bool adds = d->status == GIT_DELTA_ADDED;
+	bool moves = d->status == GIT_DELTA_RENAMED ||
+		     d->status == GIT_DELTA_COPIED;
+
+	if ((oldp && !patch_path_ok(oldp)) || (newp && !patch_path_ok(newp))) {
+		error("%s: invalid path '%s'", patch_path,
+		      oldp && !patch_path_ok(oldp) ? oldp : newp);
+		return -1;
+	}
+	if ((adds || moves) && in_tree(base, newp)) {
+		error("%s: %s: already exists in the tree the patch applies to",
+		      patch_path, newp);
+		return -1;
+	}
+	if (!adds && !in_tree(base, oldp)) {
+		error("%s: %s: does not exist in the tree the patch applies to",
+		      patch_path, oldp);
+		return -1;
+	}
+	return 0;
+}
+
+int check_patch_paths(git_diff *diff, git_tree *base, const char *patch_path)
+{
+	for (size_t i = 0; i < git_diff_num_deltas(diff); i++)
+		if (check_delta(git_diff_get_delta(diff, i), base,
+				patch_path) < 0)
+			return -1;
+	return 0;
+}
+
+/* The path of "diff --git a/P b/P" (both sides equal), or NULL. */
+static char *same_side_path(const struct dline *l)
+{
+	const char *rest = l->p + 11;
+	size_t n = l->len - 11, plen;
+	bool quoted = n && rest[0] == '"';
+	size_t extra = quoted ? 9 : 5;	/* a/, b/, space (and 4 quotes) */
+
+	if (n < extra + 2 || (n - extra) % 2)
+		return NULL;
+	plen = (n - extra) / 2;
+	return xasprintf("%s%.*s%s", quoted ? "\"" : "", (int)plen,
+			 rest + (quoted ? 3 : 2), quoted ? "\"" : "");
+}
+
+/* Write the "---"/"+++" lines a section without hunks lacks. */
+static void close_section(struct sbuf *out, const char *path, int kind)
+{
+	if (!path || !kind)
+		return;
+	if (kind > 0)
+		sbuf_addf(out, "--- /dev/null\n+++ b/%s\n", path);
+	else
+		sbuf_addf(out, "--- a/%s\n+++ /dev/null\n", path);
+}
+
+char *diff_for_libgit2(const char *diff, size_t len, size_t *out_len)
+{
+	struct cursor c = { diff, len, 0, 0 };
+	struct sbuf out = { 0 };
+	struct dline l;
+	char *path = NULL;
+	int kind = 0;	/* +1 new file, -1 deleted file, 0 nothing to add */
+	size_t at = 0;
+
+	bool in_header = false;
+
+	while (at = c.pos, get_line(&c, &l)) {
+		if (l.len > 11 && !memcmp(l.p, "diff --git ", 11)) {
+			close_section(&out, path, kind);
+			free(path);
+			path = same_side_path(&l);
+			kind = 0;
+			in_header = true;
+		} else if (l.len >= 2 && !memcmp(l.p, "@@", 2)) {
+			in_header = false;
+		} else if (in_header && l.len > 4 && l.p[l.len - 1] == '\t' &&
+			   (!memcmp(l.p, "--- ", 4) || !memcmp(l.p, "+++ ", 4))) {
+			/* git's tab after a name with a space is no part of it. */
+			kind = 0;
+			sbuf_add(&out, diff + at, l.len - 1);
+			sbuf_add(&out, diff + at + l.len, c.pos - at - l.len);
+			continue;
+		} else if (l.len >= 14 && !memcmp(l.p, "new file mode ", 14)) {
+			kind = 1;
+		} else if (l.len >= 18 && !memcmp(l.p, "deleted file mode ", 18)) {
+			kind = -1;
+		} else if ((l.len >= 4 && !memcmp(l.p, "--- ", 4)) ||
+			   (l.len >= 16 && !memcmp(l.p, "GIT binary patch", 16)) ||
+			   (l.len >= 13 && !memcmp(l.p, "Binary files ", 13))) {
+			kind = 0;	/* the section has its own */
+		}
+		sbuf_add(&out, diff + at, c.pos - at);
+	}
+	close_section(&out, path, kind);
+	free(path);
+	*out_len = out.len;
+	return out.buf ? sbuf_detach(&out) : xstrdup("");
+}
