@@ -107,10 +107,19 @@ test_expect_success 'bm: PASS timer-phys does not stand in for timer-phys-tval' 
 	grep -q "^FAIL bm-timer-phys-tval: bmguest printed no line for timer-phys-tval; vmm exit 0 after .vmm exit 0.$" res
 '
 
+# bmguest prints timer-phys-tval before timer-phys: "PASS timer-phys-tval"
+# is the first line that starts with "PASS timer-phys".
+test_expect_success 'bm: PASS timer-phys-tval does not stand in for timer-phys' '
+	mutate "/bmguest: PASS timer-phys: /d" &&
+	judge log && only_fails bm-timer-phys &&
+	grep -q "^FAIL bm-timer-phys: bmguest printed no line for timer-phys; vmm exit 0 after .vmm exit 0.$" res
+'
+
 test_expect_success 'bm: a guest that crashed fails the rest and bm-exit' '
 	mutate "/bmguest: PASS breakpoint/,/bmguest: done/c SEKVM-GUEST-BM: bmguest: unexpected synchronous exception: ESR 0x96000010 ELR 0x40000abc FAR 0x20000000" kvm.log &&
 	sed -i "s/^SEKVM-GUEST-BM: vmm exit 0/SEKVM-GUEST-BM: vmm exit 4/" log &&
-	judge log --kvm && only_fails bm-breakpoint bm-watchpoint bm-single-step bm-exit &&
+	judge log --kvm && only_fails bm-breakpoint bm-watchpoint bm-single-step \
+		bm-timer-phys-tval bm-timer-phys bm-exit &&
 	grep -q "^FAIL bm-exit: bmguest printed no line for its end .*vmm exit 4" res
 '
 
