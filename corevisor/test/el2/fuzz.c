@@ -1514,7 +1514,13 @@ static void race_op(void)
 			action = CV_RUN_HVC_RET;
 			value = race_cmd();
 		} else if (rv->exit == CV_EXIT_ABORT) {
-			action = CV_RUN_INJECT_DABT;
+			action = CV_RUN_INJECT_ABORT;
+		} else if (rv->exit == CV_EXIT_SYSREG) {
+			/*
+			 * An unanswered "started" report (REPORT | 0xf) is
+			 * run again as command 0xf, the timer one.
+			 */
+			action = CV_RUN_SYSREG_DONE;
 		}
 		off_before = LOAD(race_off[k]);
 		fp_set(HOST_FP);
@@ -1572,7 +1578,7 @@ static void run_to_report(u64 v, u64 idx, u64 value, u64 want)
 	for (n = 0; n < 16; n++) {
 		r = fz_call(CV_HC_VCPU_RUN, v, idx, value, action, 0, res);
 		fz_check(r >= 0, "race set-up run refused", (u64)r);
-		action = CV_RUN_NONE;
+		action = r == CV_EXIT_SYSREG ? CV_RUN_SYSREG_DONE : CV_RUN_NONE;
 		if (r != CV_EXIT_HVC)
 			continue;
 		if (res[1] == (REPORT | want))
