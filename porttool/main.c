@@ -8,7 +8,6 @@
  */
 #include "porttool.h"
 
-#include <errno.h>
 #include <git2.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -161,7 +160,7 @@ int main(int argc, char **argv)
 {
 	struct porttool_ctx ctx = { .argv0 = argv[0] };
 	const struct command *cmd;
-	char *ports_default = NULL, *ports_abs;
+	char *ports_default = NULL;
 	int i = 1, ret;
 
 	argc = take_ports_option(argc, argv, &ctx.ports_dir);
@@ -199,21 +198,9 @@ int main(int argc, char **argv)
 		free(ports_default);
 		return EXIT_FAIL;
 	}
-	/*
-	 * Absolute from here on: build hands config fragments to a make that
-	 * runs in the kernel tree, where a relative path means something else.
-	 */
-	ports_abs = realpath(ctx.ports_dir, NULL);
-	if (!ports_abs) {
-		error("ports directory '%s': %s", ctx.ports_dir, strerror(errno));
-		free(ports_default);
-		return EXIT_FAIL;
-	}
-	ctx.ports_dir = ports_abs;
 	git_libgit2_init();
 	ret = cmd->fn(&ctx, argc - i, argv + i);
 	git_libgit2_shutdown();
 	free(ports_default);
-	free(ports_abs);
 	return ret;
 }
