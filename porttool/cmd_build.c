@@ -250,6 +250,17 @@ static int do_build(const struct port *p, const struct board *b)
 		      fragment);
 		goto out;
 	}
+	/* Absolute: make runs in the kernel tree (a relative --ports). */
+	if (fragment[0] != '/') {
+		char *abs = realpath(fragment, NULL);
+
+		if (!abs) {
+			error("%s: %s", fragment, strerror(errno));
+			goto out;
+		}
+		free(fragment);
+		fragment = abs;
+	}
 	if (check_cross_compiler() || !(tree = resolve_tree(p)))
 		goto out;
 	src = opt_kvm ? base_source(p, tree) : xstrdup(tree);

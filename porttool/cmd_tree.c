@@ -155,8 +155,12 @@ out:
 	return rc;
 }
 
-/* Look for the port's base in a clone: base.commit first, then base.tag. */
-static int find_base_in_clone(const struct port *p, const char *clone)
+/*
+ * Look for the port's base in a clone: base.commit first, then base.tag.
+ * *base (if not NULL) gets the commit found.
+ */
+static int find_base_in_clone(const struct port *p, const char *clone,
+			      git_oid *base)
 {
 	git_repository *repo = NULL;
 	git_object *obj = NULL;
@@ -171,6 +175,8 @@ static int find_base_in_clone(const struct port *p, const char *clone)
 	if (p->base_commit &&
 	    !git_revparse_single(&obj, repo, p->base_commit) &&
 	    git_object_type(obj) == GIT_OBJECT_COMMIT) {
+		if (base)
+			git_oid_cpy(base, git_object_id(obj));
 		rc = 0;
 		goto out;
 	}
@@ -191,6 +197,8 @@ static int find_base_in_clone(const struct port *p, const char *clone)
 		info("%s: tag %s is %s, not the recorded base.commit %s "
 		     "(another import of the same release)", clone, p->base_tag,
 		     hex, p->base_commit);
+	if (base)
+		git_oid_cpy(base, git_object_id(obj));
 	rc = 0;
 out:
 	git_object_free(obj);
@@ -296,14 +304,43 @@ out:
 	return found;
 }
 
+/*
+ * A new clone starts at the base, not at whatever the source's HEAD was (a
+ * snapshot's HEAD is often the original port, one commit past its base).
+ */
+static int checkout_base(const char *dir, const git_oid *base)
+{
+	git_repository *repo = NULL;
+	git_commit *commit = NULL;
+	git_checkout_options o;
+	int rc = -1;
+
+	git_checkout_options_init(&o, GIT_CHECKOUT_OPTIONS_VERSION);
+	o.checkout_strategy = GIT_CHECKOUT_FORCE | GIT_CHECKOUT_REMOVE_UNTRACKED;
+	if (git_repository_open(&repo, dir) < 0 ||
+	    git_commit_lookup(&commit, repo, base) < 0 ||
+	    git_checkout_tree(repo, (git_object *)commit, &o) < 0 ||
+	    git_repository_set_head_detached(repo, base) < 0) {
+		git_fail(dir);
+		goto out;
+	}
+	rc = 0;
+out:
+	git_commit_free(commit);
+	git_repository_free(repo);
+	return rc;
+}
+
 static int tree_from_clone(const struct port *p, const char *from,
 			   const char *dir)
 {
+	git_oid base;
+
 	if (!is_dir(from)) {
 		error("--from %s: no such directory", from);
 		return EXIT_FAIL;
 	}
-	if (find_base_in_clone(p, from))
+	if (find_base_in_clone(p, from, NULL))
 		return EXIT_FAIL;
 	if (!dir) {
 		print_path(from);
@@ -311,7 +348,7 @@ static int tree_from_clone(const struct port *p, const char *from,
 	}
 	if (explain_missing_blobs(p, from) || clone_local(from, dir))
 		return EXIT_FAIL;
-	if (find_base_in_clone(p, dir))
+	if (find_base_in_clone(p, dir, &base) || checkout_base(dir, &base))
 		return EXIT_FAIL;
 	print_path(dir);
 	return EXIT_OK;

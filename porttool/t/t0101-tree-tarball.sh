@@ -179,6 +179,14 @@ test_expect_success 'from: --dir clones it with libgit2, tags included' '
 	test -f copy/Makefile
 '
 
+test_expect_success 'from: --dir checks out the base, not the source HEAD past it' '
+	make_clone up v5.10.223 &&
+	echo port >up/PORTED && git -C up add -f PORTED && git -C up commit -q -m port &&
+	porttool tree 5.10 --from up --dir copy >out &&
+	test "$(git -C copy rev-parse HEAD)" = "$(git -C up rev-parse v5.10.223^{commit})" &&
+	! test -e copy/PORTED && test -z "$(git -C copy status --porcelain)"
+'
+
 test_expect_success 'from: a clone without the base tag is refused' '
 	make_clone up v5.10.200 &&
 	test_expect_code 1 porttool tree 5.10 --from up --dir copy 2>err &&

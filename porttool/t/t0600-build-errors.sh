@@ -188,6 +188,13 @@ test_expect_success 'build: port.conf build.hostcc reaches every make as HOSTCC'
 	grep -q "HOSTCC is \[gcc -fcommon\]" o/build.log
 '
 
+test_expect_success 'build: a relative --ports works (make runs in the tree)' '
+	fake_tree k && mkdir -p ports && cp -r "$PROJECT_DIR/ports/v5.10" ports/ &&
+	porttool build 5.10 --ports ports --tree k --out o >out 2>err &&
+	test -s o/arch/arm64/boot/Image &&
+	grep -q "KCONFIG_ALLCONFIG=$PWD/ports/v5.10/configs/qemu.config" o/build.log
+'
+
 test_expect_success 'build: without build.hostcc kbuild keeps its own HOSTCC' '
 	fake_tree k &&
 	porttool build 5.10 --tree k --out o >out 2>err &&
