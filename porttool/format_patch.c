@@ -15,12 +15,14 @@
  * written here in git's format (libgit2's own diffstat differs from git's
  * in how it pads, scales the graph and names renames).
  *
- * Not reproduced: C-quoting of paths with special characters, RFC 2047
- * folding of very long non-ASCII subjects, and the delta-or-literal choice
- * for modified binary files (see add_binary_hunk).
+ * Not reproduced: RFC 2047 folding of very long non-ASCII subjects, and
+ * the delta-or-literal choice for modified binary files (see
+ * add_binary_hunk).
  */
 #include "patch.h"
+#include "quote.h"
 #include "rfc2047.h"
+#include "sbuf.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -280,13 +282,33 @@ struct stat_file {
 	git_off_t old_size, new_size;
 };
 
-/* "a/{x => y}/c" form of a rename, as git's diffstat shows it. */
+/* A path as the diffstat and summary name it: C-quoted when git would. */
+static char *quoted_name(const char *path)
+{
+	struct sbuf q = { 0 };
+
+	quote_path(&q, "", path);
+	return sbuf_detach(&q);
+}
+
+/*
+ * "a/{x => y}/c" form of a rename, as git's diffstat shows it; when either
+ * name needs C-quoting, git writes both whole: "a" => "b".
+ */
 static char *rename_name(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b), pfx = 0, sfx = 0;
 	const char *pa, *pb;
 	long amid, bmid;
 
+	if (path_needs_quote(a) || path_needs_quote(b)) {
+		struct sbuf q = { 0 };
+
+		quote_path(&q, "", a);
+		sbuf_puts(&q, " => ");
+		quote_path(&q, "", b);
+		return sbuf_detach(&q);
+	}
 	for (size_t i = 0; a[i] && a[i] == b[i]; i++)
 		if (a[i] == '/')
 			pfx = i + 1;
@@ -314,35 +336,98 @@ static char *rename_name(const char *a, const char *b)
 	return xasprintf("%.*s => %.*s", (int)amid, a, (int)bmid, b);
 }
 
-static int collect_stats(git_diff *diff, struct stat_file **out, size_t *n)
+/*
+ * Is delta idx the deletion half of a type change (a file that becomes a
+ * symlink or back)?  libgit2 writes one as a deletion and a creation of
+ * the same path, next to each other, as git's patch text does; git's
+ * diffstat and summary show the pair as one changed file.
+ */
+static bool is_type_change(git_diff *diff, size_t idx)
 {
-	size_t count = git_diff_num_deltas(diff);
-	struct stat_file *files = xcalloc(count, sizeof(*files));
+	const git_diff_delta *d = git_diff_get_delta(diff, idx), *next;
 
-	for (size_t i = 0; i < count; i++) {
-		const git_diff_delta *d = git_diff_get_delta(diff, i);
-		git_patch *patch;
-		size_t ctx;
+	if (idx + 1 >= git_diff_num_deltas(diff) ||
+	    d->status != GIT_DELTA_DELETED)
+		return false;
+	next = git_diff_get_delta(diff, idx + 1);
+	return next->status == GIT_DELTA_ADDED &&
+	       !strcmp(d->old_file.path, next->new_file.path);
+}
 
-		if (git_patch_from_diff(&patch, diff, i) < 0) {
-			free(files);
-			return git_fail("diffstat");
+/* The stat of a type change: git diffs the old content with the new. */
+static int type_change_stat(struct stat_file *f, git_repository *repo,
+			    const git_diff_delta *del, const git_diff_delta *add)
+{
+	git_blob *a = NULL, *b = NULL;
+	git_patch *patch = NULL;
+	size_t ctx;
+	int ret = -1;
+
+	if (git_blob_lookup(&a, repo, &del->old_file.id) < 0 ||
+	    git_blob_lookup(&b, repo, &add->new_file.id) < 0 ||
+	    git_patch_from_blobs(&patch, a, NULL, b, NULL, NULL) < 0) {
+		git_fail("diffstat of a type change");
+		goto out;
+	}
+	f->name = quoted_name(add->new_file.path);
+	f->binary = git_patch_get_delta(patch)->flags & GIT_DIFF_FLAG_BINARY;
+	f->old_size = (git_off_t)del->old_file.size;
+	f->new_size = (git_off_t)add->new_file.size;
+	git_patch_line_stats(&ctx, &f->added, &f->deleted, patch);
+	ret = 0;
+out:
+	git_patch_free(patch);
+	git_blob_free(a);
+	git_blob_free(b);
+	return ret;
+}
+
+static int delta_stat(struct stat_file *f, git_diff *diff, size_t idx)
+{
+	const git_diff_delta *d = git_diff_get_delta(diff, idx);
+	git_patch *patch;
+	size_t ctx;
+
+	if (git_patch_from_diff(&patch, diff, idx) < 0)
+		return git_fail("diffstat");
+	if (d->status == GIT_DELTA_RENAMED || d->status == GIT_DELTA_COPIED)
+		f->name = rename_name(d->old_file.path, d->new_file.path);
+	else
+		f->name = quoted_name(d->new_file.path);
+	f->binary = d->flags & GIT_DIFF_FLAG_BINARY;
+	f->old_size = (git_off_t)d->old_file.size;
+	f->new_size = (git_off_t)d->new_file.size;
+	git_patch_line_stats(&ctx, &f->added, &f->deleted, patch);
+	git_patch_free(patch);
+	return 0;
+}
+
+static int collect_stats(git_repository *repo, git_diff *diff,
+			 struct stat_file **out, size_t *n)
+{
+	size_t count = git_diff_num_deltas(diff), k = 0;
+	struct stat_file *files = xcalloc(count ? count : 1, sizeof(*files));
+
+	for (size_t i = 0; i < count; i++, k++) {
+		int r;
+
+		if (is_type_change(diff, i)) {
+			r = type_change_stat(&files[k], repo,
+					     git_diff_get_delta(diff, i),
+					     git_diff_get_delta(diff, i + 1));
+			i++;
+		} else {
+			r = delta_stat(&files[k], diff, i);
 		}
-		if (d->status == GIT_DELTA_RENAMED ||
-		    d->status == GIT_DELTA_COPIED)
-			files[i].name = rename_name(d->old_file.path,
-						    d->new_file.path);
-		else
-			files[i].name = xstrdup(d->new_file.path);
-		files[i].binary = d->flags & GIT_DIFF_FLAG_BINARY;
-		files[i].old_size = (git_off_t)d->old_file.size;
-		files[i].new_size = (git_off_t)d->new_file.size;
-		git_patch_line_stats(&ctx, &files[i].added, &files[i].deleted,
-				     patch);
-		git_patch_free(patch);
+		if (r < 0) {
+			while (k)
+				free(files[--k].name);
+			free(files);
+			return -1;
+		}
 	}
 	*out = files;
-	*n = count;
+	*n = k;
 	return 0;
 }
 
@@ -601,18 +686,45 @@ out:
 	return pct;
 }
 
+static void add_mode_change(git_buf *b, unsigned int from, unsigned int to,
+			    const char *path)
+{
+	buf_printf(b, " mode change %06o => %06o", from, to);
+	if (path) {
+		char *name = quoted_name(path);
+
+		buf_printf(b, " %s", name);
+		free(name);
+	}
+	buf_puts(b, "\n");
+}
+
+static void add_mode_name(git_buf *b, const char *what, unsigned int mode,
+			  const char *path)
+{
+	char *name = quoted_name(path);
+
+	buf_printf(b, " %s mode %06o %s\n", what, mode, name);
+	free(name);
+}
+
 /* --summary: creations, deletions, renames and mode changes. */
 static void add_summary(git_buf *b, git_repository *repo, git_diff *diff)
 {
 	for (size_t i = 0; i < git_diff_num_deltas(diff); i++) {
 		const git_diff_delta *d = git_diff_get_delta(diff, i);
 
-		if (d->status == GIT_DELTA_ADDED) {
-			buf_printf(b, " create mode %06o %s\n",
-				   d->new_file.mode, d->new_file.path);
+		if (is_type_change(diff, i)) {
+			add_mode_change(b, d->old_file.mode,
+					git_diff_get_delta(diff, i + 1)->new_file.mode,
+					d->old_file.path);
+			i++;
+		} else if (d->status == GIT_DELTA_ADDED) {
+			add_mode_name(b, "create", d->new_file.mode,
+				      d->new_file.path);
 		} else if (d->status == GIT_DELTA_DELETED) {
-			buf_printf(b, " delete mode %06o %s\n",
-				   d->old_file.mode, d->old_file.path);
+			add_mode_name(b, "delete", d->old_file.mode,
+				      d->old_file.path);
 		} else if (d->status == GIT_DELTA_RENAMED) {
 			char *name = rename_name(d->old_file.path,
 						 d->new_file.path);
@@ -621,12 +733,11 @@ static void add_summary(git_buf *b, git_repository *repo, git_diff *diff)
 				   git_similarity(repo, d));
 			free(name);
 			if (d->old_file.mode != d->new_file.mode)
-				buf_printf(b, " mode change %06o => %06o\n",
-					   d->old_file.mode, d->new_file.mode);
+				add_mode_change(b, d->old_file.mode,
+						d->new_file.mode, NULL);
 		} else if (d->old_file.mode != d->new_file.mode) {
-			buf_printf(b, " mode change %06o => %06o %s\n",
-				   d->old_file.mode, d->new_file.mode,
-				   d->new_file.path);
+			add_mode_change(b, d->old_file.mode, d->new_file.mode,
+					d->new_file.path);
 		}
 	}
 }
@@ -637,7 +748,7 @@ static int add_diffstat(git_buf *b, git_repository *repo, git_diff *diff)
 	struct stat_layout layout;
 	size_t n = 0;
 
-	if (collect_stats(diff, &files, &n) < 0)
+	if (collect_stats(repo, diff, &files, &n) < 0)
 		return -1;
 	layout_stats(files, n, &layout);
 	for (size_t i = 0; i < n; i++)
@@ -705,22 +816,26 @@ static bool is_empty_add_or_delete(const git_diff_delta *d)
 
 /*
  * Header lines as git writes them: a "---"/"+++" line whose name has a
- * space ends with a tab (so that a trailing space can be told from none);
- * no_names drops the "---"/"+++" lines (an empty file's add or delete).
+ * space ends with a tab (so that a trailing space can be told from none;
+ * git looks at the name itself, quoted or not); no_names drops the
+ * "---"/"+++" lines (an empty file's add or delete).
  */
-static void add_header_lines(git_buf *b, const char *text, size_t len,
-			     bool no_names)
+static void add_header_lines(git_buf *b, const git_diff_delta *d,
+			     const char *text, size_t len, bool no_names)
 {
 	for (size_t pos = 0; pos < len;) {
 		const char *nl = memchr(text + pos, '\n', len - pos);
 		size_t n = nl ? (size_t)(nl - text - pos) : len - pos;
 		const char *l = text + pos;
-		bool tab = n > 6 && (!memcmp(l, "--- a/", 6) ||
-				     !memcmp(l, "+++ b/", 6)) &&
-			   memchr(l + 6, ' ', n - 6);
+		bool names = n > 4 && (!memcmp(l, "--- ", 4) ||
+				       !memcmp(l, "+++ ", 4));
+		const char *path = l[0] == '-' ? d->old_file.path :
+				   d->new_file.path;
+		bool tab = names &&
+			   (n != 13 || memcmp(l + 4, "/dev/null", 9)) &&
+			   path && strchr(path, ' ');
 
-		if (no_names && n > 4 && (!memcmp(l, "--- ", 4) ||
-					  !memcmp(l, "+++ ", 4))) {
+		if (no_names && names) {
 			pos += n + 1;
 			continue;
 		}
@@ -743,12 +858,12 @@ static void add_file_header(struct print_state *st, const git_diff_delta *d,
 	const char *nl;
 
 	if (!hit || !(nl = memchr(hit, '\n', len - (size_t)(hit - text)))) {
-		add_header_lines(st->out, text, len, is_empty_add_or_delete(d));
+		add_header_lines(st->out, d, text, len, is_empty_add_or_delete(d));
 		return;
 	}
-	add_header_lines(st->out, text, (size_t)(hit - text), false);
+	add_header_lines(st->out, d, text, (size_t)(hit - text), false);
 	buf_printf(st->out, "%s%d%%", key, git_similarity(st->repo, d));
-	add_header_lines(st->out, nl, len - (size_t)(nl - text), false);
+	add_header_lines(st->out, d, nl, len - (size_t)(nl - text), false);
 }
 
 /*

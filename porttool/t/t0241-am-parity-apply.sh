@@ -47,7 +47,9 @@ space_commits() {
 		git add -A && git commit -q -m "Names git quotes" &&
 		echo u >>$'tab\tname' && echo v >>$'caf\303\251 "q"' &&
 		echo w >>"back\\slash" &&
-		git commit -q -a -m "Change names git quotes"
+		git commit -q -a -m "Change names git quotes" &&
+		git mv $'tab\tname' $'moved\ttab' &&
+		git commit -q -m "Rename a name git quotes"
 	)
 }
 
