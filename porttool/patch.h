@@ -47,12 +47,6 @@ void mail_patch_free(struct mail_patch *m);
 void set_apply_fuzz(int lines);
 
 /*
- * Strip "[PATCH ...]" (and "Re:"-style) prefixes the way 'git am' does and
- * return a new string.
- */
-char *strip_subject_prefix(const char *subject);
-
-/*
  * Write a commit as 'git format-patch --zero-commit --no-signature -N
  * --full-index' writes it: the mbox "From 000...0" line, From/Date/Subject headers, the
  * message body, "---", a diffstat with summary, and the diff.  Appends to
