@@ -2,8 +2,7 @@
 /*
  * build, check and boot: what the three commands share.
  *
- * Files: subproc.c (child processes with a log, a line callback and a
- * timeout), kbuild.c (cross-compiling a kernel out of tree), basesrc.c (a
+ * Files: kbuild.c (cross-compiling a kernel out of tree), basesrc.c (a
  * checkout of the base tag outside the user's tree, for --kvm), dtb.c
  * (device tree checks and edits with libfdt), elfcheck.c (libelf
  * inspection of vmlinux and the corevisor), initramfs.c (cpio newc
@@ -16,37 +15,12 @@
 #define PORTTOOL_BUILDBOOT_H
 
 #include "porttool.h"
+#include "subproc.h"
 
 #include <stdint.h>
 
 #define CROSS_PREFIX "aarch64-linux-gnu-"
 #define CROSS_PACKAGE "gcc-aarch64-linux-gnu"
-
-/* ---- child processes (subproc.c) ---- */
-struct subproc {
-	const char *const *argv;	/* argv[0] is looked up in PATH */
-	const char *cwd;		/* NULL: stay here */
-	int log_fd;			/* stdout+stderr copied here; -1: none */
-	bool echo;			/* also copy output to our stderr */
-	/* Called for each complete line of output (without the newline). */
-	void (*on_line)(const char *line, void *arg);
-	void *arg;
-	/* Called about once a second while the child runs; may be NULL. */
-	void (*on_tick)(void *arg);
-	int timeout_s;			/* 0: none; else SIGKILL after it */
-	/* results */
-	bool timed_out;
-	int exit_code;			/* -1 when killed by a signal */
-};
-
-/*
- * Run a child to completion (or to its timeout, when it and its process
- * group are killed).  Returns 0 when it ran, -1 when it could not be
- * started (an error naming the program is printed).
- */
-int subproc_run(struct subproc *p);
-/* Full path of an executable found in PATH, or NULL. */
-char *find_program(const char *name);
 
 /* ---- kernel builds (kbuild.c) ---- */
 struct board *port_find_board(const struct port *p, const char *name);

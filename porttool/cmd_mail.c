@@ -26,18 +26,6 @@
 
 /* ---- configuration (git config, as git send-email reads it) ---- */
 
-char *mail_config_string(git_config *cfg, const char *key)
-{
-	git_buf b = { 0 };
-	char *s;
-
-	if (!cfg || git_config_get_string_buf(&b, cfg, key) < 0)
-		return NULL;
-	s = xstrdup(b.ptr);
-	git_buf_dispose(&b);
-	return s;
-}
-
 static int open_config(struct mail_run *r)
 {
 	git_repository *repo = NULL;
@@ -124,12 +112,6 @@ static char *resolve_base_commit(struct mail_run *r)
 	git_repository_free(repo);
 	free(spec);
 	return id;
-}
-
-/* The base as a revision of the tree, for --build-each and --since. */
-const char *mail_base_revision(const struct mail_run *r)
-{
-	return r->base_commit ? r->base_commit : r->port->base_tag;
 }
 
 /* ---- checks ---- */

@@ -8,6 +8,7 @@
  * file next to the tree serialises the preparation, and the tree only
  * appears, by rename, once it is complete.
  */
+#include "tempdir.h"
 #include "tree.h"
 
 #include <archive.h>

@@ -3,7 +3,9 @@
  * porttool mail: what its files share.  cmd_mail.c reads the options, the
  * port and the config and runs the steps; mail_recipients.c addresses the
  * series, mail_cover.c writes the cover letter and the messages,
- * mail_send.c sends them with a record of what went.
+ * mail_send.c sends them with a record of what went; mail_run.c holds the
+ * lookups every step makes on the run (so no step calls back into the
+ * command).
  */
 #ifndef MAIL_H
 #define MAIL_H
@@ -43,6 +45,8 @@ struct mail_run {
 	char *base_commit;		/* for the base-commit: trailer */
 	struct mail_msg *msgs;		/* n + 1: the cover letter first */
 };
+
+/* ---- the run's shared lookups (mail_run.c) ---- */
 
 /* A git config string, or NULL when unset (cfg may be NULL). */
 char *mail_config_string(git_config *cfg, const char *key);

@@ -35,7 +35,7 @@ static long marker_position(const struct port *p)
 /* The install commit of the port built on its base, formatted. */
 static int format_install_commit(git_repository *repo,
 				 const struct porttool_ctx *ctx,
-				 const struct port *p, git_buf *out)
+				 const struct port *p, struct sbuf *out)
 {
 	struct branch_commits bc = { 0 };
 	git_commit *base = NULL, *c = NULL;
@@ -81,7 +81,7 @@ int add_corevisor_patch(struct mail_run *r, const struct porttool_ctx *ctx)
 {
 	long pos = marker_position(r->port);
 	git_repository *repo = NULL;
-	git_buf text = { 0 };
+	struct sbuf text = { 0 };
 	struct outgoing_patch op;
 	char *path = NULL;
 	int ret = -1;
@@ -102,18 +102,18 @@ int add_corevisor_patch(struct mail_run *r, const struct porttool_ctx *ctx)
 	/* checkpatch reads files: the patch goes next to the tree's index. */
 	path = xasprintf("%sporttool-mail-corevisor.patch",
 			 git_repository_path(repo));
-	if (write_file(path, text.ptr, text.size) < 0) {
+	if (write_file(path, text.buf, text.len) < 0) {
 		error("cannot write '%s': %s", path, strerror(errno));
 		goto out;
 	}
-	if (outgoing_patch_parse(path, text.ptr, &op) < 0)
+	if (outgoing_patch_parse(path, text.buf, &op) < 0)
 		goto out;
 	insert_patch(r, (size_t)pos, &op, path);
 	path = NULL;
 	ret = 0;
 out:
 	free(path);
-	free(text.ptr);
+	sbuf_free(&text);
 	git_repository_free(repo);
 	return ret;
 }

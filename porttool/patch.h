@@ -50,10 +50,10 @@ void set_apply_fuzz(int lines);
  * Write a commit as 'git format-patch --zero-commit --no-signature -N
  * --full-index' writes it: the mbox "From 000...0" line, From/Date/Subject headers, the
  * message body, "---", a diffstat with summary, and the diff.  Appends to
- * out, a git_buf that starts zeroed and whose ptr the caller free()s (it
- * is grown with malloc here, never by libgit2).
+ * out (see sbuf.h).
  */
-int format_patch_commit(git_buf *out, git_repository *repo,
+struct sbuf;
+int format_patch_commit(struct sbuf *out, git_repository *repo,
 			git_commit *commit);
 /*
  * The commit's diff against its first parent with format-patch's

@@ -105,20 +105,4 @@ struct import_opts {
 int import_archive(struct archive *a, const char *dir,
 		   const struct import_opts *opts);
 
-/* Remove a directory tree; used to drop half-made trees. */
-int remove_tree(const char *path);
-/*
- * A fresh temporary directory next to dest (same file system, so that
- * rename() can move it into place).  Returns NULL after printing an error.
- */
-char *temp_dir_next_to(const char *dest);
-/* Move a finished tree from tmp to dest (dest missing or an empty dir). */
-int move_into_place(const char *tmp, const char *dest);
-/*
- * Turn SIGINT, SIGTERM and SIGHUP into a flag that long steps poll with
- * interrupted(), so they stop and remove what they half made.
- */
-void trap_interrupts(void);
-bool interrupted(void);
-
 #endif
