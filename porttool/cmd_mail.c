@@ -204,6 +204,8 @@ static void mail_run_free(struct mail_run *r)
 	addrlist_free(&r->cc);
 	free(r->sender);
 	free(r->base_commit);
+	free(r->prereq_note);
+	free(r->prereq_patch_id);
 	for (size_t i = 0; r->msgs && i <= r->n; i++)
 		mail_msg_free(&r->msgs[i]);
 	free(r->msgs);
@@ -286,8 +288,9 @@ static int mail_main(struct porttool_ctx *ctx, struct mail_run *r,
 		error("--build-each needs --tree (a git repository of the base)");
 		return EXIT_FAIL;
 	}
-	if (open_config(r) || load_series(r) || add_corevisor_patch(r, ctx))
+	if (open_config(r) || load_series(r))
 		return EXIT_FAIL;
+	/* Before the corevisor patch, which carries the sender's sign-off. */
 	r->sender = resolve_sender(r);
 	if (r->sender) {
 		struct address a;
@@ -299,6 +302,8 @@ static int mail_main(struct porttool_ctx *ctx, struct mail_run *r,
 		free(a.name);
 		free(a.addr);
 	}
+	if (add_corevisor_patch(r, ctx))
+		return EXIT_FAIL;
 	r->base_commit = resolve_base_commit(r);
 	if (collect_recipients(r, ctx->project_dir))
 		return EXIT_FAIL;

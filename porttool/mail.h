@@ -43,6 +43,9 @@ struct mail_run {
 	struct addrlist to, cc;
 	char *sender;			/* "Name <addr>" */
 	char *base_commit;		/* for the base-commit: trailer */
+	/* --no-corevisor: the cover letter's words on what to apply first */
+	char *prereq_note;
+	char *prereq_patch_id;		/* its prerequisite-patch-id, or NULL */
 	struct mail_msg *msgs;		/* n + 1: the cover letter first */
 };
 
@@ -55,8 +58,10 @@ const char *mail_base_revision(const struct mail_run *r);
 
 /*
  * Mail the corevisor install commit at the series' marker, built as
- * 'porttool apply' builds it in the --tree repository (mail_corevisor.c);
- * nothing without a marker or with --no-corevisor.
+ * 'porttool apply' builds it in the --tree repository, signed off by
+ * r->sender (mail_corevisor.c); nothing without a marker.  With
+ * --no-corevisor, r->prereq_note and r->prereq_patch_id say instead what
+ * the cover letter names.
  */
 int add_corevisor_patch(struct mail_run *r, const struct porttool_ctx *ctx);
 
