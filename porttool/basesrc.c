@@ -11,7 +11,8 @@
  * file timestamps) intact.
  */
 #include "tempdir.h"
-#include "buildboot.h"
+#include "basesrc.h"
+#include "kbuild.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -39,12 +39,6 @@ int mail_patch_info(const char *buf, size_t len, const char *path,
 		    struct mail_patch *out);
 void mail_patch_free(struct mail_patch *m);
 
-/*
- * How many leading and trailing context lines of a hunk apply may ignore
- * when the hunk matches nowhere exactly (apply --fuzz N; default 0, as
- * git am without -C).  Offsets need no option.  See series_apply.c.
- */
-void set_apply_fuzz(int lines);
 
 /*
  * Write a commit as 'git format-patch --zero-commit --no-signature -N

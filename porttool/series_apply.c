@@ -18,6 +18,7 @@
  * way.  To move a port to another base 'porttool rebase' merges three-way.
  */
 #include "portbranch.h"
+#include "series_apply.h"
 #include "corevisor_install.h"
 #include "patch.h"
 #include "hunk_apply.h"

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * porttool mail: what its files share.  cmd_mail.c reads the options, the
+ * porttool mail: what its files share.  builtin/mail.c reads the options, the
  * port and the config and runs the steps; mail_recipients.c addresses the
  * series, mail_cover.c writes the cover letter and the messages,
  * mail_send.c sends them with a record of what went; mail_run.c holds the

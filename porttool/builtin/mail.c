@@ -14,8 +14,9 @@
  *      they go out over SMTP, with a record of what went so that --resume
  *      after a failure sends the rest and nothing twice.
  */
-#include "mail.h"
-#include "mail_check.h"
+#include "builtin.h"
+#include "mail/mail.h"
+#include "mail/mail_check.h"
 
 #include <errno.h>
 #include <git2.h>

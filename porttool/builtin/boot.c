@@ -4,7 +4,7 @@
  *                   [--judge LOG]
  *
  * Boots a build in QEMU (virt, EL2 on, GICv2, 2 CPUs) with an initramfs of
- * Debian's arm64 busybox and porttool/boot/init.sh, keeps the serial log
+ * Debian's arm64 busybox and porttool/qemu/boot/init.sh, keeps the serial log
  * and judges it (boot_judge.c): one line a check, "PASS name" or
  * "FAIL name: why".
  *
@@ -19,7 +19,15 @@
  * (guest_keys.c); init.sh then runs the good guest, attacks it from the
  * host, and tries the two bad images.
  */
-#include "buildboot.h"
+#include "builtin.h"
+#include "boot_judge.h"
+#include "debfetch.h"
+#include "dtb.h"
+#include "guest_keys.h"
+#include "initramfs.h"
+#include "kbuild.h"
+#include "qemu.h"
+#include "vmm_build.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -114,7 +122,7 @@ static int prepare_initramfs(const struct porttool_ctx *ctx, const char *bootdir
 			     char **initrd)
 {
 	char *busybox = NULL, *vmm = NULL, *guest_initrd = NULL;
-	char *init = xasprintf("%s/porttool/boot/init.sh", ctx->project_dir);
+	char *init = xasprintf("%s/porttool/qemu/boot/init.sh", ctx->project_dir);
 	struct boot_guest guest = { .image = image, .keys = keys };
 	int ret = -1;
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * What every step of porttool mail reads from the run (see mail.h): kept
- * out of cmd_mail.c so that the steps (mail_cover.c, mail_send.c) depend
+ * out of builtin/mail.c so that the steps (mail_cover.c, mail_send.c) depend
  * on the run, and the command on the steps, never the other way round.
  */
 #include "mail.h"

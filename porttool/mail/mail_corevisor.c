@@ -16,6 +16,7 @@
 #include "corevisor_install.h"
 #include "patch.h"
 #include "portbranch.h"
+#include "series_apply.h"
 
 #include <errno.h>
 #include <stdlib.h>
