@@ -10,11 +10,12 @@
  * of the same base reuses it, which keeps kbuild's incremental build (and
  * file timestamps) intact.
  */
-#include "buildboot.h"
+#include "tempdir.h"
+#include "basesrc.h"
+#include "kbuild.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <git2.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,22 +105,6 @@ static int write_entry(const char *root, const git_tree_entry *entry,
 	return ret ? -1 : 0;
 }
 
-static int remove_entry(const char *path, const struct stat *st, int flag,
-			struct FTW *ftw)
-{
-	if (flag == FTW_DP ? rmdir(path) : unlink(path)) {
-		error("cannot remove %s: %s", path, strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
-static int remove_dir(const char *path)
-{
-	if (!is_dir(path))
-		return 0;
-	return nftw(path, remove_entry, 32, FTW_DEPTH | FTW_PHYS);
-}
 
 static int resolve_tag(git_repository *repo, const char *tag,
 		       git_commit **commit)
@@ -214,8 +199,8 @@ int checkout_tag_to(const char *repo_dir, const char *tag, const char *dest)
 	}
 	info("checking out %s (%.12s) into %s", tag, id, dest);
 	/* Build next to dest and rename: never a half-written base. */
-	if (remove_dir(tmp) || write_tree_to(repo, commit, tmp, id) ||
-	    remove_dir(dest))
+	if (remove_tree(tmp) || write_tree_to(repo, commit, tmp, id) ||
+	    remove_tree(dest))
 		goto out;
 	if (rename(tmp, dest)) {
 		error("cannot rename %s to %s: %s", tmp, dest, strerror(errno));

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * porttool bench: what cmd_bench.c (options, preparing and booting) and
+ * porttool bench: what builtin/bench.c (options, preparing and booting) and
  * bench_report.c (reading the serial logs, medians, the table and JSON)
  * share.  The guest side is in bench/: host-init.sh, bench-init.sh and
  * guest-bench.c.

@@ -4,7 +4,7 @@
  * row per kernel line, board, suite and benchmark with the SeKVM and KVM
  * medians and their ratio, or why the cell is empty.  'porttool bench
  * --matrix' prints its own run's; 'porttool report' the latest run of
- * every line (cmd_report.c).
+ * every line (builtin/report.c).
  */
 #ifndef PORTTOOL_BENCH_MATRIX_H
 #define PORTTOOL_BENCH_MATRIX_H

@@ -6,7 +6,8 @@
  * experiment, and the report must be able to tell.
  */
 #include "bench_db.h"
-#include "buildboot.h"
+#include "qemu.h"
+#include "subproc.h"
 
 #include <git2.h>
 #include <openssl/evp.h>
@@ -127,7 +128,7 @@ static char *host_name(void)
 	return out;
 }
 
-/* A key's value in the build's porttool-build.conf (cmd_build.c). */
+/* A key's value in the build's porttool-build.conf (builtin/build.c). */
 static char *build_conf(const char *out, const char *key)
 {
 	char *path = xasprintf("%s/porttool-build.conf", out);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * porttool bench --suite micro: reading the micro-benchmark guest's
- * results (porttool/bench/micro/micro.c) from a boot's serial log and
+ * results (porttool/qemu/bench/micro/micro.c) from a boot's serial log and
  * printing them.
  *
  * The guest reports virtual-counter ticks over N iterations; QEMU ran

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Tags of porttool/bench/host-init.sh. */
+/* Tags of porttool/qemu/bench/host-init.sh. */
 #define TAG_VMM "BENCH-VMM: "
 #define TAG_MARK "PORTTOOL-BENCH: "
 /* qemu.c's note in a log whose QEMU was killed at its deadline. */

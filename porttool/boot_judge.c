@@ -7,7 +7,7 @@
  * (porttool boot --judge LOG) and the tests can judge crafted logs.  What
  * the log holds comes from three writers:
  *  - the host kernel, in the words ports/v5.10/README.md promises;
- *  - porttool/boot/init.sh: markers "PORTTOOL-BOOT: ", self-test hook
+ *  - porttool/qemu/boot/init.sh: markers "PORTTOOL-BOOT: ", self-test hook
  *    output "SEKVM-HOOK NAME: ", the guests' output "SEKVM-GUEST: " (the
  *    good run), "SEKVM-GUEST-FLIPPED: ", "SEKVM-GUEST-OTHERKEY: ", and the
  *    kernel's own sekvm lines again "SEKVM-DMESG: " (pr_info may not reach
@@ -15,7 +15,7 @@
  *    "porttool-boot: " markers);
  *  - the guest (vmm/guest/init.sh and its kernel), through the vmm.
  */
-#include "buildboot.h"
+#include "boot_judge.h"
 
 #include <stdlib.h>
 #include <string.h>

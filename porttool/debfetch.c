@@ -10,7 +10,9 @@
  * dpkg-deb extracts the package; the binary is checked with libelf to be
  * a static aarch64 executable before it is used.
  */
-#include "buildboot.h"
+#include "debfetch.h"
+#include "elfcheck.h"
+#include "subproc.h"
 #include "tree.h"
 
 #include <dirent.h>

@@ -10,45 +10,21 @@
  *   cache/         apt's archive cache
  *   debs/          the downloaded .deb files, kept so a re-import is offline
  */
+#include "tempdir.h"
+#include "subproc.h"
 #include "tree.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 /* Run a system tool with stdout sent to our stderr (stdout is for paths). */
 static int run_tool(const char *cwd, char *const argv[])
 {
-	pid_t pid;
-	int status;
-
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
-	if (pid < 0) {
-		error("cannot start %s: %s", argv[0], strerror(errno));
-		return -1;
-	}
-	if (pid == 0) {
-		if (cwd && chdir(cwd)) {
-			fprintf(stderr, "porttool: error: %s: %s\n", cwd, strerror(errno));
-			_exit(127);
-		}
-		dup2(STDERR_FILENO, STDOUT_FILENO);
-		execvp(argv[0], argv);
-		fprintf(stderr, "porttool: error: cannot run %s: %s\n", argv[0],
-			strerror(errno));
-		_exit(127);
-	}
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && !interrupted())
-		return 0;
-	return -1;
+	return subproc_simple(cwd, (const char *const *)argv, NULL) == 0 &&
+	       !interrupted() ? 0 : -1;
 }
 
 /* One sources.list line; "main" is enough: linux-source is in main. */

@@ -8,6 +8,7 @@
  * file next to the tree serialises the preparation, and the tree only
  * appears, by rename, once it is complete.
  */
+#include "tempdir.h"
 #include "tree.h"
 
 #include <archive.h>
@@ -311,4 +312,20 @@ int ensure_default_tree(const struct port *p, char **path)
 	}
 	*path = dest;
 	return 0;
+}
+
+/* Which kernel tree a command works on: --tree DIR or the default tree. */
+int resolve_tree_dir(const struct port *p, const char *given, char **out)
+{
+	if (given) {
+		*out = xstrdup(given);
+		return 0;
+	}
+	if (!port_has_default_tree(p)) {
+		error("%s has no default tree; give one with --tree DIR",
+		      p->dir);
+		return -1;
+	}
+	/* Prepares the tree on first use, as 'porttool tree' does. */
+	return ensure_default_tree(p, out);
 }

@@ -9,7 +9,7 @@
  * DTB without one of them cannot run SeKVM, so build, check and boot test
  * for them and name what is missing.
  */
-#include "buildboot.h"
+#include "dtb.h"
 
 #include <errno.h>
 #include <libfdt.h>

@@ -5,7 +5,7 @@
  * boot uses it to make sure the busybox it puts in the initramfs is a
  * static aarch64 binary.
  */
-#include "buildboot.h"
+#include "elfcheck.h"
 
 #include <errno.h>
 #include <fcntl.h>

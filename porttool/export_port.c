@@ -8,6 +8,7 @@
 #include "corevisor_install.h"
 #include "patch.h"
 #include "portbranch.h"
+#include "sbuf.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -27,7 +28,7 @@ void set_export_force(bool force)
 
 struct exported {
 	char *name;		/* NNNN-subject.patch */
-	git_buf text;
+	struct sbuf text;
 	bool before_marker;	/* comes before the corevisor commit */
 };
 
@@ -74,25 +75,19 @@ static int format_commits(git_repository *repo, const struct branch_commits *bc,
 fail:
 	for (size_t i = 0; i < count; i++) {
 		free(ex[i].name);
-		free(ex[i].text.ptr);
+		sbuf_free(&ex[i].text);
 	}
 	free(ex);
 	return -1;
 }
 
-static void emit_line(git_buf *b, const char *s, size_t len)
+static void emit_line(struct sbuf *b, const char *s, size_t len)
 {
-	if (b->size + len + 2 > b->reserved) {
-		b->reserved = (b->size + len + 2) * 2;
-		b->ptr = xrealloc(b->ptr, b->reserved);
-	}
-	memcpy(b->ptr + b->size, s, len);
-	b->size += len;
-	b->ptr[b->size++] = '\n';
-	b->ptr[b->size] = '\0';
+	sbuf_add(b, s, len);
+	sbuf_puts(b, "\n");
 }
 
-static void emit_patch(git_buf *b, const struct exported *e)
+static void emit_patch(struct sbuf *b, const struct exported *e)
 {
 	emit_line(b, e->name, strlen(e->name));
 }
@@ -125,12 +120,10 @@ static char *rewrite_series(const char *old, size_t old_len,
 			    const struct exported *ex, size_t n,
 			    bool has_corevisor)
 {
-	git_buf b = { 0 };
+	struct sbuf b = { 0 };
 	size_t pos = 0, next = 0;
 	bool seen_marker = false;
 
-	b.ptr = xstrdup("");
-	b.reserved = 1;
 	while (pos < old_len) {
 		const char *nl = memchr(old + pos, '\n', old_len - pos);
 		size_t len = nl ? (size_t)(nl - old - pos) : old_len - pos;
@@ -158,7 +151,7 @@ static char *rewrite_series(const char *old, size_t old_len,
 	}
 	while (next < n)
 		emit_patch(&b, &ex[next++]);
-	return b.ptr;
+	return sbuf_detach(&b);
 }
 
 static int write_if_changed(const char *path, const char *buf, size_t len)
@@ -284,8 +277,8 @@ static bool loses_edit(git_repository *repo, const char *port_dir,
 	char *path = xasprintf("%s/%s", port_dir, name);
 	size_t len = 0;
 	char *cur = read_file(path, &len);
-	bool same = cur && e && len == e->text.size &&
-		    !memcmp(cur, e->text.ptr, len);
+	bool same = cur && e && len == e->text.len &&
+		    !memcmp(cur, e->text.buf, len);
 	bool lost = cur && !same && locally_edited(repo, path);
 
 	free(cur);
@@ -364,7 +357,7 @@ static int write_port(const char *port_dir, const struct exported *ex,
 	for (size_t i = 0; i < n && !ret; i++) {
 		char *path = xasprintf("%s/%s", port_dir, ex[i].name);
 
-		ret = write_if_changed(path, ex[i].text.ptr, ex[i].text.size);
+		ret = write_if_changed(path, ex[i].text.buf, ex[i].text.len);
 		free(path);
 	}
 	if (!ret)
@@ -394,7 +387,7 @@ int export_range(git_repository *repo, const git_oid *base, const git_oid *tip,
 		printf("Exported %zu patch(es) to %s\n", n, port_dir);
 	for (size_t i = 0; i < n; i++) {
 		free(ex[i].name);
-		free(ex[i].text.ptr);
+		sbuf_free(&ex[i].text);
 	}
 	free(ex);
 	branch_commits_free(&bc);

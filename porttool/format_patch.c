@@ -15,12 +15,14 @@
  * written here in git's format (libgit2's own diffstat differs from git's
  * in how it pads, scales the graph and names renames).
  *
- * Not reproduced: C-quoting of paths with special characters, RFC 2047
- * folding of very long non-ASCII subjects, and the delta-or-literal choice
- * for modified binary files (see add_binary_hunk).
+ * Not reproduced: RFC 2047 folding of very long non-ASCII subjects, and
+ * the delta-or-literal choice for modified binary files (see
+ * add_binary_hunk).
  */
 #include "patch.h"
+#include "quote.h"
 #include "rfc2047.h"
+#include "sbuf.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -33,48 +35,10 @@
 #define MAIL_WRAP 78		/* rfc2822 line length for the Subject */
 #define STAT_WIDTH 72		/* format-patch's diffstat width */
 
-static void buf_add(git_buf *b, const char *s, size_t n)
-{
-	if (b->size + n + 1 > b->reserved) {
-		size_t want = (b->size + n + 1) * 2;
-
-		b->ptr = xrealloc(b->reserved ? b->ptr : NULL, want);
-		b->reserved = want;
-	}
-	memcpy(b->ptr + b->size, s, n);
-	b->size += n;
-	b->ptr[b->size] = '\0';
-}
-
-static void buf_puts(git_buf *b, const char *s)
-{
-	buf_add(b, s, strlen(s));
-}
-
-static void buf_printf(git_buf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void buf_printf(git_buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		s = NULL;
-	va_end(ap);
-	if (!s) {
-		fputs("porttool: out of memory\n", stderr);
-		exit(EXIT_FAIL);
-	}
-	buf_puts(b, s);
-	free(s);
-}
-
-static void buf_repeat(git_buf *b, char c, size_t n)
+static void buf_repeat(struct sbuf *b, char c, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		buf_add(b, &c, 1);
+		sbuf_add(b, &c, 1);
 }
 
 static bool has_non_ascii(const char *s)
@@ -95,18 +59,18 @@ static bool needs_quoting(const char *name)
 }
 
 /* RFC 2047 "Q" encoding of a display name (git: RFC2047_ADDRESS). */
-static void add_encoded_name(git_buf *b, const char *name)
+static void add_encoded_name(struct sbuf *b, const char *name)
 {
-	buf_puts(b, "=?UTF-8?q?");
+	sbuf_puts(b, "=?UTF-8?q?");
 	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
 		if (*p == ' ')
-			buf_puts(b, "=20");
+			sbuf_puts(b, "=20");
 		else if (*p >= 0x80 || !(isalnum(*p) || strchr("!*+-/", *p)))
-			buf_printf(b, "=%02X", *p);
+			sbuf_addf(b, "=%02X", *p);
 		else
-			buf_add(b, (const char *)p, 1);
+			sbuf_add(b, (const char *)p, 1);
 	}
-	buf_puts(b, "?=");
+	sbuf_puts(b, "?=");
 }
 
 /*
@@ -115,7 +79,7 @@ static void add_encoded_name(git_buf *b, const char *name)
  * starts at.  A word longer than a line is not broken.  Returns the
  * column after the text.
  */
-static size_t add_wrapped(git_buf *b, const char *text, size_t col)
+static size_t add_wrapped(struct sbuf *b, const char *text, size_t col)
 {
 	const char *p = text;
 	bool first = true;
@@ -130,15 +94,15 @@ static size_t add_wrapped(git_buf *b, const char *text, size_t col)
 			break;
 		n = strcspn(w, " ");
 		if (first) {
-			buf_add(b, w, n);
+			sbuf_add(b, w, n);
 			col += n;
 		} else if (col + 1 + n > MAIL_WRAP) {
-			buf_puts(b, "\n ");
-			buf_add(b, w, n);
+			sbuf_puts(b, "\n ");
+			sbuf_add(b, w, n);
 			col = 1 + n;
 		} else {
-			buf_puts(b, " ");
-			buf_add(b, w, n);
+			sbuf_puts(b, " ");
+			sbuf_add(b, w, n);
 			col += 1 + n;
 		}
 		first = false;
@@ -153,33 +117,33 @@ static size_t add_wrapped(git_buf *b, const char *text, size_t col)
  * then); the address goes on a line of its own when it would pass the
  * limit.
  */
-static void add_from(git_buf *b, const git_signature *a)
+static void add_from(struct sbuf *b, const git_signature *a)
 {
-	size_t start = b->size, col, limit = MAIL_WRAP;
+	size_t start = b->len, col, limit = MAIL_WRAP;
 
-	buf_puts(b, "From: ");
+	sbuf_puts(b, "From: ");
 	if (has_non_ascii(a->name)) {
 		add_encoded_name(b, a->name);
 		limit = 76;
-		col = b->size - start;
+		col = b->len - start;
 	} else if (needs_quoting(a->name)) {
-		buf_puts(b, "\"");
+		sbuf_puts(b, "\"");
 		for (const char *p = a->name; *p; p++) {
 			if (*p == '"' || *p == '\\')
-				buf_puts(b, "\\");
-			buf_add(b, p, 1);
+				sbuf_puts(b, "\\");
+			sbuf_add(b, p, 1);
 		}
-		buf_puts(b, "\"");
-		col = b->size - start;
+		sbuf_puts(b, "\"");
+		col = b->len - start;
 	} else {
 		col = add_wrapped(b, a->name, strlen("From: "));
 	}
 	if (limit < col + strlen(" <") + strlen(a->email) + strlen(">"))
-		buf_puts(b, "\n");
-	buf_printf(b, " <%s>\n", a->email);
+		sbuf_puts(b, "\n");
+	sbuf_addf(b, " <%s>\n", a->email);
 }
 
-static void add_date(git_buf *b, const git_time *when)
+static void add_date(struct sbuf *b, const git_time *when)
 {
 	static const char *const days[] = {
 		"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
@@ -191,7 +155,7 @@ static void add_date(git_buf *b, const git_time *when)
 	struct tm tm;
 
 	gmtime_r(&local, &tm);
-	buf_printf(b, "Date: %s, %d %s %d %02d:%02d:%02d %c%02d%02d\n",
+	sbuf_addf(b, "Date: %s, %d %s %d %02d:%02d:%02d %c%02d%02d\n",
 		   days[tm.tm_wday], tm.tm_mday, months[tm.tm_mon],
 		   tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec,
 		   when->offset < 0 ? '-' : '+', off / 60, off % 60);
@@ -203,28 +167,28 @@ static void add_date(git_buf *b, const git_time *when)
  * one space.  A word longer than a line is not broken.
  */
 /* The subject: the message's first paragraph on one line, folded. */
-static void add_subject(git_buf *b, const char *title)
+static void add_subject(struct sbuf *b, const char *title)
 {
 	const char *prefix = "Subject: [PATCH] ";
 
-	buf_puts(b, prefix);
+	sbuf_puts(b, prefix);
 	if (has_non_ascii(title)) {
 		/* git format-patch: RFC 2047 words, folded by the encoder. */
 		char *enc = rfc2047_encode_subject(title, strlen(prefix));
 
-		buf_puts(b, enc);
+		sbuf_puts(b, enc);
 		free(enc);
 	} else {
 		add_wrapped(b, title, strlen(prefix));
 	}
-	buf_puts(b, "\n");
+	sbuf_puts(b, "\n");
 }
 
 /*
  * The body as git format-patch writes it: trailing whitespace of each
  * line and trailing blank lines go; inner blank lines stay.
  */
-static void add_body(git_buf *b, const char *body)
+static void add_body(struct sbuf *b, const char *body)
 {
 	size_t end = strlen(body);
 
@@ -237,8 +201,8 @@ static void add_body(git_buf *b, const char *body)
 
 		while (k && isspace((unsigned char)body[pos + k - 1]))
 			k--;
-		buf_add(b, body + pos, k);
-		buf_puts(b, "\n");
+		sbuf_add(b, body + pos, k);
+		sbuf_puts(b, "\n");
 		pos += n + 1;
 	}
 }
@@ -246,7 +210,7 @@ static void add_body(git_buf *b, const char *body)
 /* Split a message into the title (first paragraph, one line) and body. */
 static char *message_title(const char *msg, const char **body)
 {
-	git_buf t = { 0 };
+	struct sbuf t = { 0 };
 	const char *p = msg;
 
 	while (*p == '\n')
@@ -254,9 +218,9 @@ static char *message_title(const char *msg, const char **body)
 	while (*p && *p != '\n') {
 		size_t n = strcspn(p, "\n");
 
-		if (t.size)
-			buf_puts(&t, " ");
-		buf_add(&t, p, n);
+		if (t.len)
+			sbuf_puts(&t, " ");
+		sbuf_add(&t, p, n);
 		p += n;
 		if (*p == '\n')
 			p++;
@@ -266,9 +230,7 @@ static char *message_title(const char *msg, const char **body)
 	while (*p == '\n')
 		p++;
 	*body = p;
-	if (!t.size)
-		buf_puts(&t, "");
-	return t.ptr;
+	return sbuf_detach(&t);
 }
 
 /* ---- the diffstat, in git's format ---- */
@@ -280,13 +242,33 @@ struct stat_file {
 	git_off_t old_size, new_size;
 };
 
-/* "a/{x => y}/c" form of a rename, as git's diffstat shows it. */
+/* A path as the diffstat and summary name it: C-quoted when git would. */
+static char *quoted_name(const char *path)
+{
+	struct sbuf q = { 0 };
+
+	quote_path(&q, "", path);
+	return sbuf_detach(&q);
+}
+
+/*
+ * "a/{x => y}/c" form of a rename, as git's diffstat shows it; when either
+ * name needs C-quoting, git writes both whole: "a" => "b".
+ */
 static char *rename_name(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b), pfx = 0, sfx = 0;
 	const char *pa, *pb;
 	long amid, bmid;
 
+	if (path_needs_quote(a) || path_needs_quote(b)) {
+		struct sbuf q = { 0 };
+
+		quote_path(&q, "", a);
+		sbuf_puts(&q, " => ");
+		quote_path(&q, "", b);
+		return sbuf_detach(&q);
+	}
 	for (size_t i = 0; a[i] && a[i] == b[i]; i++)
 		if (a[i] == '/')
 			pfx = i + 1;
@@ -314,35 +296,98 @@ static char *rename_name(const char *a, const char *b)
 	return xasprintf("%.*s => %.*s", (int)amid, a, (int)bmid, b);
 }
 
-static int collect_stats(git_diff *diff, struct stat_file **out, size_t *n)
+/*
+ * Is delta idx the deletion half of a type change (a file that becomes a
+ * symlink or back)?  libgit2 writes one as a deletion and a creation of
+ * the same path, next to each other, as git's patch text does; git's
+ * diffstat and summary show the pair as one changed file.
+ */
+static bool is_type_change(git_diff *diff, size_t idx)
 {
-	size_t count = git_diff_num_deltas(diff);
-	struct stat_file *files = xcalloc(count, sizeof(*files));
+	const git_diff_delta *d = git_diff_get_delta(diff, idx), *next;
 
-	for (size_t i = 0; i < count; i++) {
-		const git_diff_delta *d = git_diff_get_delta(diff, i);
-		git_patch *patch;
-		size_t ctx;
+	if (idx + 1 >= git_diff_num_deltas(diff) ||
+	    d->status != GIT_DELTA_DELETED)
+		return false;
+	next = git_diff_get_delta(diff, idx + 1);
+	return next->status == GIT_DELTA_ADDED &&
+	       !strcmp(d->old_file.path, next->new_file.path);
+}
 
-		if (git_patch_from_diff(&patch, diff, i) < 0) {
-			free(files);
-			return git_fail("diffstat");
+/* The stat of a type change: git diffs the old content with the new. */
+static int type_change_stat(struct stat_file *f, git_repository *repo,
+			    const git_diff_delta *del, const git_diff_delta *add)
+{
+	git_blob *a = NULL, *b = NULL;
+	git_patch *patch = NULL;
+	size_t ctx;
+	int ret = -1;
+
+	if (git_blob_lookup(&a, repo, &del->old_file.id) < 0 ||
+	    git_blob_lookup(&b, repo, &add->new_file.id) < 0 ||
+	    git_patch_from_blobs(&patch, a, NULL, b, NULL, NULL) < 0) {
+		git_fail("diffstat of a type change");
+		goto out;
+	}
+	f->name = quoted_name(add->new_file.path);
+	f->binary = git_patch_get_delta(patch)->flags & GIT_DIFF_FLAG_BINARY;
+	f->old_size = (git_off_t)del->old_file.size;
+	f->new_size = (git_off_t)add->new_file.size;
+	git_patch_line_stats(&ctx, &f->added, &f->deleted, patch);
+	ret = 0;
+out:
+	git_patch_free(patch);
+	git_blob_free(a);
+	git_blob_free(b);
+	return ret;
+}
+
+static int delta_stat(struct stat_file *f, git_diff *diff, size_t idx)
+{
+	const git_diff_delta *d = git_diff_get_delta(diff, idx);
+	git_patch *patch;
+	size_t ctx;
+
+	if (git_patch_from_diff(&patch, diff, idx) < 0)
+		return git_fail("diffstat");
+	if (d->status == GIT_DELTA_RENAMED || d->status == GIT_DELTA_COPIED)
+		f->name = rename_name(d->old_file.path, d->new_file.path);
+	else
+		f->name = quoted_name(d->new_file.path);
+	f->binary = d->flags & GIT_DIFF_FLAG_BINARY;
+	f->old_size = (git_off_t)d->old_file.size;
+	f->new_size = (git_off_t)d->new_file.size;
+	git_patch_line_stats(&ctx, &f->added, &f->deleted, patch);
+	git_patch_free(patch);
+	return 0;
+}
+
+static int collect_stats(git_repository *repo, git_diff *diff,
+			 struct stat_file **out, size_t *n)
+{
+	size_t count = git_diff_num_deltas(diff), k = 0;
+	struct stat_file *files = xcalloc(count ? count : 1, sizeof(*files));
+
+	for (size_t i = 0; i < count; i++, k++) {
+		int r;
+
+		if (is_type_change(diff, i)) {
+			r = type_change_stat(&files[k], repo,
+					     git_diff_get_delta(diff, i),
+					     git_diff_get_delta(diff, i + 1));
+			i++;
+		} else {
+			r = delta_stat(&files[k], diff, i);
 		}
-		if (d->status == GIT_DELTA_RENAMED ||
-		    d->status == GIT_DELTA_COPIED)
-			files[i].name = rename_name(d->old_file.path,
-						    d->new_file.path);
-		else
-			files[i].name = xstrdup(d->new_file.path);
-		files[i].binary = d->flags & GIT_DIFF_FLAG_BINARY;
-		files[i].old_size = (git_off_t)d->old_file.size;
-		files[i].new_size = (git_off_t)d->new_file.size;
-		git_patch_line_stats(&ctx, &files[i].added, &files[i].deleted,
-				     patch);
-		git_patch_free(patch);
+		if (r < 0) {
+			while (k)
+				free(files[--k].name);
+			free(files);
+			return -1;
+		}
 	}
 	*out = files;
-	*n = count;
+	*n = k;
 	return 0;
 }
 
@@ -416,7 +461,7 @@ static void layout_stats(const struct stat_file *f, size_t n,
 	l->max_change = max_change;
 }
 
-static void add_stat_line(git_buf *b, const struct stat_file *f,
+static void add_stat_line(struct sbuf *b, const struct stat_file *f,
 			  const struct stat_layout *l)
 {
 	const char *name = f->name, *prefix = "";
@@ -435,20 +480,20 @@ static void add_stat_line(git_buf *b, const struct stat_file *f,
 	pad = len - (int)strlen(name);
 	if (pad < 0)
 		pad = 0;
-	buf_printf(b, " %s%s%*s | ", prefix, name, pad, "");
+	sbuf_addf(b, " %s%s%*s | ", prefix, name, pad, "");
 	if (f->binary) {
-		buf_printf(b, "%*s", l->number_width, "Bin");
+		sbuf_addf(b, "%*s", l->number_width, "Bin");
 		if (f->old_size || f->new_size)
-			buf_printf(b, " %lld -> %lld bytes",
+			sbuf_addf(b, " %lld -> %lld bytes",
 				   (long long)f->old_size,
 				   (long long)f->new_size);
-		buf_puts(b, "\n");
+		sbuf_puts(b, "\n");
 		return;
 	}
 	{
 		size_t add = f->added, del = f->deleted;
 
-		buf_printf(b, "%*zu%s", l->number_width, add + del,
+		sbuf_addf(b, "%*zu%s", l->number_width, add + del,
 			   add + del ? " " : "");
 		if ((size_t)l->graph_width <= l->max_change) {
 			size_t total = scale_linear(add + del,
@@ -469,11 +514,11 @@ static void add_stat_line(git_buf *b, const struct stat_file *f,
 		}
 		buf_repeat(b, '+', add);
 		buf_repeat(b, '-', del);
-		buf_puts(b, "\n");
+		sbuf_puts(b, "\n");
 	}
 }
 
-static void add_stat_totals(git_buf *b, const struct stat_file *f, size_t n)
+static void add_stat_totals(struct sbuf *b, const struct stat_file *f, size_t n)
 {
 	size_t ins = 0, del = 0;
 
@@ -483,12 +528,12 @@ static void add_stat_totals(git_buf *b, const struct stat_file *f, size_t n)
 		ins += f[i].added;
 		del += f[i].deleted;
 	}
-	buf_printf(b, " %zu file%s changed", n, n == 1 ? "" : "s");
+	sbuf_addf(b, " %zu file%s changed", n, n == 1 ? "" : "s");
 	if (ins || !del)
-		buf_printf(b, ", %zu insertion%s(+)", ins, ins == 1 ? "" : "s");
+		sbuf_addf(b, ", %zu insertion%s(+)", ins, ins == 1 ? "" : "s");
 	if (del || !ins)
-		buf_printf(b, ", %zu deletion%s(-)", del, del == 1 ? "" : "s");
-	buf_puts(b, "\n");
+		sbuf_addf(b, ", %zu deletion%s(-)", del, del == 1 ? "" : "s");
+	sbuf_puts(b, "\n");
 }
 
 /*
@@ -601,43 +646,79 @@ out:
 	return pct;
 }
 
+static void add_mode_change(struct sbuf *b, unsigned int from, unsigned int to,
+			    const char *path)
+{
+	sbuf_addf(b, " mode change %06o => %06o", from, to);
+	if (path) {
+		char *name = quoted_name(path);
+
+		sbuf_addf(b, " %s", name);
+		free(name);
+	}
+	sbuf_puts(b, "\n");
+}
+
+static void add_mode_name(struct sbuf *b, const char *what, unsigned int mode,
+			  const char *path)
+{
+	char *name = quoted_name(path);
+
+	sbuf_addf(b, " %s mode %06o %s\n", what, mode, name);
+	free(name);
+}
+
 /* --summary: creations, deletions, renames and mode changes. */
-static void add_summary(git_buf *b, git_repository *repo, git_diff *diff)
+static void add_summary(struct sbuf *b, git_repository *repo, git_diff *diff)
 {
 	for (size_t i = 0; i < git_diff_num_deltas(diff); i++) {
 		const git_diff_delta *d = git_diff_get_delta(diff, i);
 
-		if (d->status == GIT_DELTA_ADDED) {
-			buf_printf(b, " create mode %06o %s\n",
-				   d->new_file.mode, d->new_file.path);
+		if (is_type_change(diff, i)) {
+			add_mode_change(b, d->old_file.mode,
+					git_diff_get_delta(diff, i + 1)->new_file.mode,
+					d->old_file.path);
+			i++;
+		} else if (d->status == GIT_DELTA_ADDED) {
+			add_mode_name(b, "create", d->new_file.mode,
+				      d->new_file.path);
 		} else if (d->status == GIT_DELTA_DELETED) {
-			buf_printf(b, " delete mode %06o %s\n",
-				   d->old_file.mode, d->old_file.path);
+			add_mode_name(b, "delete", d->old_file.mode,
+				      d->old_file.path);
 		} else if (d->status == GIT_DELTA_RENAMED) {
 			char *name = rename_name(d->old_file.path,
 						 d->new_file.path);
 
-			buf_printf(b, " rename %s (%d%%)\n", name,
+			sbuf_addf(b, " rename %s (%d%%)\n", name,
 				   git_similarity(repo, d));
 			free(name);
 			if (d->old_file.mode != d->new_file.mode)
-				buf_printf(b, " mode change %06o => %06o\n",
-					   d->old_file.mode, d->new_file.mode);
+				add_mode_change(b, d->old_file.mode,
+						d->new_file.mode, NULL);
 		} else if (d->old_file.mode != d->new_file.mode) {
-			buf_printf(b, " mode change %06o => %06o %s\n",
-				   d->old_file.mode, d->new_file.mode,
-				   d->new_file.path);
+			add_mode_change(b, d->old_file.mode, d->new_file.mode,
+					d->new_file.path);
 		}
 	}
 }
 
-static int add_diffstat(git_buf *b, git_repository *repo, git_diff *diff)
+/*
+ * The diffstat is written here, not by libgit2's git_diff_get_stats and
+ * git_diff_stats_to_buf, because libgit2 1.5's text is not git's: it
+ * scales the graph by rounding (git: 1 + (n * (width - 1)) / max) and
+ * always draws at least one '+' and one '-', pads a binary file's "Bin"
+ * without git's number column, names a rename "old => new" where git
+ * writes "dir/{old => new}", quotes no name, lists a type change as two
+ * files, and its summary has no "rename" lines.  The line counts do come
+ * from libgit2 (git_patch_line_stats), which are git's xdiff counts.
+ */
+static int add_diffstat(struct sbuf *b, git_repository *repo, git_diff *diff)
 {
 	struct stat_file *files = NULL;
 	struct stat_layout layout;
 	size_t n = 0;
 
-	if (collect_stats(diff, &files, &n) < 0)
+	if (collect_stats(repo, diff, &files, &n) < 0)
 		return -1;
 	layout_stats(files, n, &layout);
 	for (size_t i = 0; i < n; i++)
@@ -687,7 +768,7 @@ out:
 }
 
 struct print_state {
-	git_buf *out;
+	struct sbuf *out;
 	git_repository *repo;
 };
 
@@ -705,30 +786,34 @@ static bool is_empty_add_or_delete(const git_diff_delta *d)
 
 /*
  * Header lines as git writes them: a "---"/"+++" line whose name has a
- * space ends with a tab (so that a trailing space can be told from none);
- * no_names drops the "---"/"+++" lines (an empty file's add or delete).
+ * space ends with a tab (so that a trailing space can be told from none;
+ * git looks at the name itself, quoted or not); no_names drops the
+ * "---"/"+++" lines (an empty file's add or delete).
  */
-static void add_header_lines(git_buf *b, const char *text, size_t len,
-			     bool no_names)
+static void add_header_lines(struct sbuf *b, const git_diff_delta *d,
+			     const char *text, size_t len, bool no_names)
 {
 	for (size_t pos = 0; pos < len;) {
 		const char *nl = memchr(text + pos, '\n', len - pos);
 		size_t n = nl ? (size_t)(nl - text - pos) : len - pos;
 		const char *l = text + pos;
-		bool tab = n > 6 && (!memcmp(l, "--- a/", 6) ||
-				     !memcmp(l, "+++ b/", 6)) &&
-			   memchr(l + 6, ' ', n - 6);
+		bool names = n > 4 && (!memcmp(l, "--- ", 4) ||
+				       !memcmp(l, "+++ ", 4));
+		const char *path = l[0] == '-' ? d->old_file.path :
+				   d->new_file.path;
+		bool tab = names &&
+			   (n != 13 || memcmp(l + 4, "/dev/null", 9)) &&
+			   path && strchr(path, ' ');
 
-		if (no_names && n > 4 && (!memcmp(l, "--- ", 4) ||
-					  !memcmp(l, "+++ ", 4))) {
+		if (no_names && names) {
 			pos += n + 1;
 			continue;
 		}
-		buf_add(b, l, n);
+		sbuf_add(b, l, n);
 		if (tab)
-			buf_puts(b, "\t");
+			sbuf_puts(b, "\t");
 		if (nl)
-			buf_puts(b, "\n");
+			sbuf_puts(b, "\n");
 		pos += n + 1;
 	}
 }
@@ -743,12 +828,12 @@ static void add_file_header(struct print_state *st, const git_diff_delta *d,
 	const char *nl;
 
 	if (!hit || !(nl = memchr(hit, '\n', len - (size_t)(hit - text)))) {
-		add_header_lines(st->out, text, len, is_empty_add_or_delete(d));
+		add_header_lines(st->out, d, text, len, is_empty_add_or_delete(d));
 		return;
 	}
-	add_header_lines(st->out, text, (size_t)(hit - text), false);
-	buf_printf(st->out, "%s%d%%", key, git_similarity(st->repo, d));
-	add_header_lines(st->out, nl, len - (size_t)(nl - text), false);
+	add_header_lines(st->out, d, text, (size_t)(hit - text), false);
+	sbuf_addf(st->out, "%s%d%%", key, git_similarity(st->repo, d));
+	add_header_lines(st->out, d, nl, len - (size_t)(nl - text), false);
 }
 
 /*
@@ -762,11 +847,11 @@ static void add_file_header(struct print_state *st, const git_diff_delta *d,
 static const char base85[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 			     "abcdefghijklmnopqrstuvwxyz!#$%&()*+-;<=>?@^_`{|}~";
 
-static void add_base85_line(git_buf *b, const unsigned char *p, size_t n)
+static void add_base85_line(struct sbuf *b, const unsigned char *p, size_t n)
 {
 	char c = n <= 26 ? (char)('A' + n - 1) : (char)('a' + n - 27);
 
-	buf_add(b, &c, 1);
+	sbuf_add(b, &c, 1);
 	for (size_t i = 0; i < n; i += 4) {
 		uint32_t v = 0;
 		char out[5];
@@ -777,12 +862,12 @@ static void add_base85_line(git_buf *b, const unsigned char *p, size_t n)
 			out[k] = base85[v % 85];
 			v /= 85;
 		}
-		buf_add(b, out, 5);
+		sbuf_add(b, out, 5);
 	}
-	buf_puts(b, "\n");
+	sbuf_puts(b, "\n");
 }
 
-static int add_literal(git_buf *b, const void *data, size_t size)
+static int add_literal(struct sbuf *b, const void *data, size_t size)
 {
 	uLongf len = compressBound((uLong)size);
 	unsigned char *z = xmalloc(len);
@@ -792,15 +877,15 @@ static int add_literal(git_buf *b, const void *data, size_t size)
 		error("deflating a binary file failed");
 		return -1;
 	}
-	buf_printf(b, "literal %zu\n", size);
+	sbuf_addf(b, "literal %zu\n", size);
 	for (size_t i = 0; i < len; i += 52)
 		add_base85_line(b, z + i, len - i < 52 ? len - i : 52);
-	buf_puts(b, "\n");
+	sbuf_puts(b, "\n");
 	free(z);
 	return 0;
 }
 
-static int add_blob_literal(git_buf *b, git_repository *repo, const git_oid *id)
+static int add_blob_literal(struct sbuf *b, git_repository *repo, const git_oid *id)
 {
 	git_blob *blob;
 	int ret;
@@ -818,7 +903,7 @@ static int add_binary_hunk(struct print_state *st, const git_diff_delta *d)
 {
 	if (d->status != GIT_DELTA_ADDED && d->status != GIT_DELTA_DELETED)
 		return 0;
-	buf_puts(st->out, "GIT binary patch\n");
+	sbuf_puts(st->out, "GIT binary patch\n");
 	if (d->status == GIT_DELTA_ADDED) {
 		if (add_blob_literal(st->out, st->repo, &d->new_file.id) < 0 ||
 		    add_literal(st->out, "", 0) < 0)
@@ -848,12 +933,12 @@ static int print_line(const git_diff_delta *d, const git_diff_hunk *h,
 	if (l->origin == GIT_DIFF_LINE_CONTEXT ||
 	    l->origin == GIT_DIFF_LINE_ADDITION ||
 	    l->origin == GIT_DIFF_LINE_DELETION)
-		buf_add(st->out, &l->origin, 1);
-	buf_add(st->out, l->content, l->content_len);
+		sbuf_add(st->out, &l->origin, 1);
+	sbuf_add(st->out, l->content, l->content_len);
 	return 0;
 }
 
-static int add_patch_text(git_buf *b, git_repository *repo, git_diff *diff)
+static int add_patch_text(struct sbuf *b, git_repository *repo, git_diff *diff)
 {
 	struct print_state st = { b, repo };
 
@@ -862,7 +947,7 @@ static int add_patch_text(git_buf *b, git_repository *repo, git_diff *diff)
 	return 0;
 }
 
-int format_patch_commit(git_buf *out, git_repository *repo,
+int format_patch_commit(struct sbuf *out, git_repository *repo,
 			git_commit *commit)
 {
 	const git_signature *author = git_commit_author(commit);
@@ -874,21 +959,21 @@ int format_patch_commit(git_buf *out, git_repository *repo,
 	if (commit_diff(&diff, repo, commit) < 0)
 		return -1;
 	title = message_title(msg, &body);
-	buf_puts(out, "From 0000000000000000000000000000000000000000 "
+	sbuf_puts(out, "From 0000000000000000000000000000000000000000 "
 		      "Mon Sep 17 00:00:00 2001\n");
 	add_from(out, author);
 	add_date(out, &author->when);
 	add_subject(out, title);
 	if (has_non_ascii(msg) || has_non_ascii(author->name))
-		buf_puts(out, "MIME-Version: 1.0\n"
+		sbuf_puts(out, "MIME-Version: 1.0\n"
 			      "Content-Type: text/plain; charset=UTF-8\n"
 			      "Content-Transfer-Encoding: 8bit\n");
-	buf_puts(out, "\n");
+	sbuf_puts(out, "\n");
 	add_body(out, body);
-	buf_puts(out, "---\n");
+	sbuf_puts(out, "---\n");
 	ret = add_diffstat(out, repo, diff);
 	if (!ret) {
-		buf_puts(out, "\n");
+		sbuf_puts(out, "\n");
 		ret = add_patch_text(out, repo, diff);
 	}
 	free(title);

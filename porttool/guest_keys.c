@@ -13,8 +13,11 @@
  * exactly what the vmm registers and the corevisor verifies; fresh keys
  * every boot, in the boot directory.
  */
-#include "buildboot.h"
+#include "guest_keys.h"
+#include "subproc.h"
+#include "vmm_build.h"
 
+#include <stdint.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>

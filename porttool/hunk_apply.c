@@ -60,37 +60,11 @@ struct file_state {
 	bool loaded;
 };
 
-void byte_buf_free(struct byte_buf *b)
+/* An absent marker is added with p NULL and n 0: nothing to copy. */
+static void put(struct sbuf *b, const char *p, size_t n)
 {
-	free(b->ptr);
-	memset(b, 0, sizeof(*b));
-}
-
-static void put(struct byte_buf *b, const char *p, size_t n)
-{
-	if (!n)
-		return;	/* an absent marker: p may be NULL */
-	if (b->len + n + 1 > b->cap) {
-		b->cap = (b->len + n + 1) * 2;
-		b->ptr = xrealloc(b->ptr, b->cap);
-	}
-	memcpy(b->ptr + b->len, p, n);
-	b->len += n;
-	b->ptr[b->len] = '\0';
-}
-
-static void put_fmt(struct byte_buf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void put_fmt(struct byte_buf *b, const char *fmt, ...)
-{
-	char tmp[128];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	va_end(ap);
-	put(b, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
+	if (n)
+		sbuf_add(b, p, n);
 }
 
 static void split_lines(const char *buf, size_t len, struct span_list *out)
@@ -413,7 +387,7 @@ static void report_placement(const char *patch_name, const struct file_state *f,
 }
 
 /* The hunk as libgit2 will apply it: at the placement, fuzzed lines gone. */
-static void write_hunk(struct byte_buf *out, struct file_state *f,
+static void write_hunk(struct sbuf *out, struct file_state *f,
 		       const struct hunk *h, const struct placement *pl)
 {
 	const struct hunk_view *v = &pl->view;
@@ -421,7 +395,7 @@ static void write_hunk(struct byte_buf *out, struct file_state *f,
 	long new_pos = (long)pl->pos + f->shift;
 	size_t new_start = (size_t)(v->npost ? new_pos + 1 : new_pos);
 
-	put_fmt(out, "@@ -%zu,%zu +%zu,%zu @@", old_start, v->npre,
+	sbuf_addf(out, "@@ -%zu,%zu +%zu,%zu @@", old_start, v->npre,
 		new_start, v->npost);
 	put(out, h->tail.p, h->tail.len);
 	for (size_t k = v->first; k < v->last; k++) {
@@ -466,7 +440,7 @@ static void hunk_failed(const char *patch_name, const struct file_state *f,
 }
 
 /* Parse, place and rewrite the hunk whose header is lines[*i]. */
-static int relocate_one(struct byte_buf *out, const struct span_list *lines,
+static int relocate_one(struct sbuf *out, const struct span_list *lines,
 			size_t *i, struct file_state *f, int max_fuzz,
 			const char *patch_name)
 {
@@ -505,7 +479,7 @@ static void file_state_reset(struct file_state *f)
 	memset(f, 0, sizeof(*f));
 }
 
-int relocate_hunks(struct byte_buf *out, const char *diff, size_t len,
+int relocate_hunks(struct sbuf *out, const char *diff, size_t len,
 		   int max_fuzz, const char *patch_name,
 		   const struct preimage_source *src)
 {

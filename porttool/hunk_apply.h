@@ -13,15 +13,9 @@
 #ifndef PORTTOOL_HUNK_APPLY_H
 #define PORTTOOL_HUNK_APPLY_H
 
+#include "sbuf.h"
+
 #include <stddef.h>
-
-/* A growable byte buffer; ptr is malloc'd and owned by the holder. */
-struct byte_buf {
-	char *ptr;
-	size_t len, cap;
-};
-
-void byte_buf_free(struct byte_buf *b);
 
 /*
  * Where the files' preimages come from: the content of the idx-th file of
@@ -46,7 +40,7 @@ struct preimage_source {
  * patch in messages.  Returns 0, or -1 after an error naming the patch,
  * the file and the hunk that matched nowhere.
  */
-int relocate_hunks(struct byte_buf *out, const char *diff, size_t len,
+int relocate_hunks(struct sbuf *out, const char *diff, size_t len,
 		   int max_fuzz, const char *patch_name,
 		   const struct preimage_source *src);
 

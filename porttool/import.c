@@ -18,6 +18,7 @@
  * therefore gives the same commit id on every machine.  The tag is
  * lightweight (an annotated tag would add a tagger date for nothing).
  */
+#include "tempdir.h"
 #include "tree.h"
 
 #include <archive.h>

@@ -8,7 +8,8 @@
  * Writing it here lets the archive hold /dev/console as a character device
  * without root, which the kernel needs to open the console for /init.
  */
-#include "buildboot.h"
+#include "guest_keys.h"
+#include "initramfs.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -11,7 +11,8 @@
  * line, and the compile stage a count of objects built every few seconds,
  * because a cold build takes minutes and silence looks like a hang.
  */
-#include "buildboot.h"
+#include "kbuild.h"
+#include "subproc.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -14,12 +14,17 @@
  * chr-testdev (vmm/README.md).  On SeKVM every image is signed by a
  * fresh VM key, as any image the corevisor runs.
  *
- * init.sh (porttool/boot/init.sh) runs them when the initramfs holds
+ * init.sh (porttool/qemu/boot/init.sh) runs them when the initramfs holds
  * /kut/tests: one line a test, "NAME FILE SMP ARGS", each output line
  * tagged "KUT NAME: ".
  */
-#include "buildboot.h"
+#include "porttool.h"
+#include "debfetch.h"
+#include "guest_keys.h"
+#include "initramfs.h"
 #include "kut.h"
+#include "subproc.h"
+#include "vmm_build.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -315,7 +320,7 @@ int kut_make_initramfs(const char *project_dir, const char *bootdir,
 		       const char *dir, const struct kut_list *l, bool sekvm,
 		       const char *path)
 {
-	char *init = xasprintf("%s/porttool/boot/init.sh", project_dir);
+	char *init = xasprintf("%s/porttool/qemu/boot/init.sh", project_dir);
 	char *vmm = vmm_build(project_dir, "vmm");
 	char *busybox = NULL, *why = NULL;
 	struct cpio *c = NULL;

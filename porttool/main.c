@@ -6,6 +6,7 @@
  * libgit2 once, finds the project's ports/ directory, strips the global
  * options and hands the rest of argv to the subcommand.
  */
+#include "builtin.h"
 #include "porttool.h"
 
 #include <git2.h>
@@ -14,19 +15,6 @@
 #include <string.h>
 #include <unistd.h>
 
-int cmd_list(struct porttool_ctx *ctx, int argc, char **argv);
-int cmd_tree(struct porttool_ctx *ctx, int argc, char **argv);
-int cmd_apply(struct porttool_ctx *ctx, int argc, char **argv);
-int cmd_status(struct porttool_ctx *ctx, int argc, char **argv);
-int cmd_export(struct porttool_ctx *ctx, int argc, char **argv);
-int cmd_rebase(struct porttool_ctx *ctx, int argc, char **argv);
-int cmd_build(struct porttool_ctx *ctx, int argc, char **argv);
-int cmd_check(struct porttool_ctx *ctx, int argc, char **argv);
-int cmd_boot(struct porttool_ctx *ctx, int argc, char **argv);
-int cmd_mail(struct porttool_ctx *ctx, int argc, char **argv);
-int cmd_bench(struct porttool_ctx *ctx, int argc, char **argv);
-int cmd_report(struct porttool_ctx *ctx, int argc, char **argv);
-int cmd_mailinfo(struct porttool_ctx *ctx, int argc, char **argv);
 static int cmd_help(struct porttool_ctx *ctx, int argc, char **argv);
 
 static const struct command commands[] = {

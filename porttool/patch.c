@@ -9,6 +9,7 @@
  * Only what git am takes from a mail is kept: author name and address
  * (From), author date (Date), subject (prefixes stripped), body and diff.
  */
+#include "mailhdr.h"
 #include "patch.h"
 #include "rfc2047.h"
 
@@ -61,57 +62,6 @@ static char *line_dup(const char *s, size_t n)
 
 	memcpy(r, s, n);
 	r[n] = '\0';
-	return r;
-}
-
-/* Runs of whitespace become one space, as git mailinfo's headers. */
-static char *squeeze_space(const char *s)
-{
-	char *out = xmalloc(strlen(s) + 1);
-	size_t o = 0;
-
-	for (; *s; s++) {
-		if (isspace((unsigned char)*s)) {
-			if (o && out[o - 1] == ' ')
-				continue;
-			out[o++] = ' ';
-		} else {
-			out[o++] = *s;
-		}
-	}
-	out[o] = '\0';
-	return out;
-}
-
-/*
- * What git mailinfo keeps of a subject: leading "Re:" (any case, when
- * more follows), whitespace, ':' and "[...]" groups go, whitespace runs
- * become one space and the ends are trimmed.
- */
-char *strip_subject_prefix(const char *subject)
-{
-	char *sq = squeeze_space(subject);
-	const char *s = sq;
-	size_t n;
-	char *r;
-
-	for (;;) {
-		if ((s[0] == 'r' || s[0] == 'R') && (s[1] == 'e' || s[1] == 'E') &&
-		    s[2] == ':' && s[3]) {
-			s += 3;
-		} else if (*s == ' ' || *s == '\t' || *s == ':') {
-			s++;
-		} else if (*s == '[' && strchr(s, ']')) {
-			s = strchr(s, ']') + 1;
-		} else {
-			break;
-		}
-	}
-	n = strlen(s);
-	while (n && isspace((unsigned char)s[n - 1]))
-		n--;
-	r = line_dup(s, n);
-	free(sq);
 	return r;
 }
 
@@ -252,31 +202,6 @@ struct headers {
 	char *from, *date, *subject, *ctype, *cte;
 };
 
-static void set_header(char **slot, const char *v, size_t n)
-{
-	while (n && (*v == ' ' || *v == '\t')) {
-		v++;
-		n--;
-	}
-	while (n && (v[n - 1] == '\r' || v[n - 1] == '\n'))
-		n--;
-	free(*slot);
-	*slot = line_dup(v, n);
-}
-
-static void append_folded(char **slot, const struct line *l)
-{
-	size_t n = l->len, old = strlen(*slot);
-	const char *v = l->start;
-
-	if (n && v[n - 1] == '\r')
-		n--;
-	/* Unfolding removes the line break and keeps the whitespace. */
-	*slot = xrealloc(*slot, old + n + 1);
-	memcpy(*slot + old, v, n);
-	(*slot)[old + n] = '\0';
-}
-
 /* The slot for header line l ("Name: value"), and where its value starts. */
 static char **header_slot(struct headers *h, const struct line *l,
 			  size_t *skip)
@@ -303,33 +228,42 @@ static char **header_slot(struct headers *h, const struct line *l,
 	return NULL;
 }
 
-/* Read the header block; *pos ends after the blank line. */
+/*
+ * Read the header block; *pos ends after the blank line.  A header is its
+ * line and its continuation lines (mailhdr.c unfolds them); a
+ * continuation line with no header before it is skipped, as git does.
+ */
 static int read_headers(const char *buf, size_t len, size_t *pos,
 			const char *path, int *lineno, struct headers *h)
 {
 	struct line l;
-	char **last = NULL;
 
-	while (next_line(buf, len, pos, &l)) {
-		size_t skip;
+	while (*pos < len) {
+		size_t start = *pos, hlen, skip;
+		char **slot;
 
+		hlen = mail_header_len(buf + start, len - start);
+		next_line(buf, len, pos, &l);
 		(*lineno)++;
 		if (l.len == 0 || line_is(&l, ""))
 			return 0;
-		if ((l.start[0] == ' ' || l.start[0] == '\t')) {
-			if (last)
-				append_folded(last, &l);
+		if (l.start[0] == ' ' || l.start[0] == '\t')
 			continue;
-		}
-		last = NULL;
 		if (!memchr(l.start, ':', l.len)) {
 			error("%s:%d: not a mail header: '%.*s'", path, *lineno,
 			      (int)(l.len > 60 ? 60 : l.len), l.start);
 			return -1;
 		}
-		last = header_slot(h, &l, &skip);
-		if (last)
-			set_header(last, l.start + skip, l.len - skip);
+		/* The continuation lines are part of this header. */
+		for (const char *c = buf + *pos; c < buf + start + hlen; c++)
+			if (*c == '\n')
+				(*lineno)++;
+		*pos = start + hlen;
+		slot = header_slot(h, &l, &skip);
+		if (!slot)
+			continue;
+		free(*slot);
+		*slot = mail_header_value(l.start + skip, hlen - skip);
 	}
 	/* Headers alone (no body) are a mail too, as git mailinfo says. */
 	return 0;
@@ -513,7 +447,6 @@ static size_t inbody_headers(const char *body, size_t len, struct headers *h)
 {
 	size_t pos = 0, start;
 	struct line l;
-	char **last = NULL;
 
 	/* Blank lines before in-body headers do not count. */
 	for (;;) {
@@ -525,27 +458,23 @@ static size_t inbody_headers(const char *body, size_t len, struct headers *h)
 	}
 	pos = start;
 	while (next_line(body, len, &pos, &l)) {
-		size_t skip = 0;
+		size_t skip = 0, hlen;
 		char **slot;
 
-		if (last && l.len && (l.start[0] == ' ' || l.start[0] == '\t')) {
-			append_folded(last, &l);
+		if (is_separator(&l)) {
 			start = pos;
 			continue;
 		}
-		last = NULL;
-		if (is_separator(&l))
-			slot = NULL;
-		else if (line_starts(&l, "[PATCH] "))
+		if (line_starts(&l, "[PATCH] "))
 			slot = &h->subject, skip = 0;
 		else if ((slot = header_slot(h, &l, &skip)) == NULL ||
 			 slot == &h->ctype || slot == &h->cte)
 			break;
-		if (slot) {
-			set_header(slot, l.start + skip, l.len - skip);
-			last = slot;
-		}
-		start = pos;
+		/* The header with its continuation lines (mailhdr.c). */
+		hlen = mail_header_len(l.start, len - (size_t)(l.start - body));
+		free(*slot);
+		*slot = mail_header_value(l.start + skip, hlen - skip);
+		pos = start = (size_t)(l.start - body) + hlen;
 	}
 	return start;
 }

@@ -39,27 +39,15 @@ int mail_patch_info(const char *buf, size_t len, const char *path,
 		    struct mail_patch *out);
 void mail_patch_free(struct mail_patch *m);
 
-/*
- * How many leading and trailing context lines of a hunk apply may ignore
- * when the hunk matches nowhere exactly (apply --fuzz N; default 0, as
- * git am without -C).  Offsets need no option.  See series_apply.c.
- */
-void set_apply_fuzz(int lines);
-
-/*
- * Strip "[PATCH ...]" (and "Re:"-style) prefixes the way 'git am' does and
- * return a new string.
- */
-char *strip_subject_prefix(const char *subject);
 
 /*
  * Write a commit as 'git format-patch --zero-commit --no-signature -N
  * --full-index' writes it: the mbox "From 000...0" line, From/Date/Subject headers, the
  * message body, "---", a diffstat with summary, and the diff.  Appends to
- * out, a git_buf that starts zeroed and whose ptr the caller free()s (it
- * is grown with malloc here, never by libgit2).
+ * out (see sbuf.h).
  */
-int format_patch_commit(git_buf *out, git_repository *repo,
+struct sbuf;
+int format_patch_commit(struct sbuf *out, git_repository *repo,
 			git_commit *commit);
 /*
  * The commit's diff against its first parent with format-patch's

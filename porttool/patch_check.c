@@ -21,6 +21,7 @@
  */
 #include "patch_check.h"
 #include "porttool.h"
+#include "quote.h"
 #include "sbuf.h"
 
 #include <stdlib.h>
@@ -243,23 +244,29 @@ bool patch_path_ok(const char *path)
 	return true;
 }
 
-/* The path of a header line after prefix ("--- a/", "rename to "...). */
-static bool header_path_ok(const struct dline *l, size_t skip)
+/*
+ * The path of a header line after skip bytes ("--- a/", "rename to "...);
+ * a C-quoted path is unquoted first, and then loses its first pfx bytes
+ * (the "a/" or "b/" inside the quotes).
+ */
+static bool header_path_ok(const struct dline *l, size_t skip, size_t pfx)
 {
 	size_t n = l->len - skip;
 	const char *p = l->p + skip;
-	char *path;
+	char *path = NULL;
 	bool ok;
 
-	if (n && *p == '"') {	/* C-quoted: the quotes are not the path */
-		p++;
-		n--;
-		if (n && p[n - 1] == '"')
-			n--;
-	}
 	while (n && p[n - 1] == '\t')
 		n--;
-	path = xasprintf("%.*s", (int)n, p);
+	if (n && *p == '"') {
+		if (unquote_path(p, n, &path) != n || strlen(path) < pfx) {
+			free(path);
+			return false;
+		}
+		memmove(path, path + pfx, strlen(path + pfx) + 1);
+	} else {
+		path = xasprintf("%.*s", (int)n, p);
+	}
 	ok = patch_path_ok(path);
 	free(path);
 	return ok;
@@ -276,17 +283,18 @@ static bool bad_header_path(const struct dline *l)
 		if (l->len == 13 && !memcmp(l->p + 4, "/dev/null", 9))
 			return false;
 		/* "a/" or "b/" (quoted or not) is a prefix, not the path. */
-		return !header_path_ok(l, l->p[4] == '"' ? 4 : 6) ||
-		       (l->p[4] == '"' && l->len > 7 && l->p[7] == '/');
+		return l->p[4] == '"' ? !header_path_ok(l, 4, 2) :
+		       !header_path_ok(l, 6, 0);
 	}
-	if (l->len > 13 && !memcmp(l->p, "diff --git ", 11))
-		return l->p[13] == '/' || memmem(l->p, l->len, " b//", 4) ||
+	if (l->len > 14 && !memcmp(l->p, "diff --git ", 11))
+		return l->p[l->p[11] == '"' ? 14 : 13] == '/' ||
+		       memmem(l->p, l->len, " b//", 4) ||
 		       memmem(l->p, l->len, " \"b//", 5);
 	for (size_t i = 0; i < sizeof(path_headers) / sizeof(*path_headers); i++) {
 		size_t k = strlen(path_headers[i]);
 
 		if (l->len > k && !memcmp(l->p, path_headers[i], k))
-			return !header_path_ok(l, k);
+			return !header_path_ok(l, k, 0);
 	}
 	return false;
 }
@@ -324,9 +332,27 @@ static bool in_tree(git_tree *tree, const char *path)
 	return true;
 }
 
-static int check_delta(const git_diff_delta *d, git_tree *base,
+/*
+ * Did an earlier section of the diff delete path?  git writes a file that
+ * becomes a symlink (or back) as a deletion and a creation of the same
+ * path, so the creation finds the path gone.
+ */
+static bool deleted_before(git_diff *diff, size_t idx, const char *path)
+{
+	for (size_t i = 0; i < idx; i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+
+		if (d->status == GIT_DELTA_DELETED &&
+		    !strcmp(d->old_file.path, path))
+			return true;
+	}
+	return false;
+}
+
+static int check_delta(git_diff *diff, size_t idx, git_tree *base,
 		       const char *patch_path)
 {
+	const git_diff_delta *d = git_diff_get_delta(diff, idx);
 	const char *oldp = d->old_file.path, *newp = d->new_file.path;
 	bool adds = d->status == GIT_DELTA_ADDED;
 	bool moves = d->status == GIT_DELTA_RENAMED ||
@@ -337,7 +363,8 @@ static int check_delta(const git_diff_delta *d, git_tree *base,
 		      oldp && !patch_path_ok(oldp) ? oldp : newp);
 		return -1;
 	}
-	if ((adds || moves) && in_tree(base, newp)) {
+	if ((adds || moves) && in_tree(base, newp) &&
+	    !deleted_before(diff, idx, newp)) {
 		error("%s: %s: already exists in the tree the patch applies to",
 		      patch_path, newp);
 		return -1;
@@ -353,25 +380,71 @@ static int check_delta(const git_diff_delta *d, git_tree *base,
 int check_patch_paths(git_diff *diff, git_tree *base, const char *patch_path)
 {
 	for (size_t i = 0; i < git_diff_num_deltas(diff); i++)
-		if (check_delta(git_diff_get_delta(diff, i), base,
-				patch_path) < 0)
+		if (check_delta(diff, i, base, patch_path) < 0)
 			return -1;
 	return 0;
 }
 
-/* The path of "diff --git a/P b/P" (both sides equal), or NULL. */
+/*
+ * One side of a "diff --git" line at s[0..len): prefix ("a/" or "b/")
+ * and path, quoted or not.  Returns the path and sets *used to the bytes
+ * it took, or NULL.  An unquoted side takes want bytes (the caller knows
+ * how long the path must be).
+ */
+static char *header_side(const char *s, size_t len, char prefix, size_t want,
+			 size_t *used)
+{
+	char *q = NULL;
+	size_t n;
+
+	if (len && s[0] == '"') {
+		n = unquote_path(s, len, &q);
+		if (!n || strlen(q) < 3 || q[0] != prefix || q[1] != '/') {
+			free(q);
+			return NULL;
+		}
+		memmove(q, q + 2, strlen(q) - 1);
+		*used = n;
+		return q;
+	}
+	if (len < want + 2 || s[0] != prefix || s[1] != '/')
+		return NULL;
+	*used = want + 2;
+	return xasprintf("%.*s", (int)want, s + 2);
+}
+
+/*
+ * The path of "diff --git a/P b/P" when both sides name the same P, as
+ * git reads it: an unquoted name may hold spaces, so the line is cut
+ * where its two halves are equal.  NULL for a rename or a bad line.
+ */
 static char *same_side_path(const struct dline *l)
 {
 	const char *rest = l->p + 11;
-	size_t n = l->len - 11, plen;
-	bool quoted = n && rest[0] == '"';
-	size_t extra = quoted ? 9 : 5;	/* a/, b/, space (and 4 quotes) */
+	size_t n = l->len - 11, used_a, used_b, plen = 0;
+	char *a, *b;
 
-	if (n < extra + 2 || (n - extra) % 2)
+	if (n && rest[0] != '"') {
+		if (n < 7 || (n - 5) % 2)
+			return NULL;
+		plen = (n - 5) / 2;
+	}
+	a = header_side(rest, n, 'a', plen, &used_a);
+	if (!a)
 		return NULL;
-	plen = (n - extra) / 2;
-	return xasprintf("%s%.*s%s", quoted ? "\"" : "", (int)plen,
-			 rest + (quoted ? 3 : 2), quoted ? "\"" : "");
+	if (used_a + 1 >= n || rest[used_a] != ' ') {
+		free(a);
+		return NULL;
+	}
+	b = header_side(rest + used_a + 1, n - used_a - 1, 'b', strlen(a),
+			&used_b);
+	if (!b || used_a + 1 + used_b != n || strcmp(a, b)) {
+		free(a);
+		free(b);
+		return NULL;
+	}
+	free(b);
+	return a;
 }
 
 /* Write the "---"/"+++" lines a section without hunks lacks. */
@@ -379,10 +452,52 @@ static void close_section(struct sbuf *out, const char *path, int kind)
 {
 	if (!path || !kind)
 		return;
+	sbuf_puts(out, "--- ");
 	if (kind > 0)
-		sbuf_addf(out, "--- /dev/null\n+++ b/%s\n", path);
+		sbuf_puts(out, "/dev/null");
 	else
-		sbuf_addf(out, "--- a/%s\n+++ /dev/null\n", path);
+		quote_path(out, "a/", path);
+	sbuf_puts(out, "\n+++ ");
+	if (kind > 0)
+		quote_path(out, "b/", path);
+	else
+		sbuf_puts(out, "/dev/null");
+	sbuf_puts(out, "\n");
+}
+
+/*
+ * libgit2 1.5 ends an unquoted path at the first space, so a name with a
+ * space in "diff --git" or "rename/copy from/to" lines is handed to it
+ * quoted (git's own form, which both read).  Returns whether it wrote l.
+ */
+static bool requote_header(struct sbuf *out, const struct dline *l,
+			   const char *path)
+{
+	if (l->len > 11 && !memcmp(l->p, "diff --git ", 11)) {
+		if (!path || l->p[11] == '"' || !strchr(path, ' '))
+			return false;
+		sbuf_puts(out, "diff --git ");
+		quote_path_always(out, "a/", path);
+		sbuf_puts(out, " ");
+		quote_path_always(out, "b/", path);
+		sbuf_puts(out, "\n");
+		return true;
+	}
+	for (size_t i = 0; i < sizeof(path_headers) / sizeof(*path_headers); i++) {
+		size_t k = strlen(path_headers[i]);
+		char *name;
+
+		if (l->len <= k || memcmp(l->p, path_headers[i], k) ||
+		    l->p[k] == '"' || !memchr(l->p + k, ' ', l->len - k))
+			continue;
+		name = xasprintf("%.*s", (int)(l->len - k), l->p + k);
+		sbuf_add(out, l->p, k);
+		quote_path_always(out, "", name);
+		sbuf_puts(out, "\n");
+		free(name);
+		return true;
+	}
+	return false;
 }
 
 char *diff_for_libgit2(const char *diff, size_t len, size_t *out_len)
@@ -421,6 +536,8 @@ char *diff_for_libgit2(const char *diff, size_t len, size_t *out_len)
 			   (l.len >= 13 && !memcmp(l.p, "Binary files ", 13))) {
 			kind = 0;	/* the section has its own */
 		}
+		if (in_header && requote_header(&out, &l, path))
+			continue;
 		sbuf_add(&out, diff + at, c.pos - at);
 	}
 	close_section(&out, path, kind);

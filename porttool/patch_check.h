@@ -48,9 +48,11 @@ int check_patch_paths(git_diff *diff, git_tree *base, const char *patch_path);
 /*
  * A copy of the diff that libgit2 1.5's parser reads as git does: git
  * writes an empty file's creation or deletion without "---"/"+++" lines
- * (there is no hunk), which libgit2 refuses, so they are added; and git
+ * (there is no hunk), which libgit2 refuses, so they are added; git
  * ends a "---"/"+++" line with a tab when the name has a space, which
- * libgit2 would take as part of the name, so it goes.
+ * libgit2 would take as part of the name, so it goes; and libgit2 ends an
+ * unquoted name at its first space in "diff --git" and "rename/copy
+ * from/to" lines, so a name with a space is handed to it C-quoted.
  */
 char *diff_for_libgit2(const char *diff, size_t len, size_t *out_len);
 

@@ -6,7 +6,7 @@
 #include "portbranch.h"
 #include "corevisor_install.h"
 #include "patch.h"
-#include "tree_default.h"
+#include "default_tree.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -84,27 +84,6 @@ int load_port_patch(const struct port *p, const char *name,
 		    struct mail_patch *out);
 
 /*
- * Build the port's commits on base in memory, without touching any ref,
- * the index or the working tree: the corevisor install commit where the
- * series marks it and one commit per patch.  *tip is the last commit.
- * On failure an error names the patch file and the file and hunk that did
- * not apply.
- */
-int build_port_commits(git_repository *repo, const struct porttool_ctx *ctx,
-		       const struct port *p, git_commit *base, git_oid *tip);
-
-/*
- * A tree holding only the given paths of base (those that exist there),
- * so that libgit2's apply and merge, which read whole trees into an
- * index, work on a handful of files instead of a kernel (series_apply.c).
- */
-int subset_tree(git_tree **out, git_repository *repo, git_tree *base,
-		const struct strlist *paths);
-/* base with each of paths set as in result (removed where result lacks it). */
-int graft_paths(git_oid *out, git_repository *repo, git_tree *base,
-		git_index *result, const struct strlist *paths);
-
-/*
  * git_index_write_tree that accepts entries whose blobs the repository
  * lacks (left out of the work tree by checkout_changed).
  */

@@ -5,7 +5,9 @@
  * kept whole in a log.  Every run has a deadline after which QEMU is
  * killed: a hung guest must never hang the tool or CI.
  */
-#include "buildboot.h"
+#include "dtb.h"
+#include "qemu.h"
+#include "subproc.h"
 
 #include <errno.h>
 #include <fcntl.h>

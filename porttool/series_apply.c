@@ -18,6 +18,7 @@
  * way.  To move a port to another base 'porttool rebase' merges three-way.
  */
 #include "portbranch.h"
+#include "series_apply.h"
 #include "corevisor_install.h"
 #include "patch.h"
 #include "hunk_apply.h"
@@ -222,7 +223,7 @@ static int apply_relocated(git_index **index, git_repository *repo,
 {
 	struct tree_preimages tp = { repo, pre, diff, NULL };
 	struct preimage_source src = { read_tree_preimage, &tp };
-	struct byte_buf moved = { 0 };
+	struct sbuf moved = { 0 };
 	git_diff *moved_diff = NULL;
 	int ret = -1;
 
@@ -236,7 +237,7 @@ static int apply_relocated(git_index **index, git_repository *repo,
 	if (ret < 0)
 		goto out;
 	ret = -1;
-	if (git_diff_from_buffer(&moved_diff, moved.ptr, moved.len) < 0) {
+	if (git_diff_from_buffer(&moved_diff, moved.buf ? moved.buf : "", moved.len) < 0) {
 		git_fail(patch_path);
 		goto out;
 	}
@@ -247,7 +248,7 @@ static int apply_relocated(git_index **index, git_repository *repo,
 	ret = 0;
 out:
 	git_diff_free(moved_diff);
-	byte_buf_free(&moved);
+	sbuf_free(&moved);
 	return ret;
 }
 

@@ -7,7 +7,7 @@
  * The child leads its own process group so that a timeout kills make's or
  * QEMU's children too, never anything else.
  */
-#include "buildboot.h"
+#include "subproc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -155,6 +155,7 @@ int subproc_run(struct subproc *p)
 
 	p->timed_out = false;
 	p->exit_code = -1;
+	p->term_signal = 0;
 	if (pipe(fds)) {
 		error("cannot make a pipe: %s", strerror(errno));
 		return -1;
@@ -183,6 +184,8 @@ int subproc_run(struct subproc *p)
 		kill(-pid, SIGKILL);	/* stragglers that kept no pipe open */
 	if (WIFEXITED(status))
 		p->exit_code = WEXITSTATUS(status);
+	else if (WIFSIGNALED(status))
+		p->term_signal = WTERMSIG(status);
 	if (p->exit_code == 127 && !p->timed_out) {
 		char *prog = find_program(p->argv[0]);
 
@@ -193,4 +196,27 @@ int subproc_run(struct subproc *p)
 		}
 	}
 	return 0;
+}
+
+static void collect_line(const char *line, void *arg)
+{
+	sbuf_puts(arg, line);
+	sbuf_puts(arg, "\n");
+}
+
+int subproc_simple(const char *cwd, const char *const argv[],
+		   struct sbuf *out)
+{
+	struct subproc p = {
+		.argv = argv,
+		.cwd = cwd,
+		.log_fd = -1,
+		.echo = !out,
+		.on_line = out ? collect_line : NULL,
+		.arg = out,
+	};
+
+	if (subproc_run(&p) < 0)
+		return -1;
+	return p.term_signal ? 128 + p.term_signal : p.exit_code;
 }

@@ -5,6 +5,7 @@
  * failed run never leaves a half-made tree where a finished one is expected.
  */
 #define _XOPEN_SOURCE 700
+#include "tempdir.h"
 #include "tree.h"
 
 #include <errno.h>
@@ -16,18 +17,24 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int remove_one(const char *path, const struct stat *st, int type,
+static int remove_one(const char *path, const struct stat *st, int flag,
 		      struct FTW *ftw)
 {
-	if (remove(path) && errno != ENOENT)
-		warning("cannot remove %s: %s", path, strerror(errno));
+	if (remove(path) && errno != ENOENT) {
+		error("cannot remove %s: %s", path, strerror(errno));
+		return -1;
+	}
 	return 0;
 }
 
 int remove_tree(const char *path)
 {
+	struct stat st;
+
+	if (lstat(path, &st) && errno == ENOENT)
+		return 0;
 	/* Depth first, never following symlinks out of the tree. */
-	return nftw(path, remove_one, 32, FTW_DEPTH | FTW_PHYS);
+	return nftw(path, remove_one, 32, FTW_DEPTH | FTW_PHYS) ? -1 : 0;
 }
 
 char *temp_dir_next_to(const char *dest)

@@ -7,38 +7,18 @@
  * a line Debian ships is its linux-source-X.Y package, fetched with apt
  * through a private directory under the cache and imported with libgit2.
  *
- * Files: default_tree.c (the cached default tree), debian.c (apt download),
+ * Files: default_tree.c (the cached default tree, default_tree.h), debian.c
+ * (apt download),
  * apt_sources.c (the machine's Debian mirrors), archive.c (reading tarballs
  * and .deb members with libarchive), import.c (tarball -> git repository).
  */
 #ifndef PORTTOOL_TREE_H
 #define PORTTOOL_TREE_H
 
+#include "default_tree.h"
 #include "porttool.h"
 
 struct archive;
-
-/* ---- the embedded default tree (default_tree.c) ---- */
-
-/* Where the default tree of a port lives in the cache: <cache>/trees/vX.Y. */
-char *default_tree_path(const struct port *p);
-/* True when the port names a Debian package to use as its default tree. */
-bool port_has_default_tree(const struct port *p);
-/* True when the default tree is already prepared in the cache. */
-bool default_tree_cached(const struct port *p);
-/*
- * Make sure the default tree exists (download and import it if not) and
- * return its path in *path (caller frees).  Returns 0, or -1 after printing
- * an error.  Safe to call from several processes at once.
- */
-int ensure_default_tree(const struct port *p, char **path);
-/* Prepare the default tree into dir (which must not exist or be empty). */
-int make_default_tree_at(const struct port *p, const char *dir);
-/*
- * Check that repo_dir holds the port's base: base.tag resolves to a commit,
- * equal to base.commit and with tree base.tree where those are known.
- */
-int check_base_tree(const struct port *p, const char *repo_dir);
 
 /* ---- a release tarball from port.conf [tarball] (release_fetch.c) ---- */
 
@@ -104,21 +84,5 @@ struct import_opts {
  */
 int import_archive(struct archive *a, const char *dir,
 		   const struct import_opts *opts);
-
-/* Remove a directory tree; used to drop half-made trees. */
-int remove_tree(const char *path);
-/*
- * A fresh temporary directory next to dest (same file system, so that
- * rename() can move it into place).  Returns NULL after printing an error.
- */
-char *temp_dir_next_to(const char *dest);
-/* Move a finished tree from tmp to dest (dest missing or an empty dir). */
-int move_into_place(const char *tmp, const char *dest);
-/*
- * Turn SIGINT, SIGTERM and SIGHUP into a flag that long steps poll with
- * interrupted(), so they stop and remove what they half made.
- */
-void trap_interrupts(void);
-bool interrupted(void);
 
 #endif

@@ -8,7 +8,8 @@
  * arm64 libraries when their cache is gone, although the binary is up to
  * date.
  */
-#include "buildboot.h"
+#include "subproc.h"
+#include "vmm_build.h"
 
 #include <dirent.h>
 #include <stdlib.h>

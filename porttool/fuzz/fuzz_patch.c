@@ -7,6 +7,7 @@
  * return a mail that keeps the promises apply relies on, checked here.
  * The input has no terminating NUL, as a file read into memory.
  */
+#include "../mailhdr.h"
 #include "../patch.h"
 
 #include <stdint.h>

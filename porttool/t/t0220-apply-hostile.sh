@@ -85,6 +85,20 @@ test_expect_success "the path '$evil' is invalid, as git am says; nothing lands 
 "
 done
 
+# The same in git's C-quoted form ("a/\056\056/x" is "a/../x").
+for evil in '/tmp/evil.txt' '\\056\\056/evil.txt' 'dir/\\056\\056/\\056\\056/evil.txt'; do
+test_expect_success "the quoted path \"$evil\" is invalid too" "
+	make_patch 'echo new >newfile.txt' &&
+	sed 's,a/newfile.txt,\"a/$evil\",g; s,b/newfile.txt,\"b/$evil\",g' \
+		p/0001-The-change.patch >bad.patch &&
+	grep -F '\"b/' bad.patch &&
+	port_of bad.patch && make_synthetic_repo dst &&
+	test_nothing_lost dst 1 \$PORTTOOL --ports ports apply 9.9 --tree dst &&
+	grep 'invalid path' err &&
+	git_am_refuses
+"
+done
+
 test_expect_success 'a port without a series file is an error, not 0 patches' '
 	make_synthetic_port && rm ports/v9.9/series && make_synthetic_repo dst &&
 	test_nothing_lost dst 1 porttool --ports ports apply 9.9 --tree dst &&

@@ -41,6 +41,16 @@ test_expect_success '--output writes a cover letter and numbered patches' '
 	for f in out/*; do test -n "$(header Date $f)" || exit 1; done
 '
 
+test_expect_success 'a saved patch with "Re:" and a folded Subject: the mail says what git am would' '
+	mail_setup && std_port &&
+	p=$(ls ports/v5.10/0001-*.patch) &&
+	sed -i "s/^Subject: .*/Subject: Re: [PATCH] KVM: arm64:\n\tadd the  SeKVM hook/" $p &&
+	grep -A1 "^Subject: Re:" $p &&
+	mail 5.10 --output out >/dev/null &&
+	test "$(header Subject out/0001-*)" = "[PATCH 1/3] KVM: arm64: add the SeKVM hook" &&
+	porttool mailinfo $p | grep -x "Subject: KVM: arm64: add the SeKVM hook"
+'
+
 test_expect_success '-v N numbers as git does: [PATCH vN MM/NN], vN- files' '
 	mail_setup && make_repo repo &&
 	for i in 1 2 3 4 5 6 7 8 9 10; do

@@ -64,7 +64,7 @@ test_expect_success 'boot: the initramfs holds busybox, /init and /dev/console' 
 	cpio -itv --quiet <../6/out/boot/initramfs.cpio >long &&
 	grep -q "^crw.*dev/console" long &&
 	cpio -i --quiet --to-stdout init <../6/out/boot/initramfs.cpio >init &&
-	test_cmp "$PROJECT_DIR/porttool/boot/init.sh" init &&
+	test_cmp "$PROJECT_DIR/porttool/qemu/boot/init.sh" init &&
 	cpio -i --quiet --to-stdout bin/busybox <../6/out/boot/initramfs.cpio >bb &&
 	file_type=$(od -An -tx1 -j18 -N2 bb | tr -d " ") &&
 	test "$file_type" = b700
@@ -123,8 +123,8 @@ test_expect_success 'boot (SeKVM): an Image it cannot sign is a FAIL with the re
 # A project whose vmm/ cannot make sekvm-sign (its Makefile fails), with
 # a working vmm binary: the boot goes on and says why nothing was signed.
 test_expect_success 'boot (SeKVM): sekvm-sign that cannot be built is a FAIL with the reason' '
-	mkdir -p proj/porttool/boot proj/vmm/guest proj/vmm/build out/arch/arm64/boot &&
-	cp "$PROJECT_DIR/porttool/boot/init.sh" proj/porttool/boot/ &&
+	mkdir -p proj/porttool/qemu/boot proj/vmm/guest proj/vmm/build out/arch/arm64/boot &&
+	cp "$PROJECT_DIR/porttool/qemu/boot/init.sh" proj/porttool/qemu/boot/ &&
 	cp "$PROJECT_DIR/vmm/guest/init.sh" proj/vmm/guest/ &&
 	printf "build/sekvm-sign:\n\t@echo no OpenSSL here; exit 1\n" >proj/vmm/Makefile &&
 	touch -d "1 hour ago" proj/vmm/Makefile &&

@@ -2,7 +2,7 @@
 # porttool bench: argument and error handling, and the report on crafted
 # serial logs (--from-logs), without booting anything.
 #
-# mklog writes a log the way a boot does (porttool/bench/host-init.sh
+# mklog writes a log the way a boot does (porttool/qemu/bench/host-init.sh
 # tagging the vmm's output); each case then takes one piece away or
 # contradicts it, and the benchmark must refuse the run, saying why.
 . "$(dirname "$0")/lib.sh"

@@ -5,7 +5,7 @@
 #
 # t/bench-logs/ holds a real log of 'porttool bench 5.10 --suite micro'
 # (micro-sekvm-1.log); the crafted ones below follow its format
-# (porttool/bench/micro-host-init.sh tagging the vmm's output).
+# (porttool/qemu/bench/micro-host-init.sh tagging the vmm's output).
 . "$(dirname "$0")/lib.sh"
 
 export XDG_CACHE_HOME="$TRASH/cache"

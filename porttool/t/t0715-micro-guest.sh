@@ -1,5 +1,5 @@
 #!/bin/bash
-# The micro-benchmark guest (porttool/bench/micro/) on its own: built by
+# The micro-benchmark guest (porttool/qemu/bench/micro/) on its own: built by
 # its Makefile as porttool builds it, it must carry the arm64 Image header
 # the vmm requires, and, run bare in QEMU (virt at EL1, no hypervisor:
 # QEMU itself answers PSCI over HVC), report every operation and power
@@ -7,7 +7,7 @@
 # runs, under SeKVM and KVM, are t0920's.
 . "$(dirname "$0")/lib.sh"
 
-SRC="$PROJECT_DIR/porttool/bench/micro"
+SRC="$PROJECT_DIR/porttool/qemu/bench/micro"
 
 if ! command -v aarch64-linux-gnu-gcc >/dev/null || ! command -v qemu-system-aarch64 >/dev/null; then
 	test_skip "micro guest" "no aarch64-linux-gnu-gcc or qemu-system-aarch64"

@@ -10,9 +10,10 @@
  * show their spread).  The page inlines the SVGs, so it is one file to
  * open and the plots' titles are in its DOM.
  */
+#include "builtin.h"
 #include "bench_db.h"
 #include "bench_matrix.h"
-#include "buildboot.h"
+#include "subproc.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * porttool mail: what its files share.  cmd_mail.c reads the options, the
+ * porttool mail: what its files share.  builtin/mail.c reads the options, the
  * port and the config and runs the steps; mail_recipients.c addresses the
  * series, mail_cover.c writes the cover letter and the messages,
- * mail_send.c sends them with a record of what went.
+ * mail_send.c sends them with a record of what went; mail_run.c holds the
+ * lookups every step makes on the run (so no step calls back into the
+ * command).
  */
 #ifndef MAIL_H
 #define MAIL_H
@@ -41,8 +43,13 @@ struct mail_run {
 	struct addrlist to, cc;
 	char *sender;			/* "Name <addr>" */
 	char *base_commit;		/* for the base-commit: trailer */
+	/* --no-corevisor: the cover letter's words on what to apply first */
+	char *prereq_note;
+	char *prereq_patch_id;		/* its prerequisite-patch-id, or NULL */
 	struct mail_msg *msgs;		/* n + 1: the cover letter first */
 };
+
+/* ---- the run's shared lookups (mail_run.c) ---- */
 
 /* A git config string, or NULL when unset (cfg may be NULL). */
 char *mail_config_string(git_config *cfg, const char *key);
@@ -51,8 +58,10 @@ const char *mail_base_revision(const struct mail_run *r);
 
 /*
  * Mail the corevisor install commit at the series' marker, built as
- * 'porttool apply' builds it in the --tree repository (mail_corevisor.c);
- * nothing without a marker or with --no-corevisor.
+ * 'porttool apply' builds it in the --tree repository, signed off by
+ * r->sender (mail_corevisor.c); nothing without a marker.  With
+ * --no-corevisor, r->prereq_note and r->prereq_patch_id say instead what
+ * the cover letter names.
  */
 int add_corevisor_patch(struct mail_run *r, const struct porttool_ctx *ctx);
 

@@ -1,73 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Checks before mailing a series: see mail_check.h. */
+#include "tempdir.h"
 #include "mail_check.h"
+#include "subproc.h"
+#include "tree.h"
 
 #include <errno.h>
-#include <ftw.h>
 #include <git2.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-/*
- * Run argv in dir; collect stdout and stderr together into *out when out
- * is given, else let them through.  Returns the exit status, or -1 if the
- * program could not be started.
- */
-static int run_in(const char *dir, char *const argv[], struct sbuf *out)
-{
-	int fds[2] = { -1, -1 }, status;
-	pid_t pid;
-
-	if (out && pipe(fds)) {
-		error("pipe: %s", strerror(errno));
-		return -1;
-	}
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0) {
-		error("fork: %s", strerror(errno));
-		return -1;
-	}
-	if (!pid) {
-		if (out) {
-			dup2(fds[1], 1);
-			dup2(fds[1], 2);
-			close(fds[0]);
-			close(fds[1]);
-		} else {
-			dup2(2, 1);	/* build output goes with our messages */
-		}
-		if (dir && chdir(dir)) {
-			fprintf(stderr, "porttool: cannot enter '%s': %s\n", dir,
-				strerror(errno));
-			_exit(127);
-		}
-		execvp(argv[0], argv);
-		fprintf(stderr, "porttool: cannot run '%s': %s\n", argv[0],
-			strerror(errno));
-		_exit(127);
-	}
-	if (out) {
-		char buf[4096];
-		ssize_t r;
-
-		close(fds[1]);
-		while ((r = read(fds[0], buf, sizeof(buf))) > 0 ||
-		       (r < 0 && errno == EINTR))
-			if (r > 0)
-				sbuf_add(out, buf, (size_t)r);
-		close(fds[0]);
-	}
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
-}
 
 /* The ERROR: paragraphs of checkpatch's report, indented under the patch. */
 static int show_errors(const char *path, const char *report)
@@ -111,7 +55,7 @@ int checkpatch_series(const char *tree, const char *const *paths, size_t n)
 			break;
 		}
 		/* checkpatch wants to run from the top of the kernel tree. */
-		rc = run_in(tree, argv, &out);
+		rc = subproc_simple(tree, (const char *const *)argv, &out);
 		if (rc < 0 || rc == 127 || (rc && !strstr(out.buf ? out.buf : "", "total:"))) {
 			error("cannot run %s on %s (exit %d): %s", script, paths[i],
 			      rc, out.buf ? out.buf : "");
@@ -128,16 +72,6 @@ int checkpatch_series(const char *tree, const char *const *paths, size_t n)
 
 /* ---- build each ---- */
 
-static int remove_entry(const char *path, const struct stat *st, int flag,
-			struct FTW *ftw)
-{
-	return remove(path);
-}
-
-static void remove_tree(const char *dir)
-{
-	nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
 
 /*
  * A work tree for the build that shares the repository's objects through
@@ -249,7 +183,7 @@ int build_each(const char *tree, const char *base, const char *cmd,
 		}
 		info("build-each: %zu/%zu %s: running '%s'", i + 1, n,
 		     v[i].subject, cmd);
-		st = run_in(dir, argv, NULL);
+		st = subproc_simple(dir, (const char *const *)argv, NULL);
 		if (st) {
 			error("patch %zu/%zu '%s' (%s) does not build: '%s' exited "
 			      "with status %d; the work tree is kept in %s", i + 1,

@@ -14,8 +14,9 @@
  *      they go out over SMTP, with a record of what went so that --resume
  *      after a failure sends the rest and nothing twice.
  */
-#include "mail.h"
-#include "mail_check.h"
+#include "builtin.h"
+#include "mail/mail.h"
+#include "mail/mail_check.h"
 
 #include <errno.h>
 #include <git2.h>
@@ -25,18 +26,6 @@
 #include <unistd.h>
 
 /* ---- configuration (git config, as git send-email reads it) ---- */
-
-char *mail_config_string(git_config *cfg, const char *key)
-{
-	git_buf b = { 0 };
-	char *s;
-
-	if (!cfg || git_config_get_string_buf(&b, cfg, key) < 0)
-		return NULL;
-	s = xstrdup(b.ptr);
-	git_buf_dispose(&b);
-	return s;
-}
 
 static int open_config(struct mail_run *r)
 {
@@ -124,12 +113,6 @@ static char *resolve_base_commit(struct mail_run *r)
 	git_repository_free(repo);
 	free(spec);
 	return id;
-}
-
-/* The base as a revision of the tree, for --build-each and --since. */
-const char *mail_base_revision(const struct mail_run *r)
-{
-	return r->base_commit ? r->base_commit : r->port->base_tag;
 }
 
 /* ---- checks ---- */
@@ -222,6 +205,8 @@ static void mail_run_free(struct mail_run *r)
 	addrlist_free(&r->cc);
 	free(r->sender);
 	free(r->base_commit);
+	free(r->prereq_note);
+	free(r->prereq_patch_id);
 	for (size_t i = 0; r->msgs && i <= r->n; i++)
 		mail_msg_free(&r->msgs[i]);
 	free(r->msgs);
@@ -304,8 +289,9 @@ static int mail_main(struct porttool_ctx *ctx, struct mail_run *r,
 		error("--build-each needs --tree (a git repository of the base)");
 		return EXIT_FAIL;
 	}
-	if (open_config(r) || load_series(r) || add_corevisor_patch(r, ctx))
+	if (open_config(r) || load_series(r))
 		return EXIT_FAIL;
+	/* Before the corevisor patch, which carries the sender's sign-off. */
 	r->sender = resolve_sender(r);
 	if (r->sender) {
 		struct address a;
@@ -317,6 +303,8 @@ static int mail_main(struct porttool_ctx *ctx, struct mail_run *r,
 		free(a.name);
 		free(a.addr);
 	}
+	if (add_corevisor_patch(r, ctx))
+		return EXIT_FAIL;
 	r->base_commit = resolve_base_commit(r);
 	if (collect_recipients(r, ctx->project_dir))
 		return EXIT_FAIL;

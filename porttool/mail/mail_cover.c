@@ -171,8 +171,14 @@ static int build_cover(struct mail_run *r, char **subject, char **body)
 	}
 	if (r->o.since && add_changes_since(r, &b))
 		goto fail;
+	if (r->prereq_note)
+		sbuf_addf(&b, "\n%s", r->prereq_note);
 	if (r->base_commit)
 		sbuf_addf(&b, "\nbase-commit: %s\n", r->base_commit);
+	/* git format-patch --base's order: after base-commit. */
+	if (r->prereq_patch_id)
+		sbuf_addf(&b, "%sprerequisite-patch-id: %s\n",
+			  r->base_commit ? "" : "\n", r->prereq_patch_id);
 	*body = sbuf_detach(&b);
 	return 0;
 fail:

@@ -7,6 +7,7 @@
  * stop the listing: its error goes to stderr, the line says ERROR, the
  * other ports are still listed, and the exit status is 1.
  */
+#include "builtin.h"
 #include "tree.h"
 
 #include <ctype.h>

@@ -4,7 +4,7 @@
  *                   [--judge LOG]
  *
  * Boots a build in QEMU (virt, EL2 on, GICv2, 2 CPUs) with an initramfs of
- * Debian's arm64 busybox and porttool/boot/init.sh, keeps the serial log
+ * Debian's arm64 busybox and porttool/qemu/boot/init.sh, keeps the serial log
  * and judges it (boot_judge.c): one line a check, "PASS name" or
  * "FAIL name: why".
  *
@@ -21,8 +21,16 @@
  * bare-metal test guest (vmm/bmguest/, signed on SeKVM), whose checks
  * (timers, aborts, debug) must pass under SeKVM as under stock KVM.
  */
-#include "buildboot.h"
+#include "builtin.h"
+#include "boot_judge.h"
+#include "debfetch.h"
+#include "dtb.h"
+#include "guest_keys.h"
+#include "initramfs.h"
+#include "kbuild.h"
 #include "kut.h"
+#include "qemu.h"
+#include "vmm_build.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -133,7 +141,7 @@ static int prepare_initramfs(const struct porttool_ctx *ctx, const char *bootdir
 			     const char *bmguest, char **initrd)
 {
 	char *busybox = NULL, *vmm = NULL, *guest_initrd = NULL;
-	char *init = xasprintf("%s/porttool/boot/init.sh", ctx->project_dir);
+	char *init = xasprintf("%s/porttool/qemu/boot/init.sh", ctx->project_dir);
 	struct boot_guest guest = { .image = image, .keys = keys,
 				    .bmguest = bmguest };
 	int ret = -1;

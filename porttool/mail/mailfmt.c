@@ -5,6 +5,7 @@
  * patch-id and the line counts, so porttool and git agree on both.
  */
 #include "mailfmt.h"
+#include "mailhdr.h"
 #include "maintainers.h"
 #include "rfc2047.h"
 
@@ -28,39 +29,6 @@ static char *dup_range(const char *b, const char *e)
 	return s;
 }
 
-/* Drop the leading "[PATCH v2 1/3]" groups, as git mailinfo does. */
-static char *strip_subject_prefix(const char *s)
-{
-	while (*s == '[') {
-		const char *close = strchr(s, ']');
-
-		if (!close)
-			break;
-		s = close + 1;
-		while (*s == ' ' || *s == '\t')
-			s++;
-	}
-	return xstrdup(s);
-}
-
-/* Append one header's value, unfolding continuation lines into spaces. */
-static char *unfold(const char *b, const char *e)
-{
-	struct sbuf out = { 0 };
-
-	for (const char *p = b; p < e; p++) {
-		if (*p == '\n') {
-			while (p + 1 < e && (p[1] == ' ' || p[1] == '\t'))
-				p++;
-			if (p + 1 < e)
-				sbuf_add(&out, " ", 1);
-			continue;
-		}
-		sbuf_add(&out, p, 1);
-	}
-	return sbuf_detach(&out);
-}
-
 static int header_field(struct outgoing_patch *p, const char *name,
 			const char *line, const char *end, int lineno)
 {
@@ -74,7 +42,7 @@ static int header_field(struct outgoing_patch *p, const char *name,
 		return -1;
 	}
 	nlen = (size_t)(colon - line);
-	value = unfold(colon + 1 + (colon[1] == ' '), end);
+	value = mail_header_value(colon + 1, (size_t)(end - colon - 1));
 	if (nlen == 4 && !strncasecmp(line, "From", 4)) {
 		/* Kept decoded (UTF-8); encoded again whenever it is a header. */
 		free(p->author);

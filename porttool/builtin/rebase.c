@@ -18,12 +18,14 @@
  * puts HEAD, the index bytes and the work tree back as they were.  No
  * branch moves before the rebase completes.
  */
+#include "builtin.h"
 #include "porttool.h"
 #include "corevisor_install.h"
 #include "export_port.h"
 #include "portbranch.h"
+#include "series_apply.h"
 #include "rebase_state.h"
-#include "tree_default.h"
+#include "default_tree.h"
 
 #include <dirent.h>
 #include <stdlib.h>

@@ -13,7 +13,11 @@
  *  - the board's DTB has the nodes the corevisor needs.
  * Then the size of the trusted base.  One line a check, PASS or FAIL.
  */
-#include "buildboot.h"
+#include "builtin.h"
+#include "dtb.h"
+#include "elfcheck.h"
+#include "kbuild.h"
+#include "qemu.h"
 
 #include <dirent.h>
 #include <elf.h>

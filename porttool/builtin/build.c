@@ -7,7 +7,11 @@
  * the port.  --kvm builds the port's base tag instead (stock KVM, the
  * baseline SeKVM is measured against), from a checkout under the cache.
  */
-#include "buildboot.h"
+#include "builtin.h"
+#include "basesrc.h"
+#include "dtb.h"
+#include "kbuild.h"
+#include "subproc.h"
 #include "tree.h"
 
 #include <errno.h>

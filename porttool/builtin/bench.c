@@ -11,9 +11,9 @@
  * host running the vmm once on the same signed guest:
  *
  *  - guest: the SeKVM build's Image with a guest initramfs whose
- *    bench/bench-init.sh runs the workloads of bench/guest-bench.c, each
+ *    qemu/bench/bench-init.sh runs the workloads of qemu/bench/guest-bench.c, each
  *    timed by the guest's own clock (bench_report.c reads the logs);
- *  - micro: the bare-metal guest of bench/micro/, under QEMU -icount so
+ *  - micro: the bare-metal guest of qemu/bench/micro/, under QEMU -icount so
  *    that its counter reads are instruction counts (bench_micro.c).
  *
  * Every measurement goes to the results database (bench_db.c) with what
@@ -23,10 +23,17 @@
  * for both kernels, so the only difference between the columns is the
  * host kernel.
  */
+#include "builtin.h"
 #include "bench.h"
 #include "bench_db.h"
 #include "bench_matrix.h"
-#include "buildboot.h"
+#include "debfetch.h"
+#include "guest_keys.h"
+#include "initramfs.h"
+#include "kbuild.h"
+#include "qemu.h"
+#include "subproc.h"
+#include "vmm_build.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -41,12 +48,12 @@
 #define MAX_ITERS 10000000
 /*
  * One boot: host boot, guest boot and the workloads.  porttool boot's
- * SeKVM boot, three guests in it, takes 16 s here (cmd_boot.c); the same
+ * SeKVM boot, three guests in it, takes 16 s here (builtin/boot.c); the same
  * margin as boot's.
  */
 #define DEFAULT_TIMEOUT_S 600
 #define UNSET INT_MIN
-/* porttool boot's kernel command line (cmd_boot.c). */
+/* porttool boot's kernel command line (builtin/boot.c). */
 #define APPEND "console=ttyAMA0 earlycon=pl011,0x9000000 panic=-1 rdinit=/init"
 
 enum { SUITE_GUEST = 1, SUITE_MICRO = 2 };
@@ -244,12 +251,12 @@ static int cross_compile(const char *const *args, const char *what, const char *
 }
 
 /*
- * porttool/bench/guest-bench.c into dir, built every run (a second): no
+ * porttool/qemu/bench/guest-bench.c into dir, built every run (a second): no
  * staleness test to get wrong.  Its path, or NULL on error.
  */
 static char *build_guest_bench(const struct porttool_ctx *ctx, const char *dir)
 {
-	char *src = xasprintf("%s/porttool/bench/guest-bench.c", ctx->project_dir);
+	char *src = xasprintf("%s/porttool/qemu/bench/guest-bench.c", ctx->project_dir);
 	char *bin = xasprintf("%s/guest-bench", dir);
 	const char *args[] = { "-static", "-O2", "-std=gnu11", "-Wall", "-Wextra",
 			       "-Werror", "-o", bin, src, NULL };
@@ -267,13 +274,13 @@ static char *build_guest_bench(const struct porttool_ctx *ctx, const char *dir)
 }
 
 /*
- * The micro guest: make -C bench/micro OUT=dir (its Makefile has the
+ * The micro guest: make -C qemu/bench/micro OUT=dir (its Makefile has the
  * flags, so the tests build it the same way), every run like
  * guest-bench (a second).  The image's path, or NULL.
  */
 static char *build_micro_guest(const struct porttool_ctx *ctx, const char *dir)
 {
-	char *src = xasprintf("%s/porttool/bench/micro", ctx->project_dir);
+	char *src = xasprintf("%s/porttool/qemu/bench/micro", ctx->project_dir);
 	char *mk = xasprintf("%s/Makefile", src), *outarg = xasprintf("OUT=%s", dir);
 	char *img = xasprintf("%s/micro.img", dir), *cc = find_program(CROSS_PREFIX "gcc");
 	const char *argv[] = { "make", "-s", "-B", "-C", src, outarg, NULL };
@@ -298,7 +305,7 @@ static char *build_micro_guest(const struct porttool_ctx *ctx, const char *dir)
 static char *prepare_guest_initrd(const struct porttool_ctx *ctx, const char *dir,
 				  const char *busybox)
 {
-	char *script = xasprintf("%s/porttool/bench/bench-init.sh", ctx->project_dir);
+	char *script = xasprintf("%s/porttool/qemu/bench/bench-init.sh", ctx->project_dir);
 	char *initrd = xasprintf("%s/guest-initrd.cpio", dir);
 	char *guest_bench = NULL;
 	int ret = -1;
@@ -328,7 +335,7 @@ static char *prepare_initramfs(const struct line_run *l, int suite)
 {
 	const struct porttool_ctx *ctx = l->ctx;
 	bool micro = suite == SUITE_MICRO;
-	char *init = xasprintf("%s/porttool/bench/%s", ctx->project_dir,
+	char *init = xasprintf("%s/porttool/qemu/bench/%s", ctx->project_dir,
 			       micro ? "micro-host-init.sh" : "host-init.sh");
 	char *busybox = NULL, *vmm = NULL, *guest_initrd = NULL, *why = NULL;
 	char *image = NULL, *keydir = xasprintf("%s/%s-keys", l->dir, suite_name(suite));

@@ -12,9 +12,11 @@
  * context lines of a hunk may differ (git am -C).  Any failure leaves HEAD, the index, the working
  * files and every branch as they were.
  */
+#include "builtin.h"
 #include "porttool.h"
 #include "portbranch.h"
-#include "tree_default.h"
+#include "series_apply.h"
+#include "default_tree.h"
 #include "patch.h"
 #include "apply_state.h"
 #include "hunk_apply.h"

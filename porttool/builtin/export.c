@@ -11,10 +11,11 @@
  * longer lists are removed.  Exporting an unchanged branch rewrites the
  * same bytes.
  */
+#include "builtin.h"
 #include "porttool.h"
 #include "export_port.h"
 #include "portbranch.h"
-#include "tree_default.h"
+#include "default_tree.h"
 
 #include <stdlib.h>
 

@@ -8,6 +8,7 @@
  * parity test (t/t0240-am-parity.sh) compares it with git mailinfo and
  * git am on git's own mailinfo test messages.
  */
+#include "builtin.h"
 #include "porttool.h"
 #include "patch.h"
 

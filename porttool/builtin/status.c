@@ -16,6 +16,7 @@
  *    porttool rebase is stopped on a conflict.
  * Exit status 0 when the state could be read, whatever it is.
  */
+#include "builtin.h"
 #include "porttool.h"
 #include "corevisor_install.h"
 #include "patch.h"

@@ -11,6 +11,8 @@
  *   --tarball FILE  a kernel tarball, imported like the Debian one
  *   --from CLONE    an existing clone that holds the port's base
  */
+#include "builtin.h"
+#include "tempdir.h"
 #include "tree.h"
 
 #include <dirent.h>
