@@ -43,14 +43,14 @@ static void rebuild(void)
 	machine_tlbi_vmid(hw_root);
 }
 
-/* Identity-map pa with attr, if it is not mapped yet.  Under mem_lock. */
-void host_s2_map(u64 pa, u64 attr)
+/* Identity-map pa as mem, if it is not mapped yet.  Under mem_lock. */
+void host_s2_map(u64 pa, enum machine_mem mem)
 {
-	if (pgt_lookup(root, pa) & PTE_VALID)
+	if (pgt_mapped(root, pa))
 		return;
 	if (pgt_tables_needed(root, pa) > (int)pool_free_pages(pool))
 		rebuild();
-	if (pgt_map_page(root, pa, pa, attr, pool))
+	if (pgt_map_page(root, pa, pa, mem, pool))
 		cv_panic("host stage-2 map after rebuild");
 }
 

@@ -35,7 +35,7 @@ host-buffer-len @ core/page_state.c @ \treturn (pa & ~PAGE_MASK) + len <= PAGE_S
 vm-map-ram @ core/page_state.c @ \tif (ipa >= IPA_LIMIT || !own_is_ram(pa)) @ \tif (ipa >= IPA_LIMIT)
 vm-map-owner @ core/page_state.c @ \tif (pg->owner != OWNER_HOST)\n\t\tret = CV_E_DENIED; @ \tif (0)\n\t\tret = CV_E_DENIED;
 vm-map-dma @ core/page_state.c @ \telse if (page_kind(pg) != PAGE_HOST)\n\t\tret = CV_E_STATE; @ \telse if (0)\n\t\tret = CV_E_STATE;
-vm-map-ipa-free @ core/page_state.c @ \telse if (pgt_lookup(vm->s2_root, ipa) & PTE_VALID) @ \telse if (0)
+vm-map-ipa-free @ core/page_state.c @ \telse if (pgt_mapped(vm->s2_root, ipa)) @ \telse if (0)
 vm-map-nomem @ core/page_state.c @ \telse if (pgt_tables_needed(vm->s2_root, ipa) >\n\t\t (int)pool_free_pages(&vm->pool))\n\t\tret = CV_E_NOMEM;\n\tif (!ret) { @ \telse if (0)\n\t\tret = CV_E_NOMEM;\n\tif (!ret) {
 share-twice @ core/page_state.c @ \telse if (page_kind(pg) == want)\n\t\tret = CV_E_STATE; @ \telse if (0)\n\t\tret = CV_E_STATE;
 unshare-revoke @ core/page_state.c @ \t\tif (!shared)\n\t\t\thost_s2_unmap(pa); @ 
@@ -43,7 +43,7 @@ reclaim-owner @ core/page_state.c @ \t\t\tif (pg->owner != vm->vmid)\n\t\t\t\tco
 device-ram @ core/page_state.c @ \tif (own_is_ram(pa) || is_gich(pa) || is_smmu(pa)) @ \tif (is_gich(pa) || is_smmu(pa))
 device-gich @ core/page_state.c @ \tif (own_is_ram(pa) || is_gich(pa) || is_smmu(pa)) @ \tif (own_is_ram(pa) || is_smmu(pa))
 device-smmu @ core/page_state.c @ \tif (own_is_ram(pa) || is_gich(pa) || is_smmu(pa)) @ \tif (own_is_ram(pa) || is_gich(pa))
-device-ipa-free @ core/page_state.c @ \tif (pgt_lookup(vm->s2_root, ipa) & PTE_VALID)\n\t\tret = CV_E_STATE;\n\telse if @ \tif (0)\n\t\tret = CV_E_STATE;\n\telse if
+device-ipa-free @ core/page_state.c @ \tif (pgt_mapped(vm->s2_root, ipa))\n\t\tret = CV_E_STATE;\n\telse if @ \tif (0)\n\t\tret = CV_E_STATE;\n\telse if
 device-nomem @ core/page_state.c @ \telse if (pgt_tables_needed(vm->s2_root, ipa) >\n\t\t (int)pool_free_pages(&vm->pool))\n\t\tret = CV_E_NOMEM;\n\telse if @ \telse if (0)\n\t\tret = CV_E_NOMEM;\n\telse if
 host-dma-owner @ core/page_state.c @ \tif (pg->owner != OWNER_HOST)\n\t\treturn CV_E_DENIED; @ \tif (0)\n\t\treturn CV_E_DENIED;
 host-dma-max @ core/page_state.c @ \treturn pg->share == SHARE_MAX ? CV_E_NOMEM : 0; @ \treturn 0;
@@ -97,7 +97,7 @@ smmu-ctx-recheck @ core/smmu.c @ \tif (c->used && c->vmid == vmid) { @ \tif (1) 
 smmu-free-running @ core/smmu.c @ \tif (vm && vm->state == VM_RUNNING) { @ \tif (0) {
 smmu-unbind-owner @ core/smmu.c @ \t\tif (!c->used || c->vmid != vm->vmid) @ \t\tif (!c->used)
 smmu-map-ram @ core/smmu.c @ \tif (iova >= IPA_LIMIT || !own_is_ram(pa)) @ \tif (iova >= IPA_LIMIT)
-smmu-map-iova-free @ core/smmu.c @ \tif (pgt_lookup(c->root, iova) & PTE_VALID)\n\t\tret = CV_E_STATE; @ \tif (0)\n\t\tret = CV_E_STATE;
+smmu-map-iova-free @ core/smmu.c @ \tif (pgt_mapped(c->root, iova))\n\t\tret = CV_E_STATE; @ \tif (0)\n\t\tret = CV_E_STATE;
 smmu-map-check @ core/smmu.c @ \t\tret = vm ? pgs_vm_dma_check(vm, pg, iova) :\n\t\t\t   pgs_host_dma_check(pg); @ \t\tret = 0;
 smmu-map-nomem @ core/smmu.c @ \tif (!ret && pgt_tables_needed(c->root, iova) > @ \tif (0 && pgt_tables_needed(c->root, iova) >
 install-gate @ core/hypercall.c @ \treturn machine_load_acquire(&core.nr_up) == core.nr_cpus && @ \treturn 1 &&

@@ -134,7 +134,7 @@ static volatile int spinning;
 static void spin_until_unmapped(struct machine_vcpu *c, struct machine_exit *e)
 {
 	spinning = 1;
-	while (pgt_lookup(core.vm[0].s2_root, IMG_IPA) & PTE_VALID)
+	while (pgt_mapped(core.vm[0].s2_root, IMG_IPA))
 		sched_yield();
 	for (int i = 1; i < 31; i++)
 		c->x[i] = SECRET;
