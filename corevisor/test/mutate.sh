@@ -6,8 +6,8 @@
 # check and what replaces it (the check deleted: its condition made
 # false, or the permission made unconditional).  For each one, a copy of
 # corevisor/ is mutated under $MUT_DIR and runs
-#   host  the host suites (unit, model with MUT_MODEL_CALLS calls, smp,
-#         holes),
+#   host  the host suites (unit, holes, smp, model with MUT_MODEL_CALLS
+#         calls; the log of each row says which one failed),
 #   el2   the EL2 test (one image, QEMU, cortex-a72),
 #   fuzz  the EL1 fuzzer, MUT_FUZZ_N calls with the fixed seed MUT_SEED;
 # a suite that fails catches the mutant.  The unmutated copy runs first
@@ -125,11 +125,12 @@ run_suite() {
 	local d=$1 log=$1/$2.log
 	case $2 in
 	host)
+		# cheapest first: the first suite that fails ends the row
 		make -C "$d" -s host >"$log" 2>&1 &&
 		timeout "$MUT_TIMEOUT" "$d/build/host/test_unit" >>"$log" 2>&1 &&
-		timeout "$MUT_TIMEOUT" "$d/build/host/test_model" "$MUT_MODEL_CALLS" 1 >>"$log" 2>&1 &&
+		timeout "$MUT_TIMEOUT" "$d/build/host/test_holes" >>"$log" 2>&1 &&
 		timeout "$MUT_TIMEOUT" "$d/build/host/test_smp" >>"$log" 2>&1 &&
-		timeout "$MUT_TIMEOUT" "$d/build/host/test_holes" >>"$log" 2>&1 ;;
+		timeout "$MUT_TIMEOUT" "$d/build/host/test_model" "$MUT_MODEL_CALLS" 1 >>"$log" 2>&1 ;;
 	el2)
 		make -C "$d" -s out/el2/test-low.elf >"$log" 2>&1 &&
 		: >"$d/out/el2/none.log" &&

@@ -6,7 +6,6 @@
  */
 #include "../test.h"
 
-
 struct wx_count {
 	u64 text, rodata;	/* the executable range */
 	int x, wx, x_outside;
@@ -100,9 +99,9 @@ void test_init_and_el2(void)
 	CHECK_EQ(el2_mem(T_REGION + l.rodata), MEM_S1_RO);
 	CHECK_EQ(el2_mem(T_REGION + l.data), MEM_S1_RW);
 	/* the region's second 2 MiB: a level-2 block */
-	pte = *pgt_entry(machine_pte_pa(*pgt_entry(machine_pte_pa(
-		*pgt_entry(root, T_REGION, 0), 0), T_REGION, 1), 1),
-			 T_REGION + (2UL << 20), 2);
+	pte = machine_pte_pa(*pgt_entry(root, T_REGION, 0), 0);
+	pte = machine_pte_pa(*pgt_entry(pte, T_REGION, 1), 1);
+	pte = *pgt_entry(pte, T_REGION + (2UL << 20), 2);
 	CHECK_EQ(fake_pte_level(pte), 2);
 	CHECK(!fake_pte_is_table(pte));
 	CHECK_EQ(fake_pte_mem(pte), MEM_S1_RW);
