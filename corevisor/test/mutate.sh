@@ -14,6 +14,7 @@
 # and must pass all three.  Prints one table row per check and a line
 # "mutate: N passed, N failed" (a check no suite catches is a failure;
 # so is a pattern that no longer matches the source: update the table).
+# Table rows starting with # are not run; the comment above each says why.
 set -u
 cd "$(dirname "$0")/.."
 MUT_DIR=${MUT_DIR:-$(mktemp -d)}
@@ -102,7 +103,11 @@ smmu-map-check @ core/smmu.c @ \t\tret = vm ? pgs_vm_dma_check(vm, pg, iova) :\n
 smmu-map-nomem @ core/smmu.c @ \tif (!ret && pgt_tables_needed(c->root, iova) > @ \tif (0 && pgt_tables_needed(c->root, iova) >
 install-gate @ core/hypercall.c @ \treturn machine_load_acquire(&core.nr_up) == core.nr_cpus && @ \treturn 1 &&
 reset-gate @ core/hypercall.c @ &&\n\t       !machine_load_acquire(&core.resetting); @ ;
-hvc-cpu-up @ core/hypercall.c @ \tif (cpu >= CV_MAX_CPUS || !core.cpu_up[cpu]) { @ \tif (cpu >= CV_MAX_CPUS) {
+# Not a check: core_host_hvc is reached only through the runtime vectors,
+# which trap.c installs after core_init_cpu set cpu_up for that CPU, and
+# cpu_up is never cleared; a CPU that is not installed takes its HVCs at
+# the init vectors.  Kept here (commented out) so nobody adds it back.
+#hvc-cpu-up @ core/hypercall.c @ \tif (cpu >= CV_MAX_CPUS || !core.cpu_up[cpu]) { @ \tif (cpu >= CV_MAX_CPUS) {
 TABLE
 )
 
@@ -198,6 +203,6 @@ while IFS=$'\x01' read -r name file code repl; do
 	done
 	echo "$row"
 	if [ -n "$caught" ]; then p=$((p + 1)); else f=$((f + 1)); fi
-done < <(sed 's/ @ /\x01/g' <<<"$checks")
+done < <(sed -e '/^#/d' -e 's/ @ /\x01/g' <<<"$checks")
 echo "mutate: $p passed, $f failed"
 [ "$f" = 0 ]
