@@ -3,9 +3,10 @@
  * host_s2: the host's stage 2, an identity map filled lazily on faults.
  * Owns: the host stage-2 tables and the host pool they come from.
  * The mechanism only: what the host may map is decided by page_state.c
- * (pgs_host_fault, I1), which maps and unmaps here under mem_lock.  When the pool runs dry the whole
- * table is dropped and rebuilt by later faults: it is only a cache of
- * the ownership table, so nothing is lost.
+ * (pgs_host_fault, I1), which maps and unmaps here under mem_lock.
+ * When the pool runs dry the whole table is dropped and rebuilt by
+ * later faults: it is only a cache of the ownership table, so nothing
+ * is lost.
  * Assumes: callers of host_s2_map and host_s2_unmap hold core.mem_lock.
  */
 #include <core/core.h>
