@@ -3,9 +3,10 @@
  * host_s2: the host's stage 2, an identity map filled lazily on faults.
  * Owns: the host stage-2 tables and the host pool they come from.
  * The mechanism only: what the host may map is decided by page_state.c
- * (pgs_host_fault, I1), which maps and unmaps here under mem_lock.  When the pool runs dry the whole
- * table is dropped and rebuilt by later faults: it is only a cache of
- * the ownership table, so nothing is lost.
+ * (pgs_host_fault, I1), which maps and unmaps here under mem_lock.
+ * When the pool runs dry the whole table is dropped and rebuilt by
+ * later faults: it is only a cache of the ownership table, so nothing
+ * is lost.
  * Assumes: callers of host_s2_map and host_s2_unmap hold core.mem_lock.
  */
 #include <core/core.h>
@@ -43,14 +44,14 @@ static void rebuild(void)
 	machine_tlbi_vmid(hw_root);
 }
 
-/* Identity-map pa with attr, if it is not mapped yet.  Under mem_lock. */
-void host_s2_map(u64 pa, u64 attr)
+/* Identity-map pa as mem, if it is not mapped yet.  Under mem_lock. */
+void host_s2_map(u64 pa, enum machine_mem mem)
 {
-	if (pgt_lookup(root, pa) & PTE_VALID)
+	if (pgt_mapped(root, pa))
 		return;
 	if (pgt_tables_needed(root, pa) > (int)pool_free_pages(pool))
 		rebuild();
-	if (pgt_map_page(root, pa, pa, attr, pool))
+	if (pgt_map_page(root, pa, pa, mem, pool))
 		cv_panic("host stage-2 map after rebuild");
 }
 

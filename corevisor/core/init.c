@@ -26,18 +26,8 @@
 struct core core;
 static struct cv_boot_info bi;
 
-#define SZ_2M		(1UL << 21)
+#define SZ_2M		BIT(21)
 #define MPIDR_AFF	0xFF00FFFFFFUL
-#define MAIR_VALUE	0x04FFUL	/* attr0 normal WB, attr1 device nGnRE */
-/* T0SZ 16 (48-bit VA), WB WB inner-shareable walks, 4K, PS 40-bit, RES1 */
-#define TCR_VALUE	((1UL << 31) | (1UL << 23) | (2UL << 16) | \
-			 (3UL << 12) | (1UL << 10) | (1UL << 8) | 16)
-/*
- * T0SZ 24 (40-bit IPA), SL0 level 1 (two concatenated tables, valid with
- * any PA size), walks WB inner-shareable, PS 40
- */
-#define VTCR_VALUE	((1UL << 31) | (2UL << 16) | (3UL << 12) | \
-			 (1UL << 10) | (1UL << 8) | (1UL << 6) | 24)
 
 static bool ranges_ok(void)
 {
@@ -183,11 +173,11 @@ static s64 carve(void)
 	return 0;
 }
 
-static int map_el2(u64 start, u64 end, u64 attr)
+static int map_el2(u64 start, u64 end, enum machine_mem mem)
 {
 	if (end <= start)
 		return 0;
-	return pgt_map_range(core.el2_root, start, end - start, attr,
+	return pgt_map_range(core.el2_root, start, end - start, mem,
 			     &core.el2_pool);
 }
 
@@ -200,7 +190,6 @@ static s64 build_el2_tables(void)
 {
 	struct machine_image_layout l;
 	u64 rb = core.base, fp = machine_image_footprint();
-	u64 rw = S1_NORMAL | PTE_XN, ro = S1_NORMAL | S1_RO;
 	int ret = 0;
 	u32 i;
 
@@ -215,23 +204,25 @@ static s64 build_el2_tables(void)
 		u64 b = core.ram[i].base, e = b + core.ram[i].size;
 
 		if (rb < b || rb >= e) {
-			ret = map_el2(b, e, rw);
+			ret = map_el2(b, e, MEM_S1_RW);
 			continue;
 		}
-		ret = map_el2(b, rb, rw);
+		ret = map_el2(b, rb, MEM_S1_RW);
 		if (!ret)
-			ret = map_el2(rb, rb + l.text, ro | PTE_XN);
+			ret = map_el2(rb, rb + l.text, MEM_S1_RO);
 		if (!ret)
-			ret = map_el2(rb + l.text, rb + l.rodata, ro);
+			ret = map_el2(rb + l.text, rb + l.rodata, MEM_S1_RX);
 		if (!ret)
-			ret = map_el2(rb + l.rodata, rb + l.data, ro | PTE_XN);
+			ret = map_el2(rb + l.rodata, rb + l.data, MEM_S1_RO);
 		if (!ret)
-			ret = map_el2(rb + l.data, e, rw);
+			ret = map_el2(rb + l.data, e, MEM_S1_RW);
 	}
 	if (!ret && bi.uart_type)
-		ret = map_el2(bi.uart_base, bi.uart_base + PAGE_SIZE, S1_DEVICE);
+		ret = map_el2(bi.uart_base, bi.uart_base + PAGE_SIZE,
+			      MEM_S1_DEVICE);
 	if (!ret && bi.gich_base)
-		ret = map_el2(bi.gich_base, bi.gich_base + PAGE_SIZE, S1_DEVICE);
+		ret = map_el2(bi.gich_base, bi.gich_base + PAGE_SIZE,
+			      MEM_S1_DEVICE);
 	return ret ? CV_E_NOMEM : 0;
 }
 
@@ -266,15 +257,15 @@ static s64 global_init(u64 base, u64 size, u64 bi_pa)
 
 static void cpu_setup(u64 cpu)
 {
-	machine_write_sysreg(SR_MAIR_EL2, MAIR_VALUE);
-	machine_write_sysreg(SR_TCR_EL2, TCR_VALUE);
+	machine_write_sysreg(SR_MAIR_EL2, machine_config(MC_MAIR_EL2));
+	machine_write_sysreg(SR_TCR_EL2, machine_config(MC_TCR_EL2));
 	machine_write_sysreg(SR_TTBR0_EL2, core.el2_root);
 	machine_tlbi_el2_all();
 	machine_enable_el2_mmu();
-	machine_write_sysreg(SR_VTCR_EL2, VTCR_VALUE);
+	machine_write_sysreg(SR_VTCR_EL2, machine_config(MC_VTCR_EL2));
 	machine_write_sysreg(SR_VTTBR_EL2, host_s2_vttbr());
 	machine_tlbi_vmid(host_s2_vttbr());
-	machine_write_sysreg(SR_HCR_EL2, HCR_HOST);
+	machine_write_sysreg(SR_HCR_EL2, machine_config(MC_HCR_HOST));
 	machine_isb();
 	core.cpu_up[cpu] = true;
 	machine_store_release(&core.nr_up, core.nr_up + 1);

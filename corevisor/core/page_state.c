@@ -37,30 +37,30 @@ static void give_back(struct page_state *pg, u64 pa)
 
 /* ------------------------------------------------------- the host */
 
-/* What the host stage 2 may map at pa (I1), and with which attributes. */
-static bool host_may_map(u64 pa, u64 *attr)
+/* What the host stage 2 may map at pa (I1), and as which memory. */
+static bool host_may_map(u64 pa, enum machine_mem *mem)
 {
 	struct page_state *pg = own_page(pa);
 
 	if (!pg) {
-		*attr = S2_DEVICE;
+		*mem = MEM_S2_DEVICE;
 		return pa < IPA_LIMIT && !is_gich(pa) && !is_smmu(pa);
 	}
-	*attr = S2_NORMAL;
+	*mem = MEM_S2_NORMAL;
 	return page_kind(pg) != PAGE_CORE && page_kind(pg) != PAGE_VM;
 }
 
 /* A host stage-2 fault at pa: map it if the host may; false if not. */
 bool pgs_host_fault(u64 pa)
 {
-	u64 attr;
+	enum machine_mem mem;
 	bool ok;
 
 	pa &= PAGE_MASK;
 	lock_take(&core.mem_lock);
-	ok = host_may_map(pa, &attr);
+	ok = host_may_map(pa, &mem);
 	if (ok)
-		host_s2_map(pa, attr);
+		host_s2_map(pa, mem);
 	lock_give(&core.mem_lock);
 	return ok;
 }
@@ -93,7 +93,7 @@ s64 pgs_host_to_vm(struct vm *vm, u64 pa, u64 ipa)
 		ret = CV_E_DENIED;
 	else if (page_kind(pg) != PAGE_HOST)
 		ret = CV_E_STATE;	/* a device can still reach it */
-	else if (pgt_lookup(vm->s2_root, ipa) & PTE_VALID)
+	else if (pgt_mapped(vm->s2_root, ipa))
 		ret = CV_E_STATE;
 	else if (pgt_tables_needed(vm->s2_root, ipa) >
 		 (int)pool_free_pages(&vm->pool))
@@ -108,7 +108,8 @@ s64 pgs_host_to_vm(struct vm *vm, u64 pa, u64 ipa)
 		 * cache.  Clean it to PoC, as KVM does before a stage-2 map.
 		 */
 		machine_dcache_flush(pa, PAGE_SIZE);
-		if (pgt_map_page(vm->s2_root, ipa, pa, S2_NORMAL, &vm->pool))
+		if (pgt_map_page(vm->s2_root, ipa, pa, MEM_S2_NORMAL,
+				 &vm->pool))
 			cv_panic("vm map after checks");
 	}
 	lock_give(&core.mem_lock);
@@ -125,9 +126,9 @@ static bool vm_page_at(struct vm *vm, u64 ipa, u64 *pa,
 {
 	u64 pte = pgt_lookup(vm->s2_root, ipa);
 
-	if (!(pte & PTE_VALID))
+	if (!pte)
 		return false;
-	*pa = pte & PTE_ADDR;
+	*pa = pgt_leaf_pa(pte);
 	*pg = own_page(*pa);
 	if (*pg && ((*pg)->owner != vm->vmid ||
 		    (*pg)->gfn != ipa >> PAGE_SHIFT))
@@ -233,12 +234,13 @@ s64 pgs_map_device(struct vm *vm, u64 pa, u64 ipa)
 	if (own_is_ram(pa) || is_gich(pa) || is_smmu(pa))
 		return CV_E_DENIED;
 	lock_take(&core.mem_lock);
-	if (pgt_lookup(vm->s2_root, ipa) & PTE_VALID)
+	if (pgt_mapped(vm->s2_root, ipa))
 		ret = CV_E_STATE;
 	else if (pgt_tables_needed(vm->s2_root, ipa) >
 		 (int)pool_free_pages(&vm->pool))
 		ret = CV_E_NOMEM;
-	else if (pgt_map_page(vm->s2_root, ipa, pa, S2_DEVICE, &vm->pool))
+	else if (pgt_map_page(vm->s2_root, ipa, pa, MEM_S2_DEVICE,
+			      &vm->pool))
 		cv_panic("vm device map after checks");
 	lock_give(&core.mem_lock);
 	return ret;

@@ -10,6 +10,9 @@
  * (pgt_s2_alloc), so every walk in this file starts at level 0.
  * The same code serves the EL2 stage 1, the host and VM stage 2 and the
  * SMMU context tables: only the leaf attributes differ.
+ * Every entry is made and read through the arch's encoders with the
+ * level it sits at (machine_pte_*): the fake machine tags entries with
+ * their level and stops a test that reads one at another level.
  * Guarantees: an entry only ever goes invalid -> valid or valid ->
  * invalid, never valid -> other valid, so no break-before-make sequence
  * is needed; table pages come only from the pool passed in; a failed map
@@ -20,8 +23,8 @@
  */
 #include <core/core.h>
 
-#define LEVELS		4
-#define BLOCK_2M	(1UL << 21)
+#define LEVELS		(PGT_LEAF_LEVEL + 1)
+#define BLOCK_2M	BIT(21)
 
 static unsigned int index_at(u64 va, int level)
 {
@@ -35,12 +38,6 @@ u64 *pgt_entry(u64 table_pa, u64 va, int level)
 	return &table[index_at(va, level)];
 }
 
-static bool is_table(u64 pte, int level)
-{
-	return level < LEVELS - 1 && (pte & (PTE_VALID | PTE_TABLE)) ==
-		(PTE_VALID | PTE_TABLE);
-}
-
 /* The level-3 entry for va, or NULL if a table on the way is missing. */
 static u64 *leaf_slot(u64 root, u64 va)
 {
@@ -50,9 +47,9 @@ static u64 *leaf_slot(u64 root, u64 va)
 	for (level = 0; level < LEVELS - 1; level++) {
 		u64 pte = *pgt_entry(table, va, level);
 
-		if (!is_table(pte, level))
+		if (!machine_pte_is_table(pte, level))
 			return NULL;
-		table = pte & PTE_ADDR;
+		table = machine_pte_pa(pte, level);
 	}
 	return pgt_entry(table, va, LEVELS - 1);
 }
@@ -64,6 +61,16 @@ u64 pgt_lookup(u64 root, u64 va)
 	return slot ? *slot : 0;
 }
 
+bool pgt_mapped(u64 root, u64 va)
+{
+	return machine_pte_valid(pgt_lookup(root, va), PGT_LEAF_LEVEL);
+}
+
+u64 pgt_leaf_pa(u64 leaf)
+{
+	return machine_pte_pa(leaf, PGT_LEAF_LEVEL);
+}
+
 int pgt_tables_needed(u64 root, u64 va)
 {
 	u64 table = root;
@@ -72,9 +79,9 @@ int pgt_tables_needed(u64 root, u64 va)
 	for (level = 0; level < LEVELS - 1; level++) {
 		u64 pte = *pgt_entry(table, va, level);
 
-		if (!is_table(pte, level))
+		if (!machine_pte_is_table(pte, level))
 			return LEVELS - 1 - level;
-		table = pte & PTE_ADDR;
+		table = machine_pte_pa(pte, level);
 	}
 	return 0;
 }
@@ -89,40 +96,40 @@ static int walk_create(u64 root, u64 va, int stop, struct pool *pool,
 	for (level = 0; level < stop; level++) {
 		u64 *pte = pgt_entry(table, va, level);
 
-		if (!(*pte & PTE_VALID)) {
+		if (!machine_pte_valid(*pte, level)) {
 			u64 page = pool_alloc(pool);
 
 			if (!page)
 				return CV_E_NOMEM;
-			*pte = page | PTE_TABLE | PTE_VALID;
-		} else if (!is_table(*pte, level)) {
+			*pte = machine_pte_table(page, level);
+		} else if (!machine_pte_is_table(*pte, level)) {
 			return CV_E_STATE;	/* a block covers va */
 		}
-		table = *pte & PTE_ADDR;
+		table = machine_pte_pa(*pte, level);
 	}
 	*slot = pgt_entry(table, va, stop);
 	return 0;
 }
 
-static int map_one(u64 root, u64 va, u64 pa, u64 attr, struct pool *pool,
-		   int level)
+static int map_one(u64 root, u64 va, u64 pa, enum machine_mem mem,
+		   struct pool *pool, int level)
 {
 	u64 *slot;
 	int ret = walk_create(root, va, level, pool, &slot);
 
 	if (ret)
 		return ret;
-	if (*slot & PTE_VALID)
+	if (machine_pte_valid(*slot, level))
 		return CV_E_STATE;
-	*slot = (pa & PTE_ADDR) | attr | PTE_VALID |
-		(level == LEVELS - 1 ? PTE_TABLE : 0);
+	*slot = machine_pte_leaf(pa, level, mem);
 	machine_dsb();
 	return 0;
 }
 
-int pgt_map_page(u64 root, u64 va, u64 pa, u64 attr, struct pool *pool)
+int pgt_map_page(u64 root, u64 va, u64 pa, enum machine_mem mem,
+		 struct pool *pool)
 {
-	return map_one(root, va, pa, attr, pool, LEVELS - 1);
+	return map_one(root, va, pa, mem, pool, PGT_LEAF_LEVEL);
 }
 
 u64 pgt_unmap_page(u64 root, u64 va)
@@ -130,7 +137,7 @@ u64 pgt_unmap_page(u64 root, u64 va)
 	u64 *slot = leaf_slot(root, va);
 	u64 old;
 
-	if (!slot || !(*slot & PTE_VALID))
+	if (!slot || !machine_pte_valid(*slot, PGT_LEAF_LEVEL))
 		return 0;
 	old = *slot;
 	*slot = 0;
@@ -139,17 +146,18 @@ u64 pgt_unmap_page(u64 root, u64 va)
 }
 
 /* Identity-map [va, va + size) with 2 MiB blocks where aligned. */
-int pgt_map_range(u64 root, u64 va, u64 size, u64 attr, struct pool *pool)
+int pgt_map_range(u64 root, u64 va, u64 size, enum machine_mem mem,
+		  struct pool *pool)
 {
 	u64 end = va + size;
 	int ret;
 
 	while (va < end) {
 		if (!(va & (BLOCK_2M - 1)) && end - va >= BLOCK_2M) {
-			ret = map_one(root, va, va, attr, pool, 2);
+			ret = map_one(root, va, va, mem, pool, 2);
 			va += BLOCK_2M;
 		} else {
-			ret = map_one(root, va, va, attr, pool, 3);
+			ret = map_one(root, va, va, mem, pool, PGT_LEAF_LEVEL);
 			va += PAGE_SIZE;
 		}
 		if (ret)
@@ -179,8 +187,8 @@ u64 pgt_s2_alloc(struct pool *pool, u64 *hw)
 		root = c;
 	}
 	l0 = machine_pa(root);
-	l0[0] = pair | PTE_TABLE | PTE_VALID;
-	l0[1] = (pair + PAGE_SIZE) | PTE_TABLE | PTE_VALID;
+	l0[0] = machine_pte_table(pair, 0);
+	l0[1] = machine_pte_table(pair + PAGE_SIZE, 0);
 	*hw = pair;
 	return root;
 }
@@ -195,12 +203,13 @@ static void leaves(u64 table, int level, u64 va, leaf_fn fn, void *arg)
 	for (i = 0; i < 512; i++) {
 		u64 at = va | ((u64)i << (39 - 9 * level));
 
-		if (!(t[i] & PTE_VALID))
+		if (!machine_pte_valid(t[i], level))
 			continue;
-		if (level == LEVELS - 1)
+		if (level == PGT_LEAF_LEVEL)
 			fn(at, t[i], arg);
-		else if (is_table(t[i], level))
-			leaves(t[i] & PTE_ADDR, level + 1, at, fn, arg);
+		else if (machine_pte_is_table(t[i], level))
+			leaves(machine_pte_pa(t[i], level), level + 1, at, fn,
+			       arg);
 	}
 }
 

@@ -141,7 +141,7 @@ s64 smmu_alloc(u64 ctx, u64 vmid, u64 *root)
 
 static void drop_host_share(u64 iova, u64 pte, void *arg)
 {
-	struct page_state *pg = own_page(pte & PTE_ADDR);
+	struct page_state *pg = own_page(pgt_leaf_pa(pte));
 
 	if (!pg)
 		cv_panic("host SMMU mapping of a page that is not RAM");
@@ -208,7 +208,7 @@ s64 smmu_map(u64 ctx, u64 iova, u64 pa)
 	if (!c)
 		return ret;
 	pg = own_page(pa);
-	if (pgt_lookup(c->root, iova) & PTE_VALID)
+	if (pgt_mapped(c->root, iova))
 		ret = CV_E_STATE;
 	else
 		ret = vm ? pgs_vm_dma_check(vm, pg, iova) :
@@ -219,7 +219,7 @@ s64 smmu_map(u64 ctx, u64 iova, u64 pa)
 	if (!ret) {
 		if (!vm)
 			pgs_host_dma_get(pg);
-		if (pgt_map_page(c->root, iova, pa, S2_NORMAL, &c->pool))
+		if (pgt_map_page(c->root, iova, pa, MEM_S2_NORMAL, &c->pool))
 			cv_panic("SMMU map after checks");
 	}
 	unlock_ctx(vm);

@@ -33,7 +33,7 @@ static void vcpu_init(struct vcpu *v, struct vm *vm, u32 index)
 	v->ctx.pstate = PSTATE_EL1H_MASKED;
 	v->ctx.sys[VCPU_SCTLR_EL1] = 0x30C50838;	/* architectural reset */
 	v->ctx.sys[VCPU_VMPIDR_EL2] = (1UL << 31) | index;
-	v->ctx.hcr = HCR_GUEST;
+	v->ctx.hcr = machine_config(MC_HCR_GUEST);
 	v->ctx.vttbr = vm_vttbr(vm);
 	v->ctx.vgic_hcr = core.gich ? GICH_HCR_EN : 0;
 	v->state = VCPU_STOPPED;
@@ -186,11 +186,11 @@ static bool image_digest(struct vm *vm, struct image *img, u8 out[64])
 		u64 pte = pgt_lookup(vm->s2_root, img->ipa + off);
 
 		/* a hole or a device page: nothing to hash, no image */
-		if (!(pte & PTE_VALID) || !own_is_ram(pte & PTE_ADDR)) {
+		if (!pte || !own_is_ram(pgt_leaf_pa(pte))) {
 			sha512_final(&ctx, out);
 			return false;
 		}
-		sha512_update(&ctx, machine_pa(pte & PTE_ADDR), PAGE_SIZE);
+		sha512_update(&ctx, machine_pa(pgt_leaf_pa(pte)), PAGE_SIZE);
 	}
 	sha512_final(&ctx, out);
 	return true;

@@ -3,7 +3,8 @@
  * Invariants I1-I6 (docs/invariants.md), checked on the real data
  * structures: the ownership table is read through own_page(), and every
  * translation table is walked here with a decoder of its own that knows
- * nothing of core/pgtable.c.  With a model, the real state must also
+ * nothing of core/pgtable.c (of the fake machine's encoding, which tags
+ * each entry with the level it was made for).  With a model, the real state must also
  * equal the model's, and pages the call gave back must be zero (I3).
  */
 #include "model.h"
@@ -86,16 +87,19 @@ static void walk_table(struct tree *w, u64 table, int level, u64 va, int n)
 	for (i = 0; i < n; i++) {
 		u64 pte = t[i], at = va | ((u64)i << (39 - 9 * level));
 
-		if (!(pte & 1))
+		if (!pte)
 			continue;
-		if (level == 3) {
-			if (!(pte & 2))
-				BAD("%s: reserved level-3 encoding", w->name);
+		if (fake_pte_level(pte) != level) {
+			BAD("%s: level-%d entry made for level %d at %#llx",
+			    w->name, level, fake_pte_level(pte),
+			    (unsigned long long)at);
+		} else if (level == 3) {
+			if (fake_pte_is_table(pte))
+				BAD("%s: table at level 3", w->name);
 			else
 				add_leaf(w, at, pte, 3);
-		} else if (pte & 2) {
-			walk_table(w, pte & 0x0000FFFFFFFFF000UL, level + 1, at,
-				   512);
+		} else if (fake_pte_is_table(pte)) {
+			walk_table(w, fake_pte_pa(pte), level + 1, at, 512);
 		} else if (level == 0) {
 			BAD("%s: block at level 0", w->name);
 		} else {
@@ -118,13 +122,15 @@ static bool tree_dirty(const struct tree *t, u64 root)
 
 static void check_leaf(struct tree *w, const struct leaf *l, u16 *smmu_count)
 {
-	u64 pa = l->pte & 0x0000FFFFFFFFF000UL, va = l->va;
+	u64 pa = fake_pte_pa(l->pte), va = l->va;
 	struct page_state *pg = own_page(pa);
+	enum machine_mem m = fake_pte_mem(l->pte);
 
 	if (w->vmid == -3) {	/* EL2 map: W^X here, the rest in unit */
-		if (!(l->pte & (1UL << 7)) && !(l->pte & (1UL << 54)))
-			BAD("el2: %#llx writable and executable",
-			    (unsigned long long)va);
+		if (m != MEM_S1_RW && m != MEM_S1_RO && m != MEM_S1_RX &&
+		    m != MEM_S1_DEVICE)
+			BAD("el2: %#llx mapped as type %d", (unsigned long long)va,
+			    m);
 		return;
 	}
 	if (l->level != 3) {
@@ -156,7 +162,7 @@ static void check_leaf(struct tree *w, const struct leaf *l, u16 *smmu_count)
 	}
 	/* I2: VM stage 2 (RAM or allowed device pages) and VM SMMU contexts */
 	if (!pg && !strcmp(w->name, "vm s2")) {
-		if ((l->pte & (0xFUL << 2)) != (1UL << 2) || !(l->pte & (1UL << 54)))
+		if (m != MEM_S2_DEVICE)
 			BAD("I2: device page %#llx mapped as memory",
 			    (unsigned long long)pa);
 		return;

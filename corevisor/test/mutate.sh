@@ -6,14 +6,15 @@
 # check and what replaces it (the check deleted: its condition made
 # false, or the permission made unconditional).  For each one, a copy of
 # corevisor/ is mutated under $MUT_DIR and runs
-#   host  the host suites (unit, model with MUT_MODEL_CALLS calls, smp,
-#         holes),
+#   host  the host suites (unit, holes, smp, model with MUT_MODEL_CALLS
+#         calls; the log of each row says which one failed),
 #   el2   the EL2 test (one image, QEMU, cortex-a72),
 #   fuzz  the EL1 fuzzer, MUT_FUZZ_N calls with the fixed seed MUT_SEED;
 # a suite that fails catches the mutant.  The unmutated copy runs first
 # and must pass all three.  Prints one table row per check and a line
 # "mutate: N passed, N failed" (a check no suite catches is a failure;
 # so is a pattern that no longer matches the source: update the table).
+# Table rows starting with # are not run; the comment above each says why.
 set -u
 cd "$(dirname "$0")/.."
 MUT_DIR=${MUT_DIR:-$(mktemp -d)}
@@ -35,7 +36,7 @@ host-buffer-len @ core/page_state.c @ \treturn (pa & ~PAGE_MASK) + len <= PAGE_S
 vm-map-ram @ core/page_state.c @ \tif (ipa >= IPA_LIMIT || !own_is_ram(pa)) @ \tif (ipa >= IPA_LIMIT)
 vm-map-owner @ core/page_state.c @ \tif (pg->owner != OWNER_HOST)\n\t\tret = CV_E_DENIED; @ \tif (0)\n\t\tret = CV_E_DENIED;
 vm-map-dma @ core/page_state.c @ \telse if (page_kind(pg) != PAGE_HOST)\n\t\tret = CV_E_STATE; @ \telse if (0)\n\t\tret = CV_E_STATE;
-vm-map-ipa-free @ core/page_state.c @ \telse if (pgt_lookup(vm->s2_root, ipa) & PTE_VALID) @ \telse if (0)
+vm-map-ipa-free @ core/page_state.c @ \telse if (pgt_mapped(vm->s2_root, ipa)) @ \telse if (0)
 vm-map-nomem @ core/page_state.c @ \telse if (pgt_tables_needed(vm->s2_root, ipa) >\n\t\t (int)pool_free_pages(&vm->pool))\n\t\tret = CV_E_NOMEM;\n\tif (!ret) { @ \telse if (0)\n\t\tret = CV_E_NOMEM;\n\tif (!ret) {
 share-twice @ core/page_state.c @ \telse if (page_kind(pg) == want)\n\t\tret = CV_E_STATE; @ \telse if (0)\n\t\tret = CV_E_STATE;
 unshare-revoke @ core/page_state.c @ \t\tif (!shared)\n\t\t\thost_s2_unmap(pa); @ 
@@ -43,7 +44,7 @@ reclaim-owner @ core/page_state.c @ \t\t\tif (pg->owner != vm->vmid)\n\t\t\t\tco
 device-ram @ core/page_state.c @ \tif (own_is_ram(pa) || is_gich(pa) || is_smmu(pa)) @ \tif (is_gich(pa) || is_smmu(pa))
 device-gich @ core/page_state.c @ \tif (own_is_ram(pa) || is_gich(pa) || is_smmu(pa)) @ \tif (own_is_ram(pa) || is_smmu(pa))
 device-smmu @ core/page_state.c @ \tif (own_is_ram(pa) || is_gich(pa) || is_smmu(pa)) @ \tif (own_is_ram(pa) || is_gich(pa))
-device-ipa-free @ core/page_state.c @ \tif (pgt_lookup(vm->s2_root, ipa) & PTE_VALID)\n\t\tret = CV_E_STATE;\n\telse if @ \tif (0)\n\t\tret = CV_E_STATE;\n\telse if
+device-ipa-free @ core/page_state.c @ \tif (pgt_mapped(vm->s2_root, ipa))\n\t\tret = CV_E_STATE;\n\telse if @ \tif (0)\n\t\tret = CV_E_STATE;\n\telse if
 device-nomem @ core/page_state.c @ \telse if (pgt_tables_needed(vm->s2_root, ipa) >\n\t\t (int)pool_free_pages(&vm->pool))\n\t\tret = CV_E_NOMEM;\n\telse if @ \telse if (0)\n\t\tret = CV_E_NOMEM;\n\telse if
 host-dma-owner @ core/page_state.c @ \tif (pg->owner != OWNER_HOST)\n\t\treturn CV_E_DENIED; @ \tif (0)\n\t\treturn CV_E_DENIED;
 host-dma-max @ core/page_state.c @ \treturn pg->share == SHARE_MAX ? CV_E_NOMEM : 0; @ \treturn 0;
@@ -97,12 +98,16 @@ smmu-ctx-recheck @ core/smmu.c @ \tif (c->used && c->vmid == vmid) { @ \tif (1) 
 smmu-free-running @ core/smmu.c @ \tif (vm && vm->state == VM_RUNNING) { @ \tif (0) {
 smmu-unbind-owner @ core/smmu.c @ \t\tif (!c->used || c->vmid != vm->vmid) @ \t\tif (!c->used)
 smmu-map-ram @ core/smmu.c @ \tif (iova >= IPA_LIMIT || !own_is_ram(pa)) @ \tif (iova >= IPA_LIMIT)
-smmu-map-iova-free @ core/smmu.c @ \tif (pgt_lookup(c->root, iova) & PTE_VALID)\n\t\tret = CV_E_STATE; @ \tif (0)\n\t\tret = CV_E_STATE;
+smmu-map-iova-free @ core/smmu.c @ \tif (pgt_mapped(c->root, iova))\n\t\tret = CV_E_STATE; @ \tif (0)\n\t\tret = CV_E_STATE;
 smmu-map-check @ core/smmu.c @ \t\tret = vm ? pgs_vm_dma_check(vm, pg, iova) :\n\t\t\t   pgs_host_dma_check(pg); @ \t\tret = 0;
 smmu-map-nomem @ core/smmu.c @ \tif (!ret && pgt_tables_needed(c->root, iova) > @ \tif (0 && pgt_tables_needed(c->root, iova) >
 install-gate @ core/hypercall.c @ \treturn machine_load_acquire(&core.nr_up) == core.nr_cpus && @ \treturn 1 &&
 reset-gate @ core/hypercall.c @ &&\n\t       !machine_load_acquire(&core.resetting); @ ;
-hvc-cpu-up @ core/hypercall.c @ \tif (cpu >= CV_MAX_CPUS || !core.cpu_up[cpu]) { @ \tif (cpu >= CV_MAX_CPUS) {
+# Not a check: core_host_hvc is reached only through the runtime vectors,
+# which trap.c installs after core_init_cpu set cpu_up for that CPU, and
+# cpu_up is never cleared; a CPU that is not installed takes its HVCs at
+# the init vectors.  Kept here (commented out) so nobody adds it back.
+#hvc-cpu-up @ core/hypercall.c @ \tif (cpu >= CV_MAX_CPUS || !core.cpu_up[cpu]) { @ \tif (cpu >= CV_MAX_CPUS) {
 TABLE
 )
 
@@ -120,16 +125,28 @@ open(path, 'w').write(src.replace(code, repl))
 PY
 }
 
+# host_suite DIR NAME [ARGS]: build one host suite and run it
+host_suite() {
+	local d=$1 t=$2 log=$1/host.log
+
+	shift 2
+	echo "-- $t" >>"$log"
+	make -C "$d" -s "build/host/test_$t" >>"$log" 2>&1 &&
+	timeout "$MUT_TIMEOUT" "$d/build/host/test_$t" "$@" >>"$log" 2>&1
+}
+
 # run_suite DIR SUITE: 0 if the suite passes in that copy
 run_suite() {
 	local d=$1 log=$1/$2.log
 	case $2 in
 	host)
-		make -C "$d" -s host >"$log" 2>&1 &&
-		timeout "$MUT_TIMEOUT" "$d/build/host/test_unit" >>"$log" 2>&1 &&
-		timeout "$MUT_TIMEOUT" "$d/build/host/test_model" "$MUT_MODEL_CALLS" 1 >>"$log" 2>&1 &&
-		timeout "$MUT_TIMEOUT" "$d/build/host/test_smp" >>"$log" 2>&1 &&
-		timeout "$MUT_TIMEOUT" "$d/build/host/test_holes" >>"$log" 2>&1 ;;
+		# cheapest first, each built when its turn comes: the first
+		# suite that fails ends the row (its name is the last "--"
+		# line of host.log)
+		: >"$log"
+		host_suite "$d" unit && host_suite "$d" holes &&
+		host_suite "$d" smp &&
+		host_suite "$d" model "$MUT_MODEL_CALLS" 1 ;;
 	el2)
 		make -C "$d" -s out/el2/test-low.elf >"$log" 2>&1 &&
 		: >"$d/out/el2/none.log" &&
@@ -186,6 +203,6 @@ while IFS=$'\x01' read -r name file code repl; do
 	done
 	echo "$row"
 	if [ -n "$caught" ]; then p=$((p + 1)); else f=$((f + 1)); fi
-done < <(sed 's/ @ /\x01/g' <<<"$checks")
+done < <(sed -e '/^#/d' -e 's/ @ /\x01/g' <<<"$checks")
 echo "mutate: $p passed, $f failed"
 [ "$f" = 0 ]

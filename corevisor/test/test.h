@@ -80,7 +80,7 @@ static inline u64 leaf_of(u64 root, u64 va)
 
 static inline bool host_mapped(u64 pa)
 {
-	return leaf_of(host_s2_root(), pa) & PTE_VALID;
+	return pgt_mapped(host_s2_root(), pa);
 }
 
 /* Invariants I1-I6 on the real structures; returns violations (printed). */

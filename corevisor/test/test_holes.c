@@ -134,7 +134,7 @@ static volatile int spinning;
 static void spin_until_unmapped(struct machine_vcpu *c, struct machine_exit *e)
 {
 	spinning = 1;
-	while (pgt_lookup(core.vm[0].s2_root, IMG_IPA) & PTE_VALID)
+	while (pgt_mapped(core.vm[0].s2_root, IMG_IPA))
 		sched_yield();
 	for (int i = 1; i < 31; i++)
 		c->x[i] = SECRET;
@@ -204,7 +204,7 @@ static void test_hole3_install_gate(void)
 /* ------------------------------ hole 4: stopping a VM stops all of it */
 
 static int vcpu1_entries, vcpu0_runs;
-static s64 unmap_while_running;
+static s64 unmap_while_running, teardown_while_running, timer_while_running;
 
 /* vCPU 0 powers the guest off; its world switch returns that exit. */
 static void off_guest(struct machine_vcpu *c, struct machine_exit *e)
@@ -216,7 +216,8 @@ static void off_guest(struct machine_vcpu *c, struct machine_exit *e)
 
 /*
  * vCPU 1 runs "on CPU 1".  On its first entry, vCPU 0 powers the VM off
- * from "CPU 0" and the host tries to take a page back at once; then
+ * from "CPU 0" and the host tries at once to take a page back, to tear
+ * the VM down and to change the running vCPU's timer offset; then
  * vCPU 1 traps on a system register, which the corevisor handles
  * without the host.  It must not enter the guest again.
  */
@@ -232,6 +233,10 @@ static void racing_guest(struct machine_vcpu *c, struct machine_exit *e)
 		vcpu0_runs = (int)hc(CV_HC_VCPU_RUN, 1, 0, 0, 0, 0, out);
 		unmap_while_running = hc(CV_HC_UNMAP_PAGE, 1, DATA_IPA, 0, 0,
 					 0, NULL);
+		teardown_while_running = hc(CV_HC_TEARDOWN, 1, 0, 0, 0, 0,
+					    NULL);
+		timer_while_running = hc(CV_HC_SET_TIMER_OFFSET, 1, 1, 0x1234,
+					 0, 0, NULL);
 	}
 	e->kind = EXIT_SYNC;
 	e->esr = (0x18UL << 26) | (7UL << 5) | 1;	/* mrs x7, ... */
@@ -255,6 +260,9 @@ static void test_hole4_stop_stops_all(void)
 	CHECK_EQ(vcpu0_runs, CV_EXIT_OFF);
 	CHECK_EQ(vcpu1_entries, 1);
 	CHECK_EQ(unmap_while_running, CV_E_STATE);
+	CHECK_EQ(teardown_while_running, CV_E_STATE);
+	CHECK_EQ(timer_while_running, CV_E_STATE);
+	CHECK(core.vm[0].vcpu[1].ctx.cntvoff != 0x1234);
 	CHECK_EQ(core.vm[0].state, VM_OFF);
 	/* once no vCPU runs, the page may go */
 	CHECK_EQ(hc(CV_HC_UNMAP_PAGE, vmid, DATA_IPA, 0, 0, 0, NULL), 0);

@@ -48,7 +48,7 @@ static void guest(struct machine_vcpu *c, struct machine_exit *e)
 	if (step_now == 0) {
 		/* the shadow state survives the host: our canary is intact */
 		if (c->x[20] != canary[run_vm][run_vcpu] ||
-		    (c->vttbr >> 48) != run_vm || c->hcr != HCR_GUEST)
+		    (c->vttbr >> 48) != run_vm || c->hcr != machine_config(MC_HCR_GUEST))
 			guest_bad++;
 		canary[run_vm][run_vcpu] = rnd() | 1;
 		c->x[20] = canary[run_vm][run_vcpu];

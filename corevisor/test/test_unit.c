@@ -7,6 +7,8 @@
 
 void test_locks_pool(void);
 void test_pgtable(void);
+void test_pgtable_levels(void);
+void test_encode_aarch64(void);
 void test_init_and_el2(void);
 void test_gap7_dense_cpu_index(void);
 void test_gap2_stub_calls(void);
@@ -25,6 +27,8 @@ int main(void)
 {
 	test_locks_pool();
 	test_pgtable();
+	test_pgtable_levels();
+	test_encode_aarch64();
 	test_init_and_el2();
 	test_gap7_dense_cpu_index();
 	test_gap2_stub_calls();

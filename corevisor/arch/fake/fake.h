@@ -23,6 +23,15 @@ bool fake_touched(u64 pa);
 void fake_clear_touched(void);
 void *fake_peek(u64 pa);
 
+/*
+ * The fake's table entries (machine_pte_*): the level an entry was made
+ * for (-1: invalid), whether it points at a table, its memory type.
+ */
+int fake_pte_level(u64 pte);
+bool fake_pte_is_table(u64 pte);
+enum machine_mem fake_pte_mem(u64 pte);
+u64 fake_pte_pa(u64 pte);	/* unchecked, for independent walkers */
+
 /* This thread becomes CPU cpu (with MPIDR fake_mpidr(cpu)). */
 void fake_set_cpu(unsigned int cpu);
 u64 fake_mpidr(unsigned int cpu);

@@ -296,3 +296,96 @@ void machine_vcpu_run(struct machine_vcpu *vcpu, struct machine_exit *exit)
 	}
 	exit->kind = EXIT_IRQ;
 }
+
+/*
+ * Translation table entries, encoded unlike VMSAv8-64 so that a core
+ * that spells a bit itself fails: bits [3:0] the level + 1 (0: invalid),
+ * bit 4 a table, bits [11:8] the memory type, bits [63:24] the page
+ * frame.  Every decoder checks the level it is asked for against the
+ * tag and aborts on a mix-up, which real hardware would walk silently
+ * as something else.
+ */
+#define FPTE_LEVEL	0xfUL
+#define FPTE_TABLE	BIT(4)
+#define FPTE_MEM_SHIFT	8
+#define FPTE_PFN_SHIFT	24
+
+static void __attribute__((noreturn)) level_error(const char *what, u64 pte,
+						  int level)
+{
+	fprintf(stderr, "fake: %s: entry %#llx used at level %d\n", what,
+		(unsigned long long)pte, level);
+	abort();
+}
+
+static u64 encode(u64 pa, int level, bool table, enum machine_mem mem)
+{
+	if (level < 0 || level > 3 || pa & (PAGE_SIZE - 1))
+		level_error("bad entry", pa, level);
+	return (pa >> PAGE_SHIFT << FPTE_PFN_SHIFT) | (table ? FPTE_TABLE : 0) |
+		((u64)mem << FPTE_MEM_SHIFT) | (u64)(level + 1);
+}
+
+/* A valid entry made for this level, or an abort. */
+static u64 decode(const char *what, u64 pte, int level)
+{
+	if ((int)(pte & FPTE_LEVEL) != level + 1)
+		level_error(what, pte, level);
+	return pte;
+}
+
+u64 machine_pte_table(u64 table_pa, int level)
+{
+	if (level >= 3)
+		level_error("table entry at the last level", table_pa, level);
+	return encode(table_pa, level, true, 0);
+}
+
+u64 machine_pte_leaf(u64 pa, int level, enum machine_mem mem)
+{
+	/* 4 KiB granule: blocks of 1 GiB (level 1) or 2 MiB (level 2) */
+	if (level < 1 || level > 3 || pa & ((1UL << (39 - 9 * level)) - 1))
+		level_error("leaf not aligned to its level", pa, level);
+	return encode(pa, level, false, mem);
+}
+
+bool machine_pte_valid(u64 pte, int level)
+{
+	return pte && decode("valid", pte, level);
+}
+
+bool machine_pte_is_table(u64 pte, int level)
+{
+	return pte && decode("is_table", pte, level) & FPTE_TABLE;
+}
+
+u64 machine_pte_pa(u64 pte, int level)
+{
+	return decode("pa", pte, level) >> FPTE_PFN_SHIFT << PAGE_SHIFT;
+}
+
+int fake_pte_level(u64 pte)
+{
+	return (int)(pte & FPTE_LEVEL) - 1;
+}
+
+bool fake_pte_is_table(u64 pte)
+{
+	return pte & FPTE_TABLE;
+}
+
+u64 fake_pte_pa(u64 pte)
+{
+	return pte >> FPTE_PFN_SHIFT << PAGE_SHIFT;
+}
+
+enum machine_mem fake_pte_mem(u64 pte)
+{
+	return (pte >> FPTE_MEM_SHIFT) & 0xf;
+}
+
+/* Values no real register takes: tests compare them, nothing decodes. */
+u64 machine_config(enum machine_config c)
+{
+	return 0xfa4e0000UL | c;
+}

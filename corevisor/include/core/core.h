@@ -11,7 +11,7 @@
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define PAGE_MASK	(~(PAGE_SIZE - 1))
-#define IPA_LIMIT	(1UL << CV_IPA_BITS)
+#define IPA_LIMIT	BIT(CV_IPA_BITS)
 
 /* lib.c */
 void cv_memset(void *p, int c, size_t n);
@@ -41,59 +41,28 @@ u32 pool_free_pages(const struct pool *p);
 void pool_reset(struct pool *p);
 bool pool_contains(const struct pool *p, u64 pa);
 
-/* pgtable.c: VMSAv8-64, 4 KiB granule, 4 levels from level 0 */
-#define PTE_VALID	(1UL << 0)
-#define PTE_TABLE	(1UL << 1)	/* levels 0-2: table; level 3: page */
-#define PTE_AF		(1UL << 10)
-#define PTE_SH_INNER	(3UL << 8)
-#define PTE_XN		(1UL << 54)
-#define PTE_ADDR	0x0000FFFFFFFFF000UL
-/* stage 2: MemAttr[5:2], S2AP[7:6] */
-#define S2_NORMAL	((0xFUL << 2) | (3UL << 6) | PTE_SH_INNER | PTE_AF)
-#define S2_DEVICE	((0x1UL << 2) | (3UL << 6) | PTE_AF | PTE_XN)
 /*
- * EL2 stage 1: AttrIndx[4:2] into MAIR_EL2 (0 normal WB, 1 device),
- * AP[2] read-only, AP[1] RES1 (EL2 has no EL0 to grant access to)
+ * pgtable.c: 4 KiB granule, 4 levels from level 0; the bits of an entry
+ * are the arch's (machine_pte_* in core/machine.h).  pgt_lookup,
+ * pgt_unmap_page and pgt_walk_pages give level-3 entries, 0 for none.
  */
-#define S1_AP_RES1	(1UL << 6)
-#define S1_RO		(1UL << 7)
-#define S1_NORMAL	((0UL << 2) | S1_AP_RES1 | PTE_SH_INNER | PTE_AF)
-#define S1_DEVICE	((1UL << 2) | S1_AP_RES1 | PTE_AF | PTE_XN)
+#define PGT_LEAF_LEVEL	3
 
 u64 *pgt_entry(u64 table_pa, u64 va, int level);
 u64 pgt_lookup(u64 root, u64 va);	/* level-3 leaf or 0 */
+bool pgt_mapped(u64 root, u64 va);
+u64 pgt_leaf_pa(u64 leaf);		/* of a valid level-3 leaf */
 int pgt_tables_needed(u64 root, u64 va);
-int pgt_map_page(u64 root, u64 va, u64 pa, u64 attr, struct pool *pool);
+int pgt_map_page(u64 root, u64 va, u64 pa, enum machine_mem mem,
+		 struct pool *pool);
 u64 pgt_unmap_page(u64 root, u64 va);	/* old leaf or 0 */
-int pgt_map_range(u64 root, u64 va, u64 size, u64 attr, struct pool *pool);
+int pgt_map_range(u64 root, u64 va, u64 size, enum machine_mem mem,
+		  struct pool *pool);
 void pgt_walk_pages(u64 root, void (*fn)(u64, u64, void *), void *arg);
 u64 pgt_s2_alloc(struct pool *pool, u64 *hw);	/* level-0 root or 0 */
 
 /* A guest's PSTATE at reset and on an injected exception: EL1h, DAIF set */
 #define PSTATE_EL1H_MASKED	0x3c5
-
-/* HCR_EL2 while the host runs, and while a guest runs */
-#define HCR_VM		(1UL << 0)
-#define HCR_SWIO	(1UL << 1)
-#define HCR_PTW		(1UL << 2)
-#define HCR_FMO		(1UL << 3)
-#define HCR_IMO		(1UL << 4)
-#define HCR_AMO		(1UL << 5)
-#define HCR_FB		(1UL << 9)
-#define HCR_BSU_IS	(1UL << 10)
-#define HCR_TWI		(1UL << 13)
-#define HCR_TWE		(1UL << 14)
-#define HCR_TSC		(1UL << 19)
-#define HCR_TIDCP	(1UL << 20)
-#define HCR_TAC		(1UL << 21)
-#define HCR_TSW		(1UL << 22)
-#define HCR_RW		(1UL << 31)
-#define HCR_APK		(1UL << 40)
-#define HCR_API		(1UL << 41)
-#define HCR_HOST	(HCR_RW | HCR_VM | HCR_AMO | HCR_API | HCR_APK)
-#define HCR_GUEST	(HCR_RW | HCR_VM | HCR_SWIO | HCR_PTW | HCR_FMO | \
-			 HCR_IMO | HCR_AMO | HCR_FB | HCR_BSU_IS | HCR_TWI | \
-			 HCR_TWE | HCR_TSC | HCR_TIDCP | HCR_TAC | HCR_TSW)
 
 /* ownership.c: the table; page_state.c: what its entries may become */
 #define OWNER_HOST	0
@@ -124,7 +93,7 @@ bool own_is_ram(u64 pa);
 void host_s2_init(struct pool *pool);
 u64 host_s2_root(void);		/* the level-0 page the core walks */
 u64 host_s2_vttbr(void);		/* the CPU's root, VMID 0 */
-void host_s2_map(u64 pa, u64 attr);
+void host_s2_map(u64 pa, enum machine_mem mem);
 void host_s2_unmap(u64 pa);
 
 /* VMs and vCPUs */

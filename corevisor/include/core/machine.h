@@ -23,7 +23,8 @@ typedef uint64_t u64;
 typedef int64_t s64;
 
 #define PAGE_SHIFT	12
-#define PAGE_SIZE	(1UL << PAGE_SHIFT)
+#define BIT(n)		(1UL << (n))
+#define PAGE_SIZE	BIT(PAGE_SHIFT)
 
 /* System registers the core reads or writes (EL2 unless named). */
 enum machine_sysreg {
@@ -87,7 +88,46 @@ u64 machine_image_footprint(void);
 struct machine_image_layout {
 	u64 text, rodata, data;
 };
+
 void machine_image_layout(struct machine_image_layout *l);
+
+/*
+ * Encodings.  The core builds and walks translation tables (EL2 stage 1,
+ * the host's and the VMs' stage 2, SMMU contexts: 4 KiB granule, levels
+ * 0-3) and sets HCR_EL2, but never spells a bit of them: the arch does.
+ * arch/aarch64/encode.c gives VMSAv8-64; the fake machine gives entries
+ * tagged with their level, so an entry read at another level than the
+ * one it was made for stops the test (real hardware would walk it as
+ * something else).  0 is an invalid entry at every level.
+ */
+enum machine_mem {
+	MEM_S2_NORMAL,	/* stage 2 or SMMU: RAM, read-write-execute */
+	MEM_S2_DEVICE,	/* stage 2: device, read-write, never executed */
+	MEM_S1_RW,	/* EL2 stage 1: RAM, read-write, never executed */
+	MEM_S1_RO,	/* EL2 stage 1: read-only, never executed */
+	MEM_S1_RX,	/* EL2 stage 1: read-only, executable (code) */
+	MEM_S1_DEVICE,	/* EL2 stage 1: device, read-write, never executed */
+};
+
+/* An entry at level 0-2 pointing at the next-level table at pa. */
+u64 machine_pte_table(u64 table_pa, int level);
+/* A leaf: a page at level 3, a block at level 1 or 2. */
+u64 machine_pte_leaf(u64 pa, int level, enum machine_mem mem);
+bool machine_pte_valid(u64 pte, int level);
+bool machine_pte_is_table(u64 pte, int level);
+/* The address a valid entry points at (table or leaf). */
+u64 machine_pte_pa(u64 pte, int level);
+
+/* Values of the registers that set the translation regime up. */
+enum machine_config {
+	MC_HCR_HOST,	/* HCR_EL2 while the host runs: its stage 2 on */
+	MC_HCR_GUEST,	/* HCR_EL2 while a guest runs: stage 2, traps */
+	MC_MAIR_EL2,	/* the memory types machine_pte_leaf uses at EL2 */
+	MC_TCR_EL2,	/* EL2 stage 1: 48-bit VA, 4 KiB, from level 0 */
+	MC_VTCR_EL2,	/* stage 2: 40-bit IPA, two level-1 root pages */
+};
+
+u64 machine_config(enum machine_config c);
 
 /* Atomics for the lock layer (acquire on take, release on give). */
 u32 machine_fetch_inc(u32 *p);

@@ -6,23 +6,42 @@
  */
 #include "../test.h"
 
-
 struct wx_count {
 	u64 text, rodata;	/* the executable range */
 	int x, wx, x_outside;
 };
 
+/* wx: an executable page that is writable or not an EL2 stage-1 type */
 static void count_wx(u64 va, u64 pte, void *arg)
 {
 	struct wx_count *c = arg;
+	enum machine_mem m = fake_pte_mem(pte);
 
-	if (pte & PTE_XN)
+	if (m != MEM_S1_RW && m != MEM_S1_RO && m != MEM_S1_RX &&
+	    m != MEM_S1_DEVICE)
+		c->wx++;
+	if (m != MEM_S1_RX)
 		return;
 	c->x++;
-	if (!(pte & S1_RO))
-		c->wx++;
 	if (va < c->text || va >= c->rodata)
 		c->x_outside++;
+}
+
+/* The memory type of the EL2 leaf at va (page or block), -1 if none. */
+static int el2_mem(u64 va)
+{
+	u64 t = core.el2_root, pte;
+	int level;
+
+	for (level = 0; level < 4; level++) {
+		pte = *pgt_entry(t, va, level);
+		if (!machine_pte_valid(pte, level))
+			return -1;
+		if (!machine_pte_is_table(pte, level))
+			return fake_pte_mem(pte);
+		t = machine_pte_pa(pte, level);
+	}
+	return -1;
 }
 
 void test_init_and_el2(void)
@@ -44,18 +63,22 @@ void test_init_and_el2(void)
 	 * VTCR SL0 = 1, T0SZ = 24, the root 8 KiB aligned, and the CPU's
 	 * walk reaches the same leaf as the core's.
 	 */
-	CHECK_EQ(fake_sysreg(1, SR_VTCR_EL2) & 0xFF, (1UL << 6) | 24);
+	CHECK_EQ(fake_sysreg(1, SR_VTCR_EL2), machine_config(MC_VTCR_EL2));
+	CHECK_EQ(fake_sysreg(1, SR_TCR_EL2), machine_config(MC_TCR_EL2));
+	CHECK_EQ(fake_sysreg(1, SR_MAIR_EL2), machine_config(MC_MAIR_EL2));
 	CHECK_EQ(fake_sysreg(1, SR_VTTBR_EL2), host_s2_vttbr());
 	CHECK_EQ(host_s2_vttbr() & 0x1FFF, 0);
 	pa = (1UL << 39) + (3UL << 30) + (5UL << 21) + (7UL << 12);
 	CHECK(pgs_host_fault(pa));	/* device page, second root table */
 	pte = ((u64 *)fake_peek(host_s2_vttbr()))[(pa >> 30) & 1023];
-	CHECK_EQ(pte & 3, 3);
-	pte = ((u64 *)fake_peek(pte & PTE_ADDR))[(pa >> 21) & 511];
-	CHECK_EQ(pte & 3, 3);
-	pte = ((u64 *)fake_peek(pte & PTE_ADDR))[(pa >> 12) & 511];
-	CHECK_EQ(pte & (PTE_ADDR | 3), pa | 3);
-	CHECK(fake_sysreg(1, SR_HCR_EL2) & HCR_VM);
+	CHECK(machine_pte_is_table(pte, 1));
+	pte = ((u64 *)fake_peek(machine_pte_pa(pte, 1)))[(pa >> 21) & 511];
+	CHECK(machine_pte_is_table(pte, 2));
+	pte = ((u64 *)fake_peek(machine_pte_pa(pte, 2)))[(pa >> 12) & 511];
+	CHECK_EQ(fake_pte_level(pte), 3);
+	CHECK_EQ(machine_pte_pa(pte, 3), pa);
+	CHECK_EQ(fake_pte_mem(pte), MEM_S2_DEVICE);
+	CHECK_EQ(fake_sysreg(1, SR_HCR_EL2), machine_config(MC_HCR_HOST));
 	CHECK_EQ(fake_sysreg(0, SR_TTBR0_EL2), core.el2_root);
 	/*
 	 * EL2 stage 1, W^X: only .text executable and it read-only; the
@@ -70,20 +93,21 @@ void test_init_and_el2(void)
 	CHECK_EQ(wx.wx, 0);
 	CHECK_EQ(wx.x, (l.rodata - l.text) >> PAGE_SHIFT);
 	CHECK_EQ(wx.x_outside, 0);
-	CHECK_EQ(leaf_of(root, T_REGION) & (S1_RO | PTE_XN), S1_RO | PTE_XN);
-	CHECK_EQ(leaf_of(root, T_REGION + l.text) & (S1_RO | PTE_XN), S1_RO);
-	CHECK_EQ(leaf_of(root, T_REGION + l.rodata - PAGE_SIZE) &
-		 (S1_RO | PTE_XN), S1_RO);
-	CHECK_EQ(leaf_of(root, T_REGION + l.rodata) & (S1_RO | PTE_XN),
-		 S1_RO | PTE_XN);
-	CHECK_EQ(leaf_of(root, T_REGION + l.data) & (S1_RO | PTE_XN), PTE_XN);
-	pte = *pgt_entry(*pgt_entry(*pgt_entry(root, T_REGION, 0) & PTE_ADDR,
-				    T_REGION, 1) & PTE_ADDR,
-			 T_REGION + (2UL << 20), 2);
-	CHECK_EQ(pte & (3 | S1_RO | PTE_XN), 1 | PTE_XN);
-	CHECK(leaf_of(root, T_RAM_B) & PTE_XN);
-	CHECK(leaf_of(root, T_REGION + T_REGION_SIZE) & PTE_XN);
-	CHECK_EQ(leaf_of(root, T_UART) & (7UL << 2), 1UL << 2);
+	CHECK_EQ(el2_mem(T_REGION), MEM_S1_RO);
+	CHECK_EQ(el2_mem(T_REGION + l.text), MEM_S1_RX);
+	CHECK_EQ(el2_mem(T_REGION + l.rodata - PAGE_SIZE), MEM_S1_RX);
+	CHECK_EQ(el2_mem(T_REGION + l.rodata), MEM_S1_RO);
+	CHECK_EQ(el2_mem(T_REGION + l.data), MEM_S1_RW);
+	/* the region's second 2 MiB: a level-2 block */
+	pte = machine_pte_pa(*pgt_entry(root, T_REGION, 0), 0);
+	pte = machine_pte_pa(*pgt_entry(pte, T_REGION, 1), 1);
+	pte = *pgt_entry(pte, T_REGION + (2UL << 20), 2);
+	CHECK_EQ(fake_pte_level(pte), 2);
+	CHECK(!fake_pte_is_table(pte));
+	CHECK_EQ(fake_pte_mem(pte), MEM_S1_RW);
+	CHECK_EQ(el2_mem(T_RAM_B), MEM_S1_RW);
+	CHECK_EQ(el2_mem(T_REGION + T_REGION_SIZE), MEM_S1_RW);
+	CHECK_EQ(el2_mem(T_UART), MEM_S1_DEVICE);
 	CHECK_EQ(leaf_of(root, T_UART + PAGE_SIZE), 0);
 	CHECK_EQ(hc(CV_HC_ABI_VERSION, 0, 0, 0, 0, 0, NULL), CV_ABI_VERSION);
 	CHECK_EQ(hc(CV_HC_S2_ENABLED, 0, 0, 0, 0, 0, NULL), 1);
@@ -207,7 +231,8 @@ void test_host_s2_rebuild(void)
 	CHECK_EQ(fake_sysreg(0, SR_VTTBR_EL2), host_s2_vttbr());
 	CHECK(core_host_abort(0, HOST(1)) && host_mapped(HOST(1)));
 	CHECK(core_host_abort(0, 0x100000000UL));
-	CHECK_EQ(leaf_of(host_s2_root(), HOST(1)) & (0xFUL << 2), 0xFUL << 2);
-	CHECK_EQ(leaf_of(host_s2_root(), 0x100000000UL) & (0xFUL << 2), 1UL << 2);
+	CHECK_EQ(fake_pte_mem(leaf_of(host_s2_root(), HOST(1))), MEM_S2_NORMAL);
+	CHECK_EQ(fake_pte_mem(leaf_of(host_s2_root(), 0x100000000UL)),
+		 MEM_S2_DEVICE);
 	CHECK_EQ(check_invariants(NULL), 0);
 }

@@ -58,8 +58,8 @@ void test_vm_memory(void)
 	CHECK_EQ(hc(CV_HC_MAP_DEVICE, 1, 1UL << 40, 0x8010000, 0, 0, NULL),
 		 CV_E_RANGE);
 	CHECK_EQ(hc(CV_HC_MAP_DEVICE, 1, 0x8040000, 0x8010000, 0, 0, NULL), 0);
-	CHECK_EQ(leaf_of(core.vm[0].s2_root, 0x8010000) & (0xFUL << 2), 1UL << 2);
-	CHECK(leaf_of(core.vm[0].s2_root, 0x8010000) & PTE_XN);
+	CHECK_EQ(fake_pte_mem(leaf_of(core.vm[0].s2_root, 0x8010000)),
+		 MEM_S2_DEVICE);
 	CHECK_EQ(hc(CV_HC_MAP_DEVICE, 1, 0x8040000, 0x8010000, 0, 0, NULL),
 		 CV_E_STATE);
 	CHECK_EQ(pgs_set_share(&core.vm[0], 0x8010000, true), CV_E_RANGE);

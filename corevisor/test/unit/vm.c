@@ -105,6 +105,16 @@ void test_gap6_recycling_and_smmu(void)
 	CHECK_EQ(hc(CV_HC_SMMU_ALLOC, 3, 1, 0, 0, 0, out), 0);
 	CHECK_EQ(hc(CV_HC_SMMU_MAP, 3, 0x6000, HOST(60), 0, 0, NULL), CV_E_DENIED);
 	CHECK_EQ(hc(CV_HC_SMMU_MAP, 3, 0x5000, HOST(61), 0, 0, NULL), CV_E_DENIED);
+	/*
+	 * pages whose gfn matches the iova but that are not VM 1's: a host
+	 * page and a corevisor page (gfn 0) at iova 0, VM 2's page at its
+	 * own guest address; only the owner check refuses these
+	 */
+	CHECK_EQ(hc(CV_HC_SMMU_MAP, 3, 0, HOST(61), 0, 0, NULL), CV_E_DENIED);
+	CHECK_EQ(hc(CV_HC_SMMU_MAP, 3, 0, T_REGION, 0, 0, NULL), CV_E_DENIED);
+	CHECK_EQ(hc(CV_HC_MAP_PAGE, 2, HOST(62), 0x7000, 0, 0, NULL), 0);
+	CHECK_EQ(hc(CV_HC_SMMU_MAP, 3, 0x7000, HOST(62), 0, 0, NULL), CV_E_DENIED);
+	CHECK(!pgt_mapped(smmu_root(3, &(u32){ 0 }), 0x7000));
 	CHECK_EQ(hc(CV_HC_SMMU_MAP, 3, 0x5000, HOST(60), 0, 0, NULL), 0);
 	/* while a device can reach VM pages, they stay the VM's */
 	CHECK_EQ(hc(CV_HC_UNMAP_PAGE, 1, 0x5000, 0, 0, 0, NULL), CV_E_STATE);
