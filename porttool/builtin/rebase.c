@@ -361,9 +361,14 @@ static int copy_retitled(const char *src, const char *dst, const char *old,
 	return ret;
 }
 
-/* What a new port.conf keeps of a placeholder ports/vNEW: its own words. */
+/*
+ * What a new port.conf keeps of a placeholder ports/vNEW: its own words,
+ * and where its base comes from ([tarball], [debian]), which only the
+ * placeholder knows.
+ */
 struct placeholder {
 	char *description, *tarball_url, *tarball_sha256;
+	char *debian_package, *debian_version, *debian_suite;
 };
 
 static void placeholder_free(struct placeholder *ph)
@@ -371,6 +376,9 @@ static void placeholder_free(struct placeholder *ph)
 	free(ph->description);
 	free(ph->tarball_url);
 	free(ph->tarball_sha256);
+	free(ph->debian_package);
+	free(ph->debian_version);
+	free(ph->debian_suite);
 }
 
 static void read_placeholder(const char *conf, struct placeholder *ph)
@@ -378,13 +386,15 @@ static void read_placeholder(const char *conf, struct placeholder *ph)
 	git_config *cfg = NULL;
 	git_buf b = { 0 };
 	const char *keys[] = { "port.description", "tarball.url",
-			       "tarball.sha256" };
+			       "tarball.sha256", "debian.package",
+			       "debian.version", "debian.suite" };
 	char **vals[] = { &ph->description, &ph->tarball_url,
-			  &ph->tarball_sha256 };
+			  &ph->tarball_sha256, &ph->debian_package,
+			  &ph->debian_version, &ph->debian_suite };
 
 	if (git_config_open_ondisk(&cfg, conf) < 0)
 		return;
-	for (size_t i = 0; i < 3; i++) {
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		if (git_config_get_string_buf(&b, cfg, keys[i]) == 0)
 			*vals[i] = xstrdup(b.ptr);
 		git_buf_dispose(&b);
@@ -405,6 +415,7 @@ static int write_new_port_conf(git_repository *repo,
 	char *path = xasprintf("%s/port.conf", dir);
 	char *tagref = xasprintf("refs/tags/%s", st->onto_name);
 	char *ver = NULL, *desc = NULL, *text, *boards = xstrdup("");
+	char *debian = NULL;
 	char commit[GIT_OID_HEXSZ + 1], tree[GIT_OID_HEXSZ + 1];
 	git_reference *ref = NULL;
 	git_commit *base = NULL;
@@ -433,12 +444,17 @@ static int write_new_port_conf(git_repository *repo,
 		free(boards);
 		boards = b;
 	}
+	/* All three or none: port.c accepts no partial [debian]. */
+	debian = ph->debian_package && ph->debian_version && ph->debian_suite ?
+		 xasprintf("[debian]\n\tpackage = %s\n\tversion = %s\n\tsuite = %s\n",
+			   ph->debian_package, ph->debian_version,
+			   ph->debian_suite) : xstrdup("");
 	text = xasprintf(
 		"# SeKVM hostvisor port for Linux %s (git-config syntax).\n"
 		"# Made by 'porttool rebase %s --onto %s --as %s'.\n"
 		"[port]\n\tversion = %s\n\tdescription = %s\n"
 		"[base]\n\tversion = %s\n\ttag = %s\n\tcommit = %s\n\ttree = %s\n"
-		"%s%s%s%s%s"
+		"%s%s%s%s%s%s"
 		"[corevisor]\n\tpath = %s\n%s",
 		st->as, st->version, st->onto_name, st->as, st->as, desc, ver,
 		tag ? tag : st->onto_name, commit, tree,
@@ -446,7 +462,7 @@ static int write_new_port_conf(git_repository *repo,
 		ph->tarball_url ? ph->tarball_url : "",
 		ph->tarball_url ? "\n\tsha256 = " : "",
 		ph->tarball_url && ph->tarball_sha256 ? ph->tarball_sha256 : "",
-		ph->tarball_url ? "\n" : "",
+		ph->tarball_url ? "\n" : "", debian,
 		old->corevisor_path ? old->corevisor_path :
 				      "arch/arm64/kvm/sekvm/corevisor",
 		boards);
@@ -457,6 +473,7 @@ static int write_new_port_conf(git_repository *repo,
 out:
 	git_commit_free(base);
 	git_reference_free(ref);
+	free(debian);
 	free(boards);
 	free(desc);
 	free(ver);
@@ -614,7 +631,7 @@ static int head_state(git_repository *repo, struct rebase_state *st)
 /*
  * A placeholder port (a port.conf and a series without patches, as a
  * line is announced before it is ported) is what --as is meant to fill:
- * the rebase keeps its description and [tarball] and writes the rest.
+ * the rebase keeps its description, [tarball] and [debian] and writes the rest.
  */
 static bool is_placeholder(const char *dir)
 {

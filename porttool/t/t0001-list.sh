@@ -31,6 +31,14 @@ test_expect_success 'list: 5.10 shows its base, known ids, boards and Debian def
 	! echo "$line" | grep -q cached
 '
 
+test_expect_success 'list: 6.1 shows its base, known ids, boards and Debian bookworm default' '
+	porttool list >out &&
+	line=$(grep "^v6.1 " out) &&
+	n=$(grep -v "^#" "$PROJECT_DIR/ports/v6.1/series" | grep -c . || true) &&
+	echo "$line" | grep -q "^v6.1  *6.1.192  *v6.1.192  *known  *known  *$n  *qemu,pi4b,m400  *debian linux-source-6.1=6.1.192-3 (bookworm-security)" &&
+	! echo "$line" | grep -q cached
+'
+
 test_expect_success 'list: says cached once the default tree is in the cache' '
 	mkdir -p "$XDG_CACHE_HOME/porttool/trees/v5.10/.git" &&
 	porttool list >out &&

@@ -126,16 +126,20 @@ test_expect_success '--as NEWVER writes a new port that applies to the same tree
 	test "$(git -C "$K" rev-parse check^{tree})" = "$(git -C "$K" rev-parse sekvm/v5.99^{tree})"
 '
 
-test_expect_success '--as fills a placeholder port: its description and [tarball] stay' '
+test_expect_success '--as fills a placeholder port: its description, [tarball] and [debian] stay' '
 	K=$(real_clone) && back_to_base "$K" &&
 	porttool apply 5.10 --tree "$K" &&
 	copy_ports v5.10 && mkdir ports/v5.99 &&
-	printf "[port]\n\tversion = 5.99\n\tdescription = the next line\n[base]\n\tversion = 5.99\n\ttag = v5.99\n[tarball]\n\turl = https://example.org/linux-{version}.tar.xz\n\tsha256 = %064d\n" 0 >ports/v5.99/port.conf &&
+	printf "[port]\n\tversion = 5.99\n\tdescription = the next line\n[base]\n\tversion = 5.99\n\ttag = v5.99\n[tarball]\n\turl = https://example.org/linux-{version}.tar.xz\n\tsha256 = %064d\n[debian]\n\tpackage = linux-source-5.99\n\tversion = 5.99.1-1\n\tsuite = trixie-security\n" 0 >ports/v5.99/port.conf &&
 	printf "# Patch series for v5.99\n#@corevisor\n" >ports/v5.99/series &&
 	porttool --ports ports rebase 5.10 --onto v5.99.1 --as 5.99 --tree "$K" 2>err && cat err &&
 	grep "ports/v5.99 is a placeholder (no patches): the rebase fills it" err &&
 	test "$(git config -f ports/v5.99/port.conf port.description)" = "the next line" &&
 	test "$(git config -f ports/v5.99/port.conf tarball.url)" = "https://example.org/linux-{version}.tar.xz" &&
+	test "$(git config -f ports/v5.99/port.conf debian.package)" = linux-source-5.99 &&
+	test "$(git config -f ports/v5.99/port.conf debian.version)" = 5.99.1-1 &&
+	test "$(git config -f ports/v5.99/port.conf debian.suite)" = trixie-security &&
+	porttool --ports ports list | grep "^v5.99 .*debian linux-source-5.99=5.99.1-1 (trixie-security)" &&
 	test "$(git config -f ports/v5.99/port.conf base.version)" = 5.99.1 &&
 	test $(series_patches ports/v5.99/series | wc -l) = $(series_patches ports/v5.10/series | wc -l)
 '
