@@ -7,8 +7,9 @@
  * influence, and the compiler checks the cases.  Each case only unpacks
  * registers and calls the layer that owns the operation; the layers
  * validate every argument and change nothing when they refuse.
- * Hyp-stub calls 0..2 (SET_VECTORS, SOFT_RESTART, RESET_VECTORS) and any
- * second CV_HC_INIT are refused: EL2 is never handed back (gap 2 of
+ * Hyp-stub calls 0..3 (SET_VECTORS, SOFT_RESTART, RESET_VECTORS, and
+ * 3: VHE_RESTART in 5.12-5.18, FINALISE_EL2 from 5.19) and any second
+ * CV_HC_INIT are refused: EL2 is never handed back (gap 2 of
  * docs/gaps.md).
  * Unknown ids get CV_E_NOSYS.
  * Install gate (hole 3): until every CPU named in the boot info is
@@ -32,7 +33,7 @@ static s64 dispatch(u64 *r)
 	s64 ret;
 
 	switch (r[0]) {
-	case 0: case 1: case 2:
+	case 0: case 1: case 2: case 3:
 		return CV_E_DENIED;
 	case CV_HC_INIT:
 		return CV_E_STATE;

@@ -627,6 +627,9 @@ static void test_cpu0(void)
 	r = hvc(2, 0, 0, 0, 0, 0);
 	check("stub reset_vectors refused", r == CV_E_DENIED, "returned",
 	      (u64)r);
+	r = hvc(3, (u64)stub_vectors, 0, 0, 0, 0);
+	check("stub finalise_el2 (6.1) refused", r == CV_E_DENIED,
+	      "returned", (u64)r);
 	r = hvc(CV_HC_ABI_VERSION, 0, 0, 0, 0, 0);
 	check("vectors unchanged", r == CV_ABI_VERSION, "returned", (u64)r);
 
