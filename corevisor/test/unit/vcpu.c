@@ -58,6 +58,21 @@ static void ask_version(struct machine_vcpu *c)
 		c->x[0] = CV_GHC_VERSION;
 }
 
+/*
+ * A booted, verified, powered-on VM whose vCPU 0 runs scripted_guest and
+ * takes the exits *e describes; *vm gets its vmid.
+ */
+static struct machine_vcpu *run_scripted_vm(struct machine_exit *e, u64 *vm)
+{
+	CHECK_EQ(t_boot(1), 0);
+	*vm = boot_vm(0x80000000, 1, 10, false);
+	CHECK_EQ(hc(CV_HC_VERIFY_IMAGES, *vm, 0, 0, 0, 0, NULL), 0);
+	CHECK_EQ(hc(CV_HC_POWER_ON, *vm, 0x80000000, 0, 0, 0, NULL), 0);
+	fake_set_guest(scripted_guest);
+	next_exit = e;
+	return &core.vm[0].vcpu[0].ctx;
+}
+
 /* Gap 9 and the exit contract: what the host sees, and its answers. */
 void test_gap9_vcpu_exits(void)
 {
@@ -65,13 +80,7 @@ void test_gap9_vcpu_exits(void)
 	struct machine_vcpu *c;
 	u64 out[4], vm;
 
-	CHECK_EQ(t_boot(1), 0);
-	vm = boot_vm(0x80000000, 1, 10, false);
-	CHECK_EQ(hc(CV_HC_VERIFY_IMAGES, vm, 0, 0, 0, 0, NULL), 0);
-	CHECK_EQ(hc(CV_HC_POWER_ON, vm, 0x80000000, 0, 0, 0, NULL), 0);
-	c = &core.vm[0].vcpu[0].ctx;
-	fake_set_guest(scripted_guest);
-	next_exit = &e;
+	c = run_scripted_vm(&e, &vm);
 
 	/* MMIO write: the host sees the ipa, the size and only that value */
 	guest_hook = set_regs;
@@ -210,13 +219,7 @@ void test_guest_machine(void)
 	struct machine_vcpu *c;
 	u64 out[4], vm;
 
-	CHECK_EQ(t_boot(1), 0);
-	vm = boot_vm(0x80000000, 1, 10, false);
-	CHECK_EQ(hc(CV_HC_VERIFY_IMAGES, vm, 0, 0, 0, 0, NULL), 0);
-	CHECK_EQ(hc(CV_HC_POWER_ON, vm, 0x80000000, 0, 0, 0, NULL), 0);
-	c = &core.vm[0].vcpu[0].ctx;
-	fake_set_guest(scripted_guest);
-	next_exit = &e;
+	c = run_scripted_vm(&e, &vm);
 	guest_hook = set_regs_once;
 
 	/* a fetch from an unbacked IPA, at EL1: instruction abort, EC 0x21 */
