@@ -176,6 +176,7 @@ struct tree_preimages {
 	git_tree *pre;
 	git_diff *diff;
 	git_blob *blob;		/* the one last read; freed on the next read */
+	const char *patch_path;	/* for errors: which patch */
 };
 
 static int read_tree_preimage(void *payload, size_t idx, const char **path,
@@ -198,8 +199,8 @@ static int read_tree_preimage(void *payload, size_t idx, const char **path,
 	if (d->status == GIT_DELTA_ADDED)
 		return 0;
 	if (git_tree_entry_bypath(&e, tp->pre, d->old_file.path) < 0) {
-		error("%s is not in the tree the patch applies to",
-		      d->old_file.path);
+		error("%s: %s is not in the tree the patch applies to",
+		      tp->patch_path, d->old_file.path);
 		return -1;
 	}
 	ret = git_blob_lookup(&tp->blob, tp->repo, git_tree_entry_id(e));
@@ -221,7 +222,7 @@ static int apply_relocated(git_index **index, git_repository *repo,
 			   const char *patch_path,
 			   git_apply_options *opts, struct apply_progress *pr)
 {
-	struct tree_preimages tp = { repo, pre, diff, NULL };
+	struct tree_preimages tp = { repo, pre, diff, NULL, patch_path };
 	struct preimage_source src = { read_tree_preimage, &tp };
 	struct sbuf moved = { 0 };
 	git_diff *moved_diff = NULL;

@@ -129,6 +129,33 @@ test_expect_success 'a patch that does not apply names the patch, file and hunk;
 	! git -C "$K" rev-parse -q --verify sekvm/v5.10
 '
 
+test_expect_success 'a patch changing a file the tree lacks names the patch and the file' '
+	K=$(real_clone) && back_to_base "$K" &&
+	copy_ports v5.10 &&
+	cat >ports/v5.10/9999-gone.patch <<-\EOF &&
+	From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001
+	From: Some One <some@example.org>
+	Date: Mon, 1 Jan 2024 00:00:00 +0000
+	Subject: [PATCH] Touch a file that is not there
+
+	---
+	 arch/arm64/kvm/gone.c | 2 +-
+	 1 file changed, 1 insertion(+), 1 deletion(-)
+
+	diff --git a/arch/arm64/kvm/gone.c b/arch/arm64/kvm/gone.c
+	--- a/arch/arm64/kvm/gone.c
+	+++ b/arch/arm64/kvm/gone.c
+	@@ -1,3 +1,3 @@
+	 a
+	-b
+	+c
+	 d
+	EOF
+	echo 9999-gone.patch >>ports/v5.10/series &&
+	test_nothing_lost "$K" 1 porttool --ports ports apply 5.10 --tree "$K" &&
+	grep "9999-gone.patch: arch/arm64/kvm/gone.c: does not exist in the tree the patch applies to" err
+'
+
 test_expect_success 'a malformed patch is named; nothing lost' '
 	K=$(real_clone) && back_to_base "$K" &&
 	copy_ports v5.10 &&
