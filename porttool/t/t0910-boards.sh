@@ -22,15 +22,7 @@ wanted() {
 	[ "${PORTTOOL_TEST_BOARDS:-}" = 1 ] || [ -s "$W/$1/.config" ]
 }
 
-if ! wanted pi4b && ! wanted m400; then
-	for board in pi4b m400; do
-		test_skip "boards: build --board $board" \
-			"cold: no $W/$board yet; make -C porttool test-boards builds it"
-	done
-	test_done
-	exit
-fi
-
+if wanted pi4b || wanted m400; then
 test_expect_success 'boards: a tree carrying the port' '
 	if ! test -d "$TREE/.git"; then
 		rm -rf "$TREE" && porttool tree 5.10 --dir "$TREE" >out
@@ -40,6 +32,7 @@ test_expect_success 'boards: a tree carrying the port' '
 	*) porttool apply 5.10 --tree "$TREE" --branch "sekvm/t0910-$(date +%Y%m%d%H%M%S)" ;;
 	esac
 '
+fi
 
 for board in pi4b m400; do
 	case $board in

@@ -1687,15 +1687,8 @@ static u64 fuzz_started;
  */
 static void cpu1_nap(void)
 {
-	u64 freq;
-
-	mmio32(GICD_BASE + 0x000, 1);			/* GICD_CTLR */
-	mmio32(GICD_BASE + 0x100, 1U << TIMER_PPI);	/* banked */
-	mmio32(GICC_BASE + 0x004, 0xff);		/* GICC_PMR */
-	mmio32(GICC_BASE + 0x000, 1);			/* GICC_CTLR */
-	asm volatile("mrs %0, cntfrq_el0" : "=r" (freq));
-	asm volatile("msr cntp_tval_el0, %0" : : "r" (freq / 1000));
-	asm volatile("msr cntp_ctl_el0, %0; isb; wfi" : : "r" (1UL));
+	host_timer_arm(counter_hz() / 1000);
+	asm volatile("wfi");
 	asm volatile("msr cntp_ctl_el0, xzr; isb");
 }
 

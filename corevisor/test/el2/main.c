@@ -772,16 +772,22 @@ static void mmio32(u64 pa, u32 val)
 	STORE(*(u32 *)pa, val);
 }
 
+/* The host's timer interrupt on this CPU, ticks from now. */
+static void host_timer_arm(u64 ticks)
+{
+	mmio32(GICD_BASE + 0x000, 1);			/* GICD_CTLR */
+	mmio32(GICD_BASE + 0x100, 1U << TIMER_PPI);	/* ISENABLER0 */
+	mmio32(GICC_BASE + 0x004, 0xff);		/* GICC_PMR */
+	mmio32(GICC_BASE + 0x000, 1);			/* GICC_CTLR */
+	asm volatile("msr cntp_tval_el0, %0" : : "r" (ticks));
+	asm volatile("msr cntp_ctl_el0, %0; isb" : : "r" (1UL));
+}
+
 /* The host's timer interrupt, 200 ms from now (or off). */
 static void host_timer_irq(bool on)
 {
 	if (on) {
-		mmio32(GICD_BASE + 0x000, 1);		/* GICD_CTLR */
-		mmio32(GICD_BASE + 0x100, 1U << TIMER_PPI); /* ISENABLER0 */
-		mmio32(GICC_BASE + 0x004, 0xff);	/* GICC_PMR */
-		mmio32(GICC_BASE + 0x000, 1);		/* GICC_CTLR */
-		asm volatile("msr cntp_tval_el0, %0" : : "r" (counter_hz() / 5));
-		asm volatile("msr cntp_ctl_el0, %0; isb" : : "r" (1UL));
+		host_timer_arm(counter_hz() / 5);
 	} else {
 		asm volatile("msr cntp_ctl_el0, xzr; isb");
 		mmio32(GICD_BASE + 0x180, 1U << TIMER_PPI); /* ICENABLER0 */

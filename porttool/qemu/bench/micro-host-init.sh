@@ -3,7 +3,7 @@
 # same for the SeKVM and the stock-KVM kernel (busybox only).
 #
 # Runs the vmm once on /guest/Image, the micro-benchmark guest
-# (porttool/bench/micro/: bare metal behind an arm64 Image header, signed
+# (porttool/qemu/bench/micro/: bare metal behind an arm64 Image header, signed
 # like any SeKVM guest: /guest/Image.sig by /guest/vm.pub; a stock-KVM
 # host runs it unregistered), with 2 vCPUs and no initramfs.  The kernel
 # command line's micro.iters=N goes on to the guest's.  Its output is
