@@ -10,9 +10,16 @@ log=$(mktemp -d)
 # kept outside the clone, so that a second run on the same machine builds
 # incrementally; on a fresh machine it starts empty and the chain builds
 # every kernel from nothing.  A link left dangling by a cleaned /tmp goes.
-chain=${XDG_CACHE_HOME:-$HOME/.cache}/porttool/ci-chain-5.10
-[ -L "$chain" ] && [ ! -e "$chain" ] && rm -f "$chain"
-export PORTTOOL_CHAIN_DIR=${PORTTOOL_CHAIN_DIR:-$chain}
+# The other lines' chains run only when their base tree is cached, and
+# keep their work directories beside it.
+chains=${XDG_CACHE_HOME:-$HOME/.cache}/porttool
+for line in 5.10:PORTTOOL_CHAIN_DIR 5.11:PORTTOOL_CHAIN511_DIR \
+	    5.4:PORTTOOL_CHAIN54_DIR 4.18:PORTTOOL_CHAIN418_DIR 6.1:PORTTOOL_CHAIN61_DIR; do
+	chain=$chains/ci-chain-${line%%:*}
+	var=${line#*:}
+	[ -L "$chain" ] && [ ! -e "$chain" ] && rm -f "$chain"
+	export "$var=${!var:-$chain}"
+done
 run() {
 	local name=$1
 	shift

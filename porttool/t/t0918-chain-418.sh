@@ -4,10 +4,10 @@
 # m400 and check it.  As t0900 for 5.10, but no Debian package ships 4.18:
 # the chain runs only when the base tree is in porttool's cache, and skips
 # otherwise, saying how to put it there.  Slow: a cold run builds three
-# kernels; the work directory is kept between runs (PORTTOOL_CHAIN_DIR).
+# kernels; the work directory is kept between runs (PORTTOOL_CHAIN418_DIR).
 . "$(dirname "$0")/lib.sh"
 
-W=${PORTTOOL_CHAIN_DIR:-$TRASH_ROOT/t0918-work}
+W=${PORTTOOL_CHAIN418_DIR:-$TRASH_ROOT/t0918-work}
 TREE=$W/tree
 CACHE_TREE=${XDG_CACHE_HOME:-$HOME/.cache}/porttool/trees/v4.18
 BASE=$(sed -n 's/^[[:space:]]*commit = \([0-9a-f]*\)$/\1/p' \

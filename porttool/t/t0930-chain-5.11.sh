@@ -67,7 +67,7 @@ test_expect_success 'chain 5.11: check passes; the corevisor is the one every po
 	bin=$W/qemu/arch/arm64/kvm/sekvm/corevisor.bin &&
 	echo "# corevisor.bin sha256 (5.11): $(sha256sum <"$bin" | cut -d" " -f1)" &&
 	cmp "$bin" "$PROJECT_DIR/corevisor/out/corevisor.bin" &&
-	other=$TRASH_ROOT/t0900-work/qemu/arch/arm64/kvm/sekvm/corevisor.bin &&
+	other=${PORTTOOL_CHAIN_DIR:-$TRASH_ROOT/t0900-work}/qemu/arch/arm64/kvm/sekvm/corevisor.bin &&
 	if test -f "$other"; then
 		echo "# corevisor.bin sha256 (5.10): $(sha256sum <"$other" | cut -d" " -f1)" &&
 		cmp "$bin" "$other"
@@ -79,7 +79,7 @@ test_expect_success 'chain 5.11: boot (SeKVM) passes every check 5.10 passes' '
 	{ cat err "$W/boot.out"; false; } &&
 	for c in guest-boot guest-virtio guest-read-private guest-map-other-vm \
 		 guest-give-core-page image-bit-flip-refused image-other-key-refused \
-		 guest-scrubbed vmid-reused; do
+		 guest-scrubbed vmid-reused $BM_CHECKS; do
 		grep -q "^PASS $c$" "$W/boot.out" || { echo "no PASS $c"; exit 1; }
 	done &&
 	! grep -q "^FAIL" "$W/boot.out"
@@ -97,7 +97,7 @@ test_expect_success 'chain 5.11: build --kvm builds the base, the tree is untouc
 test_expect_success 'chain 5.11: boot --kvm: stock KVM boots the same guest' '
 	timed boot-kvm porttool boot 5.11 --kvm --out "$W/qemu-kvm" >"$W/boot-kvm.out" 2>err ||
 	{ cat err "$W/boot-kvm.out"; false; } &&
-	for c in qemu-exit no-panic userspace dev-kvm kvm-hyp-init guest-boot guest-virtio; do
+	for c in qemu-exit no-panic userspace dev-kvm kvm-hyp-init guest-boot guest-virtio $BM_CHECKS; do
 		grep -q "^PASS $c$" "$W/boot-kvm.out" || { echo "no PASS $c"; exit 1; }
 	done
 '
