@@ -355,9 +355,10 @@ int corevisor_commit(git_oid *out, git_repository *kernel, git_commit *parent,
 		goto out;
 	}
 	git_oid_tostr(hex, sizeof(hex), corevisor);
+	/* The path on a line of its own keeps the body within 75 columns. */
 	msg = xasprintf("%s\n\nInstall the SeKVM corevisor, the trusted EL2 core, "
-			"into %s.\n\n%s%s\n", COREVISOR_SUBJECT, path,
-			COREVISOR_TRAILER, hex);
+			"into\n%s.\n\n%s%s%s\n", COREVISOR_SUBJECT, path,
+			COREVISOR_TRAILER, hex, COREVISOR_TRAILER_SUFFIX);
 	if (git_commit_create(out, kernel, NULL, sig, sig, NULL, msg, tree, 1,
 			      (const git_commit **)&parent) < 0) {
 		git_fail("creating the corevisor commit");
@@ -380,11 +381,18 @@ int corevisor_trailer(git_oid *out, const char *message)
 		if (t == message || t[-1] == '\n') {
 			char hex[GIT_OID_HEXSZ + 1];
 
-			if (strlen(t + strlen(COREVISOR_TRAILER)) >= GIT_OID_HEXSZ) {
-				memcpy(hex, t + strlen(COREVISOR_TRAILER),
-				       GIT_OID_HEXSZ);
+			const char *v = t + strlen(COREVISOR_TRAILER);
+
+			if (strlen(v) >= GIT_OID_HEXSZ) {
+				const char *end = v + GIT_OID_HEXSZ;
+
+				memcpy(hex, v, GIT_OID_HEXSZ);
 				hex[GIT_OID_HEXSZ] = '\0';
-				if (!git_oid_fromstr(out, hex))
+				if (!strncmp(end, COREVISOR_TRAILER_SUFFIX,
+					     strlen(COREVISOR_TRAILER_SUFFIX)))
+					end += strlen(COREVISOR_TRAILER_SUFFIX);
+				if ((!*end || *end == '\n') &&
+				    !git_oid_fromstr(out, hex))
 					return 0;
 			}
 		}

@@ -8,9 +8,17 @@
 
 #include <git2.h>
 
-/* The install commit's message: this subject, then the trailer. */
+/*
+ * The install commit's message: this subject, then the trailer, whose
+ * value is the corevisor tree's id written as a git revision,
+ * "<id>^{tree}": a bare 40-digit id in a commit message is an error to
+ * checkpatch.pl (it wants commits cited as 'commit <id> ("title")'), and
+ * the install commit is mailed.  A bare id (porttool before 2026-12-06)
+ * is still read.
+ */
 #define COREVISOR_SUBJECT "sekvm: install corevisor"
 #define COREVISOR_TRAILER "Corevisor-Tree: "
+#define COREVISOR_TRAILER_SUFFIX "^{tree}"
 /*
  * Fixed author and committer of the install commit, and a fixed date
  * (2020-01-01 00:00:00 UTC), so that the same corevisor on the same

@@ -149,7 +149,7 @@ static char *sane_name(char *name, const char *email)
  * parentheses, is the name: "Name <a@b>", "a@b (Name)", "Name <a@b>
  * (comment)".  Without an '@', "Name <addr>" still gives both.
  */
-static int parse_from(const char *from, char **name, char **email)
+int parse_from(const char *from, char **name, char **email)
 {
 	char *f = unquote_from(from), *at = strchr(f, '@'), *start, *rest;
 	size_t el, n;

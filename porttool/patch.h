@@ -32,6 +32,12 @@ struct mail_patch {
  * messages.  Returns 0, or -1 after printing an error that names the file
  * and line.
  */
+/*
+ * Name and address of a From value ("Name <a@b>", "a@b (Name)"), as git
+ * mailinfo reads them; -1 without an address.  The caller frees both.
+ */
+int parse_from(const char *from, char **name, char **email);
+
 int mail_patch_parse(const char *buf, size_t len, const char *path,
 		     struct mail_patch *out);
 /* The same without the diff (diff stays NULL): for 'porttool mailinfo'. */

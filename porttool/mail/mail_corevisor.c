@@ -36,18 +36,24 @@ static long marker_position(const struct port *p)
 }
 
 /*
- * The install commit with the sender's Signed-off-by added, as a new
- * commit object (no ref names it): the one the mail carries.  The commit
- * 'porttool apply' makes has a fixed author and no sign-off, so that its
- * id depends on nothing but the corevisor and the parent; the person who
- * mails it certifies it (Documentation/process/submitting-patches.rst).
+ * The install commit as the sender mails it, a new commit object (no ref
+ * names it): authored by the sender and with the sender's Signed-off-by.
+ * The commit 'porttool apply' makes has a fixed author, a tool, and no
+ * sign-off, so that its id depends on nothing but the corevisor and the
+ * parent.  A mailed patch needs a person who certifies it
+ * (Documentation/process/submitting-patches.rst) and, as checkpatch.pl
+ * checks, the author's own sign-off: the person who generates and mails
+ * it is both.  The date stays the install commit's.
  */
 static int signed_commit(git_commit **out, git_repository *repo,
 			 git_commit *c, const char *signer)
 {
 	const char *msg = git_commit_message(c);
+	const git_signature *made = git_commit_author(c);
 	const git_commit *parent = NULL;
+	git_signature *author = NULL;
 	git_tree *tree = NULL;
+	char *name = NULL, *email = NULL;
 	git_oid id;
 	char *signed_msg;
 	int ret = -1;
@@ -55,11 +61,17 @@ static int signed_commit(git_commit **out, git_repository *repo,
 	signed_msg = xasprintf("%s%sSigned-off-by: %s\n", msg,
 			       *msg && msg[strlen(msg) - 1] != '\n' ? "\n" : "",
 			       signer);
-	if (git_commit_tree(&tree, c) < 0 ||
+	if (parse_from(signer, &name, &email) < 0) {
+		error("the sender '%s' has no address to author the corevisor "
+		      "commit with", signer);
+		goto out;
+	}
+	if (git_signature_new(&author, name, email, made->when.time,
+			      made->when.offset) < 0 ||
+	    git_commit_tree(&tree, c) < 0 ||
 	    git_commit_parent((git_commit **)&parent, c, 0) < 0 ||
-	    git_commit_create(&id, repo, NULL, git_commit_author(c),
-			      git_commit_committer(c), NULL, signed_msg, tree,
-			      1, &parent) < 0 ||
+	    git_commit_create(&id, repo, NULL, author, author, NULL,
+			      signed_msg, tree, 1, &parent) < 0 ||
 	    git_commit_lookup(out, repo, &id) < 0) {
 		git_fail("signing off the corevisor commit");
 		goto out;
@@ -67,7 +79,10 @@ static int signed_commit(git_commit **out, git_repository *repo,
 	ret = 0;
 out:
 	git_commit_free((git_commit *)parent);
+	git_signature_free(author);
 	git_tree_free(tree);
+	free(name);
+	free(email);
 	free(signed_msg);
 	return ret;
 }

@@ -29,7 +29,8 @@ test_expect_success 'the corevisor commit holds the project HEAD corevisor witho
 	K=$(real_clone) &&
 	cv=$(git -C "$K" rev-list --reverse v5.10.223..sekvm/v5.10 | head -n 1) &&
 	trailer=$(git -C "$K" log -1 --format=%B $cv | sed -n "s/^Corevisor-Tree: //p") &&
-	test "$trailer" = "$(git -C "$K" rev-parse $cv:$CV_PATH)" &&
+	test "$trailer" = "$(git -C "$K" rev-parse $cv:$CV_PATH)^{tree}" &&
+	test "$(git -C "$K" rev-parse "$trailer")" = "$(git -C "$K" rev-parse $cv:$CV_PATH)" &&
 	git -C "$PROJECT_DIR" ls-tree -r --name-only HEAD:corevisor |
 		grep -v -E "(^|/)tests?/|^(out|build)/" | sort >expect &&
 	git -C "$K" ls-tree -r --name-only $cv:$CV_PATH | sort >got &&

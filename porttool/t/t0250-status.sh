@@ -58,6 +58,30 @@ test_expect_success 'an out-of-date corevisor is reported' '
 	cat out && grep "was changed on the branch after the install commit" out
 '
 
+# The trailer was a bare id before 2026-12-06 ("Corevisor-Tree: <id>"),
+# now "<id>^{tree}"; a branch applied by the older porttool reads the same.
+test_expect_success 'the corevisor trailer: the bare id of older branches still reads' '
+	mkdir -p proj/corevisor && echo "v1" >proj/corevisor/core.c &&
+	make_synthetic_port && mv ports proj/ &&
+	make_synthetic_repo k &&
+	PORTTOOL_PROJECT_DIR=$PWD/proj porttool --ports proj/ports apply 9.9 --tree k &&
+	cv=$(git -C k log --format=%H --grep="^sekvm: install corevisor" -1) &&
+	git -C k log -1 --format=%B $cv | grep -x "Corevisor-Tree: [0-9a-f]\{40\}^{tree}" &&
+	git -C k log -1 --format=%B $cv | sed "s/\^{tree}$//" >msg &&
+	grep -x "Corevisor-Tree: [0-9a-f]\{40\}" msg &&
+	old=$(git -C k commit-tree -p $cv~1 -F "$PWD/msg" $cv^{tree}) &&
+	git -C k rebase -q --onto $old $cv &&
+	PORTTOOL_PROJECT_DIR=$PWD/proj porttool --ports proj/ports status --tree k >out &&
+	cat out && grep "^corevisor: current" out &&
+	git -C k log --format=%B --grep="^sekvm: install corevisor" -1 |
+		sed "s/^\(Corevisor-Tree: [0-9a-f]*\)$/\1 and more/" >msg2 &&
+	cv=$(git -C k log --format=%H --grep="^sekvm: install corevisor" -1) &&
+	bad=$(git -C k commit-tree -p $cv~1 -F "$PWD/msg2" $cv^{tree}) &&
+	git -C k rebase -q --onto $bad $cv &&
+	PORTTOOL_PROJECT_DIR=$PWD/proj porttool --ports proj/ports status --tree k >out2 &&
+	cat out2 && grep "has no Corevisor-Tree trailer" out2
+'
+
 test_expect_success 'a tree without a port says so; usage errors' '
 	git init -q k && (cd k && echo a >a && git add a && git commit -q -m a) &&
 	porttool status --tree k >out && grep "^port: none" out &&

@@ -45,8 +45,23 @@ test_expect_success 'the mailed corevisor commit is signed off by --from, and gi
 	git -C repo log --format=%B -1 am~3 >msg && cat msg &&
 	test "$(head -1 msg)" = "sekvm: install corevisor" &&
 	grep -v "^\$" msg | tail -n 2 >trailers &&
-	head -n 1 trailers | grep -x "Corevisor-Tree: [0-9a-f]*" &&
-	tail -n 1 trailers | grep -x "Signed-off-by: Sender Person <sender@example.org>"
+	head -n 1 trailers | grep -x "Corevisor-Tree: [0-9a-f]\{40\}^{tree}" &&
+	tail -n 1 trailers | grep -x "Signed-off-by: Sender Person <sender@example.org>" &&
+	test "$(git -C repo log -1 --format="%an <%ae>" am~3)" = "Sender Person <sender@example.org>"
+'
+
+# checkpatch.pl wants the author'"'"'s own Signed-off-by and no bare commit-like
+# ids in a message: the install commit, made by a tool, is mailed as the
+# sender'"'"'s, and its trailer names the tree as a revision ("<id>^{tree}").
+test_ktree 'the mailed corevisor commit passes the kernel'"'"'s checkpatch.pl --strict' '
+	mail_setup && corevisor_port &&
+	mail 5.10 --tree repo --output out >/dev/null &&
+	p=$(ls "$PWD"/out/0001-*.patch) &&
+	grep "^From: Sender Person <sender@example.org>" $p &&
+	(cd "$KTREE" && perl scripts/checkpatch.pl --strict --no-tree "$p") >cp.out 2>&1;
+	cat cp.out &&
+	grep -q "^total: 0 errors" cp.out &&
+	! grep -q "GIT_COMMIT_ID\|nominal patch author\|commit description style" cp.out
 '
 
 test_expect_success 'without --from the sign-off is git config user; with neither, an error' '
