@@ -335,6 +335,43 @@ static s64 handle_exit(struct vm *vm, struct vcpu *v,
 	return 0;
 }
 
+/*
+ * The counter an exit goes to (CV_STAT_EXIT_*), from what the guest left
+ * at the exit: taken before handle_exit, which may change x0.
+ */
+static u32 exit_stat(const struct machine_exit *e, u64 id)
+{
+	if (e->kind == EXIT_IRQ)
+		return CV_STAT_EXIT_IRQ;
+	if (e->kind != EXIT_SYNC)
+		return CV_STAT_EXIT_OTHER;
+	switch (ESR_EC(e->esr)) {
+	case EC_HVC64:
+		return id == CV_GHC_SHARE || id == CV_GHC_UNSHARE ||
+		       id == CV_GHC_VERSION ? CV_STAT_EXIT_GHC :
+		       CV_STAT_EXIT_HVC;
+	case EC_DABT_LOW:
+	case EC_IABT_LOW:
+		return CV_STAT_EXIT_ABORT;
+	case EC_WFX:
+		return CV_STAT_EXIT_WFX;
+	case EC_SYS64:
+		return CV_STAT_EXIT_SYSREG_EL2;
+	}
+	return CV_STAT_EXIT_OTHER;
+}
+
+/* How the host answered an abort: a page it mapped, or MMIO. */
+static void answer_stat(const struct vcpu *v, u64 action)
+{
+	if (v->pending != PEND_ABORT)
+		return;
+	if (action == CV_RUN_NONE)
+		stat_add(CV_STAT_ANSWER_RETRY, 1, 0);
+	else if (action == CV_RUN_MMIO_DONE)
+		stat_add(CV_STAT_ANSWER_MMIO, 1, 0);
+}
+
 static struct vm *get_vcpu(u64 vmid, u64 idx, struct vcpu **v, s64 *err)
 {
 	struct vm *vm = vm_get_locked(vmid);
@@ -373,16 +410,26 @@ s64 vcpu_run(u64 vmid, u64 idx, u64 value, u64 action, u64 out[4])
 		lock_give(&vm->lock);
 		return ret;
 	}
+	answer_stat(v, action);
 	apply_action(v, action, value);
 	v->state = VCPU_ACTIVE;
 	lock_give(&vm->lock);
 
 	for (loops = 0; loops < RUN_LOOPS; loops++) {
+		u64 t0;
+		u32 why;
+
 		cv_memset(&e, 0, sizeof(e));
 		debug_prepare(v);
+		t0 = machine_ticks();
 		machine_vcpu_run(&v->ctx, &e);
+		stat_since(CV_STAT_GUEST, t0);
+		t0 = machine_ticks();
+		why = exit_stat(&e, v->ctx.x[0]);
 		lock_take(&vm->lock);
 		ret = handle_exit(vm, v, &e, out);
+		stat_since(ret == CV_EXIT_SYSREG ? CV_STAT_EXIT_SYSREG : why,
+			   t0);
 		if (!ret && vm->state != VM_RUNNING) {
 			/* stopped meanwhile: never enter the guest again */
 			cv_memset(out, 0, 4 * sizeof(*out));
