@@ -142,6 +142,29 @@ test_expect_success 'micro: the table is instructions per operation, said to be 
 	test "$(sql r.db "select parameters from measurements where benchmark = '\''s2fault'\'' and hypervisor = '\''kvm'\''")" = iters=16384
 '
 
+test_expect_success 'micro: the corevisor counters in a SeKVM log say where its time went' '
+	mkall &&
+	sed -i "/PORTTOOL-BENCH: vmm exit 0/i\\
+CV-STATS: cntfrq 62500000\\
+CV-STAT: hc_vcpu_run 100 6250\\
+CV-STAT: hc_map_page 0 0\\
+CV-STAT: exit_abort 10 500\\
+CV-STAT: answer_retry 4 0\\
+CV-STAT: work_map 64 3x\\
+CV-STAT: work_tlbi 4" logs/micro-sekvm-1.log &&
+	porttool bench 5.10 --suite micro --from-logs logs --db r.db >out &&
+	cat out &&
+	grep -q "^where the corevisor.s time went: its exit counters over SeKVM boot 1" out &&
+	test "$(grep "^hc_vcpu_run" out | tr -s " ")" = "hc_vcpu_run 100 100000 1000" &&
+	test "$(grep "^exit_abort" out | tr -s " ")" = "exit_abort 10 8000 800" &&
+	test "$(grep "^answer_retry" out | tr -s " ")" = "answer_retry 4 - -" &&
+	! grep -q "^hc_map_page\|^work_map\|^work_tlbi" out &&
+	test "$(sql r.db "select count(*) from measurements")" = 12 &&
+	sed -i "/CV-STATS:/d" logs/micro-sekvm-1.log &&
+	porttool bench 5.10 --suite micro --from-logs logs --db r.db >out &&
+	! grep -q "exit counters" out
+'
+
 test_expect_success 'micro: --suite all reads both suites; usage errors' '
 	mkall &&
 	porttool bench 5.10 --suite all --from-logs logs --db r.db >out &&
