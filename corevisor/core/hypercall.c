@@ -118,8 +118,6 @@ static s64 dispatch(u64 *r)
 static u32 hc_stat(u64 id)
 {
 	switch (id) {
-	case CV_HC_VCPU_RUN:
-		return CV_STAT_HC_VCPU_RUN;
 	case CV_HC_MAP_PAGE:
 		return CV_STAT_HC_MAP_PAGE;
 	case CV_HC_MAP_PAGES:
@@ -134,18 +132,18 @@ static u32 hc_stat(u64 id)
 void core_host_hvc(u64 regs[8])
 {
 	unsigned int cpu = machine_cpu_index();
-	u32 stat = hc_stat(regs[0]);
-	u64 t0, in_guest;
+	u64 id = regs[0], t0;
 
 	if (cpu >= CV_MAX_CPUS || !core.cpu_up[cpu]) {
 		regs[0] = (u64)(s64)CV_E_STATE;
 		return;
 	}
 	t0 = machine_ticks();
-	in_guest = stat_ticks(CV_STAT_GUEST);
 	regs[0] = (u64)dispatch(regs);
-	/* a VCPU_RUN's EL2 time: the guest's (and the switch's) is apart */
-	stat_since(stat, t0 + (stat_ticks(CV_STAT_GUEST) - in_guest));
+	/* VCPU_RUN counts its own EL2 time, without the guest's */
+	if (id != CV_HC_VCPU_RUN)
+		stat_add_row(core_stats[cpu], hc_stat(id), 1,
+			     machine_ticks() - t0);
 }
 
 bool core_host_abort(u64 esr, u64 ipa)

@@ -14,25 +14,11 @@
  */
 #include <core/core.h>
 
-struct stat {
-	u64 count;
-	u64 ticks;
-};
-
-static struct stat stats[CV_MAX_CPUS][CV_STAT_NR];
-
-static void add(u64 *p, u64 v)
-{
-	__atomic_store_n(p, __atomic_load_n(p, __ATOMIC_RELAXED) + v,
-			 __ATOMIC_RELAXED);
-}
+struct cv_stat core_stats[CV_MAX_CPUS][CV_STAT_NR];
 
 void stat_add(u32 id, u64 count, u64 ticks)
 {
-	struct stat *s = &stats[machine_cpu_index()][id];
-
-	add(&s->count, count);
-	add(&s->ticks, ticks);
+	stat_add_row(core_stats[machine_cpu_index()], id, count, ticks);
 }
 
 /* One event of id, from t0 (a machine_ticks() value) until now. */
@@ -41,17 +27,11 @@ void stat_since(u32 id, u64 t0)
 	stat_add(id, 1, machine_ticks() - t0);
 }
 
-/* This CPU's ticks of id so far (VCPU_RUN subtracts the guest's). */
-u64 stat_ticks(u32 id)
-{
-	return stats[machine_cpu_index()][id].ticks;
-}
-
 s64 stat_get(u64 cpu, u64 id, u64 out[4])
 {
 	if (cpu >= core.nr_cpus || id >= CV_STAT_NR)
 		return CV_E_RANGE;
-	out[0] = __atomic_load_n(&stats[cpu][id].count, __ATOMIC_RELAXED);
-	out[1] = __atomic_load_n(&stats[cpu][id].ticks, __ATOMIC_RELAXED);
+	out[0] = __atomic_load_n(&core_stats[cpu][id].count, __ATOMIC_RELAXED);
+	out[1] = __atomic_load_n(&core_stats[cpu][id].ticks, __ATOMIC_RELAXED);
 	return 0;
 }

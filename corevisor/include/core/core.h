@@ -246,10 +246,29 @@ s64 vcpu_set_timer(u64 vmid, u64 vcpu, u64 off);
 s64 vcpu_get_virq(u64 vmid, u64 vcpu, u64 lr, u64 *val);
 s64 vcpu_set_virq(u64 vmid, u64 vcpu, u64 lr, u64 val);
 
-/* stats.c: per-CPU counters (CV_STAT_*), no lock */
+/*
+ * stats.c: per-CPU counters (CV_STAT_*), no lock: a CPU writes only its
+ * own row.  The exit path takes its row once and adds inline (a few
+ * instructions a counter: the counters must not be what they measure).
+ */
+struct cv_stat {
+	u64 count;
+	u64 ticks;
+};
+extern struct cv_stat core_stats[CV_MAX_CPUS][CV_STAT_NR];
+
+static inline void stat_add_row(struct cv_stat *row, u32 id, u64 count,
+				u64 ticks)
+{
+	/* whole u64 stores: a reader on another CPU sees old or new */
+	__atomic_store_n(&row[id].count, row[id].count + count,
+			 __ATOMIC_RELAXED);
+	__atomic_store_n(&row[id].ticks, row[id].ticks + ticks,
+			 __ATOMIC_RELAXED);
+}
+
 void stat_add(u32 id, u64 count, u64 ticks);
 void stat_since(u32 id, u64 t0);
-u64 stat_ticks(u32 id);
 s64 stat_get(u64 cpu, u64 id, u64 out[4]);
 
 /* smmu.c */
