@@ -24,6 +24,7 @@ void test_psci_cpu_on(void);
 void test_vgic(void);
 void test_map_pages(void);
 void test_exit_stats(void);
+void test_lock_wait_stats(void);
 
 int main(void)
 {
@@ -46,5 +47,6 @@ int main(void)
 	test_vgic();
 	test_map_pages();
 	test_exit_stats();
+	test_lock_wait_stats();
 	return t_finish("unit");
 }

@@ -166,7 +166,8 @@
 #define CV_STAT_WORK_TLBI	19 /* host stage-2 TLB invalidations for it */
 #define CV_STAT_WORK_SCRUB	20 /* pages zeroed and given back */
 #define CV_STAT_GUEST		21 /* guest entries: time in the guest and switch */
-#define CV_STAT_NR		22
+#define CV_STAT_LOCK_WAIT	22 /* waits for a corevisor lock another CPU held */
+#define CV_STAT_NR		23
 
 #define CV_ABORT_ISV		(1UL << 0) /* access described: MMIO possible */
 #define CV_ABORT_WRITE		(1UL << 1)

@@ -4,6 +4,8 @@
  * 1.4): each host call, guest exit and piece of the corevisor's work
  * lands in its own counter, on the CPU that did it, with time.
  */
+#include <pthread.h>
+#include <unistd.h>
 #include "../test.h"
 
 static u64 count(unsigned int cpu, u32 id)
@@ -133,4 +135,41 @@ void test_exit_stats(void)
 	CHECK(ticks(0, CV_STAT_HC_VCPU_RUN) - t_run < 4 * 64);
 	fake_set_guest(NULL);
 	CHECK_EQ(check_invariants(NULL), 0);
+}
+
+/* A wait for a lock another CPU holds is counted, on the waiting CPU. */
+static struct lock test_lock;
+static volatile int waiter_in;
+
+static void *waiter(void *arg)
+{
+	fake_set_cpu(1);
+	waiter_in = 1;
+	lock_take(&test_lock);
+	lock_give(&test_lock);
+	return NULL;
+}
+
+void test_lock_wait_stats(void)
+{
+	u64 c0, c1;
+	pthread_t t;
+
+	CHECK_EQ(t_boot(2), 0);
+	fake_set_cpu(0);
+	c0 = count(0, CV_STAT_LOCK_WAIT);
+	c1 = count(1, CV_STAT_LOCK_WAIT);
+	lock_take(&test_lock);		/* free: no wait */
+	lock_give(&test_lock);
+	CHECK_EQ(count(0, CV_STAT_LOCK_WAIT), c0);
+	lock_take(&test_lock);
+	waiter_in = 0;
+	CHECK_EQ(pthread_create(&t, NULL, waiter, NULL), 0);
+	while (!waiter_in)
+		;
+	usleep(20000);			/* it is spinning now */
+	lock_give(&test_lock);
+	pthread_join(t, NULL);
+	CHECK_EQ(count(1, CV_STAT_LOCK_WAIT), c1 + 1);
+	CHECK_EQ(count(0, CV_STAT_LOCK_WAIT), c0);
 }
