@@ -229,6 +229,21 @@ test_expect_success 'micro: the kept real SeKVM log parses; as a KVM log it is r
 	test "$(sql r.db "select count(*) from measurements where value > 0")" = 12
 '
 
+# t/bench-logs/micro-{sekvm,kvm}-stats-1.log: a real pair (issue 18: the
+# SeKVM build of ports/v5.10 0001-0020 with a corevisor of ABI 1.4,
+# --iters 16384): the SeKVM log carries the corevisor's counters.
+test_expect_success 'micro: a kept real pair with the corevisor counters' '
+	mkdir logs && cp "$LOGS/micro-sekvm-stats-1.log" logs/micro-sekvm-1.log &&
+	cp "$LOGS/micro-kvm-stats-1.log" logs/micro-kvm-1.log &&
+	porttool bench 5.10 --suite micro --from-logs logs --db r.db >out &&
+	cat out &&
+	test "$(grep "^stage-2 fault" out | tr -s " ")" = "stage-2 fault on fresh memory 16384 4725 4793 0.99x" &&
+	test "$(grep "^hc_map_pages" out | tr -s " ")" = "hc_map_pages 1026 18238272 17776" &&
+	test "$(grep "^work_tlbi" out | tr -s " ")" = "work_tlbi 1028 59584 58" &&
+	test "$(grep "^answer_retry" out | tr -s " ")" = "answer_retry 1026 - -" &&
+	test "$(sql r.db "select count(*) from measurements")" = 12
+'
+
 # The project's ports plus a placeholder line (port.conf, no series): the
 # matrix says "no port yet" for it.
 P=$TRASH/ports
