@@ -26,10 +26,25 @@ enum bench_workload {
 #define BENCH_SIZE_LEN 24
 
 /* One boot's results, read from its serial log. */
+/*
+ * The corevisor's exit counters over the vmm's run (SeKVM, corevisor ABI
+ * 1.4), as micro-host-init.sh logs them: "CV-STATS: cntfrq F", then
+ * "CV-STAT: name count ticks" lines.  Optional: a stock-KVM log, or one
+ * from an older corevisor, has none.
+ */
+#define MICRO_STATS_MAX 32
+struct micro_stat {
+	char name[24];
+	unsigned long long count, ticks;
+};
+
 struct bench_run {
 	double ns[BENCH_WORKLOADS];
 	char size[BENCH_WORKLOADS][BENCH_SIZE_LEN];
 	bool have[BENCH_WORKLOADS];
+	double stat_freq;		/* the corevisor's counters, as micro's */
+	int nstats;
+	struct micro_stat stat[MICRO_STATS_MAX];
 };
 
 /* Name used in the logs and the JSON ("mem"), and what it measures. */
@@ -86,6 +101,9 @@ struct micro_run {
 	double insn[MICRO_BENCHES];	/* instructions per operation */
 	unsigned iters[MICRO_BENCHES];
 	bool have[MICRO_BENCHES];
+	double stat_freq;		/* 0: no counters in the log */
+	int nstats;
+	struct micro_stat stat[MICRO_STATS_MAX];
 };
 
 const char *micro_bench_name(enum micro_bench b);
@@ -95,5 +113,11 @@ char *micro_parse_log(const char *log, enum bench_kernel k, struct micro_run *r)
 char *micro_check_iters(const struct micro_run *const runs[BENCH_KERNELS], int reps);
 void micro_print_table(FILE *out, const char *version,
 		       const struct micro_run *const runs[BENCH_KERNELS], int reps);
+/* Take one "CV-STATS:"/"CV-STAT:" line into st/n (any suite's log). */
+void micro_take_stat(const char *line, double *freq, struct micro_stat *st,
+		     int *n);
+/* Where the corevisor's instructions went, from one run's counters. */
+void micro_print_stats(FILE *out, const char *what, const char *unit,
+		       double freq, const struct micro_stat *st, int n);
 
 #endif

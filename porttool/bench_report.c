@@ -222,11 +222,16 @@ char *bench_parse_log(const char *log, enum bench_kernel k, struct bench_run *r)
 	memset(r, 0, sizeof(*r));
 	for (char *line = strtok_r(copy, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save))
+	{
 		take_line(line, r, &st);
+		micro_take_stat(line, &r->stat_freq, r->stat, &r->nstats);
+	}
 	free(copy);
 	why = judge_state(&st, r, k);
 	if (why)
 		memset(r, 0, sizeof(*r));
+	if (!(r->stat_freq > 0))
+		r->nstats = 0;
 	return why;
 }
 
@@ -312,6 +317,9 @@ void bench_print_table(FILE *out, const struct bench_results *res)
 	}
 	fprintf(out, "(ms: medians; ratio = SeKVM median / KVM median; "
 		"range: fastest-slowest run)\n");
+	if (r->nstats)
+		micro_print_stats(out, "SeKVM boot 1's vmm run (the whole guest)",
+				  "ns", r->stat_freq, r->stat, r->nstats);
 }
 
 static void json_runs(FILE *f, const struct bench_results *res,

@@ -57,6 +57,32 @@ void host_s2_map(u64 pa, enum machine_mem mem)
 
 void host_s2_unmap(u64 pa)
 {
-	if (pgt_unmap_page(root, pa))
+	u64 t0;
+
+	if (pgt_unmap_page(root, pa)) {
+		t0 = machine_ticks();
 		machine_tlbi_ipa(hw_root, pa);
+		stat_since(CV_STAT_WORK_TLBI, t0);
+	}
+}
+
+/*
+ * Unmap every non-zero pa of the list, then drop the host's TLB entries
+ * once for all of them, not once a page: a broadcast invalidation is
+ * the dear part of taking a page from the host.  Under mem_lock.
+ */
+void host_s2_unmap_list(const u64 *pa, u32 n)
+{
+	bool any = false;
+	u64 t0;
+	u32 i;
+
+	for (i = 0; i < n; i++)
+		if (pa[i] && pgt_unmap_page(root, pa[i]))
+			any = true;
+	if (!any)
+		return;
+	t0 = machine_ticks();
+	machine_tlbi_vmid(hw_root);
+	stat_since(CV_STAT_WORK_TLBI, t0);
 }

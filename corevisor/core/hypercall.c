@@ -69,6 +69,11 @@ static s64 dispatch(u64 *r)
 		return vm_unmap(r[1], r[2]);
 	case CV_HC_MAP_DEVICE:
 		return vm_device(r[1], r[2], r[3]);
+	case CV_HC_MAP_PAGES:
+		return vm_map_pages(r[1], r[2], r[3], r[4]);
+	case CV_HC_GET_STAT:
+		ret = stat_get(r[1], r[2], out);
+		break;
 	case CV_HC_TLB_FLUSH_VM: {
 		struct vm *vm = vm_get_locked(r[1]);
 
@@ -109,18 +114,48 @@ static s64 dispatch(u64 *r)
 	return ret;
 }
 
+/* The counter a host call's EL2 time goes to (CV_STAT_*). */
+static u32 hc_stat(u64 id)
+{
+	switch (id) {
+	case CV_HC_MAP_PAGE:
+		return CV_STAT_HC_MAP_PAGE;
+	case CV_HC_MAP_PAGES:
+		return CV_STAT_HC_MAP_PAGES;
+	case CV_HC_GET_VIRQ:
+	case CV_HC_SET_VIRQ:
+		return CV_STAT_HC_VIRQ;
+	}
+	return CV_STAT_HC_OTHER;
+}
+
 void core_host_hvc(u64 regs[8])
 {
 	unsigned int cpu = machine_cpu_index();
+	u64 id = regs[0], t0;
 
 	if (cpu >= CV_MAX_CPUS || !core.cpu_up[cpu]) {
 		regs[0] = (u64)(s64)CV_E_STATE;
 		return;
 	}
+	t0 = machine_ticks();
 	regs[0] = (u64)dispatch(regs);
+	/* VCPU_RUN counts its own EL2 time, without the guest's */
+	if (id != CV_HC_VCPU_RUN)
+		stat_add_row(core_stats[cpu], hc_stat(id), 1,
+			     machine_ticks() - t0);
 }
 
 bool core_host_abort(u64 esr, u64 ipa)
 {
-	return pgs_host_fault(ipa);
+	u64 t0 = machine_ticks();
+	bool ok = pgs_host_fault(ipa);
+
+	stat_since(CV_STAT_HOST_S2_FAULT, t0);
+	return ok;
+}
+
+void core_host_smc_done(u64 t0)
+{
+	stat_since(CV_STAT_HOST_SMC, t0);
 }

@@ -14,9 +14,15 @@
 void lock_take(struct lock *l)
 {
 	u32 ticket = machine_fetch_inc(&l->next);
+	u64 t0;
 
+	if (machine_load_acquire(&l->owner) == ticket)
+		return;
+	/* counted (CV_STAT_LOCK_WAIT): time no call spends working */
+	t0 = machine_ticks();
 	while (machine_load_acquire(&l->owner) != ticket)
 		machine_cpu_relax();
+	stat_since(CV_STAT_LOCK_WAIT, t0);
 }
 
 void lock_give(struct lock *l)

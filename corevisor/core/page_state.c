@@ -28,11 +28,23 @@ enum page_kind page_kind(const struct page_state *pg)
 /* Back to the host, zeroed and cleaned to PoC (I3). */
 static void give_back(struct page_state *pg, u64 pa)
 {
+	u64 t0 = machine_ticks();
+
 	cv_memset(machine_pa(pa), 0, PAGE_SIZE);
 	machine_dcache_flush(pa, PAGE_SIZE);
 	pg->owner = OWNER_HOST;
 	pg->share = 0;
 	pg->gfn = 0;
+	stat_since(CV_STAT_WORK_SCRUB, t0);
+}
+
+/* Clean a page the host wrote to PoC before a VM maps it (see below). */
+static void clean_for_vm(u64 pa)
+{
+	u64 t0 = machine_ticks();
+
+	machine_dcache_flush(pa, PAGE_SIZE);
+	stat_since(CV_STAT_WORK_CLEAN, t0);
 }
 
 /* ------------------------------------------------------- the host */
@@ -80,6 +92,7 @@ bool pgs_host_readable(u64 pa, u64 len)
 /* PAGE_HOST -> PAGE_VM at gfn ipa. */
 s64 pgs_host_to_vm(struct vm *vm, u64 pa, u64 ipa)
 {
+	u64 t0 = machine_ticks();
 	struct page_state *pg;
 	s64 ret = 0;
 
@@ -107,13 +120,106 @@ s64 pgs_host_to_vm(struct vm *vm, u64 pa, u64 ipa)
 		 * guest with its MMU off (every boot) reads memory, not the
 		 * cache.  Clean it to PoC, as KVM does before a stage-2 map.
 		 */
-		machine_dcache_flush(pa, PAGE_SIZE);
+		clean_for_vm(pa);
 		if (pgt_map_page(vm->s2_root, ipa, pa, MEM_S2_NORMAL,
 				 &vm->pool))
 			cv_panic("vm map after checks");
+		stat_since(CV_STAT_WORK_MAP, t0);
 	}
 	lock_give(&core.mem_lock);
 	return ret;
+}
+
+/*
+ * One entry of a list: the checks of pgs_host_to_vm for one page, and
+ * the claim (owner, gfn) when they pass, so that the same page named
+ * twice fails its second check.  Under mem_lock.
+ */
+static s64 claim_for_vm(struct vm *vm, u64 pa, u64 ipa)
+{
+	struct page_state *pg;
+
+	if (pa & ~PAGE_MASK)
+		return CV_E_INVAL;
+	pg = own_page(pa);
+	if (!pg)
+		return CV_E_RANGE;
+	switch (page_kind(pg)) {
+	case PAGE_HOST:
+		break;
+	case PAGE_HOST_DMA:
+		return CV_E_STATE;	/* a device can still reach it */
+	default:
+		return CV_E_DENIED;
+	}
+	if (pgt_mapped(vm->s2_root, ipa))
+		return CV_E_STATE;
+	pg->owner = vm->vmid;
+	pg->gfn = ipa >> PAGE_SHIFT;
+	return 0;
+}
+
+/* Undo the claims of the first n entries: they were PAGE_HOST. */
+static void unclaim(const u64 *pa, u32 n)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++) {
+		if (pa[i]) {
+			own_page(pa[i])->owner = OWNER_HOST;
+			own_page(pa[i])->gfn = 0;
+		}
+	}
+}
+
+/*
+ * PAGE_HOST -> PAGE_VM for n IPAs from ipa, inside one 2 MiB block
+ * (checked by the caller), entry i of pa at ipa + i pages, 0: leave that
+ * IPA alone.  Every page is checked and claimed before any changes
+ * hands; a refusal undoes the claims and returns the first entry's
+ * error, as n MAP_PAGEs in a row would stop at it.  The block shares
+ * its tables, so the room for them is checked once.  Then, for all the
+ * pages at once: out of the host's stage 2 (one TLB invalidation),
+ * cleaned to PoC, into the VM's.
+ */
+s64 pgs_host_to_vm_list(struct vm *vm, const u64 *pa, u64 ipa, u32 n)
+{
+	u64 t0 = machine_ticks();
+	bool room = false;
+	s64 ret = 0;
+	u32 i, done = 0;
+
+	lock_take(&core.mem_lock);
+	for (i = 0; i < n && !ret; i++) {
+		if (!pa[i])
+			continue;
+		ret = claim_for_vm(vm, pa[i], ipa + i * PAGE_SIZE);
+		if (!ret && !room &&
+		    pgt_tables_needed(vm->s2_root, ipa) >
+		    (int)pool_free_pages(&vm->pool)) {
+			unclaim(&pa[i], 1);
+			ret = CV_E_NOMEM;
+		}
+		room = true;
+	}
+	if (ret) {
+		unclaim(pa, i - 1);
+		lock_give(&core.mem_lock);
+		return ret;
+	}
+	host_s2_unmap_list(pa, n);
+	for (i = 0; i < n; i++) {
+		if (!pa[i])
+			continue;
+		clean_for_vm(pa[i]);
+		if (pgt_map_page(vm->s2_root, ipa + i * PAGE_SIZE, pa[i],
+				 MEM_S2_NORMAL, &vm->pool))
+			cv_panic("vm list map after checks");
+		done++;
+	}
+	stat_add(CV_STAT_WORK_MAP, done, machine_ticks() - t0);
+	lock_give(&core.mem_lock);
+	return 0;
 }
 
 /*

@@ -335,6 +335,44 @@ static s64 handle_exit(struct vm *vm, struct vcpu *v,
 	return 0;
 }
 
+/*
+ * The counter an exit goes to (CV_STAT_EXIT_*), from what the guest left
+ * at the exit: taken before handle_exit, which may change x0.
+ */
+static u32 exit_stat(const struct machine_exit *e, u64 id)
+{
+	if (e->kind == EXIT_IRQ)
+		return CV_STAT_EXIT_IRQ;
+	if (e->kind != EXIT_SYNC)
+		return CV_STAT_EXIT_OTHER;
+	switch (ESR_EC(e->esr)) {
+	case EC_HVC64:
+		return id == CV_GHC_SHARE || id == CV_GHC_UNSHARE ||
+		       id == CV_GHC_VERSION ? CV_STAT_EXIT_GHC :
+		       CV_STAT_EXIT_HVC;
+	case EC_DABT_LOW:
+	case EC_IABT_LOW:
+		return CV_STAT_EXIT_ABORT;
+	case EC_WFX:
+		return CV_STAT_EXIT_WFX;
+	case EC_SYS64:
+		return CV_STAT_EXIT_SYSREG_EL2;
+	}
+	return CV_STAT_EXIT_OTHER;
+}
+
+/* How the host answered an abort: a page it mapped, or MMIO. */
+static void answer_stat(struct cv_stat *row, const struct vcpu *v,
+			u64 action)
+{
+	if (v->pending != PEND_ABORT)
+		return;
+	if (action == CV_RUN_NONE)
+		stat_add_row(row, CV_STAT_ANSWER_RETRY, 1, 0);
+	else if (action == CV_RUN_MMIO_DONE)
+		stat_add_row(row, CV_STAT_ANSWER_MMIO, 1, 0);
+}
+
 static struct vm *get_vcpu(u64 vmid, u64 idx, struct vcpu **v, s64 *err)
 {
 	struct vm *vm = vm_get_locked(vmid);
@@ -356,7 +394,12 @@ fail:
 	return NULL;
 }
 
-s64 vcpu_run(u64 vmid, u64 idx, u64 value, u64 action, u64 out[4])
+/*
+ * The run loop.  row is this CPU's counters; *in_guest gets the ticks
+ * spent in the guest (and the world switch), which are not EL2 time.
+ */
+static s64 run(struct cv_stat *row, u64 *in_guest, u64 vmid, u64 idx,
+	       u64 value, u64 action, u64 out[4])
 {
 	struct machine_exit e;
 	struct vcpu *v;
@@ -373,16 +416,27 @@ s64 vcpu_run(u64 vmid, u64 idx, u64 value, u64 action, u64 out[4])
 		lock_give(&vm->lock);
 		return ret;
 	}
+	answer_stat(row, v, action);
 	apply_action(v, action, value);
 	v->state = VCPU_ACTIVE;
 	lock_give(&vm->lock);
 
 	for (loops = 0; loops < RUN_LOOPS; loops++) {
+		u64 t0, t1;
+		u32 why;
+
 		cv_memset(&e, 0, sizeof(e));
 		debug_prepare(v);
+		t0 = machine_ticks();
 		machine_vcpu_run(&v->ctx, &e);
+		t1 = machine_ticks();
+		*in_guest += t1 - t0;
+		stat_add_row(row, CV_STAT_GUEST, 1, t1 - t0);
+		why = exit_stat(&e, v->ctx.x[0]);
 		lock_take(&vm->lock);
 		ret = handle_exit(vm, v, &e, out);
+		stat_add_row(row, ret == CV_EXIT_SYSREG ? CV_STAT_EXIT_SYSREG :
+			     why, 1, machine_ticks() - t1);
 		if (!ret && vm->state != VM_RUNNING) {
 			/* stopped meanwhile: never enter the guest again */
 			cv_memset(out, 0, 4 * sizeof(*out));
@@ -399,6 +453,17 @@ s64 vcpu_run(u64 vmid, u64 idx, u64 value, u64 action, u64 out[4])
 	v->state = VCPU_READY;
 	lock_give(&vm->lock);
 	return CV_EXIT_IRQ;	/* give the host its CPU back */
+}
+
+s64 vcpu_run(u64 vmid, u64 idx, u64 value, u64 action, u64 out[4])
+{
+	struct cv_stat *row = core_stats[machine_cpu_index()];
+	u64 t0 = machine_ticks(), in_guest = 0;
+	s64 ret = run(row, &in_guest, vmid, idx, value, action, out);
+
+	stat_add_row(row, CV_STAT_HC_VCPU_RUN, 1,
+		     machine_ticks() - t0 - in_guest);
+	return ret;
 }
 
 /* The vCPU for a register update: it must exist and not be running. */

@@ -401,6 +401,38 @@ s64 vm_map(u64 vmid, u64 pa, u64 ipa)
 	return ret;
 }
 
+/*
+ * MAP_PAGES: the list is copied once from its host page before anything
+ * is checked (the host cannot change it under the checks), then each
+ * entry goes as MAP_PAGE's page would (pgs_host_to_vm_list).
+ */
+s64 vm_map_pages(u64 vmid, u64 list_pa, u64 ipa, u64 n)
+{
+	u64 list[CV_MAP_PAGES_MAX];
+	struct vm *vm;
+	s64 ret;
+
+	if (n < 1 || n > CV_MAP_PAGES_MAX || ipa & ~PAGE_MASK || list_pa & 7)
+		return CV_E_INVAL;
+	if (ipa >= IPA_LIMIT || n * PAGE_SIZE > IPA_LIMIT - ipa)
+		return CV_E_RANGE;
+	/* one 2 MiB block: one last-level table, checked once */
+	if (ipa >> 21 != (ipa + (n - 1) * PAGE_SIZE) >> 21)
+		return CV_E_INVAL;
+	ret = copy_from_host(list, list_pa, n * sizeof(list[0]));
+	if (ret)
+		return ret;
+	vm = vm_get_locked(vmid);
+	if (!vm)
+		return CV_E_INVAL;
+	if (vm->state == VM_OFF)
+		ret = CV_E_STATE;
+	else
+		ret = pgs_host_to_vm_list(vm, list, ipa, n);
+	lock_give(&vm->lock);
+	return ret;
+}
+
 /* Device pages (vGIC CPU interface) only before the VM first runs. */
 s64 vm_device(u64 vmid, u64 pa, u64 ipa)
 {

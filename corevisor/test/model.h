@@ -9,6 +9,8 @@
 #include "test.h"
 
 #define M_MAX_MAPS	512
+/* CPUs the model test boots (CV_HC_GET_STAT's bound) */
+#define T_MODEL_CPUS	1
 #define M_MAX_PREFIX	512
 
 struct m_map {

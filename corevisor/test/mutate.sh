@@ -53,6 +53,15 @@ vm-dma-owner @ core/page_state.c @ \tif (pg->owner != vm->vmid || pg->gfn @ \tif
 vm-dma-gfn @ core/page_state.c @ pg->gfn != iova >> PAGE_SHIFT || @ 0 ||
 vm-dma-image @ core/page_state.c @ \t    vm_in_image(vm, iova)) @ \t    0)
 vm-dma-consent @ core/page_state.c @ \tif (vm->state == VM_RUNNING && page_kind(pg) != PAGE_VM_SHARED) @ \tif (0)
+list-ram @ core/page_state.c @ \tpg = own_page(pa);\n\tif (!pg)\n\t\treturn CV_E_RANGE; @ \tpg = own_page(pa);
+list-owner @ core/page_state.c @ \tdefault:\n\t\treturn CV_E_DENIED; @ \tdefault:\n\t\tbreak;
+list-dma @ core/page_state.c @ \tcase PAGE_HOST_DMA:\n\t\treturn CV_E_STATE; @ \tcase PAGE_HOST_DMA:\n\t\tbreak;
+list-ipa-free @ core/page_state.c @ \tif (pgt_mapped(vm->s2_root, ipa))\n\t\treturn CV_E_STATE; @ \tif (0)\n\t\treturn CV_E_STATE;
+list-nomem @ core/page_state.c @ \t\tif (!ret && !room &&\n @ \t\tif (0 && !room &&\n
+list-unclaim @ core/page_state.c @ \t\tunclaim(pa, i - 1);\n @ 
+list-tlbi @ core/host_s2.c @ \tmachine_tlbi_vmid(hw_root);\n\tstat_since @ \tstat_since
+stat-cpu @ core/stats.c @ \tif (cpu >= core.nr_cpus || id >= CV_STAT_NR) @ \tif (id >= CV_STAT_NR)
+stat-id @ core/stats.c @ \tif (cpu >= core.nr_cpus || id >= CV_STAT_NR) @ \tif (cpu >= core.nr_cpus)
 vcpu-register-state @ core/vm.c @ \telse if (vm->state != VM_READY && vm->state != VM_VERIFIED)\n\t\tret = CV_E_STATE;\n\telse if (vm->vcpu @ \telse if (0)\n\t\tret = CV_E_STATE;\n\telse if (vm->vcpu
 vcpu-register-once @ core/vm.c @ \telse if (vm->vcpu[idx].state != VCPU_NONE) @ \telse if (0)
 key-state @ core/vm.c @ \tif (vm->state != VM_READY || vm->key_set) @ \tif (vm->key_set)
@@ -77,7 +86,10 @@ reset-scrub @ core/vm.c @ \tfor (i = 0; i < CV_MAX_VMS; i++)\n\t\tdestroy_when_i
 unmap-vm-state @ core/vm.c @ \tif ((vm->state != VM_READY && vm->state != VM_OFF) || vm->smmu_ctxs || @ \tif (vm->smmu_ctxs ||
 unmap-vm-dma @ core/vm.c @ \tif ((vm->state != VM_READY && vm->state != VM_OFF) || vm->smmu_ctxs || @ \tif ((vm->state != VM_READY && vm->state != VM_OFF) ||
 unmap-vcpu-active @ core/vm.c @ || vm->smmu_ctxs ||\n\t    vcpu_active(vm)) @ || vm->smmu_ctxs)
-map-vm-off @ core/vm.c @ \tif (vm->state == VM_OFF)\n\t\tret = CV_E_STATE;\n\telse\n\t\tret = pgs_host_to_vm @ \tif (0)\n\t\tret = CV_E_STATE;\n\telse\n\t\tret = pgs_host_to_vm
+list-count @ core/vm.c @ \tif (n < 1 || n > CV_MAP_PAGES_MAX || ipa @ \tif (n < 1 || ipa
+list-block @ core/vm.c @ \tif (ipa >> 21 != (ipa + (n - 1) * PAGE_SIZE) >> 21)\n\t\treturn CV_E_INVAL; @ \tif (0)\n\t\treturn CV_E_INVAL;
+list-vm-off @ core/vm.c @ \tif (vm->state == VM_OFF)\n\t\tret = CV_E_STATE;\n\telse\n\t\tret = pgs_host_to_vm_list @ \tif (0)\n\t\tret = CV_E_STATE;\n\telse\n\t\tret = pgs_host_to_vm_list
+map-vm-off @ core/vm.c @ \tif (vm->state == VM_OFF)\n\t\tret = CV_E_STATE;\n\telse\n\t\tret = pgs_host_to_vm(vm @ \tif (0)\n\t\tret = CV_E_STATE;\n\telse\n\t\tret = pgs_host_to_vm(vm
 device-vm-state @ core/vm.c @ \tif (vm->state != VM_READY && vm->state != VM_VERIFIED)\n\t\tret = CV_E_STATE;\n\telse\n\t\tret = pgs_map_device @ \tif (0)\n\t\tret = CV_E_STATE;\n\telse\n\t\tret = pgs_map_device
 run-vm-state @ core/vcpu.c @ (vm->state != VM_RUNNING || v->state != VCPU_READY)) @ (v->state != VCPU_READY))
 run-vcpu-ready @ core/vcpu.c @ (vm->state != VM_RUNNING || v->state != VCPU_READY)) @ (vm->state != VM_RUNNING))

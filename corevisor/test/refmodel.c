@@ -205,6 +205,49 @@ static bool in_image(struct m_vm *vm, u64 ipa)
 	return false;
 }
 
+/*
+ * MAP_PAGES (ABI 1.4): as MAP_PAGE for each non-zero entry of the list,
+ * in order; the first refusal undoes the ones before it and is the
+ * answer.
+ */
+static s64 map_pages(struct model *m, const u64 *r)
+{
+	static struct m_tables saved;
+	u64 list[CV_MAP_PAGES_MAX], n = r[4], ipa = r[3];
+	struct m_vm *vm;
+	s64 ret = 0;
+	u64 i, j;
+
+	if (n < 1 || n > CV_MAP_PAGES_MAX || !ALIGNED(ipa) || (r[2] & 7))
+		return CV_E_INVAL;
+	if (ipa >= LIM || n * 4096 > LIM - ipa)
+		return CV_E_RANGE;
+	if (ipa >> 21 != (ipa + (n - 1) * 4096) >> 21)
+		return CV_E_INVAL;
+	ret = host_read(m, r[2], list, n * 8);
+	if (ret)
+		return ret;
+	vm = live(m, r[1]);
+	if (!vm)
+		return CV_E_INVAL;
+	if (vm->state == MS_OFF)
+		return CV_E_STATE;
+	saved = vm->s2;
+	for (i = 0; i < n && !ret; i++)
+		if (list[i])
+			ret = map_page(m, (int)r[1], list[i], ipa + i * 4096);
+	if (!ret)
+		return 0;
+	for (j = 0; j + 1 < i; j++) {
+		if (list[j]) {
+			pg(m, list[j])->owner = 0;
+			pg(m, list[j])->gfn = 0;
+		}
+	}
+	vm->s2 = saved;
+	return ret;
+}
+
 static s64 vm_call(struct model *m, const u64 *r)
 {
 	struct m_vm *vm = live(m, r[1]);
@@ -622,6 +665,13 @@ s64 model_call(struct model *m, const u64 r[6], const struct g_script *g,
 	case CV_HC_TEARDOWN: case CV_HC_MAP_PAGE: case CV_HC_UNMAP_PAGE:
 	case CV_HC_TLB_FLUSH_VM: case CV_HC_MAP_DEVICE:
 		return vm_call(m, r);
+	case CV_HC_MAP_PAGES:
+		return map_pages(m, r);
+	case CV_HC_GET_STAT:
+		/* the counters are not modelled: only their bounds */
+		if (r[1] >= T_MODEL_CPUS || r[2] >= CV_STAT_NR)
+			return CV_E_RANGE;
+		return 0;
 	case CV_HC_VCPU_RUN:
 		return run(m, r, g, out);
 	case CV_HC_SET_TIMER_OFFSET: case CV_HC_GET_VIRQ: case CV_HC_SET_VIRQ:

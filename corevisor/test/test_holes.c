@@ -110,6 +110,11 @@ static void test_hole2_reset_scrubs(void)
 	CHECK_EQ(hc(CV_HC_REGISTER_VM, 0, 0, 0, 0, 0, NULL), 2);
 	CHECK_EQ(hc(CV_HC_MAP_PAGE, 2, HOST(40), 0, 0, 0, NULL), 0);
 	*(u64 *)fake_peek(HOST(40)) = SECRET;
+	/* pages handed over in a list (ABI 1.4) go the same way */
+	memset(fake_peek(HOST(41)), 0, PAGE_SIZE);
+	((u64 *)fake_peek(HOST(41)))[1] = HOST(42);
+	CHECK_EQ(hc(CV_HC_MAP_PAGES, 2, HOST(41), 0x10000, 2, 0, NULL), 0);
+	*(u64 *)fake_peek(HOST(42)) = SECRET;
 	core_host_reset();
 	CHECK_EQ(core.vm[0].state, VM_FREE);
 	CHECK_EQ(core.vm[1].state, VM_FREE);
@@ -117,9 +122,13 @@ static void test_hole2_reset_scrubs(void)
 	CHECK_EQ(vm_pages(2), 0);
 	CHECK_EQ(*(u64 *)fake_peek(HOST(20)), 0);
 	CHECK_EQ(*(u64 *)fake_peek(HOST(40)), 0);
+	CHECK_EQ(*(u64 *)fake_peek(HOST(42)), 0);
+	CHECK_EQ(own_page(HOST(42))->owner, OWNER_HOST);
 	CHECK(all_zero(core.vm[0].vcpu, sizeof(core.vm[0].vcpu)));
 	/* nothing new is built on the way down */
 	CHECK_EQ(hc(CV_HC_REGISTER_VM, 0, 0, 0, 0, 0, NULL), CV_E_STATE);
+	CHECK_EQ(hc(CV_HC_MAP_PAGES, 2, HOST(41), 0x10000, 2, 0, NULL),
+		 CV_E_STATE);
 	CHECK_EQ(hc(CV_HC_ABI_VERSION, 0, 0, 0, 0, 0, NULL), CV_ABI_VERSION);
 	CHECK_EQ(check_invariants(NULL), 0);
 }
@@ -194,6 +203,10 @@ static void test_hole3_install_gate(void)
 	CHECK_EQ(hc(CV_HC_S2_ENABLED, 0, 0, 0, 0, 0, NULL), 1);
 	CHECK_EQ(hc(CV_HC_REGISTER_VM, 0, 0, 0, 0, 0, NULL), CV_E_STATE);
 	CHECK_EQ(hc(CV_HC_SMMU_ALLOC, 0, 0, 0, 0, 0, out), CV_E_STATE);
+	/* the ABI 1.4 calls wait for the gate like the rest */
+	CHECK_EQ(hc(CV_HC_MAP_PAGES, 1, HOST(41), 0x10000, 1, 0, NULL),
+		 CV_E_STATE);
+	CHECK_EQ(hc(CV_HC_GET_STAT, 0, 0, 0, 0, 0, out), CV_E_STATE);
 	CHECK_EQ(core.vm[0].state, VM_FREE);
 	fake_set_cpu(1);
 	CHECK_EQ(core_init_cpu(T_REGION, T_REGION_SIZE, bi_pa, 1), 0);

@@ -283,6 +283,38 @@ static void random_script(struct m_vm *vm)
 static u64 last_r[6];
 
 /* Build the next call in r[]; returns 0, or 1 for a host access. */
+/*
+ * CV_HC_MAP_PAGES: mostly a host page listing host pages for a few IPAs
+ * low in the first 2 MiB; sometimes empty entries, a page twice, pages
+ * that are not the host's, a bad list page, a bad count or IPA.
+ */
+static void make_map_pages(u64 *r)
+{
+	u64 *list, i, n;
+	long k;
+
+	r[0] = CV_HC_MAP_PAGES;
+	r[2] = chance(85) ? host_page() : pick_pa();
+	n = chance(85) ? 1 + below(8) : pick_small(CV_MAP_PAGES_MAX + 1);
+	r[3] = chance(80) ? below(64) << 12 : pick_ipa();
+	r[4] = n;
+	k = m_index(r[2]);
+	if (k < 0 || m.page[k].owner != 0 || (r[2] & 7))
+		return;
+	/* write only into a host page, as a host can */
+	list = fake_peek(r[2] & ~0xfffUL);
+	for (i = 0; i < n && i < CV_MAP_PAGES_MAX; i++) {
+		if (chance(15))
+			list[i] = 0;
+		else if (i && chance(5))
+			list[i] = list[below(i)];
+		else
+			list[i] = chance(85) ? host_page() : pick_pa();
+	}
+	if (chance(10))
+		r[2] += 8 * below(512);
+}
+
 static int make_call(u64 r[6])
 {
 	struct m_vm *vm;
@@ -361,7 +393,7 @@ static int make_call(u64 r[6])
 		}
 		return 0;
 	}
-	switch (below(24)) {
+	switch (below(26)) {
 	case 0:
 		r[0] = below(3);		/* hyp-stub calls */
 		r[1] = rnd();
@@ -476,6 +508,14 @@ static int make_call(u64 r[6])
 		if (r[1] < CV_MAX_SMMU_CTX && m.ctx[r[1]].t.nmap && chance(70))
 			r[2] = m.ctx[r[1]].t.map[below(m.ctx[r[1]].t.nmap)].ipa;
 		break;
+	case 24:
+		make_map_pages(r);
+		break;
+	case 25:
+		r[0] = CV_HC_GET_STAT;
+		r[1] = pick_small(2);
+		r[2] = pick_small(CV_STAT_NR);
+		break;
 	}
 	if (!r[1] && r[0] >= CV_HC_REGISTER_VCPU && r[0] <= CV_HC_SET_VIRQ)
 		r[1] = vmid;
@@ -483,8 +523,8 @@ static int make_call(u64 r[6])
 }
 
 static const unsigned int known[] = {
-	0x01, 0x02, 0x03, 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18,
-	0x20, 0x21, 0x22, 0x23, 0x30, 0x31, 0x32, 0x33, 0x40, 0x41, 0x42, 0x43,
+	0x01, 0x02, 0x03, 0x04, 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18,
+	0x20, 0x21, 0x22, 0x23, 0x24, 0x30, 0x31, 0x32, 0x33, 0x40, 0x41, 0x42, 0x43,
 };
 
 static const char *hc_name(u64 id)

@@ -108,6 +108,17 @@ test_expect_success 'report: medians and ratios of three boots each' '
 	test "$(row "MMIO")" = "MMIO: write /dev/ttyAMA0 (PL011) 8KiB 80.0 40.0 2.00x 70-90 35-45"
 '
 
+test_expect_success 'report: the corevisor counters of SeKVM boot 1, in ns' '
+	mklogs &&
+	printf "CV-STATS: cntfrq 62500000\nCV-STAT: work_tlbi 1024 62500\nCV-STAT: exit_irq 0 0\n" >>logs/sekvm-1.log &&
+	printf "CV-STATS: cntfrq 62500000\nCV-STAT: work_tlbi 9 9\n" >>logs/sekvm-2.log &&
+	porttool bench 5.10 --from-logs logs >out 2>err &&
+	grep -q "^where the corevisor.s time went: its exit counters over SeKVM boot 1.s vmm run (the whole guest)" out &&
+	grep -q "^counter *events *EL2 ns *ns/event" out &&
+	test "$(row work_tlbi)" = "work_tlbi 1024 1000000 977" &&
+	! grep -q "^exit_irq" out
+'
+
 test_expect_success 'report: an even number of boots takes the mean of the middle two' '
 	mklogs && rm logs/sekvm-3.log logs/kvm-3.log &&
 	porttool bench 5.10 --from-logs logs >out &&

@@ -142,6 +142,29 @@ test_expect_success 'micro: the table is instructions per operation, said to be 
 	test "$(sql r.db "select parameters from measurements where benchmark = '\''s2fault'\'' and hypervisor = '\''kvm'\''")" = iters=16384
 '
 
+test_expect_success 'micro: the corevisor counters in a SeKVM log say where its time went' '
+	mkall &&
+	sed -i "/PORTTOOL-BENCH: vmm exit 0/i\\
+CV-STATS: cntfrq 62500000\\
+CV-STAT: hc_vcpu_run 100 6250\\
+CV-STAT: hc_map_page 0 0\\
+CV-STAT: exit_abort 10 500\\
+CV-STAT: answer_retry 4 0\\
+CV-STAT: work_map 64 3x\\
+CV-STAT: work_tlbi 4" logs/micro-sekvm-1.log &&
+	porttool bench 5.10 --suite micro --from-logs logs --db r.db >out &&
+	cat out &&
+	grep -q "^where the corevisor.s time went: its exit counters over SeKVM boot 1" out &&
+	test "$(grep "^hc_vcpu_run" out | tr -s " ")" = "hc_vcpu_run 100 100000 1000" &&
+	test "$(grep "^exit_abort" out | tr -s " ")" = "exit_abort 10 8000 800" &&
+	test "$(grep "^answer_retry" out | tr -s " ")" = "answer_retry 4 - -" &&
+	! grep -q "^hc_map_page\|^work_map\|^work_tlbi" out &&
+	test "$(sql r.db "select count(*) from measurements")" = 12 &&
+	sed -i "/CV-STATS:/d" logs/micro-sekvm-1.log &&
+	porttool bench 5.10 --suite micro --from-logs logs --db r.db >out &&
+	! grep -q "exit counters" out
+'
+
 test_expect_success 'micro: --suite all reads both suites; usage errors' '
 	mkall &&
 	porttool bench 5.10 --suite all --from-logs logs --db r.db >out &&
@@ -204,6 +227,21 @@ test_expect_success 'micro: the kept real SeKVM log parses; as a KVM log it is r
 	test "$(grep -c "^[A-Za-z].* 256 *[0-9][0-9]* *[0-9][0-9]* *1\.00x$" out)" = 6 &&
 	test "$(grep "^hypercall" out | tr -s " ")" = "hypercall round trip (HVC) 256 1482 1482 1.00x" &&
 	test "$(sql r.db "select count(*) from measurements where value > 0")" = 12
+'
+
+# t/bench-logs/micro-{sekvm,kvm}-stats-1.log: a real pair (issue 18: the
+# SeKVM build of ports/v5.10 0001-0020 with a corevisor of ABI 1.4,
+# --iters 16384): the SeKVM log carries the corevisor's counters.
+test_expect_success 'micro: a kept real pair with the corevisor counters' '
+	mkdir logs && cp "$LOGS/micro-sekvm-stats-1.log" logs/micro-sekvm-1.log &&
+	cp "$LOGS/micro-kvm-stats-1.log" logs/micro-kvm-1.log &&
+	porttool bench 5.10 --suite micro --from-logs logs --db r.db >out &&
+	cat out &&
+	test "$(grep "^stage-2 fault" out | tr -s " ")" = "stage-2 fault on fresh memory 16384 4725 4793 0.99x" &&
+	test "$(grep "^hc_map_pages" out | tr -s " ")" = "hc_map_pages 1026 18238272 17776" &&
+	test "$(grep "^work_tlbi" out | tr -s " ")" = "work_tlbi 1028 59584 58" &&
+	test "$(grep "^answer_retry" out | tr -s " ")" = "answer_retry 1026 - -" &&
+	test "$(sql r.db "select count(*) from measurements")" = 12
 '
 
 # The project's ports plus a placeholder line (port.conf, no series): the

@@ -172,6 +172,12 @@ void machine_icache_inval_all(void)
 	isb();
 }
 
+u64 machine_ticks(void)
+{
+	/* no isb: a statistic may be off by the few instructions in flight */
+	return read_sysreg(cntpct_el0);
+}
+
 unsigned int machine_cpu_index(void)
 {
 	/* TPIDR_EL2 holds the dense index, set at CV_HC_INIT (< CV_MAX_CPUS) */

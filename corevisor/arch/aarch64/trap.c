@@ -291,6 +291,8 @@ static bool firmware_has(u64 fn)
 
 static void host_smc(u64 *regs)
 {
+	u64 t0 = machine_ticks();
+
 	/* The trapped SMC returns to itself: step over it. */
 	write_sysreg(read_sysreg(elr_el2) + 4, elr_el2);
 	/*
@@ -302,12 +304,14 @@ static void host_smc(u64 *regs)
 	    (regs[0] == PSCI_FEATURES && !smc_allowed(regs[1])) ||
 	    (leaves_el2(regs[0]) && !firmware_has(regs[0]))) {
 		regs[0] = SMCCC_NOT_SUPPORTED;
+		core_host_smc_done(t0);
 		return;
 	}
 	/* RAM survives a warm reset: no VM may be in it (hole 2) */
 	if (leaves_el2(regs[0]))
 		core_host_reset();
 	forward_smc(regs);
+	core_host_smc_done(t0);
 }
 
 void cv_host_sync(u64 *regs)

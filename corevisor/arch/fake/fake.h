@@ -41,6 +41,9 @@ bool fake_mmu_on(unsigned int cpu);
 /* GICH_VTR.ListRegs + 1 that machine_vgic_init reports */
 void fake_set_vgic_lrs(u32 n);
 
+/* machine_ticks(): one more at every read */
+extern u64 fake_ticks;
+
 /* Counters of maintenance operations. */
 extern unsigned long fake_tlbi_count, fake_dcache_count, fake_icache_count;
 

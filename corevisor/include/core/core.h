@@ -95,6 +95,7 @@ u64 host_s2_root(void);		/* the level-0 page the core walks */
 u64 host_s2_vttbr(void);		/* the CPU's root, VMID 0 */
 void host_s2_map(u64 pa, enum machine_mem mem);
 void host_s2_unmap(u64 pa);
+void host_s2_unmap_list(const u64 *pa, u32 n);
 
 /* VMs and vCPUs */
 enum vm_state { VM_FREE, VM_READY, VM_VERIFIED, VM_RUNNING, VM_OFF };
@@ -212,6 +213,7 @@ enum page_kind page_kind(const struct page_state *pg);
 bool pgs_host_fault(u64 pa);
 bool pgs_host_readable(u64 pa, u64 len);
 s64 pgs_host_to_vm(struct vm *vm, u64 pa, u64 ipa);
+s64 pgs_host_to_vm_list(struct vm *vm, const u64 *pa, u64 ipa, u32 n);
 s64 pgs_vm_to_host(struct vm *vm, u64 ipa);
 s64 pgs_set_share(struct vm *vm, u64 ipa, bool shared);
 void pgs_reclaim_vm(struct vm *vm);
@@ -233,6 +235,7 @@ s64 vm_power_on(u64 vmid, u64 entry, u64 x0);
 s64 vm_stop(u64 vmid);
 s64 vm_teardown(u64 vmid);
 s64 vm_map(u64 vmid, u64 pa, u64 ipa);
+s64 vm_map_pages(u64 vmid, u64 list_pa, u64 ipa, u64 n);
 s64 vm_unmap(u64 vmid, u64 ipa);
 s64 vm_device(u64 vmid, u64 pa, u64 ipa);
 void vm_destroy(struct vm *vm);
@@ -242,6 +245,31 @@ s64 vcpu_run(u64 vmid, u64 vcpu, u64 value, u64 action, u64 out[4]);
 s64 vcpu_set_timer(u64 vmid, u64 vcpu, u64 off);
 s64 vcpu_get_virq(u64 vmid, u64 vcpu, u64 lr, u64 *val);
 s64 vcpu_set_virq(u64 vmid, u64 vcpu, u64 lr, u64 val);
+
+/*
+ * stats.c: per-CPU counters (CV_STAT_*), no lock: a CPU writes only its
+ * own row.  The exit path takes its row once and adds inline (a few
+ * instructions a counter: the counters must not be what they measure).
+ */
+struct cv_stat {
+	u64 count;
+	u64 ticks;
+};
+extern struct cv_stat core_stats[CV_MAX_CPUS][CV_STAT_NR];
+
+static inline void stat_add_row(struct cv_stat *row, u32 id, u64 count,
+				u64 ticks)
+{
+	/* whole u64 stores: a reader on another CPU sees old or new */
+	__atomic_store_n(&row[id].count, row[id].count + count,
+			 __ATOMIC_RELAXED);
+	__atomic_store_n(&row[id].ticks, row[id].ticks + ticks,
+			 __ATOMIC_RELAXED);
+}
+
+void stat_add(u32 id, u64 count, u64 ticks);
+void stat_since(u32 id, u64 t0);
+s64 stat_get(u64 cpu, u64 id, u64 out[4]);
 
 /* smmu.c */
 void smmu_init(u64 pool_base, u32 pages_per_ctx);

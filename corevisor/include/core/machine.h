@@ -64,6 +64,12 @@ void machine_tlbi_el2_all(void);
 void machine_dcache_flush(u64 pa, u64 size);
 void machine_icache_inval_all(void);
 
+/*
+ * The system counter (CNTPCT), for the corevisor's own exit statistics:
+ * not a guest's clock, never shown to a guest.
+ */
+u64 machine_ticks(void);
+
 /* Dense index of the current CPU, 0..nr_cpus-1 (set by the arch). */
 unsigned int machine_cpu_index(void);
 
@@ -227,6 +233,9 @@ void core_host_hvc(u64 regs[8]);
  * must get an abort injected.
  */
 bool core_host_abort(u64 esr, u64 ipa);
+
+/* A host SMC the arch handled, from t0 (machine_ticks()): counted. */
+void core_host_smc_done(u64 t0);
 
 /*
  * The host asked the firmware to reset or power off the machine (PSCI

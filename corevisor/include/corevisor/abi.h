@@ -21,7 +21,7 @@
 #define cv_s64		__INT64_TYPE__
 
 #define CV_ABI_MAJOR		1
-#define CV_ABI_MINOR		3
+#define CV_ABI_MINOR		4
 #define CV_ABI_VERSION		((CV_ABI_MAJOR << 16) | CV_ABI_MINOR)
 
 /* Vendor-specific hypervisor service, SMC64 fast call. */
@@ -32,6 +32,12 @@
 #define CV_HC_INIT		CV_HC(0x01) /* base, size, boot_info_pa, cpu */
 #define CV_HC_ABI_VERSION	CV_HC(0x02) /* -> CV_ABI_VERSION */
 #define CV_HC_S2_ENABLED	CV_HC(0x03) /* -> 1 if this CPU runs the host under stage 2 */
+/*
+ * ABI 1.4: cpu, stat -> x1 = count, x2 = ticks of the system counter
+ * (CNTPCT) the corevisor spent on it.  Read-only; one per-CPU counter
+ * (CV_STAT_*) a call, a VM call (after the install gate).
+ */
+#define CV_HC_GET_STAT		CV_HC(0x04)
 
 /* VM lifecycle */
 #define CV_HC_REGISTER_VM	CV_HC(0x10) /* -> vmid */
@@ -49,6 +55,15 @@
 #define CV_HC_UNMAP_PAGE	CV_HC(0x21) /* vmid, guest ipa (VM not running) */
 #define CV_HC_TLB_FLUSH_VM	CV_HC(0x22) /* vmid */
 #define CV_HC_MAP_DEVICE	CV_HC(0x23) /* vmid, device pa (not RAM), ipa; VM not yet running */
+/*
+ * ABI 1.4: vmid, list_pa, ipa, n.  list_pa names n little-endian u64 page
+ * addresses in one host page (8-byte aligned); entry i goes to ipa + i
+ * pages, as MAP_PAGE would, and an entry of 0 leaves that IPA alone.
+ * 1 <= n <= CV_MAP_PAGES_MAX, [ipa, ipa + n pages) inside one 2 MiB
+ * aligned block.  All or nothing: a refused entry refuses the call.
+ */
+#define CV_HC_MAP_PAGES		CV_HC(0x24)
+#define CV_MAP_PAGES_MAX	64
 
 /* vCPU */
 #define CV_HC_VCPU_RUN		CV_HC(0x30) /* vmid, vcpu, value, action -> CV_EXIT_* */
@@ -124,6 +139,35 @@
 #define CV_SYSREG_CNTP_TVAL	0 /* CNTP_TVAL_EL0 */
 #define CV_SYSREG_CNTP_CTL	1 /* CNTP_CTL_EL0 */
 #define CV_SYSREG_CNTP_CVAL	2 /* CNTP_CVAL_EL0 */
+
+/*
+ * ABI 1.4: the per-CPU counters CV_HC_GET_STAT reads: how many, and the
+ * system-counter ticks the corevisor spent (0 where it says so).
+ */
+#define CV_STAT_HC_VCPU_RUN	0  /* VCPU_RUN: EL2 time outside the guest */
+#define CV_STAT_HC_MAP_PAGE	1  /* MAP_PAGE calls */
+#define CV_STAT_HC_MAP_PAGES	2  /* MAP_PAGES calls */
+#define CV_STAT_HC_VIRQ		3  /* GET_VIRQ and SET_VIRQ calls */
+#define CV_STAT_HC_OTHER	4  /* every other host call */
+#define CV_STAT_HOST_S2_FAULT	5  /* host stage-2 faults */
+#define CV_STAT_HOST_SMC	6  /* host SMCs (PSCI) */
+#define CV_STAT_EXIT_IRQ	7  /* guest exits, by cause: an interrupt */
+#define CV_STAT_EXIT_ABORT	8  /* abort to the host: stage-2 fault or MMIO */
+#define CV_STAT_EXIT_HVC	9  /* HVC to the host (PSCI, SMCCC) */
+#define CV_STAT_EXIT_GHC	10 /* HVC answered at EL2: SHARE, UNSHARE, VERSION */
+#define CV_STAT_EXIT_WFX	11 /* WFI or WFE */
+#define CV_STAT_EXIT_SYSREG	12 /* system register to the host (CV_EXIT_SYSREG) */
+#define CV_STAT_EXIT_SYSREG_EL2	13 /* system register answered at EL2 */
+#define CV_STAT_EXIT_OTHER	14 /* UNDEF injected, SError */
+#define CV_STAT_ANSWER_MMIO	15 /* aborts the host answered MMIO_DONE (no time) */
+#define CV_STAT_ANSWER_RETRY	16 /* aborts answered NONE: a page mapped (no time) */
+#define CV_STAT_WORK_MAP	17 /* pages given to a VM: checks, unmap, clean, map */
+#define CV_STAT_WORK_CLEAN	18 /* pages cleaned to PoC for a VM */
+#define CV_STAT_WORK_TLBI	19 /* host stage-2 TLB invalidations for it */
+#define CV_STAT_WORK_SCRUB	20 /* pages zeroed and given back */
+#define CV_STAT_GUEST		21 /* guest entries: time in the guest and switch */
+#define CV_STAT_LOCK_WAIT	22 /* waits for a corevisor lock another CPU held */
+#define CV_STAT_NR		23
 
 #define CV_ABORT_ISV		(1UL << 0) /* access described: MMIO possible */
 #define CV_ABORT_WRITE		(1UL << 1)

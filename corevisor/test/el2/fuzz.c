@@ -154,6 +154,10 @@ static u64 ncalls[2];
 static u64 stat_run, stat_exit[CV_EXIT_SYSREG + 1], stat_refused, stat_vms_run, stat_zero,
 	stat_probe, stat_smmu_map, stat_share;
 
+/* the last MAP_PAGES list (snapshot_list), and lists accepted */
+static u64 list_copy[CV_MAP_PAGES_MAX], stat_list;
+static bool list_known;
+
 /* known holes: how often each check saw one */
 static u64 hole_smmu, hole_stop, hole_install;
 
@@ -290,7 +294,7 @@ static void cpu1_failed(void)
 static bool returns_regs(u64 id)
 {
 	return id == CV_HC_VCPU_RUN || id == CV_HC_GET_VIRQ ||
-	       id == CV_HC_SMMU_ALLOC;
+	       id == CV_HC_SMMU_ALLOC || id == CV_HC_GET_STAT;
 }
 
 /*
@@ -738,6 +742,24 @@ static void apply(u64 id, const u64 *a, const u64 *res)
 		fz_check(vm->state != VS_OFF, "page mapped into an off VM", v);
 		page_given(v, a[2], a[3]);
 		break;
+	case CV_HC_MAP_PAGES:
+		fz_check(vm && vm->state != VS_FREE, "call on a free vmid", v);
+		fz_check(vm->state != VS_OFF, "pages mapped into an off VM", v);
+		fz_check(list_known, "a list taken from a page not the host's",
+			 a[2]);
+		fz_check(a[4] >= 1 && a[4] <= CV_MAP_PAGES_MAX,
+			 "list length accepted", a[4]);
+		fz_check(a[3] >> 21 == (a[3] + (a[4] - 1) * PAGE) >> 21,
+			 "list across a 2 MiB block accepted", a[3]);
+		for (i = 0; i < (int)a[4]; i++)
+			if (list_copy[i])
+				page_given(v, list_copy[i], a[3] + i * PAGE);
+		stat_list++;
+		break;
+	case CV_HC_GET_STAT:
+		fz_check(a[1] < 2 && a[2] < CV_STAT_NR,
+			 "counter read out of range", a[1] << 32 | a[2]);
+		break;
 	case CV_HC_UNMAP_PAGE:
 		fz_check(vm->state == VS_READY || vm->state == VS_OFF,
 			 "page unmapped from a verified VM", vm->state);
@@ -1011,10 +1033,28 @@ static bool run_step(void)
 
 /* ---------------------------------------------------- VM lifecycles */
 
+/*
+ * What a MAP_PAGES list held when the call was made: the call may give
+ * the list's own page away, after which the host cannot read it.  Known
+ * only for a host page of the pool (no other host page can hold one).
+ */
+static void snapshot_list(u64 pa, u64 n)
+{
+	int i = pool_index(pa & ~(PAGE - 1));
+	u64 k;
+
+	list_known = i >= 0 && !pages[i].owner && !(pa & 7) && n >= 1 &&
+		     n <= CV_MAP_PAGES_MAX && (pa & (PAGE - 1)) + n * 8 <= PAGE;
+	for (k = 0; list_known && k < n; k++)
+		list_copy[k] = ((u64 *)pa)[k];
+}
+
 static void call_apply(u64 id, u64 a1, u64 a2, u64 a3, u64 a4, u64 a5)
 {
 	u64 a[6] = { id, a1, a2, a3, a4, a5 }, res[5];
 
+	if (id == CV_HC_MAP_PAGES)
+		snapshot_list(a2, a4);
 	if (id == CV_HC_VCPU_RUN && a1 >= 1 && a1 <= CV_MAX_VMS &&
 	    a2 < CV_MAX_VCPUS) {
 		run_vcpu(a1, a2, a4, a3);
@@ -1241,6 +1281,46 @@ static u64 gen_size(void)
 	return chance(20) ? rnd() : sz[below(ARRAY_SIZE(sz))];
 }
 
+/*
+ * MAP_PAGES: a list in a host page of the pool, written here: mostly
+ * host pages, some empty entries, some anything gen_pa() names (a page
+ * twice, another VM's, the corevisor's, a device); for guest slots in
+ * one block, or a bad count or address; sometimes a list page that is
+ * not the host's, unaligned, or running off its page.
+ */
+static void gen_list(u64 *list_pa, u64 *ipa, u64 *n)
+{
+	int lp = host_page(), i, p;
+	u64 *l;
+
+	*n = chance(85) ? 1 + below(4) : gen_index(CV_MAP_PAGES_MAX + 1);
+	*ipa = chance(80) ? slot_ipa(below(NSLOTS - 4)) : gen_ipa();
+	*list_pa = lp < 0 ? gen_pa() : pool_pa(lp);
+	if (lp < 0)
+		return;
+	l = (u64 *)pool_pa(lp);
+	for (i = 0; i < (int)*n && i < CV_MAP_PAGES_MAX; i++) {
+		p = host_page();
+		if (chance(10))
+			l[i] = 0;
+		else if (p >= 0 && chance(80))
+			l[i] = pool_pa(p);
+		else
+			l[i] = i && chance(30) ? l[below(i)] : gen_pa();
+	}
+	switch (below(20)) {
+	case 0:
+		*list_pa = gen_pa();
+		break;
+	case 1:
+		*list_pa += 4;
+		break;
+	case 2:
+		*list_pa += PAGE - 8;
+		break;
+	}
+}
+
 static void random_call(void)
 {
 	static const u64 ids[] = {
@@ -1254,6 +1334,7 @@ static void random_call(void)
 		CV_HC_SMMU_FREE, CV_HC_SMMU_MAP, CV_HC_SMMU_MAP,
 		CV_HC_SMMU_UNMAP, CV_HC_ABI_VERSION, CV_HC_S2_ENABLED,
 		CV_HC_INIT, CV_GHC_SHARE, CV_GHC_UNSHARE, CV_GHC_VERSION,
+		CV_HC_MAP_PAGES, CV_HC_MAP_PAGES, CV_HC_GET_STAT,
 	};
 	u64 id = ids[below(ARRAY_SIZE(ids))], v = gen_any_vmid();
 	u64 a2 = rnd(), a3 = rnd(), a4 = rnd(), a5 = rnd();
@@ -1297,6 +1378,13 @@ static void random_call(void)
 					       a2 == UART_BASE))
 			a2 = GICV_BASE;
 		break;
+	case CV_HC_MAP_PAGES:
+		gen_list(&a2, &a3, &a4);
+		break;
+	case CV_HC_GET_STAT:
+		v = gen_index(2);
+		a2 = gen_index(CV_STAT_NR);
+		break;
 	case CV_HC_UNMAP_PAGE:
 		a2 = gen_ipa();
 		break;
@@ -1333,9 +1421,9 @@ static void random_call(void)
 
 static bool defined_call(u64 id)
 {
-	return (id >= CV_HC_INIT && id <= CV_HC_S2_ENABLED) ||
+	return (id >= CV_HC_INIT && id <= CV_HC_GET_STAT) ||
 	       (id >= CV_HC_REGISTER_VM && id <= CV_HC_TEARDOWN) ||
-	       (id >= CV_HC_MAP_PAGE && id <= CV_HC_MAP_DEVICE) ||
+	       (id >= CV_HC_MAP_PAGE && id <= CV_HC_MAP_PAGES) ||
 	       (id >= CV_HC_VCPU_RUN && id <= CV_HC_SET_VIRQ) ||
 	       (id >= CV_HC_SMMU_ALLOC && id <= CV_HC_SMMU_UNMAP);
 }
@@ -1807,6 +1895,7 @@ static void fuzz_main(void)
 	print_stat("calls", ncalls[0] + LOAD(ncalls[1]));
 	print_stat("phase-1", phase1);
 	print_stat("refused", stat_refused);
+	print_stat("map-pages", stat_list);
 	print_stat("runs", stat_run);
 	print_stat("vms-run", stat_vms_run);
 	print_stat("exits-irq", stat_exit[CV_EXIT_IRQ]);

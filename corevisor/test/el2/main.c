@@ -1033,6 +1033,59 @@ static void test_forbidden_maps(u64 vmid, u64 vm_page)
 	      read_ok(spare, &root) && !root, "returned", (u64)r);
 }
 
+/*
+ * ABI 1.4 at a real EL2: MAP_PAGES takes a list of host pages the host
+ * has just read (their translations in its TLB) and must leave none of
+ * them reachable from the host; a page named again is refused; the
+ * exit counters saw it, with time from the real counter.
+ */
+static _Alignas(PAGE) u64 map_list[PAGE / 8];
+static _Alignas(PAGE) char map_pages[2][PAGE];
+
+static void test_map_pages(void)
+{
+	u64 p0 = (u64)map_pages[0], p1 = (u64)map_pages[1], val = 1;
+	u64 ipa = GUEST_IPA + 32 * PAGE;
+	struct regs st;
+	s64 v, r;
+
+	v = hvc(CV_HC_REGISTER_VM, 0, 0, 0, 0, 0);
+	map_pages[0][0] = 7;
+	map_pages[1][0] = 7;
+	map_list[0] = p0;
+	map_list[1] = 0;
+	map_list[2] = p1;
+	dcache_clean((u64)map_list, (u64)map_list + PAGE);
+	r = v > 0 && read_ok(p0, &val) && read_ok(p1, &val) ?
+	    hvc(CV_HC_MAP_PAGES, v, (u64)map_list, ipa, 3, 0) : -100;
+	check("map pages: a list of two pages and a hole", r == 0,
+	      "returned", (u64)r);
+	check_abort("map pages: first page gone from the host", p0, false);
+	check_abort("map pages: second page gone from the host", p1, true);
+	map_list[0] = 0;
+	map_list[2] = 0;
+	map_list[1] = p1;
+	check_error("map pages: a page the VM has, again",
+		    hvc(CV_HC_MAP_PAGES, v, (u64)map_list, ipa, 3, 0));
+	check_error("map pages: across a 2 MiB block",
+		    hvc(CV_HC_MAP_PAGES, v, (u64)map_list,
+			GUEST_IPA + (1UL << 21) - PAGE, 2, 0));
+	st = call(false, CV_HC_GET_STAT, 0, CV_STAT_HC_MAP_PAGES, 0, 0, 0);
+	check("stats: MAP_PAGES counted, with time", st.x[0] == 0 &&
+	      st.x[1] >= 2 && st.x[2] > 0, "count", st.x[1]);
+	st = call(false, CV_HC_GET_STAT, 0, CV_STAT_WORK_MAP, 0, 0, 0);
+	check("stats: pages mapped counted", st.x[0] == 0 && st.x[1] >= 2,
+	      "count", st.x[1]);
+	check_error("stats: a CPU the boot info does not list",
+		    hvc(CV_HC_GET_STAT, CV_MAX_CPUS, 0, 0, 0, 0));
+	check_error("stats: no such counter",
+		    hvc(CV_HC_GET_STAT, 0, CV_STAT_NR, 0, 0, 0));
+	r = hvc(CV_HC_TEARDOWN, v, 0, 0, 0, 0);
+	check("map pages: teardown gives them back scrubbed", r == 0 &&
+	      read_ok(p0, &val) && !val && read_ok(p1, &val) && !val,
+	      "value", val);
+}
+
 static void test_vm(void)
 {
 	u64 x[31], pa = (u64)guest_page, val = 1;
@@ -1146,6 +1199,7 @@ static void test_vm(void)
 	      "value", val);
 
 	test_vm_bad_signature();
+	test_map_pages();
 }
 
 /* ---------------------------------------------------- reset test */

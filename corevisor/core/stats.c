@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * stats: per-CPU counters of the corevisor's work by exit reason
+ * (CV_STAT_* in abi.h), so that a benchmark can say which part of a
+ * SeKVM exit costs what stock KVM's does not.
+ *
+ * Owns: one row of counters a CPU.  Only that CPU writes its row, so the
+ * hot path takes no lock; a reader on another CPU may see a row one
+ * event behind (each u64 is read and written whole).
+ * What the host learns: counts and EL2 time, never a register or an
+ * address.  It sees every forwarded exit anyway and can time its own
+ * calls; what is new is the count and time of the exits the corevisor
+ * answers itself (a guest's SHARE calls, its trapped system registers).
+ */
+#include <core/core.h>
+
+struct cv_stat core_stats[CV_MAX_CPUS][CV_STAT_NR];
+
+void stat_add(u32 id, u64 count, u64 ticks)
+{
+	stat_add_row(core_stats[machine_cpu_index()], id, count, ticks);
+}
+
+/* One event of id, from t0 (a machine_ticks() value) until now. */
+void stat_since(u32 id, u64 t0)
+{
+	stat_add(id, 1, machine_ticks() - t0);
+}
+
+s64 stat_get(u64 cpu, u64 id, u64 out[4])
+{
+	if (cpu >= core.nr_cpus || id >= CV_STAT_NR)
+		return CV_E_RANGE;
+	out[0] = __atomic_load_n(&core_stats[cpu][id].count, __ATOMIC_RELAXED);
+	out[1] = __atomic_load_n(&core_stats[cpu][id].ticks, __ATOMIC_RELAXED);
+	return 0;
+}

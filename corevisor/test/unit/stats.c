@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Unit tests of the exit counters (core/stats.c, CV_HC_GET_STAT, ABI
+ * 1.4): each host call, guest exit and piece of the corevisor's work
+ * lands in its own counter, on the CPU that did it, with time.
+ */
+#include <pthread.h>
+#include <unistd.h>
+#include "../test.h"
+
+static u64 count(unsigned int cpu, u32 id)
+{
+	u64 out[4] = { 0 };
+
+	CHECK_EQ(hc(CV_HC_GET_STAT, cpu, id, 0, 0, 0, out), 0);
+	return out[0];
+}
+
+static u64 ticks(unsigned int cpu, u32 id)
+{
+	u64 out[4] = { 0 };
+
+	CHECK_EQ(hc(CV_HC_GET_STAT, cpu, id, 0, 0, 0, out), 0);
+	return out[1];
+}
+
+/* HVC (PSCI_VERSION) to the host, then the version probe, then an IRQ. */
+static int step;
+static void guest(struct machine_vcpu *c, struct machine_exit *e)
+{
+	e->kind = EXIT_SYNC;
+	e->esr = 0x16UL << 26;
+	switch (step++) {
+	case 0:
+		c->x[0] = 0x84000000;
+		return;
+	case 1:
+		c->x[0] = CV_GHC_VERSION;
+		return;
+	case 2:
+		e->kind = EXIT_IRQ;
+		return;
+	case 3:		/* a data abort on RAM the host has not mapped yet */
+		e->esr = 0x24UL << 26;
+		e->hpfar = (0x40000000UL >> 12) << 4;
+		return;
+	}
+	e->kind = EXIT_IRQ;
+}
+
+void test_exit_stats(void)
+{
+	u64 out[4], c_run, c_hvc, c_ghc, c_irq, c_guest, c_retry, c_abort;
+	u64 c_map, c_work, c_clean, c_tlbi, c_fault, t_map, c_other, t_run;
+	u64 vm;
+
+	CHECK_EQ(t_boot(2), 0);
+	fake_set_cpu(0);
+	/* bounds: a CPU the boot info does not list, an unknown counter */
+	CHECK_EQ(hc(CV_HC_GET_STAT, 2, 0, 0, 0, 0, out), CV_E_RANGE);
+	CHECK_EQ(hc(CV_HC_GET_STAT, 0, CV_STAT_NR, 0, 0, 0, out), CV_E_RANGE);
+	CHECK_EQ(hc(CV_HC_GET_STAT, 1, CV_STAT_NR - 1, 0, 0, 0, out), 0);
+
+	/* host calls and the work they do */
+	c_map = count(0, CV_STAT_HC_MAP_PAGE);
+	t_map = ticks(0, CV_STAT_HC_MAP_PAGE);
+	c_work = count(0, CV_STAT_WORK_MAP);
+	c_clean = count(0, CV_STAT_WORK_CLEAN);
+	c_tlbi = count(0, CV_STAT_WORK_TLBI);
+	c_fault = count(0, CV_STAT_HOST_S2_FAULT);
+	c_other = count(0, CV_STAT_HC_OTHER);
+	CHECK(core_host_abort(0, HOST(20)));
+	CHECK_EQ(hc(CV_HC_REGISTER_VM, 0, 0, 0, 0, 0, NULL), 1);
+	CHECK_EQ(hc(CV_HC_MAP_PAGE, 1, HOST(20), 0x2000, 0, 0, NULL), 0);
+	CHECK_EQ(count(0, CV_STAT_HC_MAP_PAGE), c_map + 1);
+	CHECK(ticks(0, CV_STAT_HC_MAP_PAGE) > t_map);
+	CHECK_EQ(count(0, CV_STAT_WORK_MAP), c_work + 1);
+	CHECK_EQ(count(0, CV_STAT_WORK_CLEAN), c_clean + 1);
+	CHECK_EQ(count(0, CV_STAT_WORK_TLBI), c_tlbi + 1);
+	CHECK_EQ(count(0, CV_STAT_HOST_S2_FAULT), c_fault + 1);
+	/* REGISTER_VM and the GET_STATs above are "other" */
+	CHECK(count(0, CV_STAT_HC_OTHER) > c_other + 1);
+	/* a refused MAP_PAGE is a call, but no work */
+	CHECK_EQ(hc(CV_HC_MAP_PAGE, 1, HOST(20), 0x3000, 0, 0, NULL),
+		 CV_E_DENIED);
+	CHECK_EQ(count(0, CV_STAT_HC_MAP_PAGE), c_map + 2);
+	CHECK_EQ(count(0, CV_STAT_WORK_MAP), c_work + 1);
+	/* a list: one call, its pages, one TLB invalidation */
+	memset(fake_peek(HOST(30)), 0, PAGE_SIZE);
+	((u64 *)fake_peek(HOST(30)))[0] = HOST(21);
+	((u64 *)fake_peek(HOST(30)))[1] = HOST(22);
+	CHECK(core_host_abort(0, HOST(21)) && core_host_abort(0, HOST(22)));
+	c_map = count(0, CV_STAT_HC_MAP_PAGES);
+	CHECK_EQ(hc(CV_HC_MAP_PAGES, 1, HOST(30), 0x10000, 2, 0, NULL), 0);
+	CHECK_EQ(count(0, CV_STAT_HC_MAP_PAGES), c_map + 1);
+	CHECK_EQ(count(0, CV_STAT_WORK_MAP), c_work + 3);
+	CHECK_EQ(count(0, CV_STAT_WORK_CLEAN), c_clean + 3);
+	CHECK_EQ(count(0, CV_STAT_WORK_TLBI), c_tlbi + 2);
+	/* the work was done on CPU 0: CPU 1's row did not move */
+	CHECK_EQ(count(1, CV_STAT_WORK_MAP), 0);
+	CHECK_EQ(hc(CV_HC_TEARDOWN, 1, 0, 0, 0, 0, NULL), 0);
+
+	/* guest exits, by cause, and how the host answered an abort */
+	vm = boot_vm(0x80000000, 1, 10, false);
+	CHECK_EQ(hc(CV_HC_VERIFY_IMAGES, vm, 0, 0, 0, 0, NULL), 0);
+	CHECK_EQ(hc(CV_HC_POWER_ON, vm, 0x80000000, 0, 0, 0, NULL), 0);
+	fake_set_guest(guest);
+	step = 0;
+	c_run = count(0, CV_STAT_HC_VCPU_RUN);
+	t_run = ticks(0, CV_STAT_HC_VCPU_RUN);
+	c_hvc = count(0, CV_STAT_EXIT_HVC);
+	c_ghc = count(0, CV_STAT_EXIT_GHC);
+	c_irq = count(0, CV_STAT_EXIT_IRQ);
+	c_guest = count(0, CV_STAT_GUEST);
+	c_abort = count(0, CV_STAT_EXIT_ABORT);
+	c_retry = count(0, CV_STAT_ANSWER_RETRY);
+	CHECK_EQ(hc(CV_HC_VCPU_RUN, vm, 0, 0, 0, 0, out), CV_EXIT_HVC);
+	CHECK_EQ(hc(CV_HC_VCPU_RUN, vm, 0, 0, CV_RUN_HVC_RET, 0, out),
+		 CV_EXIT_IRQ);
+	CHECK_EQ(hc(CV_HC_VCPU_RUN, vm, 0, 0, 0, 0, out), CV_EXIT_ABORT);
+	CHECK_EQ(hc(CV_HC_VCPU_RUN, vm, 0, 0, CV_RUN_NONE, 0, out),
+		 CV_EXIT_IRQ);
+	CHECK_EQ(count(0, CV_STAT_HC_VCPU_RUN), c_run + 4);
+	CHECK_EQ(count(0, CV_STAT_EXIT_HVC), c_hvc + 1);
+	CHECK_EQ(count(0, CV_STAT_EXIT_GHC), c_ghc + 1);
+	CHECK_EQ(count(0, CV_STAT_EXIT_IRQ), c_irq + 2);
+	CHECK_EQ(count(0, CV_STAT_EXIT_ABORT), c_abort + 1);
+	CHECK_EQ(count(0, CV_STAT_ANSWER_RETRY), c_retry + 1);
+	CHECK_EQ(count(0, CV_STAT_GUEST), c_guest + 5);
+	/*
+	 * The guest's time is not VCPU_RUN's: the fake counter moves one
+	 * tick a read, so four calls' EL2 time is a few ticks each.
+	 */
+	CHECK(ticks(0, CV_STAT_HC_VCPU_RUN) > t_run);
+	CHECK(ticks(0, CV_STAT_HC_VCPU_RUN) - t_run < 4 * 64);
+	fake_set_guest(NULL);
+	CHECK_EQ(check_invariants(NULL), 0);
+}
+
+/* A wait for a lock another CPU holds is counted, on the waiting CPU. */
+static struct lock test_lock;
+static volatile int waiter_in;
+
+static void *waiter(void *arg)
+{
+	fake_set_cpu(1);
+	waiter_in = 1;
+	lock_take(&test_lock);
+	lock_give(&test_lock);
+	return NULL;
+}
+
+void test_lock_wait_stats(void)
+{
+	u64 c0, c1;
+	pthread_t t;
+
+	CHECK_EQ(t_boot(2), 0);
+	fake_set_cpu(0);
+	c0 = count(0, CV_STAT_LOCK_WAIT);
+	c1 = count(1, CV_STAT_LOCK_WAIT);
+	lock_take(&test_lock);		/* free: no wait */
+	lock_give(&test_lock);
+	CHECK_EQ(count(0, CV_STAT_LOCK_WAIT), c0);
+	lock_take(&test_lock);
+	waiter_in = 0;
+	CHECK_EQ(pthread_create(&t, NULL, waiter, NULL), 0);
+	while (!waiter_in)
+		;
+	usleep(20000);			/* it is spinning now */
+	lock_give(&test_lock);
+	pthread_join(t, NULL);
+	CHECK_EQ(count(1, CV_STAT_LOCK_WAIT), c1 + 1);
+	CHECK_EQ(count(0, CV_STAT_LOCK_WAIT), c0);
+}
