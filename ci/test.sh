@@ -13,6 +13,11 @@ log=$(mktemp -d)
 chain=${XDG_CACHE_HOME:-$HOME/.cache}/porttool/ci-chain-5.10
 [ -L "$chain" ] && [ ! -e "$chain" ] && rm -f "$chain"
 export PORTTOOL_CHAIN_DIR=${PORTTOOL_CHAIN_DIR:-$chain}
+# The same for the 6.1 chain (t0940), which runs only where linux-source-6.1
+# is already in porttool's cache.
+chain61=${XDG_CACHE_HOME:-$HOME/.cache}/porttool/ci-chain-6.1
+[ -L "$chain61" ] && [ ! -e "$chain61" ] && rm -f "$chain61"
+export PORTTOOL_CHAIN61_DIR=${PORTTOOL_CHAIN61_DIR:-$chain61}
 run() {
 	local name=$1
 	shift
