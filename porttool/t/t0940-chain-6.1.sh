@@ -166,15 +166,22 @@ test_expect_success 'chain 6.1: build --kvm builds the base, the tree is untouch
 	! grep -q "^CONFIG_SEKVM=y" "$W/qemu-kvm/.config"
 '
 
+# Stock 6.1.192 KVM injects an instruction abort with ESR_EL1 bits 63:32
+# set: inject_abt64() ORs the int (ESR_ELx_EC_IABT_CUR << ESR_ELx_EC_SHIFT),
+# 0x84000000, sign-extended into its u64 esr, and QEMU keeps the upper
+# half.  5.10 (a u32 esr) and the corevisor inject 0x86000010.  bm-iabt is
+# expected to fail with exactly that ESR until the base carries a fix.
 test_expect_success 'chain 6.1: boot --kvm: stock KVM boots the same guest' '
-	timed boot-kvm porttool boot 6.1 --kvm --out "$W/qemu-kvm" >"$W/boot-kvm.out" 2>err ||
-	{ cat err "$W/boot-kvm.out"; false; } &&
+	{ timed boot-kvm porttool boot 6.1 --kvm --out "$W/qemu-kvm" >"$W/boot-kvm.out" 2>err || :; } &&
 	for c in qemu-exit no-panic userspace dev-kvm poweroff kvm-hyp-init guest-boot guest-virtio \
-		 bm-timer-virt bm-timer-phys bm-timer-phys-tval bm-iabt bm-breakpoint \
+		 bm-timer-virt bm-timer-phys bm-timer-phys-tval bm-breakpoint \
 		 bm-watchpoint bm-single-step bm-exit; do
-		grep -q "^PASS $c$" "$W/boot-kvm.out" || { echo "no PASS $c"; exit 1; }
+		grep -q "^PASS $c$" "$W/boot-kvm.out" || { cat err "$W/boot-kvm.out"; echo "no PASS $c"; exit 1; }
 	done &&
-	grep -q "Hyp mode initialized successfully" "$W/qemu-kvm/boot/serial.log"
+	grep -q "Hyp mode initialized successfully" "$W/qemu-kvm/boot/serial.log" &&
+	grep "^FAIL" "$W/boot-kvm.out" >fails || : &&
+	echo "FAIL bm-iabt: FAIL iabt: wrong exception: ESR 0xffffffff86000010, expected EC 0x21 FSC 0x10, 0x86000010" >want &&
+	test_cmp want fails
 '
 
 for f in check boot boot-kvm; do
