@@ -337,6 +337,22 @@ static const char *plural(size_t n)
 	return n == 1 ? "" : "s";
 }
 
+/*
+ * How much of a subject the line shows: all of it up to SUBJECT_WIDTH,
+ * else up to the last word boundary before that ("... Build the
+ * corevisor ...", not "corevisor a ...").
+ */
+static int subject_width(const char *subject)
+{
+	int n = SUBJECT_WIDTH;
+
+	if (strlen(subject) <= SUBJECT_WIDTH)
+		return (int)strlen(subject);
+	while (n > 0 && subject[n] != ' ')
+		n--;
+	return n ? n : SUBJECT_WIDTH;
+}
+
 /* Build one commit in one config and print its line. */
 static void build_one(struct each_run *r, const struct each_commit *ec,
 		      int cfg)
@@ -359,7 +375,7 @@ static void build_one(struct each_run *r, const struct each_commit *ec,
 	if (!subject)
 		subject = "";
 	printf("%s %.*s%s SEKVM=%s %s (%.0f s, %zu warning%s", ec->label,
-	       SUBJECT_WIDTH, subject,
+	       subject_width(subject), subject,
 	       strlen(subject) > SUBJECT_WIDTH ? " ..." : "", cfg_name[cfg],
 	       built && !fresh.n ? "ok" : "FAILED", secs, warnings.n,
 	       plural(warnings.n));

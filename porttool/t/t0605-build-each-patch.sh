@@ -170,13 +170,13 @@ test_expect_success 'each-patch: --stop-on-failure stops at the first failed bui
 test_expect_success 'each-patch: a new warning in a file the commit touches fails it; an old one does not' '
 	applied_port &&
 	(cd k && printf "int util;\nint z;\nWARN_HERE\n" >kernel/util.c &&
-	 git commit -q -a -m "Warn in util") &&
+	 git commit -q -a -m "Warn in util, a subject long enough to be cut at a word") &&
 	test_expect_code 1 each >out 2>err &&
 	normalise <out >got &&
 	grep -q "^0001/0004 Add the SeKVM switch SEKVM=on ok (N s, 1 warning)$" got &&
-	grep -A2 "^0004/0004 Warn in util SEKVM=on" got >w &&
+	grep -A2 "^0004/0004 Warn in util, a subject long enough to ... SEKVM=on" got >w &&
 	cat >expect <<-EOF &&
-	0004/0004 Warn in util SEKVM=on FAILED (N s, 1 warning, 1 new in files the patch touches)
+	0004/0004 Warn in util, a subject long enough to ... SEKVM=on FAILED (N s, 1 warning, 1 new in files the patch touches)
 	    $PWD/o/src/kernel/util.c:3:5: warning: unused variable '"'x'"' [-Wunused-variable]
 	    log: $PWD/o/logs/0004-on.log
 	EOF
