@@ -159,6 +159,17 @@ test_expect_success 'each-patch: a second run starts from the last commit checke
 	git -C k diff --quiet sekvm/v9.1 -- && diff -r --exclude=.git k o/src | grep -v "^Only in k: untracked" | { ! grep .; }
 '
 
+test_expect_success 'each-patch: a run killed while checking out starts the next one from nothing' '
+	applied_port &&
+	PORTTOOL_CRASH_AFTER=10 test_expect_code 137 each >out1 2>err1 &&
+	grep -q "PORTTOOL_CRASH_AFTER=10: killed after checking out a file" err1 &&
+	! test -e o/src.commit &&
+	test_expect_code 1 each >out2 2>err2 &&
+	! grep -q "from the last run" err2 &&
+	grep -q "^each-patch: 10 builds, 9 ok, 1 failed$" out2 &&
+	diff -r --exclude=.git k o/src
+'
+
 test_expect_success 'each-patch: --stop-on-failure stops at the first failed build' '
 	applied_port &&
 	test_expect_code 1 each --stop-on-failure >out 2>err &&
