@@ -315,7 +315,11 @@ static int run_kbuild(const struct each_run *r, int cfg, const char *log_path,
 	kb.log_fd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
 			 0666);
 	if (kb.log_fd < 0) {
-		strlist_push(errors, "cannot create the build log");
+		char *msg = xasprintf("cannot create %s: %s", log_path,
+				      strerror(errno));
+
+		strlist_push(errors, msg);
+		free(msg);
 		return -1;
 	}
 	kb.log_path = (char *)log_path;
