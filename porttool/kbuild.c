@@ -13,9 +13,12 @@
  */
 #include "kbuild.h"
 #include "subproc.h"
+#include "tree.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -78,6 +81,129 @@ char *board_dtb_path(const struct board *b, const char *out)
 	return xasprintf("%s/%s", out, b->dtb);
 }
 
+/* ---- the tree, the output directory, the compiler ---- */
+
+static bool path_is_inside(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	return !strncmp(path, dir, n) && (path[n] == '/' || !path[n]);
+}
+
+/*
+ * Resolve the tree; kbuild wants absolute paths for O= and -C.  Without
+ * --tree, the port's default tree (Debian's linux-source, prepared by
+ * 'porttool tree' and cached), made on first use.
+ */
+char *kbuild_resolve_tree(const struct port *p, const char *given)
+{
+	char *tree = NULL, *mk = NULL, *kconfig = NULL, *real = NULL;
+
+	if (given) {
+		tree = xstrdup(given);
+	} else if (!port_has_default_tree(p)) {
+		error("v%s has no default tree; give one with --tree DIR",
+		      p->version);
+		return NULL;
+	} else if (ensure_default_tree(p, &tree)) {
+		return NULL;
+	}
+	mk = xasprintf("%s/Makefile", tree);
+	kconfig = xasprintf("%s/arch/arm64/Kconfig", tree);
+	if (!is_dir(tree))
+		error("kernel tree '%s' does not exist", tree);
+	else if (!is_file(mk) || !is_file(kconfig))
+		error("'%s' is not an arm64 Linux tree (no Makefile or "
+		      "arch/arm64/Kconfig)", tree);
+	else
+		real = realpath(tree, NULL);
+	free(tree);
+	free(mk);
+	free(kconfig);
+	return real;
+}
+
+int kbuild_check_cross_compiler(void)
+{
+	char *gcc = find_program(CROSS_PREFIX "gcc");
+
+	if (!gcc) {
+		error(CROSS_PREFIX "gcc not found in PATH; install the Debian "
+		      "package " CROSS_PACKAGE " (ci/deps.sh does)");
+		return -1;
+	}
+	free(gcc);
+	return 0;
+}
+
+/*
+ * The absolute, symlink-free form of a path that may not exist yet: the
+ * deepest existing ancestor resolved by realpath, plus the rest.
+ */
+static char *absolute_path(const char *path)
+{
+	char *cwd = getcwd(NULL, 0);
+	char *abs = path[0] == '/' ? xstrdup(path) : xasprintf("%s/%s", cwd ? cwd : ".", path);
+	char *cut = abs + strlen(abs), *real = NULL, *ret;
+
+	free(cwd);
+	for (;;) {
+		char saved = *cut;
+
+		*cut = '\0';
+		real = realpath(*abs ? abs : "/", NULL);
+		*cut = saved;
+		if (real || cut == abs)
+			break;
+		while (cut > abs && *--cut != '/')
+			;
+	}
+	ret = xasprintf("%s%s", real ? real : "", real && !strcmp(real, "/") && *cut == '/' ? cut + 1 : cut);
+	free(real);
+	free(abs);
+	return ret;
+}
+
+/* Make out absolute; refuse it inside the kernel tree before creating it. */
+char *kbuild_prepare_out(const char *out, const char *src, const char *user_tree)
+{
+	char *real = absolute_path(out);
+
+	if (path_is_inside(real, src) || (user_tree && path_is_inside(real, user_tree))) {
+		error("output directory %s is inside the kernel tree %s; "
+		      "builds must stay out of tree", real,
+		      path_is_inside(real, src) ? src : user_tree);
+		free(real);
+		return NULL;
+	}
+	if (mkdir_p(real)) {
+		error("cannot create the output directory %s: %s", real,
+		      strerror(errno));
+		free(real);
+		return NULL;
+	}
+	return real;
+}
+
+char *board_fragment(const struct port *p, const struct board *b)
+{
+	char *fragment = xasprintf("%s/%s", p->dir, b->defconfig);
+	char *abs;
+
+	if (!is_file(fragment)) {
+		error("board '%s': config fragment %s does not exist", b->name,
+		      fragment);
+		free(fragment);
+		return NULL;
+	}
+	/* Absolute: make runs in the kernel tree (a relative --ports). */
+	abs = realpath(fragment, NULL);
+	if (!abs)
+		error("%s: %s", fragment, strerror(errno));
+	free(fragment);
+	return abs;
+}
+
 /* ---- progress and error capture while make runs ---- */
 
 struct make_watch {
@@ -88,6 +214,8 @@ struct make_watch {
 	unsigned nerrors;
 	char *tail[ERROR_LINES];	/* ring of the last lines of all */
 	unsigned ntail;
+	struct strlist first;		/* the first error-ish lines */
+	struct strlist *warnings;	/* kb->warnings: every warning line */
 };
 
 static double wall_seconds(void)
@@ -133,8 +261,13 @@ static void watch_line(const char *line, void *arg)
 
 	if (is_kbuild_step(line))
 		w->objects++;
-	if (is_error_line(line))
+	if (is_error_line(line)) {
 		ring_push(w->errors, &w->nerrors, line);
+		if (w->first.n < ERROR_LINES)
+			strlist_push(&w->first, line);
+	}
+	if (w->warnings && strstr(line, ": warning: "))
+		strlist_push(w->warnings, line);
 	ring_push(w->tail, &w->ntail, line);
 }
 
@@ -164,6 +297,36 @@ static void watch_free(struct make_watch *w)
 		free(w->errors[i]);
 		free(w->tail[i]);
 	}
+	strlist_free(&w->first);
+}
+
+/*
+ * What a failed stage shows: on the terminal the last error lines (the
+ * ones next to make's "Error 2"); for a quiet build (build --each-patch,
+ * which prints one line per build) the first ones, the cause, are kept
+ * in kb->errors for the caller to print under its line.
+ */
+static void report_failure(const struct kbuild *kb, struct make_watch *w,
+			   int exit_code)
+{
+	if (kb->quiet) {
+		for (size_t i = 0; i < w->first.n; i++)
+			strlist_push(kb->errors, w->first.items[i]);
+		if (!w->first.n)
+			for (unsigned i = w->ntail > ERROR_LINES ? w->ntail - ERROR_LINES : 0;
+			     i < w->ntail; i++)
+				strlist_push(kb->errors, w->tail[i % ERROR_LINES]);
+		return;
+	}
+	error("build stage '%s' failed (make exit %d); full log: %s",
+	      w->stage, exit_code, kb->log_path);
+	if (w->nerrors) {
+		fprintf(stderr, "  last errors:\n");
+		print_ring(w->errors, w->nerrors);
+	} else {
+		fprintf(stderr, "  last lines:\n");
+		print_ring(w->tail, w->ntail);
+	}
 }
 
 /* ---- the make invocations ---- */
@@ -179,7 +342,7 @@ static int run_make(struct kbuild *kb, const char *stage,
 		xasprintf("KCONFIG_ALLCONFIG=%s", kb->fragment) : NULL;
 	/* An old line's host tools may need flags today's gcc dropped. */
 	char *hostcc = kb->hostcc ? xasprintf("HOSTCC=%s", kb->hostcc) : NULL;
-	struct make_watch w = { .stage = stage };
+	struct make_watch w = { .stage = stage, .warnings = kb->warnings };
 	struct subproc sp = {
 		.argv = argv, .log_fd = kb->log_fd,
 		.on_line = watch_line, .on_tick = watch_tick, .arg = &w,
@@ -206,24 +369,18 @@ static int run_make(struct kbuild *kb, const char *stage,
 	for (int i = 0; argv[i]; i++)
 		dprintf(kb->log_fd, " %s", argv[i]);
 	dprintf(kb->log_fd, "\n");
-	info("[%s] started", stage);
+	if (!kb->quiet)
+		info("[%s] started", stage);
 	w.started = w.last_report = wall_seconds();
 	if (subproc_run(&sp))
 		goto out;
 	if (sp.exit_code != 0) {
-		error("build stage '%s' failed (make exit %d); full log: %s",
-		      stage, sp.exit_code, kb->log_path);
-		if (w.nerrors) {
-			fprintf(stderr, "  last errors:\n");
-			print_ring(w.errors, w.nerrors);
-		} else {
-			fprintf(stderr, "  last lines:\n");
-			print_ring(w.tail, w.ntail);
-		}
+		report_failure(kb, &w, sp.exit_code);
 		goto out;
 	}
-	info("[%s] done: %lu steps, %.0f s", stage, w.objects,
-	     wall_seconds() - w.started);
+	if (!kb->quiet)
+		info("[%s] done: %lu steps, %.0f s", stage, w.objects,
+		     wall_seconds() - w.started);
 	ret = 0;
 out:
 	watch_free(&w);
@@ -273,6 +430,38 @@ static bool fragment_line(const char *line, char *sym, size_t symlen,
 }
 
 /*
+ * A config finding: on the terminal, or for a quiet build in the log (a
+ * warning) and in kb->errors (an error).
+ */
+static void config_note(const struct kbuild *kb, bool is_error,
+			const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void config_note(const struct kbuild *kb, bool is_error,
+			const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	if (!msg)
+		return;
+	if (!kb->quiet) {
+		if (is_error)
+			error("%s", msg);
+		else
+			warning("%s", msg);
+	} else {
+		dprintf(kb->log_fd, "porttool: %s: %s\n",
+			is_error ? "error" : "warning", msg);
+		if (is_error)
+			strlist_push(kb->errors, msg);
+	}
+	free(msg);
+}
+
+/*
  * allnoconfig silently drops what it cannot set, so compare: a symbol set
  * to something else is an error (the board would not get what its fragment
  * promises); a symbol absent from .config is one this tree does not have
@@ -286,8 +475,8 @@ static int verify_config(const struct kbuild *kb)
 	int bad = 0, lineno = 0;
 
 	if (!cfg || !frag) {
-		error("cannot read %s: %s", cfg ? kb->fragment : cfg_path,
-		      strerror(errno));
+		config_note(kb, true, "cannot read %s: %s",
+			    cfg ? kb->fragment : cfg_path, strerror(errno));
 		bad = 1;
 		goto out;
 	}
@@ -299,12 +488,14 @@ static int verify_config(const struct kbuild *kb)
 			continue;
 		have = config_value(cfg, sym);
 		if (!have && strcmp(want, "n"))
-			warning("%s:%d: %s=%s: not in this tree's .config "
-				"(unknown symbol or unmet dependency)",
-				kb->fragment, lineno, sym, want);
+			config_note(kb, false, "%s:%d: %s=%s: not in this "
+				    "tree's .config (unknown symbol or unmet "
+				    "dependency)", kb->fragment, lineno, sym,
+				    want);
 		else if (have && strcmp(have, want)) {
-			error("%s:%d: %s=%s, but the kernel's Kconfig made it %s",
-			      kb->fragment, lineno, sym, want, have);
+			config_note(kb, true, "%s:%d: %s=%s, but the kernel's "
+				    "Kconfig made it %s", kb->fragment, lineno,
+				    sym, want, have);
 			bad++;
 		}
 		free(have);
@@ -328,14 +519,16 @@ int kbuild_run(struct kbuild *kb)
 	if (run_make(kb, "config", config_targets))
 		goto out;
 	if (verify_config(kb)) {
-		error("the config does not match %s; see %s", fragment,
-		      kb->log_path);
+		if (!kb->quiet)
+			error("the config does not match %s; see %s", fragment,
+			      kb->log_path);
 		goto out;
 	}
 	kb->fragment = NULL;	/* only the config stage reads it */
 	if (run_make(kb, "compile", compile_targets))
 		goto out;
-	if (run_make(kb, "modules_install", install_targets))
+	if (!kb->no_install &&
+	    run_make(kb, "modules_install", install_targets))
 		goto out;
 	ret = 0;
 out:

@@ -53,6 +53,13 @@ int checkout_changed(git_repository *repo, git_commit *target,
  */
 int checkout_between(git_repository *repo, git_tree *from, git_tree *to,
 		     unsigned int strategy);
+/*
+ * The same into target_dir (NULL: the work tree) through the index the
+ * repository object is given (git_repository_set_index: a private one
+ * keeps the user's index out of it); from NULL means target_dir is empty.
+ */
+int checkout_between_in(git_repository *repo, git_tree *from, git_tree *to,
+			unsigned int strategy, const char *target_dir);
 
 /*
  * The committer 'git am' would use: GIT_COMMITTER_NAME / _EMAIL from the

@@ -219,14 +219,13 @@ static int on_conflict(git_checkout_notify_t why, const char *path,
 }
 
 /* "checking out: 1 conflict prevents checkout" does not say which. */
-static void report_conflicts(git_repository *repo, const struct strlist *c)
+static void report_conflicts(const char *dir, const struct strlist *c)
 {
 	size_t show = c->n > 10 ? 10 : c->n;
 
 	for (size_t i = 0; i < show; i++)
 		error("%s%s is in the way (untracked, ignored or modified); "
-		      "move it away or commit it", git_repository_workdir(repo),
-		      c->items[i]);
+		      "move it away or commit it", dir, c->items[i]);
 	if (c->n > show)
 		error("... and %zu more file(s) in the way", c->n - show);
 }
@@ -294,7 +293,7 @@ static void report_missing(git_tree *to, const git_strarray *missing)
  * skip-worktree, so that it matches the new HEAD; their old files go, as
  * a checkout would replace them.  Strict object creation would refuse an entry without its blob.
  */
-static int index_missing(git_repository *repo, git_tree *to,
+static int index_missing(git_repository *repo, const char *dir, git_tree *to,
 			 const git_strarray *missing)
 {
 	git_index *index = NULL;
@@ -308,7 +307,7 @@ static int index_missing(git_repository *repo, git_tree *to,
 	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_OBJECT_CREATION, 0);
 	for (size_t i = 0; i < missing->count; i++) {
 		const char *path = missing->strings[i];
-		char *file = xasprintf("%s%s", git_repository_workdir(repo), path);
+		char *file = xasprintf("%s%s", dir, path);
 		git_tree_entry *te = NULL;
 		git_index_entry ie = { 0 };
 		int r;
@@ -344,17 +343,41 @@ out:
 	return ret;
 }
 
-int checkout_between(git_repository *repo, git_tree *from, git_tree *to,
-		     unsigned int strategy)
+/*
+ * A checkout needs a baseline (what the target directory holds now); with
+ * no from tree it is an empty index, never HEAD, which belongs to the
+ * user's work tree and not to a private directory.
+ */
+static int set_baseline(git_checkout_options *co, git_tree *from,
+			git_index **empty)
+{
+	*empty = NULL;
+	if (from) {
+		co->baseline = from;
+		return 0;
+	}
+	if (git_index_new(empty) < 0)
+		return git_fail("making an empty baseline index");
+	co->baseline_index = *empty;
+	return 0;
+}
+
+int checkout_between_in(git_repository *repo, git_tree *from, git_tree *to,
+			unsigned int strategy, const char *target_dir)
 {
 	git_checkout_options co;
 	git_strarray paths = { 0 }, present = { 0 }, missing = { 0 };
 	struct strlist conflicts = { 0 };
+	git_index *empty = NULL;
+	char *dir = target_dir ? xasprintf("%s/", target_dir) :
+		    xstrdup(git_repository_workdir(repo));
 	int ret;
 	git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
 
-	if (changed_paths(repo, from, to, &paths) < 0)
+	if (changed_paths(repo, from, to, &paths) < 0) {
+		free(dir);
 		return -1;
+	}
 	split_missing(repo, to, &paths, &present, &missing);
 	if (missing.count)
 		report_missing(to, &missing);
@@ -368,26 +391,36 @@ int checkout_between(git_repository *repo, git_tree *from, git_tree *to,
 		 * checked that no tracked file is deleted, so recreating
 		 * missing ones loses nothing.
 		 */
-		if (left_out_before(repo, from, &present))
+		if (from && left_out_before(repo, from, &present))
 			co.checkout_strategy |= GIT_CHECKOUT_RECREATE_MISSING;
 		co.paths = present;
-		co.baseline = from;
+		co.target_directory = target_dir;
 		co.progress_cb = on_checkout_progress;
 		co.notify_flags = GIT_CHECKOUT_NOTIFY_CONFLICT;
 		co.notify_cb = on_conflict;
 		co.notify_payload = &conflicts;
-		if (git_checkout_tree(repo, (git_object *)to, &co) < 0) {
+		if (set_baseline(&co, from, &empty) < 0) {
+			ret = -1;
+		} else if (git_checkout_tree(repo, (git_object *)to, &co) < 0) {
 			ret = git_fail("checking out");
-			report_conflicts(repo, &conflicts);
+			report_conflicts(dir, &conflicts);
 		}
 	}
 	if (!ret && missing.count)
-		ret = index_missing(repo, to, &missing);
+		ret = index_missing(repo, dir, to, &missing);
+	git_index_free(empty);
 	strlist_free(&conflicts);
 	free(present.strings);
 	free(missing.strings);
 	free_paths(&paths);
+	free(dir);
 	return ret;
+}
+
+int checkout_between(git_repository *repo, git_tree *from, git_tree *to,
+		     unsigned int strategy)
+{
+	return checkout_between_in(repo, from, to, strategy, NULL);
 }
 
 int checkout_changed(git_repository *repo, git_commit *target,

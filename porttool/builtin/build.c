@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * porttool build VER --board B [--tree DIR] [--out DIR] [--kvm]
+ * porttool build VER --each-patch [--board B] [--tree DIR] [--out DIR]
  *
  * Cross-compiles a port's kernel for one board with Debian's
  * aarch64-linux-gnu-gcc, out of tree, from the board's config fragment in
@@ -10,6 +11,7 @@
 #include "builtin.h"
 #include "basesrc.h"
 #include "dtb.h"
+#include "each_patch.h"
 #include "kbuild.h"
 #include "subproc.h"
 #include "tree.h"
@@ -26,125 +28,46 @@ static const char *opt_board = "qemu";
 static const char *opt_tree;
 static const char *opt_out;
 static bool opt_kvm;
+static bool opt_each_patch;
+static bool opt_stop_on_failure;
 
 static const struct option build_options[] = {
 	{ OPT_STRING, "board", &opt_board, "B", "board: qemu, pi4b, m400 (default: qemu)" },
 	{ OPT_STRING, "tree", &opt_tree, "DIR", "kernel tree (default: the cached default tree)" },
 	{ OPT_STRING, "out", &opt_out, "DIR", "build output (default: <cache>/build/vVER-BOARD[-kvm])" },
 	{ OPT_BOOL, "kvm", &opt_kvm, NULL, "build the base tag without the port (stock KVM)" },
+	{ OPT_BOOL, "each-patch", &opt_each_patch, NULL,
+	  "build every commit of the port's branch, SEKVM on and off (below)" },
+	{ OPT_BOOL, "stop-on-failure", &opt_stop_on_failure, NULL,
+	  "with --each-patch: stop at the first failed build" },
 	{ OPT_END },
 };
 
 static const struct usage build_usage = {
-	.synopsis = "porttool build VER [--board B] [--tree DIR] [--out DIR] [--kvm]",
+	.synopsis = "porttool build VER [--board B] [--tree DIR] [--out DIR] [--kvm]\n"
+		    "       porttool build VER --each-patch [--board B] [--tree DIR] [--out DIR]\n"
+		    "                          [--stop-on-failure]",
 	.description =
 		"Cross-compile the kernel for a board (ARCH=arm64, CROSS_COMPILE=aarch64-linux-gnu-,\n"
 		"ccache when installed, -j2), out of tree: Image, the board's DTB and modules\n"
-		"(in OUT/modules).  The full log is OUT/build.log.",
+		"(in OUT/modules).  The full log is OUT/build.log.\n"
+		"\n"
+		"--each-patch checks that the tree builds after each patch: it builds every\n"
+		"commit of the port's branch ('porttool apply' made it: the base, the corevisor\n"
+		"commit, one commit per patch), oldest first, twice: SEKVM=on with the board's\n"
+		"fragment as it is, SEKVM=off with every CONFIG_SEKVM* symbol the fragment sets\n"
+		"(CONFIG_SEKVM, CONFIG_SEKVM_SELFTEST, CONFIG_SEKVM_GUEST in the 5.10 port)\n"
+		"turned off.  The commits are checked out into OUT/src (default OUT:\n"
+		"<cache>/build/vVER-BOARD-each); the tree's work tree, index, HEAD and branches\n"
+		"are not touched.  OUT/on and OUT/off are kept from commit to commit and run to\n"
+		"run, so each build after the first is incremental.  One line per build, then\n"
+		"'each-patch: N builds, N ok, N failed'.  A build fails when make fails, or when\n"
+		"the compiler warns in a file the commit adds or changes with a warning the\n"
+		"base commit's build did not give for that file (a new warning); it shows its\n"
+		"first error lines or new warnings and its log (OUT/logs), and the run goes\n"
+		"on with the other builds, exiting 1 at the end.",
 	.opts = build_options,
 };
-
-static bool path_is_inside(const char *path, const char *dir)
-{
-	size_t n = strlen(dir);
-
-	return !strncmp(path, dir, n) && (path[n] == '/' || !path[n]);
-}
-
-/*
- * Resolve the tree; kbuild wants absolute paths for O= and -C.  Without
- * --tree, the port's default tree (Debian's linux-source, prepared by
- * 'porttool tree' and cached), made on first use.
- */
-static char *resolve_tree(const struct port *p)
-{
-	char *tree = NULL, *mk = NULL, *kconfig = NULL, *real = NULL;
-
-	if (opt_tree) {
-		tree = xstrdup(opt_tree);
-	} else if (!port_has_default_tree(p)) {
-		error("v%s has no default tree; give one with --tree DIR",
-		      p->version);
-		return NULL;
-	} else if (ensure_default_tree(p, &tree)) {
-		return NULL;
-	}
-	mk = xasprintf("%s/Makefile", tree);
-	kconfig = xasprintf("%s/arch/arm64/Kconfig", tree);
-	if (!is_dir(tree))
-		error("kernel tree '%s' does not exist", tree);
-	else if (!is_file(mk) || !is_file(kconfig))
-		error("'%s' is not an arm64 Linux tree (no Makefile or "
-		      "arch/arm64/Kconfig)", tree);
-	else
-		real = realpath(tree, NULL);
-	free(tree);
-	free(mk);
-	free(kconfig);
-	return real;
-}
-
-static int check_cross_compiler(void)
-{
-	char *gcc = find_program(CROSS_PREFIX "gcc");
-
-	if (!gcc) {
-		error(CROSS_PREFIX "gcc not found in PATH; install the Debian "
-		      "package " CROSS_PACKAGE " (ci/deps.sh does)");
-		return -1;
-	}
-	free(gcc);
-	return 0;
-}
-
-/*
- * The absolute, symlink-free form of a path that may not exist yet: the
- * deepest existing ancestor resolved by realpath, plus the rest.
- */
-static char *absolute_path(const char *path)
-{
-	char *cwd = getcwd(NULL, 0);
-	char *abs = path[0] == '/' ? xstrdup(path) : xasprintf("%s/%s", cwd ? cwd : ".", path);
-	char *cut = abs + strlen(abs), *real = NULL, *ret;
-
-	free(cwd);
-	for (;;) {
-		char saved = *cut;
-
-		*cut = '\0';
-		real = realpath(*abs ? abs : "/", NULL);
-		*cut = saved;
-		if (real || cut == abs)
-			break;
-		while (cut > abs && *--cut != '/')
-			;
-	}
-	ret = xasprintf("%s%s", real ? real : "", real && !strcmp(real, "/") && *cut == '/' ? cut + 1 : cut);
-	free(real);
-	free(abs);
-	return ret;
-}
-
-/* Make out absolute; refuse it inside the kernel tree before creating it. */
-static char *prepare_out(const char *out, const char *src, const char *user_tree)
-{
-	char *real = absolute_path(out);
-
-	if (path_is_inside(real, src) || (user_tree && path_is_inside(real, user_tree))) {
-		error("output directory %s is inside the kernel tree %s; "
-		      "builds must stay out of tree", real,
-		      path_is_inside(real, src) ? src : user_tree);
-		free(real);
-		return NULL;
-	}
-	if (mkdir_p(real)) {
-		error("cannot create the output directory %s: %s", real,
-		      strerror(errno));
-		free(real);
-		return NULL;
-	}
-	return real;
-}
 
 /* What boot and check read back: which port, board and source. */
 static void write_build_info(const char *out, const struct port *p,
@@ -248,27 +171,13 @@ static int do_build(const struct port *p, const struct board *b)
 	int ret = EXIT_FAIL;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	fragment = xasprintf("%s/%s", p->dir, b->defconfig);
-	if (!is_file(fragment)) {
-		error("board '%s': config fragment %s does not exist", b->name,
-		      fragment);
+	if (!(fragment = board_fragment(p, b)))
 		goto out;
-	}
-	/* Absolute: make runs in the kernel tree (a relative --ports). */
-	if (fragment[0] != '/') {
-		char *abs = realpath(fragment, NULL);
-
-		if (!abs) {
-			error("%s: %s", fragment, strerror(errno));
-			goto out;
-		}
-		free(fragment);
-		fragment = abs;
-	}
-	if (check_cross_compiler() || !(tree = resolve_tree(p)))
+	if (kbuild_check_cross_compiler() ||
+	    !(tree = kbuild_resolve_tree(p, opt_tree)))
 		goto out;
 	src = opt_kvm ? base_source(p, tree) : xstrdup(tree);
-	if (!src || !(out = prepare_out(want_out, src, tree)))
+	if (!src || !(out = kbuild_prepare_out(want_out, src, tree)))
 		goto out;
 	kb = (struct kbuild){ .src = src, .out = out, .fragment = fragment,
 			      .dtb_target = dtb_target, .hostcc = p->build_hostcc,
@@ -313,11 +222,28 @@ int cmd_build(struct porttool_ctx *ctx, int argc, char **argv)
 	if (n != 1)
 		usage_error(&build_usage, n ? "too many arguments" :
 			    "which version? e.g. 'porttool build 5.10'");
+	if (opt_each_patch && opt_kvm)
+		usage_error(&build_usage, "--each-patch builds the port's "
+			    "commits; --kvm builds the base alone: choose one");
+	if (opt_stop_on_failure && !opt_each_patch)
+		usage_error(&build_usage, "--stop-on-failure goes with "
+			    "--each-patch");
 	p = port_load(ctx, argv[1]);
 	if (!p)
 		return EXIT_FAIL;
 	b = port_board_or_error(p, opt_board);
-	ret = b ? do_build(p, b) : EXIT_FAIL;
+	if (!b) {
+		ret = EXIT_FAIL;
+	} else if (opt_each_patch) {
+		struct each_patch_opts o = {
+			.tree = opt_tree, .out = opt_out,
+			.stop_on_failure = opt_stop_on_failure,
+		};
+
+		ret = build_each_patch(p, b, &o);
+	} else {
+		ret = do_build(p, b);
+	}
 	port_free(p);
 	return ret;
 }
