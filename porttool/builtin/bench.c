@@ -32,6 +32,7 @@
 #include "initramfs.h"
 #include "kbuild.h"
 #include "qemu.h"
+#include "sbuf.h"
 #include "subproc.h"
 #include "vmm_build.h"
 
@@ -327,6 +328,52 @@ static char *prepare_guest_initrd(const struct porttool_ctx *ctx, const char *di
 }
 
 /*
+ * The host's /init for a suite: its script (host-init.sh or
+ * micro-host-init.sh) with the line starting "#@host-lib.sh" replaced by
+ * host-lib.sh, the start both share, written to dir.  Its path, or NULL.
+ */
+static char *compose_host_init(const char *project_dir, const char *dir,
+			       bool micro)
+{
+	const char *name = micro ? "micro-host-init.sh" : "host-init.sh";
+	char *script_path = xasprintf("%s/porttool/qemu/bench/%s", project_dir, name);
+	char *lib_path = xasprintf("%s/porttool/qemu/bench/host-lib.sh", project_dir);
+	char *out = xasprintf("%s/%s", dir, name);
+	char *script = NULL, *lib = NULL, *mark, *rest;
+	struct sbuf init = { 0 };
+	size_t len;
+
+	if (mkdir_p(dir)) {
+		error("cannot create %s: %s", dir, strerror(errno));
+		goto fail;
+	}
+	if (!(script = read_file(script_path, &len)) || !(lib = read_file(lib_path, &len))) {
+		error("the host's init script %s or %s cannot be read: %s",
+		      script_path, lib_path, strerror(errno));
+		goto fail;
+	}
+	mark = strstr(script, "\n#@host-lib.sh");
+	if (!mark) {
+		error("%s has no '#@host-lib.sh' line for host-lib.sh", script_path);
+		goto fail;
+	}
+	rest = strchr(mark + 1, '\n');
+	sbuf_add(&init, script, (size_t)(mark + 1 - script));
+	sbuf_addf(&init, "%s%s", lib, rest ? rest + 1 : "");
+	if (write_file(out, init.buf, init.len) < 0) {
+		error("cannot write '%s': %s", out, strerror(errno));
+		goto fail;
+	}
+	sbuf_free(&init);
+	free(script); free(lib); free(script_path); free(lib_path);
+	return out;
+fail:
+	sbuf_free(&init);
+	free(script); free(lib); free(script_path); free(lib_path); free(out);
+	return NULL;
+}
+
+/*
  * The host initramfs both kernels boot for a suite: its host init script
  * as /init, the vmm, the guest image with its signature and key, and (the
  * guest suite) the guest's initramfs.  Its path, or NULL.
@@ -335,8 +382,7 @@ static char *prepare_initramfs(const struct line_run *l, int suite)
 {
 	const struct porttool_ctx *ctx = l->ctx;
 	bool micro = suite == SUITE_MICRO;
-	char *init = xasprintf("%s/porttool/qemu/bench/%s", ctx->project_dir,
-			       micro ? "micro-host-init.sh" : "host-init.sh");
+	char *init = compose_host_init(ctx->project_dir, l->dir, micro);
 	char *busybox = NULL, *vmm = NULL, *guest_initrd = NULL, *why = NULL;
 	char *image = NULL, *keydir = xasprintf("%s/%s-keys", l->dir, suite_name(suite));
 	char *initrd = xasprintf("%s/%s-initramfs.cpio", l->dir, suite_name(suite));
@@ -344,10 +390,8 @@ static char *prepare_initramfs(const struct line_run *l, int suite)
 	struct boot_guest guest = { .keys = &keys };
 	int ret = -1;
 
-	if (!is_file(init)) {
-		error("the host's init script %s is missing", init);
+	if (!init)
 		goto out;
-	}
 	if (fetch_arm64_busybox(&busybox) || !(vmm = vmm_build(ctx->project_dir, "vmm")))
 		goto out;
 	image = micro ? build_micro_guest(ctx, l->dir) : xstrdup(l->image[BENCH_SEKVM]);
