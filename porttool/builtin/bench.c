@@ -341,36 +341,39 @@ static char *compose_host_init(const char *project_dir, const char *dir,
 	char *out = xasprintf("%s/%s", dir, name);
 	char *script = NULL, *lib = NULL, *mark, *rest;
 	struct sbuf init = { 0 };
+	bool ok = false;
 	size_t len;
 
 	if (mkdir_p(dir)) {
 		error("cannot create %s: %s", dir, strerror(errno));
-		goto fail;
+		goto out;
 	}
 	if (!(script = read_file(script_path, &len)) || !(lib = read_file(lib_path, &len))) {
 		error("the host's init script %s or %s cannot be read: %s",
 		      script_path, lib_path, strerror(errno));
-		goto fail;
+		goto out;
 	}
 	mark = strstr(script, "\n#@host-lib.sh");
 	if (!mark) {
 		error("%s has no '#@host-lib.sh' line for host-lib.sh", script_path);
-		goto fail;
+		goto out;
 	}
 	rest = strchr(mark + 1, '\n');
 	sbuf_add(&init, script, (size_t)(mark + 1 - script));
 	sbuf_addf(&init, "%s%s", lib, rest ? rest + 1 : "");
 	if (write_file(out, init.buf, init.len) < 0) {
 		error("cannot write '%s': %s", out, strerror(errno));
-		goto fail;
+		goto out;
 	}
+	ok = true;
+out:
 	sbuf_free(&init);
 	free(script); free(lib); free(script_path); free(lib_path);
+	if (!ok) {
+		free(out);
+		out = NULL;
+	}
 	return out;
-fail:
-	sbuf_free(&init);
-	free(script); free(lib); free(script_path); free(lib_path); free(out);
-	return NULL;
 }
 
 /*
