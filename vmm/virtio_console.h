@@ -3,14 +3,15 @@
  * A virtio-mmio (version 2) console: the guest's second console, the one
  * that reaches the host only through DMA buffers (under SeKVM, the pages
  * the guest shares with the host: its swiotlb pool and virtqueues).
+ * At VMM_VIRTIO_BASE, QEMU virt's first virtio-mmio slot.
  */
 #ifndef VMM_VIRTIO_CONSOLE_H
 #define VMM_VIRTIO_CONSOLE_H
 
-#include "vmm.h"
+#include "virtio_mmio.h"
 
 /* Called with true when the device raises its interrupt, false to lower it. */
-typedef void (*vcon_irq_fn)(void *ctx, bool level);
+typedef vdev_irq_fn vcon_irq_fn;
 
 /*
  * Reset the device and attach it to vm's RAM.  Transmitted bytes go to
