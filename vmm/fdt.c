@@ -222,23 +222,23 @@ static int add_uart(void *fdt, char *path, size_t pathlen)
 	return 0;
 }
 
-static int add_virtio(void *fdt)
+static int add_virtio(void *fdt, uint64_t base, unsigned int spi)
 {
 	/* A level interrupt: the device holds it while InterruptStatus is
-	 * non-zero (virtio_console.c).
+	 * non-zero (virtio_mmio.c).
 	 */
-	fdt32_t irq[3] = { cpu_to_fdt32(GIC_SPI), cpu_to_fdt32(VMM_VIRTIO_SPI),
+	fdt32_t irq[3] = { cpu_to_fdt32(GIC_SPI), cpu_to_fdt32(spi),
 			   cpu_to_fdt32(IRQ_LEVEL_HIGH) };
 	char name[32];
 	int node;
 
 	snprintf(name, sizeof(name), "virtio_mmio@%llx",
-		 (unsigned long long)VMM_VIRTIO_BASE);
+		 (unsigned long long)base);
 	node = add_node(fdt, 0, name);
 	if (node < 0 ||
 	    check(fdt_setprop_string(fdt, node, "compatible", "virtio,mmio"),
 		  name) < 0 ||
-	    set_reg2(fdt, node, VMM_VIRTIO_BASE, VMM_VIRTIO_SIZE) < 0 ||
+	    set_reg2(fdt, node, base, VMM_VIRTIO_SIZE) < 0 ||
 	    check(fdt_setprop(fdt, node, "interrupts", irq, sizeof(irq)),
 		  name) < 0 ||
 	    check(fdt_setprop(fdt, node, "dma-coherent", NULL, 0), name) < 0)
@@ -277,7 +277,12 @@ int fdt_build(void *buf, size_t size, const struct fdt_params *p)
 	    add_cpus(buf, p) < 0 || add_psci(buf) < 0 || add_gic(buf) < 0 ||
 	    add_timer(buf, p->nr_cpus) < 0 || add_clock(buf) < 0 ||
 	    add_uart(buf, uart_path, sizeof(uart_path)) < 0 ||
-	    (!p->no_virtio && add_virtio(buf) < 0) ||
+	    (!p->no_virtio &&
+	     add_virtio(buf, VMM_VIRTIO_BASE, VMM_VIRTIO_SPI) < 0) ||
+	    (p->blk &&
+	     add_virtio(buf, VMM_VIRTIO_BLK_BASE, VMM_VIRTIO_BLK_SPI) < 0) ||
+	    (p->net &&
+	     add_virtio(buf, VMM_VIRTIO_NET_BASE, VMM_VIRTIO_NET_SPI) < 0) ||
 	    add_chosen(buf, p, uart_path) < 0)
 		return -1;
 	return check(fdt_pack(buf), "pack") < 0 ? -1 : 0;

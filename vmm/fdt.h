@@ -11,7 +11,8 @@ struct fdt_params {
 	uint64_t ram_base, ram_size;
 	const char *cmdline;
 	uint64_t initrd_start, initrd_end;	/* both 0: no initrd */
-	bool no_virtio;		/* leave out the virtio-mmio node */
+	bool no_virtio;		/* leave out the virtio-mmio console node */
+	bool blk, net;		/* add the virtio-mmio block / network nodes */
 };
 
 /*

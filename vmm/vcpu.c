@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * vCPU threads.  Each thread loops on KVM_RUN and serves the exits that
- * reach user space: MMIO (the UART, the virtio console) and SYSTEM_EVENT
+ * reach user space: MMIO (the UART, the virtio devices) and SYSTEM_EVENT
  * (PSCI SYSTEM_OFF, SYSTEM_RESET).  PSCI CPU_ON/OFF, the timer and the GIC never leave the
  * kernel.  When the guest ends, the thread that saw it sets
  * immediate_exit in every vCPU's run structure and signals the others, so
@@ -10,7 +10,9 @@
  */
 #include "vcpu.h"
 #include "uart.h"
+#include "virtio_blk.h"
 #include "virtio_console.h"
+#include "virtio_net.h"
 
 #include <errno.h>
 #include <linux/kvm.h>
@@ -150,7 +152,11 @@ static void handle_mmio(struct vcpu *vcpu)
 		      run->mmio.is_write) ||
 	    (!vcpu->vm->no_virtio &&
 	     vcon_mmio(addr, run->mmio.data, run->mmio.len,
-		       run->mmio.is_write)))
+		       run->mmio.is_write)) ||
+	    vblk_mmio(addr, run->mmio.data, run->mmio.len,
+		      run->mmio.is_write) ||
+	    vnet_mmio(addr, run->mmio.data, run->mmio.len,
+		      run->mmio.is_write))
 		return;
 	/* No device there: reads see zeros, writes vanish, as on a bus
 	 * with nothing attached; say so (it usually means a DT mismatch),

@@ -152,6 +152,16 @@ void vm_virtio_irq(void *vm, bool level)
 	vm_spi_line(vm, VMM_VIRTIO_SPI, level);
 }
 
+void vm_virtio_blk_irq(void *vm, bool level)
+{
+	vm_spi_line(vm, VMM_VIRTIO_BLK_SPI, level);
+}
+
+void vm_virtio_net_irq(void *vm, bool level)
+{
+	vm_spi_line(vm, VMM_VIRTIO_NET_SPI, level);
+}
+
 void vm_destroy(struct vm *vm)
 {
 	unsigned int i;

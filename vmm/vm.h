@@ -18,5 +18,8 @@ void vm_destroy(struct vm *vm);
 void vm_spi_line(struct vm *vm, unsigned int spi, bool level);
 /* The virtio console's line, VMM_VIRTIO_SPI: a vcon_irq_fn, ctx = vm. */
 void vm_virtio_irq(void *vm, bool level);
+/* The block and network devices' lines (VMM_VIRTIO_BLK_SPI, _NET_SPI). */
+void vm_virtio_blk_irq(void *vm, bool level);
+void vm_virtio_net_irq(void *vm, bool level);
 
 #endif

@@ -4,7 +4,7 @@
  *
  *   vmm --kernel IMAGE [--initrd FILE] [--cmdline TEXT] [--cpus N]
  *       [--mem MiB] [--sig FILE --pubkey FILE] [--raw [--load-offset N]]
- *       [--no-virtio]
+ *       [--no-virtio] [--disk PATH[,ro]] [--net tap=NAME[,mac=MAC]]
  *
  * Exit status: 0 the guest powered off, 1 error, 2 usage, 3 the guest
  * asked for a reset, 4 the guest crashed (PSCI SYSTEM_EVENT types).
@@ -18,7 +18,9 @@
 #include "sekvm.h"
 #include "uart.h"
 #include "vcpu.h"
+#include "virtio_blk.h"
 #include "virtio_console.h"
+#include "virtio_net.h"
 #include "vm.h"
 
 #include <errno.h>
@@ -41,6 +43,7 @@ static void usage(FILE *f)
 		"usage: vmm --kernel IMAGE [--initrd FILE] [--cmdline TEXT]\n"
 		"           [--cpus N] [--mem MiB] [--sig FILE --pubkey FILE]\n"
 		"           [--raw [--load-offset N]] [--no-virtio]\n"
+		"           [--disk PATH[,ro]] [--net tap=NAME[,mac=MAC]]\n"
 		"  --cpus   1..%d (default 1)   --mem  %d..%d MiB (default %d)\n"
 		"  --sig    raw Ed25519 signature of the kernel (sekvm-sign)\n"
 		"  --pubkey the VM's raw Ed25519 public key\n"
@@ -48,6 +51,8 @@ static void usage(FILE *f)
 		"           loaded and entered at RAM base + --load-offset\n"
 		"           (bytes, a 4 KiB multiple, default 0), DTB in x0\n"
 		"  --no-virtio  no virtio console (not in the DT, its MMIO unhandled)\n"
+		"  --disk   a virtio-blk disk: a file or block device (,ro: read-only)\n"
+		"  --net    a virtio-net NIC on tap device NAME (made if missing)\n"
 		"Exit: 0 guest powered off, 1 error, 2 usage, 3 guest reset, "
 		"4 guest crash\n",
 		VMM_MAX_CPUS, MIN_MEM_MIB, MAX_MEM_MIB, DEFAULT_MEM_MIB);
@@ -104,6 +109,8 @@ static int parse_args(int argc, char **argv, struct vmm_config *cfg)
 		{ "raw", no_argument, NULL, 'r' },
 		{ "no-virtio", no_argument, NULL, 'V' },
 		{ "load-offset", required_argument, NULL, 'o' },
+		{ "disk", required_argument, NULL, 'd' },
+		{ "net", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -149,6 +156,22 @@ static int parse_args(int argc, char **argv, struct vmm_config *cfg)
 		case 'V':
 			cfg->no_virtio = true;
 			break;
+		case 'd':
+			if (cfg->disk) {
+				fprintf(stderr, "vmm: --disk given twice (one "
+					"disk per VM)\n");
+				return -1;
+			}
+			cfg->disk = optarg;
+			break;
+		case 't':
+			if (cfg->net) {
+				fprintf(stderr, "vmm: --net given twice (one "
+					"NIC per VM)\n");
+				return -1;
+			}
+			cfg->net = optarg;
+			break;
 		case 'o':
 			if (parse_offset(optarg, &cfg->load_offset) < 0)
 				return -1;
@@ -191,6 +214,8 @@ static int write_dtb(struct vm *vm, const struct vmm_config *cfg,
 		.initrd_start = layout->initrd_start,
 		.initrd_end = layout->initrd_end,
 		.no_virtio = cfg->no_virtio,
+		.blk = cfg->disk != NULL,
+		.net = cfg->net != NULL,
 	};
 	unsigned int i;
 
@@ -205,6 +230,25 @@ static int write_dtb(struct vm *vm, const struct vmm_config *cfg,
  * file is read and checked, and the layout planned, before /dev/kvm is
  * opened: bad input is reported as such, whatever the kernel supports.
  */
+/* The block and network devices' backends, opened before /dev/kvm. */
+static int open_devices(struct vm *vm, const struct vmm_config *cfg)
+{
+	struct vblk_disk disk;
+	struct vnet_cfg net;
+
+	if (cfg->disk) {
+		if (vblk_open(cfg->disk, &disk) < 0)
+			return -1;
+		vblk_init(vm, &disk, vm_virtio_blk_irq, vm);
+	}
+	if (cfg->net) {
+		if (vnet_open(cfg->net, &net) < 0)
+			return -1;
+		vnet_init(vm, &net, vm_virtio_net_irq, vm);
+	}
+	return 0;
+}
+
 static int setup(struct vm *vm, const struct vmm_config *cfg,
 		 struct sekvm_reg *reg, struct boot_files *files,
 		 struct boot_layout *layout)
@@ -213,6 +257,7 @@ static int setup(struct vm *vm, const struct vmm_config *cfg,
 	    loader_read(files, cfg->kernel, cfg->initrd, cfg->raw,
 			cfg->load_offset) < 0 ||
 	    loader_plan(files, cfg->mem_mib << 20, layout) < 0 ||
+	    open_devices(vm, cfg) < 0 ||
 	    vm_create(vm) < 0 ||
 	    sekvm_set_key(reg, vm) < 0 ||
 	    vm_add_ram(vm, cfg->mem_mib) < 0 ||
@@ -260,6 +305,10 @@ int main(int argc, char **argv)
 		(unsigned long long)layout.kernel_ipa,
 		cfg.initrd ? cfg.initrd : "none",
 		(unsigned long long)layout.dtb_ipa);
+	if (vnet_start() < 0) {
+		vm_destroy(&vm);
+		return VMM_EXIT_ERROR;
+	}
 	status = vcpu_run_all(&vm);
 	vm_destroy(&vm);
 	return status;

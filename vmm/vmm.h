@@ -7,6 +7,8 @@
  *   0x08010000  GICv2 CPU interface  (in-kernel vGIC)
  *   0x09000000  PL011 UART           (emulated here, TX only)
  *   0x0a000000  virtio-mmio console  (emulated here, TX only; SPI 16)
+ *   0x0a000200  virtio-mmio block    (--disk; SPI 17)
+ *   0x0a000400  virtio-mmio network  (--net; SPI 18)
  *   0x40000000  RAM: kernel at base + text_offset, initrd and the device
  *               tree at the top
  */
@@ -31,6 +33,11 @@
 #define VMM_VIRTIO_BASE		0x0a000000ULL
 #define VMM_VIRTIO_SIZE		0x200ULL
 #define VMM_VIRTIO_SPI		16
+/* QEMU virt's next slots (0x200 apart, one SPI up): block, network. */
+#define VMM_VIRTIO_BLK_BASE	(VMM_VIRTIO_BASE + VMM_VIRTIO_SIZE)
+#define VMM_VIRTIO_BLK_SPI	(VMM_VIRTIO_SPI + 1)
+#define VMM_VIRTIO_NET_BASE	(VMM_VIRTIO_BASE + 2 * VMM_VIRTIO_SIZE)
+#define VMM_VIRTIO_NET_SPI	(VMM_VIRTIO_SPI + 2)
 #define VMM_RAM_BASE		0x40000000ULL
 #define VMM_MAX_CPUS		8	/* the corevisor's CV_MAX_VCPUS */
 
@@ -52,6 +59,8 @@ struct vmm_config {
 	bool raw;		/* --raw: no Image header, enter at the start */
 	bool no_virtio;		/* --no-virtio: no virtio console device */
 	uint64_t load_offset;	/* --load-offset: raw image at RAM base + this */
+	const char *disk;	/* --disk PATH[,ro]: virtio-blk (may be NULL) */
+	const char *net;	/* --net tap=NAME[,mac=MAC]: virtio-net (may be NULL) */
 };
 
 struct vm;
