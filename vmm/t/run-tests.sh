@@ -46,6 +46,8 @@ ASAN_OPTIONS=exitcode=99 UBSAN_OPTIONS=exitcode=99 \
 	run sign-san "$t/sign-test.sh" "$build/sekvm-sign-san" "$build/cv_verify"
 run unit "$build/unit-test"
 run unit-san "$build/unit-test-san"
+run devices "$build/unit-devices"
+run devices-san "$build/unit-devices-san"
 run cli "$t/cli-test.sh" "$build/vmm"
 run boot-stock "$t/boot-stock.sh" "$build"
 [ -z "$skipped" ] || echo "skipped (counted neither passed nor failed):$skipped"
