@@ -69,6 +69,22 @@ expect 2 "--load-offset needs --raw" "--load-offset without --raw" \
 	--kernel x --load-offset 0x80000
 expect 2 "--load-offset: '0x80001'" "--load-offset not page aligned" \
 	--kernel x --raw --load-offset 0x80001
+# The disk and the NIC are opened and checked before /dev/kvm too.
+head -c 100 /dev/zero >"$dir/tiny.img"
+expect 1 "--disk $dir/nosuch.img: No such file" "missing disk named" \
+	--kernel "$dir/Image40" --mem 64 --disk "$dir/nosuch.img"
+expect 1 "--disk $dir/nosuch.img: No such file" "missing ,ro disk named" \
+	--kernel "$dir/Image40" --mem 64 --disk "$dir/nosuch.img,ro"
+expect 1 "tiny.img: 100 bytes, less than one 512-byte sector" \
+	"disk smaller than a sector named" \
+	--kernel "$dir/Image40" --mem 64 --disk "$dir/tiny.img"
+expect 2 "--disk given twice" "two --disk" --kernel x --disk a --disk b
+expect 1 "--net 'eth0': expected tap=NAME" "--net without tap=" \
+	--kernel "$dir/Image40" --mem 64 --net eth0
+expect 1 "--net 'tap=t0,mac=01:02:03:04:05:06': after the name only" \
+	"--net with a multicast MAC" \
+	--kernel "$dir/Image40" --mem 64 --net tap=t0,mac=01:02:03:04:05:06
+expect 2 "--net given twice" "two --net" --kernel x --net tap=a --net tap=b
 # A raw image has no header to check; one larger than RAM is still named.
 head -c $((20 << 20)) /dev/zero >"$dir/raw20"
 expect 1 "raw20: kernel needs 20480 KiB" "raw image larger than --mem named" \

@@ -305,7 +305,25 @@ static void test_fdt(void)
 	      fdt_path_offset(buf, "/virtio_mmio@a000000") < 0 &&
 	      fdt_path_offset(buf, "/pl011@9000000") >= 0,
 	      "--no-virtio: no virtio-mmio node, the UART still there");
+	CHECK(fdt_path_offset(buf, "/virtio_mmio@a000200") < 0 &&
+	      fdt_path_offset(buf, "/virtio_mmio@a000400") < 0,
+	      "no --disk or --net: no block or network node");
+	p.blk = p.net = true;
+	CHECK(fdt_build(buf, sizeof(buf), &p) == 0, "fdt_build with disk, NIC");
+	node = fdt_path_offset(buf, "/virtio_mmio@a000200");
+	irqs = node < 0 ? NULL : fdt_getprop(buf, node, "interrupts", &len);
+	CHECK(irqs && len == 12 && fdt32_to_cpu(irqs[1]) == 17 &&
+	      prop_u64(buf, "/virtio_mmio@a000200", "reg", 0) ==
+	      VMM_VIRTIO_BLK_BASE && fdt_getprop(buf, node, "dma-coherent",
+						 NULL),
+	      "--disk: virtio-mmio at 0xa000200, SPI 17, dma-coherent");
+	node = fdt_path_offset(buf, "/virtio_mmio@a000400");
+	irqs = node < 0 ? NULL : fdt_getprop(buf, node, "interrupts", &len);
+	CHECK(irqs && len == 12 && fdt32_to_cpu(irqs[1]) == 18 &&
+	      prop_u64(buf, "/virtio_mmio@a000400", "reg", 0) ==
+	      VMM_VIRTIO_NET_BASE, "--net: virtio-mmio at 0xa000400, SPI 18");
 	p.no_virtio = false;
+	p.blk = p.net = false;
 	CHECK(fdt_build(buf, 256, &p) < 0, "too small a buffer fails");
 }
 
