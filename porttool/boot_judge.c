@@ -16,6 +16,7 @@
  *  - the guest (vmm/guest/init.sh and its kernel), through the vmm.
  */
 #include "boot_judge.h"
+#include "guest_disk.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -446,6 +447,74 @@ static void check_guest_virtio(struct verdicts *v, const char *log, bool sekvm)
 	free(said);
 }
 
+/* ---- the good guest's disk and NIC (vmm --disk, --net) ---- */
+
+/*
+ * init.sh gives the good guest the ext4 image porttool made (--disk) and
+ * a NIC on the host's tap0 (--net), marking which; the guest's init
+ * (vmm/guest/init.sh) reads the file porttool put on the disk, writes one
+ * and reads it back after a remount, and pings the host's end of the tap.
+ * Its lines come through the vmm: the disk's bytes and the ping replies
+ * only through virtio-blk and virtio-net (under SeKVM, the guest's shared
+ * swiotlb pool).
+ */
+#define DEVS_MARK MARK "guest devices: "
+#define BLK_OK GUEST "SEKVM-BLK-OK read '" GUEST_DISK_TOKEN "'"
+#define BLK_WROTE ", wrote and read back '"
+#define BLK_FAIL GUEST "SEKVM-BLK-FAIL"
+#define NET_OK GUEST "SEKVM-NET-OK ping "
+#define NET_RECEIVED " packets received"
+#define NET_FAIL GUEST "SEKVM-NET-FAIL"
+
+/* Why a device check failed: the guest's word, init's, or silence. */
+static void device_failure(const char *log, const char *fail_tag,
+			   const char *opt, const char *what, char *why,
+			   size_t size)
+{
+	char *fail = find_line(log, fail_tag);
+	char *devs = find_line(log, DEVS_MARK);
+
+	if (!strstr(log, MARK "guest: start"))
+		snprintf(why, size, "init never reached the guest step");
+	else if (!devs)
+		snprintf(why, size, "init gave the guest no devices (no '"
+			 DEVS_MARK "' line)");
+	else if (!strstr(devs, opt))
+		snprintf(why, size, "init gave the guest no %s: '%s'", opt,
+			 after_tag(devs, MARK));
+	else if (fail)
+		snprintf(why, size, "%s", after_tag(fail, GUEST));
+	else
+		snprintf(why, size, "the guest said nothing about its %s", what);
+	free(fail);
+	free(devs);
+}
+
+static void check_guest_blk(struct verdicts *v, const char *log)
+{
+	char *ok = find_line_with(log, BLK_OK, BLK_WROTE, NULL);
+	char why[400] = "";
+
+	if (!ok)
+		device_failure(log, BLK_FAIL, "--disk", "disk ('SEKVM-BLK-OK "
+			       "read '" GUEST_DISK_TOKEN "', wrote and read "
+			       "back ...')", why, sizeof(why));
+	verdict(v, ok != NULL, "guest-blk", why);
+	free(ok);
+}
+
+static void check_guest_net(struct verdicts *v, const char *log)
+{
+	char *ok = find_line_with(log, NET_OK, NET_RECEIVED, NULL);
+	char why[400] = "";
+
+	if (!ok)
+		device_failure(log, NET_FAIL, "--net", "NIC ('SEKVM-NET-OK "
+			       "ping ...')", why, sizeof(why));
+	verdict(v, ok != NULL, "guest-net", why);
+	free(ok);
+}
+
 /* ---- the refused images ---- */
 
 #define REFUSED "vmm: image refused by the corevisor (KVM_RUN: EPERM)"
@@ -851,6 +920,10 @@ void judge_boot_log(struct verdicts *v, const char *log,
 	} else {
 		check_sekvm_host(v, host);
 		check_sekvm_guest(v, log, j);
+	}
+	if (j->guest_devices) {
+		check_guest_blk(v, log);
+		check_guest_net(v, log);
 	}
 	check_bm(v, log, j);
 	free(host);

@@ -20,6 +20,12 @@ struct boot_judge {
 	const char *keys_error;
 	/* Why the bare-metal guest is not in the initramfs, or NULL. */
 	const char *bm_error;
+	/*
+	 * The board config builds the guest's disk and NIC (the host's tap,
+	 * virtio-blk/-net, ext4: guest_disk.h): judge guest-blk and
+	 * guest-net.  Without, those checks are not printed.
+	 */
+	bool guest_devices;
 };
 
 /*

@@ -149,6 +149,7 @@ static int add_guest(struct cpio *c, const struct boot_guest *g)
 	    cpio_add_copy(c, "guest/Image", 0644, g->image) ||
 	    (g->initrd && cpio_add_copy(c, "guest/initrd.cpio", 0644, g->initrd)) ||
 	    (g->bmguest && cpio_add_copy(c, "guest/bmguest.bin", 0644, g->bmguest)) ||
+	    (g->disk && cpio_add_copy(c, "guest/disk.img", 0644, g->disk)) ||
 	    (g->keys && add_guest_keys(c, g->keys)))
 		return -1;
 	return 0;

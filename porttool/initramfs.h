@@ -29,6 +29,8 @@ struct boot_guest {
 	const struct guest_keys *keys;	/* SeKVM: the signed images; or NULL */
 	/* vmm/build/bmguest.bin, stored as /guest/bmguest.bin; or NULL */
 	const char *bmguest;
+	/* the good guest's disk (guest_disk.h), as /guest/disk.img; or NULL */
+	const char *disk;
 };
 
 /*

@@ -27,6 +27,7 @@
 #include "dtb.h"
 #include "guest_keys.h"
 #include "initramfs.h"
+#include "guest_disk.h"
 #include "kbuild.h"
 #include "kut.h"
 #include "qemu.h"
@@ -138,9 +139,9 @@ fail:
  */
 static int prepare_initramfs(const struct porttool_ctx *ctx, const char *bootdir,
 			     const char *image, const struct guest_keys *keys,
-			     const char *bmguest, char **initrd)
+			     const char *bmguest, bool devices, char **initrd)
 {
-	char *busybox = NULL, *vmm = NULL, *guest_initrd = NULL;
+	char *busybox = NULL, *vmm = NULL, *guest_initrd = NULL, *disk = NULL;
 	char *init = xasprintf("%s/porttool/qemu/boot/init.sh", ctx->project_dir);
 	struct boot_guest guest = { .image = image, .keys = keys,
 				    .bmguest = bmguest };
@@ -159,10 +160,17 @@ static int prepare_initramfs(const struct porttool_ctx *ctx, const char *bootdir
 	guest_initrd = prepare_guest_initrd(ctx, bootdir, busybox);
 	if (!guest_initrd)
 		goto out;
+	if (devices) {
+		disk = make_guest_disk(bootdir);
+		if (!disk)
+			goto out;
+	}
 	guest.vmm = vmm;
 	guest.initrd = guest_initrd;
+	guest.disk = disk;
 	ret = make_boot_initramfs(*initrd, busybox, init, &guest);
 out:
+	free(disk);
 	free(busybox);
 	free(vmm);
 	free(guest_initrd);
@@ -225,6 +233,22 @@ static char *prepare_bmguest(const struct porttool_ctx *ctx, const char *bootdir
 	return why;
 }
 
+/*
+ * Whether this boot gives the good guest a disk and a NIC and judges them:
+ * when the board's config builds what they need (guest_disk.h), and the
+ * guest is the booted Image (another line's --guest-image may lack them).
+ */
+static bool boot_guest_devices(const struct port *p)
+{
+	struct board *b = port_find_board(p, opt_board);
+	char *fragment = b ? board_fragment(p, b) : NULL;
+	bool yes = fragment && !opt_guest_image &&
+		   fragment_has_guest_devices(fragment);
+
+	free(fragment);
+	return yes;
+}
+
 static int run_boot(const struct porttool_ctx *ctx, const struct port *p,
 		    const char *out)
 {
@@ -239,7 +263,8 @@ static int run_boot(const struct porttool_ctx *ctx, const struct port *p,
 	struct qemu_run q = { .kernel = image, .dtb = dtb, .append = APPEND,
 			      .log_path = serial, .timeout_s = opt_timeout,
 			      .echo = opt_verbose };
-	struct boot_judge judge = { .kvm = opt_kvm, .timeout_s = opt_timeout };
+	struct boot_judge judge = { .kvm = opt_kvm, .timeout_s = opt_timeout,
+				    .guest_devices = boot_guest_devices(p) };
 	struct verdicts v = { 0 };
 	int ret = EXIT_FAIL;
 
@@ -265,7 +290,8 @@ static int run_boot(const struct porttool_ctx *ctx, const struct port *p,
 	if (bm_error)
 		error("the bare-metal test guest stays out: %s", bm_error);
 	if (prepare_initramfs(ctx, bootdir, guest,
-			      opt_kvm || keys_error ? NULL : &keys, bm, &initrd))
+			      opt_kvm || keys_error ? NULL : &keys, bm,
+			      judge.guest_devices, &initrd))
 		goto out;
 	q.initrd = initrd;
 	if (qemu_dump_dtb(&q, dtb))
@@ -304,9 +330,10 @@ out:
 #define QEMU_KILLED "# porttool: QEMU killed after "
 
 /* --judge: the checks on a kept log, without booting. */
-static int judge_kept_log(const char *path)
+static int judge_kept_log(const struct port *p, const char *path)
 {
-	struct boot_judge judge = { .kvm = opt_kvm, .timeout_s = opt_timeout };
+	struct boot_judge judge = { .kvm = opt_kvm, .timeout_s = opt_timeout,
+				    .guest_devices = boot_guest_devices(p) };
 	struct verdicts v = { 0 };
 	char *log = read_file(path, NULL);
 	const char *killed;
@@ -477,7 +504,7 @@ int cmd_boot(struct porttool_ctx *ctx, int argc, char **argv)
 		usage_error(&boot_usage, "--kvm-out and --kvm-judge go with "
 			    "--kvm-unit-tests");
 	if (opt_judge) {
-		ret = judge_kept_log(opt_judge);
+		ret = judge_kept_log(p, opt_judge);
 		goto out;
 	}
 	out = build_out_dir(p);

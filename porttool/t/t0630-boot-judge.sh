@@ -38,7 +38,7 @@ mutate() {
 test_expect_success 'judge: the SeKVM log passes every check, the guest checks by name' '
 	judge "$LOGS/sekvm.log" &&
 	test "$rc" = 0 &&
-	grep -q "^34 passed, 0 failed$" res &&
+	grep -q "^36 passed, 0 failed$" res &&
 	for c in guest-boot guest-virtio guest-read-private guest-map-other-vm \
 		 guest-give-core-page image-bit-flip-refused image-other-key-refused \
 		 guest-scrubbed vmid-reused; do
@@ -50,7 +50,7 @@ test_expect_success 'judge: the SeKVM log passes every check, the guest checks b
 test_expect_success 'judge: the stock-KVM log passes; no SeKVM-only check is printed' '
 	judge "$LOGS/kvm.log" --kvm &&
 	test "$rc" = 0 &&
-	grep -q "^16 passed, 0 failed$" res &&
+	grep -q "^18 passed, 0 failed$" res &&
 	grep -qx "PASS guest-boot" res && grep -qx "PASS guest-virtio" res &&
 	grep -qx "PASS bm-timer-phys" res && grep -qx "PASS bm-exit" res &&
 	! grep -q "guest-read-private\|image-bit-flip\|guest-scrubbed\|vmid-reused\|corevisor" res
@@ -178,6 +178,61 @@ test_expect_success 'guest-virtio (--kvm): fails without SEKVM-VIRTIO-OK' '
 test_expect_success 'guest-virtio (--kvm): a stock guest claiming shared DMA fails' '
 	mutate "/SEKVM-GUEST-OK/a SEKVM-GUEST: sekvm-guest: corevisor ABI v1.0, DMA buffers shared with the host" kvm.log &&
 	judge log --kvm && only_fails guest-virtio && grep -q "under stock KVM" res
+'
+
+# ---- guest-blk, guest-net (vmm --disk, --net) ----
+
+test_expect_success 'guest-blk: fails without the disk file'"'"'s content' '
+	mutate "/SEKVM-BLK-OK/d" && judge log && only_fails guest-blk &&
+	grep -q "^FAIL guest-blk: the guest said nothing about its disk" res
+'
+
+test_expect_success 'guest-blk: fails when the content is not what porttool wrote' '
+	mutate "s/sekvm-disk-7c1f3a9e/sekvm-disk-00000000/" && judge log &&
+	only_fails guest-blk
+'
+
+test_expect_success 'guest-blk: fails when the write did not survive the remount' '
+	mutate "s/^SEKVM-GUEST: SEKVM-BLK-OK .*/SEKVM-GUEST: SEKVM-BLK-FAIL: read '"'"'sekvm-disk-7c1f3a9e'"'"', wrote '"'"'a'"'"', read back '"'"''"'"'/" &&
+	judge log && only_fails guest-blk &&
+	grep -q "^FAIL guest-blk: SEKVM-BLK-FAIL: read .sekvm-disk-7c1f3a9e., wrote .a., read back" res
+'
+
+test_expect_success 'guest-blk: the line must come from the guest' '
+	mutate "s/^SEKVM-GUEST: SEKVM-BLK-OK/SEKVM-BLK-OK/" && judge log &&
+	only_fails guest-blk
+'
+
+test_expect_success 'guest-net: fails without the ping line, naming the guest'"'"'s failure' '
+	mutate "s/^SEKVM-GUEST: SEKVM-NET-OK .*/SEKVM-GUEST: SEKVM-NET-FAIL: ping 10.0.2.1: 3 packets transmitted, 0 packets received, 100% packet loss/" &&
+	judge log && only_fails guest-net &&
+	grep -q "^FAIL guest-net: SEKVM-NET-FAIL: ping 10.0.2.1: 3 packets transmitted, 0 packets received" res
+'
+
+test_expect_success 'guest-net: fails when init gave the guest no NIC' '
+	mutate "/SEKVM-NET-OK/d; s/ --net tap=tap0//" && judge log &&
+	only_fails guest-net && grep -q "init gave the guest no --net" res
+'
+
+test_expect_success 'guest-blk, guest-net: both fail when init gave no devices' '
+	mutate "/guest devices:/d; /SEKVM-NET-OK/d; /SEKVM-BLK-OK/d" &&
+	judge log && only_fails guest-blk guest-net &&
+	grep -q "^FAIL guest-net: init gave the guest no devices" res
+'
+
+test_expect_success 'guest-blk, guest-net (--kvm): judged the same' '
+	mutate "/SEKVM-NET-OK/d; /SEKVM-BLK-OK/d" kvm.log && judge log --kvm &&
+	only_fails guest-blk guest-net
+'
+
+test_expect_success 'guest-blk, guest-net: not judged for a line whose config lacks them' '
+	mkdir -p ports-nodev &&
+	cp -r "$PROJECT_DIR/ports/v5.10" ports-nodev/ &&
+	sed -i "/^CONFIG_TUN=y/d" ports-nodev/v5.10/configs/qemu.config &&
+	mutate "/SEKVM-NET-OK/d; /SEKVM-BLK-OK/d" &&
+	rc=0 && porttool --ports ports-nodev boot 5.10 --judge log >res 2>err || rc=$? &&
+	test "$rc" = 0 && grep -q "^34 passed, 0 failed$" res &&
+	! grep -q "guest-blk\|guest-net" res
 '
 
 # ---- the attacks on the running guest ----

@@ -7,7 +7,13 @@
 # must have worked).  Then writes "SEKVM-VIRTIO-OK" to the virtio console
 # /dev/hvc0 only, so that line reaches the host through virtio DMA (under
 # SeKVM: through the pages the guest shares) or not at all; without
-# /dev/hvc0 it says so on the PL011 console instead.  With hold=N on the
+# /dev/hvc0 it says so on the PL011 console instead.  With a virtio disk
+# (vmm --disk; /dev/vda, ext4, porttool's sekvm-disk.txt on it) it prints
+# "SEKVM-BLK-OK read 'CONTENT', wrote and read back 'TEXT'" (a file
+# written, the disk remounted, the file read again), with a virtio NIC
+# (vmm --net; eth0) it takes 10.0.2.15/24 and prints "SEKVM-NET-OK ping
+# 10.0.2.1: SUMMARY" when the host's end of the tap answers; or
+# SEKVM-BLK-FAIL / SEKVM-NET-FAIL saying why.  With hold=N on the
 # command line it waits N seconds (the host attacks its memory meanwhile),
 # then ends through PSCI: SYSTEM_OFF, or SYSTEM_RESET when the command line
 # says vmmtest=reboot.
@@ -21,6 +27,44 @@ if [ -c /dev/hvc0 ]; then
 else
 	echo "SEKVM-VIRTIO: no /dev/hvc0 (no virtio console)"
 fi
+
+# blk_check: the disk's file, then a write that must survive a remount.
+blk_check() {
+	mkdir -p /mnt
+	if ! mount -t ext4 /dev/vda /mnt 2>/tmp/mount.err; then
+		echo "SEKVM-BLK-FAIL: mount /dev/vda: $(cat /tmp/mount.err)"
+		return
+	fi
+	read -r content </mnt/sekvm-disk.txt
+	wrote="guest-wrote-$$-$(cat /proc/sys/kernel/random/boot_id 2>/dev/null | cut -c1-8)"
+	echo "$wrote" >/mnt/guest.txt
+	umount /mnt
+	if ! mount -t ext4 /dev/vda /mnt 2>/tmp/mount.err; then
+		echo "SEKVM-BLK-FAIL: remount /dev/vda: $(cat /tmp/mount.err)"
+		return
+	fi
+	read -r back </mnt/guest.txt
+	umount /mnt
+	if [ -n "$content" ] && [ "$back" = "$wrote" ]; then
+		echo "SEKVM-BLK-OK read '$content', wrote and read back '$back'"
+	else
+		echo "SEKVM-BLK-FAIL: read '$content', wrote '$wrote', read back '$back'"
+	fi
+}
+
+# net_check: ping the host's end of the tap (the vmm's --net).
+net_check() {
+	ip link set lo up
+	ip addr add 10.0.2.15/24 dev eth0 && ip link set eth0 up
+	if ping -c 3 -w 60 10.0.2.1 >/tmp/ping 2>&1; then
+		echo "SEKVM-NET-OK ping 10.0.2.1: $(grep 'packets transmitted' /tmp/ping)"
+	else
+		echo "SEKVM-NET-FAIL: ping 10.0.2.1: $(tail -n 2 /tmp/ping | tr '\n' ' ')"
+	fi
+}
+
+[ -b /dev/vda ] && blk_check
+[ -d /sys/class/net/eth0 ] && net_check
 cmdline=" $(cat /proc/cmdline) "
 hold=${cmdline##* hold=}
 if [ "$hold" != "$cmdline" ]; then

@@ -103,20 +103,55 @@ GUEST_EXIT_WAIT=300	# s for a vmm to exit before it is killed
 
 kmsg() { echo "porttool-boot: $*" >/dev/kmsg 2>/dev/null; }
 
-# vmm_start OUT IMAGE SIG CMDLINE: a vmm run in the background, its output
-# in OUT, its pid in OUT.pid and, once it exits, its status in OUT.rc.
-# SIG "" for none.
+# The good guest's disk and NIC (vmm --disk, --net; vmm/README.md), when
+# porttool put /guest/disk.img here (the line's config builds them): the
+# ext4 image, and a NIC on tap0, which the vmm creates and this host
+# brings up as 10.0.2.1/24 (the guest is 10.0.2.15 and pings it).  No
+# NIC without /dev/net/tun (CONFIG_TUN).
+GUEST_DISK=/guest/disk.img
+GUEST_TAP=tap0
+HOST_ADDR=10.0.2.1/24
+good_devs=
+if [ -f "$GUEST_DISK" ]; then
+	good_devs="--disk $GUEST_DISK"
+	[ -c /dev/net/tun ] && good_devs="$good_devs --net tap=$GUEST_TAP"
+fi
+
+# tap_up OUT: once the vmm of OUT has made the tap, give it the host's
+# address and bring it up (bounded: the vmm may exit first).
+tap_up() {
+	n=0
+	until [ -d "/sys/class/net/$GUEST_TAP" ] || [ -f "$1.rc" ] ||
+	      [ $n -ge $GUEST_UP_WAIT ]; do
+		sleep 1
+		n=$((n + 1))
+	done
+	if ip addr add "$HOST_ADDR" dev "$GUEST_TAP" &&
+	   ip link set "$GUEST_TAP" up; then
+		mark "tap: $GUEST_TAP up as $HOST_ADDR"
+	else
+		mark "tap: $GUEST_TAP not set up (after $n s)"
+	fi
+}
+
+# vmm_start OUT IMAGE SIG CMDLINE [DEVS]: a vmm run in the background, its
+# output in OUT, its pid in OUT.pid and, once it exits, its status in
+# OUT.rc.  SIG "" for none; DEVS the vmm's device options ($good_devs).
 vmm_start() {
-	out=$1 image=$2 sig=$3 cmdline=$4
+	out=$1 image=$2 sig=$3 cmdline=$4 devs=${5:-}
 	rm -f "$out" "$out.pid" "$out.rc"
 	keys=
 	[ -n "$sig" ] && keys="--sig $sig --pubkey /guest/vm.pub"
+	[ -n "$devs" ] && mark "guest devices: $devs"
 	( /bin/vmm --kernel "$image" --initrd /guest/initrd.cpio --cpus 2 \
-		--mem 256 $keys --cmdline "$cmdline" >"$out" 2>&1 &
+		--mem 256 $keys $devs --cmdline "$cmdline" >"$out" 2>&1 &
 	  echo $! >"$out.pid"
 	  wait $!
 	  echo $? >"$out.rc" ) &
 	vmm_job=$!
+	case $devs in
+	*--net*) tap_up "$out" & ;;
+	esac
 }
 
 # vmm_wait OUT: wait (bounded) for the vmm of OUT to exit, killing it at
@@ -140,9 +175,9 @@ vmm_print() {
 	{ cat "$1"; echo "vmm exit $vmm_rc"; } | sed "s/^/$2/"
 }
 
-# vmm_run TAG IMAGE SIG CMDLINE: one whole run in the foreground.
+# vmm_run TAG IMAGE SIG CMDLINE [DEVS]: one whole run in the foreground.
 vmm_run() {
-	vmm_start /tmp/run.out "$2" "$3" "$4"
+	vmm_start /tmp/run.out "$2" "$3" "$4" "${5:-}"
 	vmm_wait /tmp/run.out
 	vmm_print /tmp/run.out "$1"
 }
@@ -169,7 +204,7 @@ guest_up() {
 sekvm_good_guest() {
 	kmsg "guest good run"
 	vmm_start /tmp/good.out /guest/Image /guest/Image.sig \
-		"$GUEST_CMDLINE hold=$GUEST_HOLD"
+		"$GUEST_CMDLINE hold=$GUEST_HOLD" "$good_devs"
 	guest_up /tmp/good.out
 	if [ -d "$hooks/guest" ]; then
 		for h in "$hooks"/guest/*; do
@@ -228,7 +263,8 @@ elif [ -x /bin/vmm ] && [ -f /guest/Image ] && [ -f /guest/initrd.cpio ]; then
 	if [ -f /guest/vm.pub ]; then
 		sekvm_guests
 	else
-		vmm_run "SEKVM-GUEST: " /guest/Image "" "$GUEST_CMDLINE"
+		vmm_run "SEKVM-GUEST: " /guest/Image "" "$GUEST_CMDLINE" \
+			"$good_devs"
 	fi
 	bm_guest
 	mark "guest: done"
