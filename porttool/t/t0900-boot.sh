@@ -64,6 +64,17 @@ test_expect_success 'chain: boot (SeKVM): the guest boots, is attacked, bad imag
 	grep -q "^SEKVM-GUEST: vmm exit 0" "$W/qemu/boot/serial.log"
 '
 
+# Issue 19: the good guest reads and writes its virtio-blk ext4 disk and
+# pings the host over virtio-net (a tap), through its shared swiotlb pool.
+test_expect_success 'chain: boot (SeKVM): the guest uses its disk and NIC' '
+	for c in guest-blk guest-net; do
+		grep -q "^PASS $c$" "$W/boot.out" || { echo "no PASS $c"; cat "$W/boot.out"; exit 1; }
+	done &&
+	cpio -it --quiet <"$W/qemu/boot/initramfs.cpio" >list &&
+	grep -qx guest/disk.img list &&
+	grep -q "^PORTTOOL-BOOT: tap: tap0 up as 10.0.2.1/24" "$W/qemu/boot/serial.log"
+'
+
 # Issue 14: the bare-metal test guest sees the machine stock KVM gives
 # it (timers, aborts, debug), signed by the VM key like any image
 # ($BM_CHECKS, lib.sh).
@@ -114,7 +125,7 @@ test_expect_success 'chain: build --kvm builds the base, the tree is untouched' 
 test_expect_success 'chain: boot --kvm: stock KVM initialises, /dev/kvm, userspace, a guest boots' '
 	timed boot-kvm porttool boot 5.10 --kvm --out "$W/qemu-kvm" >out 2>err &&
 	for c in qemu-exit no-panic userspace dev-kvm poweroff kvm-hyp-init guest-boot guest-virtio \
-		 $BM_CHECKS; do
+		 guest-blk guest-net $BM_CHECKS; do
 		grep -q "^PASS $c$" out || { echo "no PASS $c"; cat out; exit 1; }
 	done &&
 	grep -q "Hyp mode initialized successfully" "$W/qemu-kvm/boot/serial.log" &&
