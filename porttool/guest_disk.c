@@ -9,11 +9,29 @@
 #include "subproc.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #define DISK_SIZE "4M"
+#define DISK_BYTES (4 << 20)
+
+/*
+ * A new, empty image file of the disk's size: mke2fs then neither reuses
+ * an old image's contents nor says "Creating regular file".
+ */
+static int new_image(const char *img)
+{
+	int fd = open(img, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	int rc = fd < 0 || ftruncate(fd, DISK_BYTES) < 0 ? -1 : 0;
+
+	if (rc)
+		error("cannot create %s: %s", img, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
 
 /* mke2fs from PATH, or where Debian puts it (root's PATH only). */
 static char *find_mke2fs(void)
@@ -50,7 +68,8 @@ char *make_guest_disk(const char *bootdir)
 		error("cannot write %s: %s", file, strerror(errno));
 		goto out;
 	}
-	unlink(img);	/* mke2fs -F would reuse an old one's size */
+	if (new_image(img))
+		goto out;
 	rc = subproc_simple(NULL, (const char *const[]){
 		mke2fs, "-q", "-F", "-t", "ext4", "-O", "^has_journal,^orphan_file",
 		"-L", "sekvm-guest", "-E", "root_owner=0:0", "-d", dir, img,
