@@ -70,6 +70,17 @@ test_expect_success 'boot: the initramfs holds busybox, /init and /dev/console' 
 	test "$file_type" = b700
 '
 
+# 5.10's qemu config builds the guest's devices (guest_disk.h): the good
+# guest's ext4 disk, made by mke2fs -d, holds the file the judge looks for.
+test_expect_success 'boot: the initramfs carries the guest'"'"'s ext4 disk with its file' '
+	cpio -i --quiet --to-stdout guest/disk.img <../6/out/boot/initramfs.cpio >disk.img &&
+	test "$(wc -c <disk.img)" = 4194304 &&
+	test "$(od -An -tx1 -j1080 -N2 disk.img | tr -d " ")" = 53ef &&
+	grep -qa "sekvm-disk-7c1f3a9e" disk.img &&
+	cmp disk.img ../6/out/boot/guest-disk.img &&
+	grep -q "^FAIL guest-blk" ../6/res && grep -q "^FAIL guest-net" ../6/res
+'
+
 test_expect_success 'boot: QEMU DTB of the boot machine is checked' '
 	grep -q "^PASS dtb-gic (qemu-virt.dtb: /intc@8000000, arm,cortex-a15-gic, GICD/GICC/GICH/GICV)" ../6/res &&
 	grep -q "^PASS dtb-uart (qemu-virt.dtb: /pl011@9000000, arm,pl011)" ../6/res
