@@ -462,8 +462,8 @@ static void check_guest_virtio(struct verdicts *v, const char *log, bool sekvm)
 #define BLK_OK GUEST "SEKVM-BLK-OK read '" GUEST_DISK_TOKEN "'"
 #define BLK_WROTE ", wrote and read back '"
 #define BLK_FAIL GUEST "SEKVM-BLK-FAIL"
-#define NET_OK GUEST "SEKVM-NET-OK ping "
-#define NET_RECEIVED " packets received"
+#define NET_OK GUEST "SEKVM-NET-OK tcp "
+#define NET_RECEIVED "received 'sekvm-host-to-guest'"
 #define NET_FAIL GUEST "SEKVM-NET-FAIL"
 
 /* Why a device check failed: the guest's word, init's, or silence. */
@@ -510,7 +510,7 @@ static void check_guest_net(struct verdicts *v, const char *log)
 
 	if (!ok)
 		device_failure(log, NET_FAIL, "--net", "NIC ('SEKVM-NET-OK "
-			       "ping ...')", why, sizeof(why));
+			       "tcp ...')", why, sizeof(why));
 	verdict(v, ok != NULL, "guest-net", why);
 	free(ok);
 }

@@ -52,17 +52,42 @@ blk_check() {
 	fi
 }
 
-# net_check: ping the host's end of the tap (the vmm's --net).
+# net_try: one TCP exchange with the host's nc on 10.0.2.1:7777, killed
+# after 20 s (no alarm(): the kernel may lack POSIX timers).
+net_try() {
+	rm -f /tmp/net.got
+	echo sekvm-guest-to-host | nc 10.0.2.1 7777 >/tmp/net.got 2>/tmp/net.err &
+	pid=$!
+	n=0
+	while kill -0 $pid 2>/dev/null && [ $n -lt 20 ]; do
+		sleep 1
+		n=$((n + 1))
+	done
+	kill $pid 2>/dev/null
+	got=
+	[ -f /tmp/net.got ] && read -r got </tmp/net.got
+}
+
+# net_check: a TCP exchange with the host's end of the tap (the vmm's
+# --net), tried a few times: the host may not be listening yet.
 net_check() {
 	ip link set lo up
 	ip addr add 10.0.2.15/24 dev eth0 && ip link set eth0 up
-	if ping -c 3 -w 60 10.0.2.1 >/tmp/ping 2>&1; then
-		echo "SEKVM-NET-OK ping 10.0.2.1: $(grep 'packets transmitted' /tmp/ping)"
+	tries=0
+	got=
+	while [ "$got" != sekvm-host-to-guest ] && [ $tries -lt 10 ]; do
+		[ $tries -gt 0 ] && sleep 2
+		net_try
+		tries=$((tries + 1))
+	done
+	if [ "$got" = sekvm-host-to-guest ]; then
+		echo "SEKVM-NET-OK tcp 10.0.2.1:7777: sent 'sekvm-guest-to-host', received '$got'"
 	else
-		echo "SEKVM-NET-FAIL: ping 10.0.2.1: $(tail -n 2 /tmp/ping | tr '\n' ' ')"
+		echo "SEKVM-NET-FAIL: tcp 10.0.2.1:7777 after $tries tries: received '$got' $(cat /tmp/net.err 2>/dev/null)"
 	fi
 }
 
+mkdir -p /tmp	# the initramfs has none; the checks keep their output here
 [ -b /dev/vda ] && blk_check
 [ -d /sys/class/net/eth0 ] && net_check
 cmdline=" $(cat /proc/cmdline) "

@@ -131,7 +131,14 @@ tap_up() {
 		mark "tap: $GUEST_TAP up as $HOST_ADDR"
 	else
 		mark "tap: $GUEST_TAP not set up (after $n s)"
+		return
 	fi
+	# One TCP exchange with the guest (busybox nc; no ping: the 5.10
+	# config has no POSIX timers, which busybox ping needs): the host
+	# sends its line and keeps the guest's.
+	echo sekvm-host-to-guest >/tmp/net.hostmsg
+	nc -l -p 7777 </tmp/net.hostmsg >/tmp/net.got 2>&1
+	mark "tcp: received '$(cat /tmp/net.got)' from the guest"
 }
 
 # vmm_start OUT IMAGE SIG CMDLINE [DEVS]: a vmm run in the background, its
