@@ -203,10 +203,15 @@ test_expect_success 'guest-blk: the line must come from the guest' '
 	only_fails guest-blk
 '
 
-test_expect_success 'guest-net: fails without the ping line, naming the guest'"'"'s failure' '
-	mutate "s/^SEKVM-GUEST: SEKVM-NET-OK .*/SEKVM-GUEST: SEKVM-NET-FAIL: ping 10.0.2.1: 3 packets transmitted, 0 packets received, 100% packet loss/" &&
+test_expect_success 'guest-net: fails without the exchange, naming the guest'"'"'s failure' '
+	mutate "s/^SEKVM-GUEST: SEKVM-NET-OK .*/SEKVM-GUEST: SEKVM-NET-FAIL: tcp 10.0.2.1:7777 after 10 tries: received '"'"''"'"' nc: can'"'"'t connect/" &&
 	judge log && only_fails guest-net &&
-	grep -q "^FAIL guest-net: SEKVM-NET-FAIL: ping 10.0.2.1: 3 packets transmitted, 0 packets received" res
+	grep -q "^FAIL guest-net: SEKVM-NET-FAIL: tcp 10.0.2.1:7777 after 10 tries" res
+'
+
+test_expect_success 'guest-net: fails when the guest received something else' '
+	mutate "s/received .sekvm-host-to-guest./received '"'"'x'"'"'/" &&
+	judge log && only_fails guest-net
 '
 
 test_expect_success 'guest-net: fails when init gave the guest no NIC' '
