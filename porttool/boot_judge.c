@@ -465,6 +465,8 @@ static void check_guest_virtio(struct verdicts *v, const char *log, bool sekvm)
 #define NET_OK GUEST "SEKVM-NET-OK tcp "
 #define NET_RECEIVED "received 'sekvm-host-to-guest'"
 #define NET_FAIL GUEST "SEKVM-NET-FAIL"
+/* init's word that the host's nc got the guest's line */
+#define NET_HOST_GOT MARK "tcp: received 'sekvm-guest-to-host' from the guest"
 
 /* Why a device check failed: the guest's word, init's, or silence. */
 static void device_failure(const char *log, const char *fail_tag,
@@ -506,12 +508,17 @@ static void check_guest_blk(struct verdicts *v, const char *log)
 static void check_guest_net(struct verdicts *v, const char *log)
 {
 	char *ok = find_line_with(log, NET_OK, NET_RECEIVED, NULL);
+	bool host_got = strstr(log, NET_HOST_GOT) != NULL;
 	char why[400] = "";
 
 	if (!ok)
 		device_failure(log, NET_FAIL, "--net", "NIC ('SEKVM-NET-OK "
 			       "tcp ...')", why, sizeof(why));
-	verdict(v, ok != NULL, "guest-net", why);
+	else if (!host_got)
+		snprintf(why, sizeof(why), "the guest got the host's line but "
+			 "the host never said it got the guest's ('"
+			 NET_HOST_GOT "')");
+	verdict(v, ok && host_got, "guest-net", why);
 	free(ok);
 }
 

@@ -209,6 +209,11 @@ test_expect_success 'guest-net: fails without the exchange, naming the guest'"'"
 	grep -q "^FAIL guest-net: SEKVM-NET-FAIL: tcp 10.0.2.1:7777 after 10 tries" res
 '
 
+test_expect_success 'guest-net: fails when the host never got the guest'"'"'s line' '
+	mutate "/^PORTTOOL-BOOT: tcp: received/d" && judge log &&
+	only_fails guest-net && grep -q "the host never said it got the guest" res
+'
+
 test_expect_success 'guest-net: fails when the guest received something else' '
 	mutate "s/received .sekvm-host-to-guest./received '"'"'x'"'"'/" &&
 	judge log && only_fails guest-net
