@@ -91,7 +91,7 @@ static const struct usage boot_usage = {
 		"guest kernel and a guest initramfs: a 2-vCPU guest boots under the host's KVM.\n"
 		"When the board config builds a tap, virtio-blk/-net and ext4 (5.10's qemu),\n"
 		"the guest also gets an ext4 disk made with mke2fs -d and a NIC on the host's\n"
-		"tap0, and must read and write the disk (guest-blk) and ping the host (guest-net).\n"
+		"tap0, and must read and write the disk (guest-blk) and talk TCP to the host (guest-net).\n"
 		"A SeKVM boot signs the Image with vmm/build/sekvm-sign (two fresh keys) and\n"
 		"also checks the host's attacks on the guest, that an Image with a flipped bit\n"
 		"or another key's signature is refused, and the guest's teardown.\n"

@@ -65,7 +65,7 @@ test_expect_success 'chain: boot (SeKVM): the guest boots, is attacked, bad imag
 '
 
 # Issue 19: the good guest reads and writes its virtio-blk ext4 disk and
-# pings the host over virtio-net (a tap), through its shared swiotlb pool.
+# talks TCP to the host over virtio-net (a tap), through its shared swiotlb pool.
 test_expect_success 'chain: boot (SeKVM): the guest uses its disk and NIC' '
 	for c in guest-blk guest-net; do
 		grep -q "^PASS $c$" "$W/boot.out" || { echo "no PASS $c"; cat "$W/boot.out"; exit 1; }

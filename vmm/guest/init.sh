@@ -11,8 +11,9 @@
 # (vmm --disk; /dev/vda, ext4, porttool's sekvm-disk.txt on it) it prints
 # "SEKVM-BLK-OK read 'CONTENT', wrote and read back 'TEXT'" (a file
 # written, the disk remounted, the file read again), with a virtio NIC
-# (vmm --net; eth0) it takes 10.0.2.15/24 and prints "SEKVM-NET-OK ping
-# 10.0.2.1: SUMMARY" when the host's end of the tap answers; or
+# (vmm --net; eth0) it takes 10.0.2.15/24 and prints "SEKVM-NET-OK tcp
+# 10.0.2.1:7777: sent '...', received '...'" after a TCP exchange with
+# the host's nc on its end of the tap; or
 # SEKVM-BLK-FAIL / SEKVM-NET-FAIL saying why.  With hold=N on the
 # command line it waits N seconds (the host attacks its memory meanwhile),
 # then ends through PSCI: SYSTEM_OFF, or SYSTEM_RESET when the command line
