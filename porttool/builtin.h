@@ -21,6 +21,7 @@ int cmd_boot(struct porttool_ctx *ctx, int argc, char **argv);
 int cmd_mail(struct porttool_ctx *ctx, int argc, char **argv);
 int cmd_bench(struct porttool_ctx *ctx, int argc, char **argv);
 int cmd_report(struct porttool_ctx *ctx, int argc, char **argv);
+int cmd_rootfs(struct porttool_ctx *ctx, int argc, char **argv);
 int cmd_mailinfo(struct porttool_ctx *ctx, int argc, char **argv);
 
 #endif

@@ -28,6 +28,7 @@ static const struct command commands[] = {
 	{ "check", cmd_check, "check the corevisor's isolation in a build" },
 	{ "boot", cmd_boot, "boot a build in QEMU and run the checks" },
 	{ "mail", cmd_mail, "send a port's series to its maintainers" },
+	{ "rootfs", cmd_rootfs, "build the application workloads' root filesystem" },
 	{ "bench", cmd_bench, "benchmark a guest: SeKVM against stock KVM" },
 	{ "report", cmd_report, "the benchmark results as a table, plots and a page" },
 	{ "mailinfo", cmd_mailinfo,
