@@ -15,8 +15,8 @@
  *     documentation is dropped and the overlay copied on top.
  *  4. mke2fs -d packs the tree without root or loop devices.  The image is
  *     reproducible: every time in it is ROOTFS_EPOCH (mke2fs's fake time,
- *     utimensat on the tree, debugfs for the inode change times mke2fs
- *     copies from the host), the UUID and directory hash seed are fixed,
+ *     utimensat on the tree, debugfs for the change and access times
+ *     mke2fs copies from the host), the UUID and directory hash seed are fixed,
  *     and the size and inode count follow from the tree alone.  debugfs
  *     also adds /dev/console, which the kernel opens for init's output
  *     before devtmpfs is mounted, and e2fsck checks the result.
@@ -411,7 +411,9 @@ static int fix_entry(const char *path, const char *rel, const struct stat *st,
 		pk->warned = true;
 		return 0;
 	}
-	sbuf_addf(&pk->debugfs, "sif \"/%s\" ctime @%ld\n", rel, ROOTFS_EPOCH);
+	/* mke2fs's own reads may have moved the access time (relatime). */
+	sbuf_addf(&pk->debugfs, "sif \"/%s\" ctime @%ld\nsif \"/%s\" atime @%ld\n",
+		  rel, ROOTFS_EPOCH, rel, ROOTFS_EPOCH);
 	return 0;
 }
 
@@ -461,7 +463,8 @@ static int pack(const char *root, const char *image)
 
 	if (walk_sorted(root, NULL, fix_entry, &pk))
 		goto out;
-	sbuf_addf(&pk.debugfs, "mknod /dev/console c 5 1\n"
+	/* debugfs's mknod makes its name in the current directory. */
+	sbuf_addf(&pk.debugfs, "cd /dev\nmknod console c 5 1\ncd /\n"
 		  "sif /dev/console mode 020600\n"
 		  "sif /dev/console ctime @%ld\n", ROOTFS_EPOCH);
 	if (write_file(script, pk.debugfs.buf, pk.debugfs.len)) {
