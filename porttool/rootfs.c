@@ -39,7 +39,7 @@
 #define ROOTFS_EPOCH 1700000000L
 #define ROOTFS_UUID "5e4b7f00-0000-4000-8000-000000000019"
 /* Bump when what this file puts in the image changes. */
-#define ROOTFS_FORMAT "porttool-rootfs 1"
+#define ROOTFS_FORMAT "porttool-rootfs 2"
 
 const char *const rootfs_default_packages[] = {
 	"busybox-static",
@@ -353,7 +353,8 @@ static int copy_overlay_file(const char *path, const char *rel,
 static int finish_tree(const char *root, const char *overlay)
 {
 	static const char *const dirs[] = {
-		"proc", "sys", "dev", "tmp", "run", "mnt", "root", "var/tmp",
+		"bin", "sbin", "proc", "sys", "dev", "tmp", "run", "mnt", "root",
+		"var/tmp", "var/log", "var/lib/mysql", "var/lib/redis",
 		NULL,
 	};
 	static const char *const links[][2] = {
