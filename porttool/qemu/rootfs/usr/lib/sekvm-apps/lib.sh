@@ -8,7 +8,7 @@
 # "APPS-BEGIN: NAME" and "APPS-END: NAME rc", the program's own output in
 # between, for porttool bench's parsers (bench_apps.c).
 
-: "${APPS_REDIS_REQUESTS:=20000}" "${APPS_REDIS_CLIENTS:=10}"
+: "${APPS_REDIS_REQUESTS:=5000}" "${APPS_REDIS_CLIENTS:=10}"
 : "${APPS_REDIS_TESTS:=get,set}"
 : "${APPS_MEMCACHED_SECONDS:=10}" "${APPS_MEMCACHED_CONCURRENCY:=8}"
 : "${APPS_APACHE_REQUESTS:=2000}" "${APPS_APACHE_CONCURRENCY:=8}"

@@ -4,10 +4,12 @@
 # /run/stop exists.
 . /usr/lib/sekvm-apps/lib.sh
 
-for s in ${APPS_SERVERS:-redis memcached apache mysql}; do
+for s in $(echo "${APPS_SERVERS:-redis,memcached,apache,mysql}" | tr , " "); do
+	[ "$s" = none ] && continue
 	framed "start-$s" "start_$s"
 done
-for w in ${APPS_LOCAL:-hackbench kbuild}; do
+for w in $(echo "${APPS_LOCAL:-hackbench,kbuild}" | tr , " "); do
+	[ "$w" = none ] && continue
 	framed "$w" "run_$w"
 done
 echo "APPS-READY"
