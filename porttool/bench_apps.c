@@ -4,8 +4,9 @@
  *
  * The root filesystem's scripts (porttool/qemu/rootfs/usr/lib/sekvm-apps/
  * lib.sh) frame each program's output between "APPS-BEGIN: NAME" and
- * "APPS-END: NAME RC"; anything may prefix those lines (a console tag, a
- * host's prompt) and a line may end in "\r".  Inside a frame each tool
+ * "APPS-END: NAME RC"; anything may prefix those lines (a console tag such
+ * as the host's "BENCH-VMM: ", then taken off the frame's lines too) and a
+ * line may end in "\r".  Inside a frame each tool
  * prints its result in its own words, taken here:
  *
  *   redis     redis-benchmark --csv: "SET","12345.68",...   ops/s per test
@@ -124,7 +125,7 @@ static void note_failure(struct apps_run *r, const char *frame, int rc)
 
 char *apps_parse_log(const char *log, unsigned wanted, struct apps_run *r)
 {
-	char frame[32] = "", name[32];
+	char frame[32] = "", name[32], tag[64] = "";
 	struct sbuf missing = { 0 };
 	const char *p = log;
 	int rc;
@@ -133,21 +134,30 @@ char *apps_parse_log(const char *log, unsigned wanted, struct apps_run *r)
 	while (p && *p) {
 		size_t len = strcspn(p, "\n");
 		char *line = strndup(p, len);
-		char *cr = strchr(line, '\r');
+		size_t n = strlen(line);
+		char *cr;
 
-		/* redis-benchmark's progress: "\r"-separated, the last counts. */
-		if (cr && cr[1])
-			memmove(line, strrchr(line, '\r') + 1, strlen(strrchr(line, '\r')));
-		else if (cr)
-			*cr = '\0';
+		/* A serial console's line ends, however many. */
+		while (n && line[n - 1] == '\r')
+			line[--n] = '\0';
+		/* Progress redrawn with "\r" on one line: the last one counts. */
+		cr = strrchr(line, '\r');
+		if (cr)
+			memmove(line, cr + 1, strlen(cr + 1) + 1);
 		if (marker(line, "APPS-BEGIN: ", name, sizeof(name), NULL)) {
+			size_t tlen = (size_t)(strstr(line, "APPS-BEGIN: ") - line);
+
+			/* What tags the marker tags the frame's lines too. */
 			strcpy(frame, name);
+			snprintf(tag, sizeof(tag), "%.*s", (int)tlen, line);
 		} else if (marker(line, "APPS-END: ", name, sizeof(name), &rc)) {
 			if (rc)
 				note_failure(r, name, rc);
 			frame[0] = '\0';
 		} else if (frame[0]) {
-			take_line(frame, line, r);
+			size_t tlen = strlen(tag);
+
+			take_line(frame, strncmp(line, tag, tlen) ? line : line + tlen, r);
 		}
 		free(line);
 		p = p[len] ? p + len + 1 : NULL;

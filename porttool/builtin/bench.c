@@ -76,11 +76,11 @@ static struct app_param {
 	int value, max;
 	const char *help;
 } app_params[] = {
-	{ "redis-requests", "redis_requests", 5000, 10000000, "redis-benchmark -n (default: 5000)" },
+	{ "redis-requests", "redis_requests", 2000, 10000000, "redis-benchmark -n (default: 2000)" },
 	{ "redis-clients", "redis_clients", 10, 1000, "redis-benchmark -c (default: 10)" },
 	{ "memcached-seconds", "memcached_seconds", 10, 3600, "memcaslap -t (default: 10)" },
 	{ "memcached-concurrency", "memcached_concurrency", 8, 1000, "memcaslap -c (default: 8)" },
-	{ "apache-requests", "apache_requests", 2000, 10000000, "ab -n (default: 2000)" },
+	{ "apache-requests", "apache_requests", 500, 10000000, "ab -n (default: 500)" },
 	{ "apache-concurrency", "apache_concurrency", 8, 1000, "ab -c (default: 8)" },
 	{ "mysql-rows", "mysql_rows", 1000, 10000000, "sysbench --table-size (default: 1000)" },
 	{ "mysql-seconds", "mysql_seconds", 10, 3600, "sysbench --time (default: 10)" },
@@ -112,11 +112,11 @@ static const struct option bench_options[] = {
 	{ OPT_STRING, "lines", &opt_lines, "L,...", "--matrix: these kernel lines (default: every port)" },
 	{ OPT_STRING, "boards", &opt_boards, "B,...", "--matrix: these boards (default: qemu)" },
 	{ OPT_STRING, "apps", &opt_apps, "A,...", "apps: apache, redis, memcached, mysql, hackbench, kbuild (default: all)" },
-	{ OPT_INT, "redis-requests", &app_param_opt[0], "N", "apps: redis-benchmark -n (default: 5000)" },
+	{ OPT_INT, "redis-requests", &app_param_opt[0], "N", "apps: redis-benchmark -n (default: 2000)" },
 	{ OPT_INT, "redis-clients", &app_param_opt[1], "N", "apps: redis-benchmark -c (default: 10)" },
 	{ OPT_INT, "memcached-seconds", &app_param_opt[2], "N", "apps: memcaslap -t (default: 10)" },
 	{ OPT_INT, "memcached-concurrency", &app_param_opt[3], "N", "apps: memcaslap -c (default: 8)" },
-	{ OPT_INT, "apache-requests", &app_param_opt[4], "N", "apps: ab -n (default: 2000)" },
+	{ OPT_INT, "apache-requests", &app_param_opt[4], "N", "apps: ab -n (default: 500)" },
 	{ OPT_INT, "apache-concurrency", &app_param_opt[5], "N", "apps: ab -c (default: 8)" },
 	{ OPT_INT, "mysql-rows", &app_param_opt[6], "N", "apps: sysbench --table-size (default: 1000)" },
 	{ OPT_INT, "mysql-seconds", &app_param_opt[7], "N", "apps: sysbench --time (default: 10)" },
