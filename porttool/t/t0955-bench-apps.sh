@@ -10,7 +10,8 @@
 # defaults of then: redis -n 20000, ab -n 2000, hackbench -g 4 -l 50) and
 # its 30-minute timeout ended it in kbuild; selftest-2.log ran MariaDB and
 # hackbench alone (apps.servers=mysql apps.local=hackbench); selftest-3.log
-# kbuild alone (apps.kbuild_files=8).
+# kbuild alone (apps.kbuild_files=8; its "start-none 127" frame is the
+# selftest.sh of then, which took apps.servers=none for a server's name).
 # The cases copy them where --from-logs looks (apps-{sekvm,kvm}-N.log);
 # the crafted variants take one piece away or make a step fail.
 . "$(dirname "$0")/lib.sh"
@@ -138,6 +139,16 @@ test_expect_success 'apps --from-logs: console tags and CR line ends are read th
 	porttool bench 5.10 --suite apps --apps apache,redis,memcached,mysql,hackbench \
 		--from-logs logs --db r.db >out 2>err || { cat err; false; } &&
 	set -- $(row out apache) && same "$1" "$(ab_rps "$LOGS/selftest-1.log")"
+'
+
+test_expect_success 'apps --from-logs: of a line redrawn with CR, the last drawing counts' '
+	sed "s/^\"GET\",\"[0-9.]*\"/GET: rps=1.0 (overall: 1.0) avg_msec=9.9\r\"GET\",\"4242.50\"/" \
+		"$LOGS/selftest-1.log" >redrawn &&
+	grep -q "avg_msec=9.9.\"GET\",\"4242.50\"" redrawn &&
+	logs logs redrawn redrawn &&
+	porttool bench 5.10 --suite apps --apps redis --from-logs logs --db r.db >out 2>err ||
+		{ cat err; false; } &&
+	test "$(row out redis-get)" = "4242.50 4242.50 1.000 ops/s"
 '
 
 test_expect_success 'apps: usage errors' '
