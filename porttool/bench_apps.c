@@ -162,6 +162,14 @@ char *apps_parse_log(const char *log, unsigned wanted, struct apps_run *r)
 		free(line);
 		p = p[len] ? p + len + 1 : NULL;
 	}
+	/* No workload ran at all: say why when the kernel did. */
+	if (!strstr(log, "APPS-INIT: up ")) {
+		if (strstr(log, "VFS: Unable to mount root fs"))
+			return xstrdup("the kernel could not mount the root filesystem "
+				       "(ext4 on virtio-blk: is CONFIG_EXT4_FS in its config?)");
+		return xstrdup("the root filesystem's /init never started "
+			       "(no \"APPS-INIT: up\" line)");
+	}
 	for (int a = 0; a < APP_BENCHES; a++)
 		if ((wanted & (1u << a)) && !r->have[a])
 			sbuf_addf(&missing, "%s%s", missing.len ? ", " : "", apps[a].name);

@@ -151,6 +151,20 @@ test_expect_success 'apps --from-logs: of a line redrawn with CR, the last drawi
 	test "$(row out redis-get)" = "4242.50 4242.50 1.000 ops/s"
 '
 
+# no-ext4.log: a real boot of 5.10's qemu build of before the apps config
+# (no CONFIG_EXT4_FS) with the root filesystem on virtio-blk.
+test_expect_success 'apps --from-logs: a kernel that cannot mount the root filesystem is named' '
+	logs logs "$LOGS/no-ext4.log" "$LOGS/selftest-1.log" &&
+	test_expect_code 1 porttool bench 5.10 --suite apps --apps hackbench --from-logs logs \
+		--db r.db 2>err &&
+	grep -q "apps-sekvm-1.log: the kernel could not mount the root filesystem .*CONFIG_EXT4_FS" err &&
+	grep -v "^APPS-INIT: up" "$LOGS/selftest-1.log" >noinit &&
+	logs logs noinit noinit &&
+	test_expect_code 1 porttool bench 5.10 --suite apps --apps hackbench --from-logs logs \
+		--db r.db 2>err &&
+	grep -q "/init never started" err
+'
+
 test_expect_success 'apps: usage errors' '
 	test_expect_code 2 porttool bench 5.10 --suite apps --apps nginx --from-logs x 2>err &&
 	grep -q "'"'"'nginx'"'"' is none of" err &&
