@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * porttool bench VER [--suite guest|micro|all] [--sekvm-out DIR] [--kvm-out DIR]
+ * porttool bench VER [--suite guest|micro|all|apps] [--sekvm-out DIR] [--kvm-out DIR]
  *                    [--reps N] [--iters N] [--dir DIR] [--json FILE]
  *                    [--timeout S] [--db FILE]
  * porttool bench VER --from-logs DIR [--suite S] [--json FILE] [--db FILE]
@@ -14,7 +14,10 @@
  *    qemu/bench/bench-init.sh runs the workloads of qemu/bench/guest-bench.c, each
  *    timed by the guest's own clock (bench_report.c reads the logs);
  *  - micro: the bare-metal guest of qemu/bench/micro/, under QEMU -icount so
- *    that its counter reads are instruction counts (bench_micro.c).
+ *    that its counter reads are instruction counts (bench_micro.c);
+ *  - apps: the application workloads ([--apps A,...] [--redis-requests N]
+ *    ...) on porttool rootfs's image as the host's root disk (rootfs.c,
+ *    qemu/rootfs/, bench_apps.c reads the logs).
  *
  * Every measurement goes to the results database (bench_db.c) with what
  * identifies it; --matrix benches every line that has both builds and
@@ -129,9 +132,9 @@ static const struct option bench_options[] = {
 };
 
 static const struct usage bench_usage = {
-	.synopsis = "porttool bench VER [--suite guest|micro|all] [--sekvm-out DIR] [--kvm-out DIR]\n"
+	.synopsis = "porttool bench VER [--suite guest|micro|all|apps] [--sekvm-out DIR] [--kvm-out DIR]\n"
 		    "                   [--reps N] [--iters N] [--dir DIR] [--json FILE] [--timeout S]\n"
-		    "                   [--db FILE]\n"
+		    "                   [--db FILE] [--apps A,...] [--redis-requests N ...]\n"
 		    "       porttool bench VER --from-logs DIR [--suite S] [--json FILE] [--db FILE]\n"
 		    "       porttool bench --matrix [--lines 5.10,...] [--boards qemu,...] [--suite S]\n"
 		    "                   [--reps N] [--iters N] [--db FILE]",
