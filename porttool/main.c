@@ -30,6 +30,7 @@ static const struct command commands[] = {
 	{ "mail", cmd_mail, "send a port's series to its maintainers" },
 	{ "bench", cmd_bench, "benchmark a guest: SeKVM against stock KVM" },
 	{ "report", cmd_report, "the benchmark results as a table, plots and a page" },
+	{ "lava", cmd_lava, "write LAVA jobs for a build; read LAVA's results" },
 	{ "mailinfo", cmd_mailinfo,
 	  "show what apply takes from a patch mail (as git mailinfo)" },
 	{ "help", cmd_help, "show help for a command" },
