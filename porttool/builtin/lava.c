@@ -34,6 +34,7 @@
 #include "kbuild.h"
 #include "lava.h"
 #include "qemu.h"
+#include "tempdir.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -220,14 +221,23 @@ static int job_initrd(const struct porttool_ctx *ctx, struct lava_job *j,
 
 	j->initrd = xasprintf("%s/initramfs.cpio", j->out);
 	if (!strcmp(opt_suite, "boot")) {
-		char *made = NULL, *dir = xasprintf("%s/initramfs", j->out);
+		/*
+		 * Made in a directory that goes away after: it holds the
+		 * VM's private signing key, which must not be published
+		 * with the job's files.
+		 */
+		char *made = NULL, *dir = temp_dir_next_to(j->initrd);
 
+		if (!dir)
+			return -1;
 		ret = boot_make_initramfs(ctx, build_image, dir, !opt_kvm, &made);
-		if (!ret)
-			ret = rename(made, j->initrd) ? -1 : 0;
-		if (made && ret)
+		if (!ret && rename(made, j->initrd)) {
 			error("cannot move %s to %s: %s", made, j->initrd,
 			      strerror(errno));
+			ret = -1;
+		}
+		if (remove_tree(dir))
+			ret = -1;
 		free(made);
 		free(dir);
 		return ret;
@@ -657,14 +667,15 @@ static int store_results(const struct lava_results *r, const char *path,
 {
 	char *db_path = opt_db ? xstrdup(opt_db) : bench_db_default_path();
 	struct bench_db *db = bench_db_open(db_path, true);
-	char *run = bench_run_id(), *source = xasprintf("lava %s", path);
+	char *run = bench_run_id(), *abs = absolute(path);
+	char *source = xasprintf("lava %s", abs);
 	int ret = -1;
 
 	if (!db || bench_db_begin(db))
 		goto out;
 	ret = 0;
 	for (size_t i = 0; i < r->n && !ret; i++) {
-		ret = store_case(db, &r->c[i], run, source, path);
+		ret = store_case(db, &r->c[i], run, source, abs);
 		*measured += r->c[i].has_value;
 		*failed += !strcmp(r->c[i].result, "fail");
 	}
@@ -675,7 +686,7 @@ static int store_results(const struct lava_results *r, const char *path,
 				      r->job_error ? r->job_error : "no error given");
 
 		meta_for(&m, &r->c[0], run, source);
-		ret = bench_db_add_failure(db, &m, r->c[0].hypervisor, why, path);
+		ret = bench_db_add_failure(db, &m, r->c[0].hypervisor, why, abs);
 		bench_meta_free(&m);
 		free(why);
 	}
@@ -688,6 +699,7 @@ out:
 		bench_db_close(db);
 	free(db_path);
 	free(run);
+	free(abs);
 	free(source);
 	return ret;
 }
