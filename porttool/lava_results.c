@@ -185,11 +185,17 @@ static int take_item(struct lava_results *r, const char *where,
 	}
 	if (map_get(d, item, "lvl"))
 		return take_log_record(r, where, d, item);
-	if (map_get(d, item, "suite"))
+	if (map_get(d, item, "suite")) {
+		/* a server keeps the job's error in the result's metadata */
+		const char *why = map_str(d, item, "error_msg");
+
+		if (!why)
+			why = map_str(d, map_get(d, item, "metadata"), "error_msg");
 		return take(r, where, map_str(d, item, "suite"),
 			    map_str(d, item, "name"), map_str(d, item, "result"),
 			    map_str(d, item, "measurement"), map_str(d, item, "unit"),
-			    NULL);
+			    why);
+	}
 	error("%s: an item that is neither a LAVA log record (lvl, msg) nor a "
 	      "test result (suite, name, result)", where);
 	return -1;
