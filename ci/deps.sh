@@ -6,7 +6,7 @@ PKGS="build-essential pkg-config git ccache bc bison flex cpio xz-utils kmod
       libgit2-dev libelf-dev libfdt-dev libcurl4-openssl-dev libssl-dev libarchive-dev zlib1g-dev
       device-tree-compiler gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
       qemu-system-arm qemu-user clang libclang-rt-14-dev python3-aiosmtpd openssl
-      libsqlite3-dev gnuplot-nox chromium"
+      libsqlite3-dev gnuplot-nox chromium libyaml-dev lava-dispatcher lava-common"
 missing=
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
