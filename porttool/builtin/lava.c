@@ -358,9 +358,14 @@ static void write_header(FILE *f, const struct lava_job *j)
 	yq(f, j->definition);
 	fprintf(f, "\ndevice_type: ");
 	yq(f, j->device_type);
+	/*
+	 * A monitor waits for its start string under the connection
+	 * timeout, and the boot suite prints it only after the whole boot:
+	 * the connection gets the suite's time too.
+	 */
 	fprintf(f, "\nvisibility: public\npriority: medium\n"
 		"timeouts:\n  job: {minutes: %d}\n  action: {minutes: %d}\n"
-		"  connection: {minutes: 2}\n", opt_timeout, opt_timeout);
+		"  connection: {minutes: %d}\n", opt_timeout, opt_timeout, opt_timeout);
 	fprintf(f, "metadata:\n  porttool.line: ");
 	yq(f, j->p->version);
 	fprintf(f, "\n  porttool.board: ");

@@ -82,6 +82,7 @@ if have_lava_common; then
 		cmp b/arch/arm64/boot/Image out/Image &&
 		grep -q "url: \"file://$PWD/out/Image\"" out/job.yaml &&
 		grep -q "porttool.lava" out/job.yaml &&
+		grep -q "^  connection: {minutes: 60}" out/job.yaml &&
 		grep -q "name: porttool_5.10_qemu_sekvm_boot" out/job.yaml &&
 		grep -q -- "-machine virt,virtualization=on,gic-version=2" out/device.yaml &&
 		if [ "$(id -u)" = 0 ] && command -v lava-run >/dev/null; then
