@@ -723,7 +723,7 @@ static int read_results(void)
 		const struct lava_case *c = &r.c[i];
 
 		if (c->has_value)
-			printf("%s %s %s %s: %g %s\n", c->line, c->board,
+			printf("%s %s %s %s: %.10g %s\n", c->line, c->board,
 			       c->hypervisor, c->name, c->value,
 			       c->units ? c->units : "");
 		else

@@ -135,6 +135,60 @@ if have_lava_common; then
 		grep -q -- "-icount shift=0,sleep=off" out/device.yaml &&
 		grep -q "MICRO-RESULT name=" out/job.yaml
 	'
+
+	# monitor JOB LOG: the test cases the job's monitors take from a
+	# serial log, as lava-dispatcher's TestMonitorAction does: per
+	# monitor, from its start string, each pattern match up to its end.
+	monitor() {
+		"$LAVA_PY" -c 'import re, sys, yaml
+job = yaml.safe_load(open(sys.argv[1]))
+log = open(sys.argv[2], newline="").read()
+pos = 0
+for m in next(a["test"] for a in job["actions"] if "test" in a)["monitors"]:
+    pos = log.index(m["start"], pos) + len(m["start"])
+    end = log.index(m["end"], pos)
+    for c in re.finditer(m["pattern"], log[pos:end]):
+        g = c.groupdict()
+        print(m["name"], g["test_case_id"], g.get("result") or "pass",
+              g.get("measurement") or "", g.get("units") or "")
+    pos = end + len(m["end"])' "$1" "$2"
+	}
+
+	test_expect_success 'lava: the micro job'"'"'s monitor takes every result of a real micro log' '
+		fake_build b && mkdir b/bench && echo cpio >b/bench/micro-initramfs.cpio &&
+		porttool lava 5.10 --suite micro --build-dir b --out out >/dev/null &&
+		monitor out/job.yaml "$T_DIR/bench-logs/micro-sekvm-1.log" >cases &&
+		cat cases && test $(wc -l <cases) = 6 &&
+		for n in hvc mmio-kernel mmio-user ipi eoi s2fault; do
+			grep -E "^porttool_5.10_qemu_sekvm_micro $n pass [0-9]+ ticks$" cases ||
+				exit 1
+		done
+	'
+
+	test_expect_success 'lava: the guest and boot jobs'"'"' monitors take what the initramfs prints' '
+		fake_build b && mkdir b/bench && echo cpio >b/bench/guest-initramfs.cpio &&
+		porttool lava 5.10 --suite guest --kvm --build-dir b --initrd b/bench/guest-initramfs.cpio \
+			--out guest >/dev/null &&
+		printf "%s\r\r\n" "PORTTOOL-BENCH: vmm start" \
+			"BENCH-VMM: BENCH-RESULT name=mem ns=1234567 size=64MiB" \
+			"BENCH-VMM: BENCH-ERROR name=virtio: no /dev/hvc0" \
+			"BENCH-VMM: BENCH-RESULT name=mmio ns=42 size=4KiB" \
+			"PORTTOOL-BENCH: done" >guest.log &&
+		monitor guest/job.yaml guest.log >cases &&
+		printf "porttool_5.10_qemu_kvm_guest %s pass %s ns\n" mem 1234567 mmio 42 >expect &&
+		test_cmp expect cases &&
+		porttool lava 5.10 --kvm --build-dir b --out boot >/dev/null &&
+		printf "%s\r\r\n" "PORTTOOL-LAVA: checks begin" \
+			"PORTTOOL-LAVA-CASE: dev-kvm result=pass" \
+			"PORTTOOL-LAVA-CASE: guest-boot result=fail" \
+			"PORTTOOL-LAVA: checks end" "PORTTOOL-LAVA: figures begin" \
+			"PORTTOOL-LAVA-CASE: host-userspace measurement=3.14 units=s" \
+			"PORTTOOL-LAVA: figures end" >boot.log &&
+		monitor boot/job.yaml boot.log >cases &&
+		printf "porttool_5.10_qemu_kvm_boot %s\n" "dev-kvm pass  " "guest-boot fail  " \
+			"host-userspace pass 3.14 s" >expect &&
+		test_cmp expect cases
+	'
 else
 	test_skip "lava: the generated jobs against LAVA's schema" \
 		"no lava_common for $LAVA_PY (ci/deps.sh installs lava-common)"
