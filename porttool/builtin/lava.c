@@ -89,7 +89,7 @@ static const struct usage lava_usage = {
 	.description =
 		"Write a LAVA job that boots VER's build for the board and runs a suite, each\n"
 		"check a LAVA test case (monitors: no shell on the console needed).\n"
-		"boot: what 'porttool boot' checks, judged on the device (the guest, the host's\n"
+		"boot: most of 'porttool boot''s checks, judged on the device (the guest, the host's\n"
 		"attacks, the refused images, the bare-metal guest), and how long it took;\n"
 		"guest, micro: the workloads of 'porttool bench' as measurements (ns, ticks),\n"
 		"from the host initramfs porttool bench made.\n"
