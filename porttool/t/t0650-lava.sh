@@ -2,7 +2,7 @@
 # porttool lava: the jobs it writes (checked with LAVA's own schema from
 # lava-common, and by lava-run --validate for the qemu job with the device
 # porttool writes), its errors, and --results reading LAVA's logs and
-# results files into the bench database.  t0950 runs a job for real.
+# results files into the bench database.  t0925 runs a job for real.
 . "$(dirname "$0")/lib.sh"
 
 # busybox-static is downloaded once and kept across runs (as t0620's).
