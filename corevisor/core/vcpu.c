@@ -432,7 +432,6 @@ static s64 exit_handle(struct vm *vm, struct vcpu *v,
 s64 vcpu_run(u64 vmid, u64 idx, u64 value, u64 action, u64 out[4])
 {
 	struct cv_stat *row = core_stats[machine_cpu_index()];
-	struct machine_exit e;
 	struct vcpu *v;
 	s64 ret;
 	struct vm *vm = get_vcpu(vmid, idx, &v, &ret);
@@ -453,9 +452,9 @@ s64 vcpu_run(u64 vmid, u64 idx, u64 value, u64 action, u64 out[4])
 	lock_give(&vm->lock);
 
 	for (loops = 0; loops < RUN_LOOPS; loops++) {
+		struct machine_exit e = { 0 };	/* inline stores, no call */
 		u32 why;
 
-		cv_memset(&e, 0, sizeof(e));
 		debug_prepare(v);
 		machine_vcpu_run(&v->ctx, &e);
 		why = exit_stat(&e, v->ctx.x[0]);

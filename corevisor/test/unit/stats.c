@@ -201,7 +201,8 @@ static pthread_t holder_thread;
 
 static void abort_while_held(struct machine_vcpu *c, struct machine_exit *e)
 {
-	holder_in = holder_go = 0;
+	holder_in = 0;
+	holder_go = 0;
 	CHECK_EQ(pthread_create(&holder_thread, NULL, holder, NULL), 0);
 	while (!holder_in)
 		;
