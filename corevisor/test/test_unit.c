@@ -15,6 +15,7 @@ void test_gap2_stub_calls(void);
 void test_gap3_gap4_core_memory(void);
 void test_host_s2_rebuild(void);
 void test_vm_memory(void);
+void test_host_fault_around(void);
 void test_pool_limits(void);
 void test_gap1_gap8_image_auth(void);
 void test_gap6_recycling_and_smmu(void);
@@ -39,6 +40,7 @@ int main(void)
 	test_gap3_gap4_core_memory();
 	test_host_s2_rebuild();
 	test_vm_memory();
+	test_host_fault_around();
 	test_pool_limits();
 	test_gap1_gap8_image_auth();
 	test_gap9_vcpu_exits();
