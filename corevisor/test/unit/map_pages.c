@@ -198,7 +198,9 @@ static void test_map_pages_vm_unlocked(void)
 	memset(list(), 0, PAGE_SIZE);
 	list()[0] = HOST(31);
 	list()[1] = HOST(32);
-	cleans = cleans_vm_free = cleans_mem_held = 0;
+	cleans = 0;
+	cleans_vm_free = 0;
+	cleans_mem_held = 0;
 	fake_dcache_hook = clean_hook;
 	CHECK_EQ(map_pages(1, LIST, 0x10000, 2), 0);
 	fake_dcache_hook = NULL;
