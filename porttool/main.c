@@ -31,6 +31,7 @@ static const struct command commands[] = {
 	{ "rootfs", cmd_rootfs, "build the application workloads' root filesystem" },
 	{ "bench", cmd_bench, "benchmark a guest: SeKVM against stock KVM" },
 	{ "report", cmd_report, "the benchmark results as a table, plots and a page" },
+	{ "lava", cmd_lava, "write LAVA jobs for a build; read LAVA's results" },
 	{ "mailinfo", cmd_mailinfo,
 	  "show what apply takes from a patch mail (as git mailinfo)" },
 	{ "help", cmd_help, "show help for a command" },
