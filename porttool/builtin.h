@@ -21,6 +21,16 @@ int cmd_boot(struct porttool_ctx *ctx, int argc, char **argv);
 int cmd_mail(struct porttool_ctx *ctx, int argc, char **argv);
 int cmd_bench(struct porttool_ctx *ctx, int argc, char **argv);
 int cmd_report(struct porttool_ctx *ctx, int argc, char **argv);
+int cmd_rootfs(struct porttool_ctx *ctx, int argc, char **argv);
 int cmd_mailinfo(struct porttool_ctx *ctx, int argc, char **argv);
+int cmd_lava(struct porttool_ctx *ctx, int argc, char **argv);
+
+/*
+ * builtin/boot.c, for builtin/lava.c: the initramfs 'porttool boot' boots
+ * with image (and image as the guest; signed when sekvm), made in bootdir;
+ * its path in *initrd.  0 or -1 after saying why.
+ */
+int boot_make_initramfs(const struct porttool_ctx *ctx, const char *image,
+			const char *bootdir, bool sekvm, char **initrd);
 
 #endif

@@ -11,6 +11,7 @@
  * a static aarch64 executable before it is used.
  */
 #include "debfetch.h"
+#include "sbuf.h"
 #include "elfcheck.h"
 #include "subproc.h"
 #include "tree.h"
@@ -93,9 +94,30 @@ static int make_apt_dirs(const char *apt)
 	return ret;
 }
 
-/* apt-get with every path pointed into the private directory. */
-static int run_apt(const char *apt, const char *what, const char *arg,
-		   const char *cwd)
+/* Whether an apt-get update has left an index of packages in lists/. */
+static bool has_packages_file(const char *lists)
+{
+	DIR *d = opendir(lists);
+	struct dirent *e;
+	bool found = false;
+
+	while (d && !found && (e = readdir(d)))
+		found = strstr(e->d_name, "_Packages") != NULL;
+	if (d)
+		closedir(d);
+	return found;
+}
+
+static void capture_line(const char *line, void *arg)
+{
+	struct sbuf *out = arg;
+
+	sbuf_puts(out, line);
+	sbuf_puts(out, "\n");
+}
+
+int debfetch_apt(const char *apt, const char *const *args, const char *cwd,
+		 struct sbuf *out)
 {
 	char *o[6] = {
 		xasprintf("Dir::Etc::SourceList=%s/sources.list", apt),
@@ -105,26 +127,59 @@ static int run_apt(const char *apt, const char *what, const char *arg,
 		xasprintf("Dir::State::status=%s/status", apt),
 		NULL,
 	};
-	const char *argv[] = {
+	const char *fixed[] = {
 		"apt-get", "-q", "-o", o[0], "-o", o[1], "-o", o[2], "-o", o[3],
 		"-o", o[4], "-o", "APT::Architecture=arm64",
 		"-o", "APT::Architectures::=arm64",
-		"-o", "APT::Sandbox::User=root", what, arg, NULL,
+		"-o", "APT::Sandbox::User=root",
 	};
-	struct subproc sp = { .argv = argv, .log_fd = -1, .echo = true,
-			      .cwd = cwd, .timeout_s = APT_TIMEOUT_S };
+	size_t nfixed = sizeof(fixed) / sizeof(fixed[0]), n = 0;
+	const char **argv;
+	struct subproc sp = { .log_fd = -1, .echo = !out, .cwd = cwd,
+			      .timeout_s = APT_TIMEOUT_S };
 	int ret = -1;
 
-	info("apt-get %s %s (arm64, private lists in %s)", what, arg ? arg : "", apt);
-	if (!subproc_run(&sp)) {
-		if (sp.exit_code == 0)
-			ret = 0;
-		else
-			error("apt-get %s failed (exit %d%s)", what,
-			      sp.exit_code, sp.timed_out ? ", timed out" : "");
+	while (args[n])
+		n++;
+	argv = xcalloc(nfixed + n + 1, sizeof(*argv));
+	memcpy(argv, fixed, sizeof(fixed));
+	memcpy(argv + nfixed, args, n * sizeof(*argv));
+	sp.argv = argv;
+	if (out) {
+		sp.on_line = capture_line;
+		sp.arg = out;
 	}
+	info("apt-get %s (arm64, private lists in %s)", args[0], apt);
+	if (!subproc_run(&sp))
+		ret = sp.timed_out ? -1 : sp.exit_code;
+	if (sp.timed_out)
+		error("apt-get %s timed out after %d s", args[0], APT_TIMEOUT_S);
+	free(argv);
 	for (int i = 0; o[i]; i++)
 		free(o[i]);
+	return ret;
+}
+
+/* apt-get WHAT [ARG] that must succeed, its output on our stderr. */
+static int run_apt(const char *apt, const char *what, const char *arg,
+		   const char *cwd)
+{
+	const char *args[] = { what, arg, NULL };
+	int rc = debfetch_apt(apt, args, cwd, NULL);
+
+	if (rc > 0)
+		error("apt-get %s failed (exit %d)", what, rc);
+	return rc ? -1 : 0;
+}
+
+int debfetch_prepare(const char *apt, bool update)
+{
+	char *lists = xasprintf("%s/lists", apt);
+	int ret = make_apt_dirs(apt) || write_sources(apt) ? -1 : 0;
+
+	if (!ret && (update || !has_packages_file(lists)))
+		ret = run_apt(apt, "update", NULL, NULL);
+	free(lists);
 	return ret;
 }
 
@@ -145,7 +200,7 @@ static char *find_deb(const char *dir)
 	return found;
 }
 
-static int extract_deb(const char *deb, const char *dest)
+int debfetch_extract(const char *deb, const char *dest)
 {
 	const char *argv[] = { "dpkg-deb", "-x", deb, dest, NULL };
 	struct subproc sp = { .argv = argv, .log_fd = -1, .echo = true,
@@ -199,7 +254,7 @@ static int download_busybox(const char *apt, const char *root)
 		      BUSYBOX_PACKAGE, debs);
 		goto out;
 	}
-	ret = extract_deb(deb, root);
+	ret = debfetch_extract(deb, root);
 out:
 	free(debs);
 	free(deb);

@@ -11,4 +11,21 @@
  */
 int fetch_arm64_busybox(char **path);
 
+struct sbuf;
+/*
+ * The private apt directory apt (its sources.list from the machine's
+ * mirror, lists, package cache, an empty dpkg status): created when
+ * missing, its lists fetched when it has none or when update is true.
+ */
+int debfetch_prepare(const char *apt, bool update);
+/*
+ * apt-get ARGS... for arm64 with every path in apt.  Its output goes to
+ * out when given, else to our stderr.  Returns apt-get's exit status, or
+ * -1 when it could not run or timed out (an error is printed).
+ */
+int debfetch_apt(const char *apt, const char *const *args, const char *cwd,
+		 struct sbuf *out);
+/* dpkg-deb -x deb dest; 0 or -1 (error printed). */
+int debfetch_extract(const char *deb, const char *dest);
+
 #endif

@@ -53,9 +53,12 @@ static int check_qemu(void)
  * with exactly the options the boot uses.
  */
 static int qemu_argv(const struct qemu_run *q, const char *dump,
-		     const char **argv, char **machine)
+		     const char **argv, char **machine, char **drive)
 {
 	int n = 0;
+
+	*drive = q->drive ? xasprintf("file=%s,if=none,format=raw,id=rootfs,snapshot=on",
+				      q->drive) : NULL;
 
 	*machine = dump ? xasprintf("%s,dumpdtb=%s", QEMU_MACHINE, dump)
 			: xstrdup(QEMU_MACHINE);
@@ -84,6 +87,12 @@ static int qemu_argv(const struct qemu_run *q, const char *dump,
 		argv[n++] = "-icount";
 		argv[n++] = "shift=0,sleep=off";
 	}
+	if (q->drive) {
+		argv[n++] = "-drive";
+		argv[n++] = *drive;
+		argv[n++] = "-device";
+		argv[n++] = "virtio-blk-device,drive=rootfs";
+	}
 	if (q->dtb && !dump) {
 		argv[n++] = "-dtb";
 		argv[n++] = q->dtb;
@@ -95,14 +104,14 @@ static int qemu_argv(const struct qemu_run *q, const char *dump,
 int qemu_dump_dtb(const struct qemu_run *q, const char *path)
 {
 	const char *argv[32];
-	char *machine = NULL;
+	char *machine = NULL, *drive = NULL;
 	struct subproc sp = { .argv = argv, .log_fd = -1, .echo = true,
 			      .timeout_s = QEMU_DUMP_TIMEOUT_S };
 	int ret = -1;
 
 	if (check_qemu())
 		return -1;
-	qemu_argv(q, path, argv, &machine);
+	qemu_argv(q, path, argv, &machine, &drive);
 	unlink(path);
 	if (subproc_run(&sp))
 		goto out;
@@ -120,13 +129,14 @@ int qemu_dump_dtb(const struct qemu_run *q, const char *path)
 	ret = dtb_pack(path);
 out:
 	free(machine);
+	free(drive);
 	return ret;
 }
 
 int qemu_boot(struct qemu_run *q)
 {
 	const char *argv[32];
-	char *machine = NULL;
+	char *machine = NULL, *drive = NULL;
 	int ret, fd;
 	double t0;
 	struct subproc sp = { .argv = argv, .echo = q->echo,
@@ -139,7 +149,7 @@ int qemu_boot(struct qemu_run *q)
 		error("cannot create %s: %s", q->log_path, strerror(errno));
 		return -1;
 	}
-	qemu_argv(q, NULL, argv, &machine);
+	qemu_argv(q, NULL, argv, &machine, &drive);
 	dprintf(fd, "# porttool boot:");
 	for (int i = 0; argv[i]; i++)
 		dprintf(fd, " %s", argv[i]);
@@ -155,5 +165,6 @@ int qemu_boot(struct qemu_run *q)
 			q->timeout_s);
 	close(fd);
 	free(machine);
+	free(drive);
 	return ret;
 }

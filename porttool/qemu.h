@@ -17,6 +17,12 @@ struct qemu_run {
 	 * instruction counts, the same on every run (bench --suite micro).
 	 */
 	bool icount;
+	/*
+	 * A raw disk image on a virtio-blk (MMIO) device, /dev/vda: the
+	 * application workloads' root filesystem.  snapshot=on: writes go to
+	 * a temporary overlay, so the image stays as porttool rootfs built it.
+	 */
+	const char *drive;
 	/* results */
 	bool timed_out;
 	int exit_code;

@@ -62,6 +62,27 @@ static bool host_may_map(u64 pa, enum machine_mem *mem)
 	return page_kind(pg) != PAGE_CORE && page_kind(pg) != PAGE_VM;
 }
 
+/*
+ * The RAM pages around a host fault, in its aligned block of
+ * HOST_S2_AROUND, that the host may map too: the host touches memory in
+ * runs (fresh pages for a guest, the page cache), and a fault a page
+ * made it trap to EL2 and take mem_lock once a page.  Each neighbour
+ * passes host_may_map as the faulting page did (I1).  They share the
+ * faulting page's last-level table, which exists now, so no table is
+ * allocated and no rebuild can drop the faulting page.  Under mem_lock.
+ */
+#define HOST_S2_AROUND	16
+
+static void host_fault_around(u64 pa)
+{
+	u64 base = pa & ~(HOST_S2_AROUND * PAGE_SIZE - 1), p;
+	enum machine_mem mem;
+
+	for (p = base; p < base + HOST_S2_AROUND * PAGE_SIZE; p += PAGE_SIZE)
+		if (p != pa && own_page(p) && host_may_map(p, &mem))
+			host_s2_map(p, mem);
+}
+
 /* A host stage-2 fault at pa: map it if the host may; false if not. */
 bool pgs_host_fault(u64 pa)
 {
@@ -71,8 +92,11 @@ bool pgs_host_fault(u64 pa)
 	pa &= PAGE_MASK;
 	lock_take(&core.mem_lock);
 	ok = host_may_map(pa, &mem);
-	if (ok)
+	if (ok) {
 		host_s2_map(pa, mem);
+		if (mem == MEM_S2_NORMAL)
+			host_fault_around(pa);
+	}
 	lock_give(&core.mem_lock);
 	return ok;
 }
@@ -181,6 +205,12 @@ static void unclaim(const u64 *pa, u32 n)
  * its tables, so the room for them is checked once.  Then, for all the
  * pages at once: out of the host's stage 2 (one TLB invalidation),
  * cleaned to PoC, into the VM's.
+ * Called with vm->lock held, which kept the VM live until mem_lock is
+ * taken; from then on mem_lock does (a teardown or a reset takes it to
+ * empty the VM's stage 2 and reclaim its pages, so it waits for this
+ * map), and vm->lock is given back at once: the VM's vCPU runs and vGIC
+ * calls on other CPUs do not wait for the checks, the clean and the
+ * invalidation.  Returns with neither lock held.
  */
 s64 pgs_host_to_vm_list(struct vm *vm, const u64 *pa, u64 ipa, u32 n)
 {
@@ -190,6 +220,7 @@ s64 pgs_host_to_vm_list(struct vm *vm, const u64 *pa, u64 ipa, u32 n)
 	u32 i, done = 0;
 
 	lock_take(&core.mem_lock);
+	lock_give(&vm->lock);
 	for (i = 0; i < n && !ret; i++) {
 		if (!pa[i])
 			continue;

@@ -425,12 +425,12 @@ s64 vm_map_pages(u64 vmid, u64 list_pa, u64 ipa, u64 n)
 	vm = vm_get_locked(vmid);
 	if (!vm)
 		return CV_E_INVAL;
-	if (vm->state == VM_OFF)
-		ret = CV_E_STATE;
-	else
-		ret = pgs_host_to_vm_list(vm, list, ipa, n);
-	lock_give(&vm->lock);
-	return ret;
+	if (vm->state == VM_OFF) {
+		lock_give(&vm->lock);
+		return CV_E_STATE;
+	}
+	/* it gives vm->lock back as soon as it holds mem_lock */
+	return pgs_host_to_vm_list(vm, list, ipa, n);
 }
 
 /* Device pages (vGIC CPU interface) only before the VM first runs. */

@@ -88,12 +88,12 @@ unmap-vm-dma @ core/vm.c @ \tif ((vm->state != VM_READY && vm->state != VM_OFF) 
 unmap-vcpu-active @ core/vm.c @ || vm->smmu_ctxs ||\n\t    vcpu_active(vm)) @ || vm->smmu_ctxs)
 list-count @ core/vm.c @ \tif (n < 1 || n > CV_MAP_PAGES_MAX || ipa @ \tif (n < 1 || ipa
 list-block @ core/vm.c @ \tif (ipa >> 21 != (ipa + (n - 1) * PAGE_SIZE) >> 21)\n\t\treturn CV_E_INVAL; @ \tif (0)\n\t\treturn CV_E_INVAL;
-list-vm-off @ core/vm.c @ \tif (vm->state == VM_OFF)\n\t\tret = CV_E_STATE;\n\telse\n\t\tret = pgs_host_to_vm_list @ \tif (0)\n\t\tret = CV_E_STATE;\n\telse\n\t\tret = pgs_host_to_vm_list
+list-vm-off @ core/vm.c @ \tif (vm->state == VM_OFF) {\n\t\tlock_give(&vm->lock);\n\t\treturn CV_E_STATE; @ \tif (0) {\n\t\tlock_give(&vm->lock);\n\t\treturn CV_E_STATE;
 map-vm-off @ core/vm.c @ \tif (vm->state == VM_OFF)\n\t\tret = CV_E_STATE;\n\telse\n\t\tret = pgs_host_to_vm(vm @ \tif (0)\n\t\tret = CV_E_STATE;\n\telse\n\t\tret = pgs_host_to_vm(vm
 device-vm-state @ core/vm.c @ \tif (vm->state != VM_READY && vm->state != VM_VERIFIED)\n\t\tret = CV_E_STATE;\n\telse\n\t\tret = pgs_map_device @ \tif (0)\n\t\tret = CV_E_STATE;\n\telse\n\t\tret = pgs_map_device
 run-vm-state @ core/vcpu.c @ (vm->state != VM_RUNNING || v->state != VCPU_READY)) @ (v->state != VCPU_READY))
 run-vcpu-ready @ core/vcpu.c @ (vm->state != VM_RUNNING || v->state != VCPU_READY)) @ (vm->state != VM_RUNNING))
-run-stopped-reenter @ core/vcpu.c @ \t\tif (!ret && vm->state != VM_RUNNING) { @ \t\tif (0) {
+run-stopped-reenter @ core/vcpu.c @ \t\tif (!ret && machine_load_acquire(&vm->state) != VM_RUNNING) { @ \t\tif (0) {
 answer-mmio @ core/vcpu.c @ \t\treturn v->pending == PEND_ABORT && v->fault_esr & ESR_ISV &&\n\t\t\tESR_EC(v->fault_esr) == EC_DABT_LOW ? 0 : CV_E_STATE; @ \t\treturn 0;
 answer-dabt @ core/vcpu.c @ \t\treturn v->pending == PEND_ABORT ? 0 : CV_E_STATE; @ \t\treturn 0;
 answer-hvc @ core/vcpu.c @ \t\treturn v->pending == PEND_HVC ? 0 : CV_E_STATE; @ \t\treturn 0;

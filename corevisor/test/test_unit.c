@@ -15,6 +15,7 @@ void test_gap2_stub_calls(void);
 void test_gap3_gap4_core_memory(void);
 void test_host_s2_rebuild(void);
 void test_vm_memory(void);
+void test_host_fault_around(void);
 void test_pool_limits(void);
 void test_gap1_gap8_image_auth(void);
 void test_gap6_recycling_and_smmu(void);
@@ -25,6 +26,7 @@ void test_vgic(void);
 void test_map_pages(void);
 void test_exit_stats(void);
 void test_lock_wait_stats(void);
+void test_exit_no_vm_lock(void);
 
 int main(void)
 {
@@ -38,6 +40,7 @@ int main(void)
 	test_gap3_gap4_core_memory();
 	test_host_s2_rebuild();
 	test_vm_memory();
+	test_host_fault_around();
 	test_pool_limits();
 	test_gap1_gap8_image_auth();
 	test_gap9_vcpu_exits();
@@ -48,5 +51,6 @@ int main(void)
 	test_map_pages();
 	test_exit_stats();
 	test_lock_wait_stats();
+	test_exit_no_vm_lock();
 	return t_finish("unit");
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * porttool bench VER [--suite guest|micro|all] [--sekvm-out DIR] [--kvm-out DIR]
+ * porttool bench VER [--suite guest|micro|all|apps] [--sekvm-out DIR] [--kvm-out DIR]
  *                    [--reps N] [--iters N] [--dir DIR] [--json FILE]
  *                    [--timeout S] [--db FILE]
  * porttool bench VER --from-logs DIR [--suite S] [--json FILE] [--db FILE]
@@ -14,7 +14,10 @@
  *    qemu/bench/bench-init.sh runs the workloads of qemu/bench/guest-bench.c, each
  *    timed by the guest's own clock (bench_report.c reads the logs);
  *  - micro: the bare-metal guest of qemu/bench/micro/, under QEMU -icount so
- *    that its counter reads are instruction counts (bench_micro.c).
+ *    that its counter reads are instruction counts (bench_micro.c);
+ *  - apps: the application workloads ([--apps A,...] [--redis-requests N]
+ *    ...) on porttool rootfs's image as the host's root disk (rootfs.c,
+ *    qemu/rootfs/, bench_apps.c reads the logs).
  *
  * Every measurement goes to the results database (bench_db.c) with what
  * identifies it; --matrix benches every line that has both builds and
@@ -25,6 +28,7 @@
  */
 #include "builtin.h"
 #include "bench.h"
+#include "bench_apps.h"
 #include "bench_db.h"
 #include "bench_matrix.h"
 #include "debfetch.h"
@@ -32,6 +36,7 @@
 #include "initramfs.h"
 #include "kbuild.h"
 #include "qemu.h"
+#include "rootfs.h"
 #include "sbuf.h"
 #include "subproc.h"
 #include "vmm_build.h"
@@ -57,16 +62,45 @@
 /* porttool boot's kernel command line (builtin/boot.c). */
 #define APPEND "console=ttyAMA0 earlycon=pl011,0x9000000 panic=-1 rdinit=/init"
 
-enum { SUITE_GUEST = 1, SUITE_MICRO = 2 };
+enum { SUITE_GUEST = 1, SUITE_MICRO = 2, SUITE_APPS = 4 };
 
 static const char *opt_sekvm_out, *opt_kvm_out, *opt_dir, *opt_json,
 	*opt_from_logs, *opt_suite, *opt_db, *opt_lines, *opt_boards;
 static int opt_reps = UNSET, opt_timeout = UNSET, opt_iters = UNSET;
+static const char *opt_apps;
+
+/*
+ * The application workloads' parameters: each a flag, passed to the
+ * root filesystem's lib.sh as apps.KEY=VALUE on the kernel command line.
+ * The defaults finish in minutes under QEMU's TCG.
+ */
+static struct app_param {
+	const char *flag, *key;	/* flag: bench_options' name of it */
+	int value, max;
+	const char *help;
+} app_params[] = {
+	{ "redis-requests", "redis_requests", 2000, 10000000, "redis-benchmark -n (default: 2000)" },
+	{ "redis-clients", "redis_clients", 10, 1000, "redis-benchmark -c (default: 10)" },
+	{ "memcached-seconds", "memcached_seconds", 10, 3600, "memcaslap -t (default: 10)" },
+	{ "memcached-concurrency", "memcached_concurrency", 8, 1000, "memcaslap -c (default: 8)" },
+	{ "apache-requests", "apache_requests", 500, 10000000, "ab -n (default: 500)" },
+	{ "apache-concurrency", "apache_concurrency", 8, 1000, "ab -c (default: 8)" },
+	{ "mysql-rows", "mysql_rows", 1000, 10000000, "sysbench --table-size (default: 1000)" },
+	{ "mysql-seconds", "mysql_seconds", 10, 3600, "sysbench --time (default: 10)" },
+	{ "mysql-threads", "mysql_threads", 2, 256, "sysbench --threads (default: 2)" },
+	{ "hackbench-groups", "hackbench_groups", 2, 100, "hackbench -g (default: 2)" },
+	{ "hackbench-loops", "hackbench_loops", 20, 1000000, "hackbench -l (default: 20)" },
+	{ "kbuild-files", "kbuild_files", 24, 10000, "kbuild: C files to compile (default: 24)" },
+	{ "kbuild-jobs", "kbuild_jobs", 2, 64, "kbuild: make -j (default: 2)" },
+};
+#define APP_PARAMS (sizeof(app_params) / sizeof(app_params[0]))
+static int app_param_opt[APP_PARAMS] = { [0 ... APP_PARAMS - 1] = UNSET };
+static unsigned apps_wanted = APPS_ALL;
 static bool opt_verbose, opt_matrix;
 static int suites;
 
 static const struct option bench_options[] = {
-	{ OPT_STRING, "suite", &opt_suite, "S", "guest (default), micro or all" },
+	{ OPT_STRING, "suite", &opt_suite, "S", "guest (default), micro, all (guest and micro) or apps" },
 	{ OPT_STRING, "sekvm-out", &opt_sekvm_out, "DIR", "the SeKVM build (default: build's default)" },
 	{ OPT_STRING, "kvm-out", &opt_kvm_out, "DIR", "the stock-KVM build (default: build --kvm's default)" },
 	{ OPT_INT, "reps", &opt_reps, "N", "boots of each kernel (default: 3)" },
@@ -80,13 +114,27 @@ static const struct option bench_options[] = {
 	{ OPT_BOOL, "matrix", &opt_matrix, NULL, "bench every line with both builds; one row per line and benchmark" },
 	{ OPT_STRING, "lines", &opt_lines, "L,...", "--matrix: these kernel lines (default: every port)" },
 	{ OPT_STRING, "boards", &opt_boards, "B,...", "--matrix: these boards (default: qemu)" },
+	{ OPT_STRING, "apps", &opt_apps, "A,...", "apps: apache, redis, memcached, mysql, hackbench, kbuild (default: all)" },
+	{ OPT_INT, "redis-requests", &app_param_opt[0], "N", "apps: redis-benchmark -n (default: 2000)" },
+	{ OPT_INT, "redis-clients", &app_param_opt[1], "N", "apps: redis-benchmark -c (default: 10)" },
+	{ OPT_INT, "memcached-seconds", &app_param_opt[2], "N", "apps: memcaslap -t (default: 10)" },
+	{ OPT_INT, "memcached-concurrency", &app_param_opt[3], "N", "apps: memcaslap -c (default: 8)" },
+	{ OPT_INT, "apache-requests", &app_param_opt[4], "N", "apps: ab -n (default: 500)" },
+	{ OPT_INT, "apache-concurrency", &app_param_opt[5], "N", "apps: ab -c (default: 8)" },
+	{ OPT_INT, "mysql-rows", &app_param_opt[6], "N", "apps: sysbench --table-size (default: 1000)" },
+	{ OPT_INT, "mysql-seconds", &app_param_opt[7], "N", "apps: sysbench --time (default: 10)" },
+	{ OPT_INT, "mysql-threads", &app_param_opt[8], "N", "apps: sysbench --threads (default: 2)" },
+	{ OPT_INT, "hackbench-groups", &app_param_opt[9], "N", "apps: hackbench -g (default: 2)" },
+	{ OPT_INT, "hackbench-loops", &app_param_opt[10], "N", "apps: hackbench -l (default: 20)" },
+	{ OPT_INT, "kbuild-files", &app_param_opt[11], "N", "apps: kbuild: C files to compile (default: 24)" },
+	{ OPT_INT, "kbuild-jobs", &app_param_opt[12], "N", "apps: kbuild: make -j (default: 2)" },
 	{ OPT_END },
 };
 
 static const struct usage bench_usage = {
-	.synopsis = "porttool bench VER [--suite guest|micro|all] [--sekvm-out DIR] [--kvm-out DIR]\n"
+	.synopsis = "porttool bench VER [--suite guest|micro|all|apps] [--sekvm-out DIR] [--kvm-out DIR]\n"
 		    "                   [--reps N] [--iters N] [--dir DIR] [--json FILE] [--timeout S]\n"
-		    "                   [--db FILE]\n"
+		    "                   [--db FILE] [--apps A,...] [--redis-requests N ...]\n"
 		    "       porttool bench VER --from-logs DIR [--suite S] [--json FILE] [--db FILE]\n"
 		    "       porttool bench --matrix [--lines 5.10,...] [--boards qemu,...] [--suite S]\n"
 		    "                   [--reps N] [--iters N] [--db FILE]",
@@ -107,6 +155,15 @@ static const struct usage bench_usage = {
 		"measurement to the results database.  A boot that fails or misses a result\n"
 		"fails the benchmark (exit 1).  Serial logs: DIR/sekvm-N.log and DIR/kvm-N.log\n"
 		"(micro: DIR/micro-sekvm-N.log ...); --from-logs reads them again.\n"
+		"apps: the application workloads of the SeKVM papers on the root filesystem of\n"
+		"'porttool rootfs' (QEMU's virtio-blk, snapshot=on): Apache (ab), Redis GET and\n"
+		"SET (redis-benchmark), memcached (memcaslap), MariaDB (sysbench\n"
+		"oltp_read_only), hackbench and a kernel-build-like gcc/make job; each\n"
+		"parameter a flag (--redis-requests ...).  Until the vmm has --disk and --net,\n"
+		"servers and clients both run in the QEMU host on the host kernel under test\n"
+		"(SeKVM's host runs under the corevisor's stage 2); results in ops/s and s.\n"
+		"MongoDB, which the papers ran, is not in Debian: its row says so.  Logs:\n"
+		"DIR/apps-{sekvm,kvm}-N.log.\n"
 		"--matrix benches every line whose two builds exist in porttool build's default\n"
 		"directories and prints one row per line and benchmark; a line without numbers\n"
 		"says why (not built, boot failed with the log).",
@@ -175,6 +232,7 @@ struct line_run {
 	struct bench_db *db;
 	const char *run_id;
 	bool tables;			/* print the suite's table (not --matrix) */
+	char *rootfs;			/* apps: porttool rootfs's image */
 };
 
 static void line_free(struct line_run *l)
@@ -185,16 +243,23 @@ static void line_free(struct line_run *l)
 	}
 	free(l->dir);
 	free(l->dtb);
+	free(l->rootfs);
 }
 
 static const char *suite_name(int suite)
 {
-	return suite == SUITE_MICRO ? "micro" : "guest";
+	return suite == SUITE_MICRO ? "micro" : suite == SUITE_APPS ? "apps" : "guest";
+}
+
+/* The serial logs' names: [micro-|apps-]KERNEL-N.log. */
+static const char *log_prefix(int suite)
+{
+	return suite == SUITE_MICRO ? "micro-" : suite == SUITE_APPS ? "apps-" : "";
 }
 
 static char *log_path(const char *dir, int suite, enum bench_kernel k, int rep)
 {
-	return xasprintf("%s/%s%s-%d.log", dir, suite == SUITE_MICRO ? "micro-" : "",
+	return xasprintf("%s/%s%s-%d.log", dir, log_prefix(suite),
 			 bench_kernel_name(k), rep);
 }
 
@@ -490,6 +555,47 @@ static double load_average(void)
 }
 
 /*
+ * The apps suite's kernel command line: the root filesystem on /dev/vda,
+ * its /init running lib.sh's selftest (servers and clients on this
+ * machine), the workloads --apps names and every parameter as
+ * apps.KEY=VALUE (APPS_KEY in lib.sh).
+ */
+static char *apps_cmdline(void)
+{
+	struct sbuf b = { 0 }, servers = { 0 }, local = { 0 };
+
+	sbuf_puts(&b, "console=ttyAMA0 earlycon=pl011,0x9000000 panic=-1 "
+		  "root=/dev/vda rw rootfstype=ext4 rootwait init=/init apps.run=selftest");
+	for (int a = 0; a < APP_BENCHES; a++) {
+		const char *f = app_bench_info(a)->frame;
+		bool is_local = a == A_HACKBENCH || a == A_KBUILD;
+		struct sbuf *to = is_local ? &local : &servers;
+
+		if (!(apps_wanted & (1u << a)) || (to->buf && strstr(to->buf, f)))
+			continue;
+		sbuf_addf(to, "%s%s", to->len ? "," : "", f);
+	}
+	sbuf_addf(&b, " apps.servers=%s apps.local=%s",
+		  servers.len ? servers.buf : "none", local.len ? local.buf : "none");
+	for (size_t i = 0; i < APP_PARAMS; i++)
+		sbuf_addf(&b, " apps.%s=%d", app_params[i].key, app_params[i].value);
+	sbuf_free(&servers);
+	sbuf_free(&local);
+	return sbuf_detach(&b);
+}
+
+/* What the database's parameters column says of an apps run. */
+static char *apps_parameters(void)
+{
+	struct sbuf b = { 0 };
+
+	for (size_t i = 0; i < APP_PARAMS; i++)
+		sbuf_addf(&b, "%s%s=%d", i ? " " : "", app_params[i].key,
+			  app_params[i].value);
+	return sbuf_detach(&b);
+}
+
+/*
  * One boot of kernel k; its serial log's text, or NULL after an error
  * (then *why says so, allocated).  *serial is the log's path.
  */
@@ -497,11 +603,13 @@ static char *boot_once(const struct line_run *l, int suite, const char *initrd,
 		       enum bench_kernel k, int rep, char **serial, char **why)
 {
 	char *append = suite == SUITE_MICRO
-		? xasprintf("%s micro.iters=%d", APPEND, opt_iters) : xstrdup(APPEND);
+		? xasprintf("%s micro.iters=%d", APPEND, opt_iters)
+		: suite == SUITE_APPS ? apps_cmdline() : xstrdup(APPEND);
 	struct qemu_run q = { .kernel = l->image[k], .initrd = initrd,
 			      .dtb = l->dtb, .append = append,
 			      .timeout_s = opt_timeout, .echo = opt_verbose,
-			      .icount = suite == SUITE_MICRO };
+			      .icount = suite == SUITE_MICRO,
+			      .drive = suite == SUITE_APPS ? l->rootfs : NULL };
 	char *what, *log = NULL;
 
 	*serial = log_path(l->dir, suite, k, rep);
@@ -685,12 +793,157 @@ static int report_micro(const struct line_run *l, struct micro_run *runs[BENCH_K
 	return 0;
 }
 
+static int store_apps(const struct line_run *l, struct apps_run *const runs[BENCH_KERNELS],
+		      int reps, const char *source)
+{
+	struct bench_meta m;
+	char *params = apps_parameters();
+	int ret = bench_db_begin(l->db);
+
+	meta_init(&m, l, SUITE_APPS, source);
+	for (int k = 0; k < BENCH_KERNELS && !ret; k++)
+		for (int i = 0; i < reps && !ret; i++)
+			for (int a = 0; a < APP_BENCHES && !ret; a++)
+				if (apps_wanted & (1u << a))
+					ret = bench_db_add(l->db, &m, &(struct bench_row){
+						.hypervisor = bench_kernel_name(k),
+						.benchmark = app_bench_info(a)->name,
+						.parameters = params, .rep = i + 1,
+						.value = runs[k][i].value[a],
+						.unit = app_bench_info(a)->unit });
+	if (!ret)
+		ret = bench_db_commit(l->db);
+	bench_meta_free(&m);
+	free(params);
+	return ret;
+}
+
+static int report_apps(const struct line_run *l, struct apps_run *runs[BENCH_KERNELS],
+		       int reps, const char *source)
+{
+	if (l->tables)
+		apps_print_table(stdout, l->p->version, apps_wanted,
+				 (const struct apps_run *const *)runs, reps);
+	if (store_apps(l, runs, reps, source)) {
+		error("the results above are not in the database");
+		return -1;
+	}
+	return 0;
+}
+
+static int boot_apps_runs(const struct line_run *l, struct apps_run *runs[BENCH_KERNELS])
+{
+	for (int i = 0; i < opt_reps; i++) {
+		for (int j = 0; j < BENCH_KERNELS; j++) {
+			enum bench_kernel k = abba(i, j);
+			char *serial, *why, *log = boot_once(l, SUITE_APPS, NULL, k,
+							     i + 1, &serial, &why);
+
+			if (log && !(why = apps_parse_log(log, apps_wanted, &runs[k][i])))
+				info("%s boot %d: every application measured",
+				     bench_kernel_name(k), i + 1);
+			free(log);
+			if (why) {
+				boot_failed(l, SUITE_APPS, k, i + 1, why, serial);
+				free(why);
+				free(serial);
+				return -1;
+			}
+			free(serial);
+		}
+	}
+	return 0;
+}
+
+/* The root filesystem (built or cached) and the DTB; 0 or -1. */
+static int prepare_apps(struct line_run *l)
+{
+	struct strlist pkgs = { 0 };
+	int ret = -1;
+
+	for (const char *const *p = rootfs_default_packages; *p; p++)
+		strlist_push(&pkgs, *p);
+	if (rootfs_build(l->ctx->project_dir, &pkgs, false, &l->rootfs))
+		goto out;
+	/* QEMU's -drive splits its value at commas. */
+	if (strchr(l->rootfs, ',')) {
+		error("the root filesystem's path %s has a comma, which QEMU's "
+		      "-drive cannot take; set XDG_CACHE_HOME elsewhere", l->rootfs);
+		goto out;
+	}
+	ret = prepare_dtb(l, NULL);
+out:
+	strlist_free(&pkgs);
+	return ret;
+}
+
+static int run_apps(struct line_run *l)
+{
+	struct apps_run *runs[BENCH_KERNELS];
+	int ret = -1;
+
+	if (prepare_apps(l)) {
+		record_failure(l, SUITE_APPS, NULL, "could not prepare the root "
+			       "filesystem (see porttool's errors)", NULL);
+		return -1;
+	}
+	for (int k = 0; k < BENCH_KERNELS; k++)
+		runs[k] = xcalloc((size_t)opt_reps, sizeof(struct apps_run));
+	if (boot_apps_runs(l, runs) == 0)
+		ret = report_apps(l, runs, opt_reps, "boot");
+	if (l->tables && ret == 0)
+		printf("serial logs: %s/apps-{sekvm,kvm}-N.log\n", l->dir);
+	for (int k = 0; k < BENCH_KERNELS; k++)
+		free(runs[k]);
+	return ret;
+}
+
+static int logs_reps(const char *dir, int suite);
+
+static int from_logs_apps(struct line_run *l)
+{
+	struct apps_run *runs[BENCH_KERNELS] = { 0 };
+	char *source = xasprintf("from-logs %s", opt_from_logs);
+	int ret = -1, reps = logs_reps(opt_from_logs, SUITE_APPS);
+
+	if (reps < 0)
+		goto out;
+	for (int k = 0; k < BENCH_KERNELS; k++)
+		runs[k] = xcalloc((size_t)reps, sizeof(struct apps_run));
+	ret = 0;
+	for (int k = 0; k < BENCH_KERNELS && !ret; k++)
+		for (int i = 0; i < reps && !ret; i++) {
+			char *path = log_path(opt_from_logs, SUITE_APPS, k, i + 1);
+			char *log = read_file(path, NULL), *why = NULL;
+
+			if (!log)
+				error("cannot read %s: %s", path, strerror(errno));
+			else if ((why = apps_parse_log(log, apps_wanted, &runs[k][i])))
+				error("%s: %s", path, why);
+			ret = !log || why ? -1 : 0;
+			free(log);
+			free(why);
+			free(path);
+		}
+	if (!ret)
+		ret = report_apps(l, runs, reps, source);
+out:
+	for (int k = 0; k < BENCH_KERNELS; k++)
+		free(runs[k]);
+	free(source);
+	return ret;
+}
+
 static int run_suite(struct line_run *l, int suite)
 {
 	struct bench_results res = { .version = l->p->version, .reps = opt_reps };
 	struct micro_run *micro[BENCH_KERNELS] = { 0 };
-	char *initrd = prepare_initramfs(l, suite);
+	char *initrd;
 	int ret = -1;
+
+	if (suite == SUITE_APPS)
+		return run_apps(l);
+	initrd = prepare_initramfs(l, suite);
 
 	if (!initrd || prepare_dtb(l, initrd)) {
 		record_failure(l, suite, NULL, "could not prepare the boot (see "
@@ -723,7 +976,7 @@ static int run_line(struct line_run *l)
 {
 	int ret = 0;
 
-	for (int s = SUITE_GUEST; s <= SUITE_MICRO; s <<= 1) {
+	for (int s = SUITE_GUEST; s <= SUITE_APPS; s <<= 1) {
 		if (!(suites & s))
 			continue;
 		if (run_suite(l, s))
@@ -756,7 +1009,7 @@ static int count_logs(const char *dir, int suite, enum bench_kernel k)
 static int logs_reps(const char *dir, int suite)
 {
 	int n[BENCH_KERNELS];
-	const char *pre = suite == SUITE_MICRO ? "micro-" : "";
+	const char *pre = log_prefix(suite);
 
 	if (!is_dir(dir)) {
 		error("log directory %s does not exist", dir);
@@ -837,7 +1090,57 @@ static int parse_suite(const char *s)
 		return SUITE_MICRO;
 	if (!strcmp(s, "all"))
 		return SUITE_GUEST | SUITE_MICRO;
-	usage_error(&bench_usage, "--suite is guest, micro or all, not '%s'", s);
+	if (!strcmp(s, "apps"))
+		return SUITE_APPS;
+	usage_error(&bench_usage, "--suite is guest, micro, all or apps, not '%s'", s);
+}
+
+/* --apps A,... into apps_wanted: "redis" is both its GET and SET rows. */
+static unsigned parse_apps(const char *list)
+{
+	char *copy = xstrdup(list), *save = NULL;
+	unsigned w = 0;
+
+	for (char *a = strtok_r(copy, ",", &save); a; a = strtok_r(NULL, ",", &save)) {
+		unsigned bits = 0;
+
+		for (int i = 0; i < APP_BENCHES; i++)
+			if (!strcmp(app_bench_info(i)->frame, a))
+				bits |= 1u << i;
+		if (!bits)
+			usage_error(&bench_usage, "--apps: '%s' is none of apache, redis, "
+				    "memcached, mysql, hackbench, kbuild", a);
+		w |= bits;
+	}
+	free(copy);
+	if (!w)
+		usage_error(&bench_usage, "--apps names no workload");
+	return w;
+}
+
+static void check_apps_usage(void)
+{
+	bool any = opt_apps != NULL;
+
+	for (size_t i = 0; i < APP_PARAMS; i++) {
+		int v = app_param_opt[i];
+
+		if (v == UNSET)
+			continue;
+		any = true;
+		if (v < 1 || v > app_params[i].max)
+			usage_error(&bench_usage, "--%s needs a number from 1 to %d, not %d",
+				    app_params[i].flag, app_params[i].max, v);
+		app_params[i].value = v;
+	}
+	if (any && !(suites & SUITE_APPS))
+		usage_error(&bench_usage, "--apps and the workloads' parameters go "
+			    "with --suite apps");
+	if (opt_apps)
+		apps_wanted = parse_apps(opt_apps);
+	if ((suites & SUITE_APPS) && opt_matrix)
+		usage_error(&bench_usage, "--suite apps benches one line: give a version, "
+			    "not --matrix");
 }
 
 static void check_usage(int n)
@@ -863,9 +1166,13 @@ static void check_usage(int n)
 			      opt_iters != UNSET))
 		usage_error(&bench_usage, "--from-logs boots nothing; it takes only "
 			    "--json, --suite and --db");
+	if (opt_json && (suites & SUITE_APPS))
+		usage_error(&bench_usage, "--json writes the guest suite's results; "
+			    "--suite apps has none");
 	if (opt_json && !(suites & SUITE_GUEST))
 		usage_error(&bench_usage, "--json writes the guest suite's results; "
 			    "--suite micro has none");
+	check_apps_usage();
 	if (opt_reps == UNSET)
 		opt_reps = DEFAULT_REPS;
 	else if (opt_reps < 1 || opt_reps > MAX_REPS)
@@ -884,7 +1191,8 @@ static void check_usage(int n)
 
 static int suite_count(void)
 {
-	return !!(suites & SUITE_GUEST) + !!(suites & SUITE_MICRO);
+	return !!(suites & SUITE_GUEST) + !!(suites & SUITE_MICRO) +
+	       !!(suites & SUITE_APPS);
 }
 
 static struct bench_db *open_db(void)
@@ -914,8 +1222,9 @@ static int bench_one(struct porttool_ctx *ctx, const char *ver)
 		if (!(l.db = open_db()))
 			goto out;
 		ret = EXIT_OK;
-		for (int s = SUITE_GUEST; s <= SUITE_MICRO; s <<= 1)
-			if ((suites & s) && from_logs_suite(&l, s))
+		for (int s = SUITE_GUEST; s <= SUITE_APPS; s <<= 1)
+			if ((suites & s) && (s == SUITE_APPS ? from_logs_apps(&l)
+							   : from_logs_suite(&l, s)))
 				ret = EXIT_FAIL;
 		goto out;
 	}

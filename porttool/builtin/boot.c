@@ -252,6 +252,44 @@ static bool boot_guest_devices(const struct port *p)
 	return yes;
 }
 
+/*
+ * For 'porttool lava' (builtin.h): the initramfs a boot of image carries,
+ * made in bootdir as run_boot makes it, but anything missing is an error
+ * here: a job is run later, elsewhere, where no one sees the warnings.
+ */
+int boot_make_initramfs(const struct porttool_ctx *ctx, const char *image,
+			const char *bootdir, bool sekvm, char **initrd)
+{
+	struct guest_keys keys = { 0 };
+	char *keys_error = NULL, *bm = NULL, *bm_error = NULL;
+	int ret = -1;
+
+	*initrd = NULL;
+	if (mkdir_p(bootdir)) {
+		error("cannot create %s: %s", bootdir, strerror(errno));
+		return -1;
+	}
+	if (sekvm) {
+		keys_error = sekvm_guest_keys(ctx, bootdir, image, &keys);
+		if (keys_error)
+			goto out;
+	}
+	bm_error = prepare_bmguest(ctx, bootdir, sekvm ? &keys : NULL, &bm);
+	if (bm_error) {
+		error("the bare-metal test guest: %s", bm_error);
+		goto out;
+	}
+	/* no disk or NIC: a LAVA board's host may have no tap */
+	ret = prepare_initramfs(ctx, bootdir, image, sekvm ? &keys : NULL, bm,
+				false, initrd);
+out:
+	free(keys_error);
+	free(bm);
+	free(bm_error);
+	guest_keys_free(&keys);
+	return ret;
+}
+
 static int run_boot(const struct porttool_ctx *ctx, const struct port *p,
 		    const char *out)
 {

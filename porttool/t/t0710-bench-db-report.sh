@@ -171,7 +171,7 @@ test_expect_success 'micro: --suite all reads both suites; usage errors' '
 	grep -q "^guest benchmark" out && grep -q "^micro benchmark" out &&
 	test "$(sql r.db "select count(*) from measurements")" = 36 &&
 	test_expect_code 2 porttool bench 5.10 --suite nano 2>err &&
-	grep -q -- "--suite is guest, micro or all, not .nano." err &&
+	grep -q -- "--suite is guest, micro, all or apps, not .nano." err &&
 	test_expect_code 2 porttool bench 5.10 --suite micro --json x.json 2>err &&
 	grep -q -- "--json writes the guest suite" err &&
 	test_expect_code 2 porttool bench 5.10 --iters 0 2>err &&

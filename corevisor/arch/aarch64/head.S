@@ -303,13 +303,15 @@ cv_guest_enter:
  * return from cv_guest_enter on the saved EL2 state.
  */
 cv_guest_exit:
-	mov	x2, #0
-1:	ldr	x3, [sp, x2, lsl #3]
-	str	x3, [x0, x2, lsl #3]
-	str	xzr, [sp, x2, lsl #3]		/* no guest register stays behind */
-	add	x2, x2, #1
-	cmp	x2, #31
-	b.lo	1b
+	/* in pairs, unrolled: this runs at every exit */
+	.irp	i, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14
+	ldp	x2, x3, [sp, #16 * \i]
+	stp	x2, x3, [x0, #16 * \i]
+	stp	xzr, xzr, [sp, #16 * \i]	/* no guest register stays behind */
+	.endr
+	ldr	x2, [sp, #16 * 15]
+	str	x2, [x0, #16 * 15]
+	str	xzr, [sp, #16 * 15]
 	mrs	x2, tpidr_el2
 	adr_l	x3, cv_guest_regs
 	str	xzr, [x3, x2, lsl #3]

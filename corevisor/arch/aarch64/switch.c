@@ -302,9 +302,43 @@ static void vgic_save(struct machine_vcpu *vcpu)
 	gich_write(GICH_VMCR, 0);
 }
 
+/*
+ * FP/SIMD is switched lazily, as KVM does, but only in the direction
+ * that keeps the host from ever seeing the guest's: the guest enters
+ * with FP/SIMD trapped (CPTR_EL2.TFP) and the host's registers still
+ * loaded; its first FP/SIMD instruction traps here, and only then are
+ * the host's saved and the guest's loaded, untrapped, and the guest
+ * resumed at that instruction.  A run without FP/SIMD (most exits of
+ * a kernel) switches nothing.  On the way out machine_vcpu_run saves
+ * the guest's and reloads the host's iff they were switched.
+ */
+static u64 enter_guest(struct machine_vcpu *vcpu, struct host_state *h,
+		       bool *fp_loaded)
+{
+	u64 kind;
+
+	write_sysreg(CPTR_EL2_RES1 | CPTR_TZ | CPTR_TFP, cptr_el2);
+	isb();
+	for (;;) {
+		kind = cv_guest_enter(vcpu->x, h->callee);
+		if (kind != EXIT_SYNC || *fp_loaded ||
+		    ESR_EC(read_sysreg(esr_el2)) != EC_FP_ASIMD)
+			break;
+		/* EL2 itself traps under TFP: untrap before the save */
+		write_sysreg(CPTR_EL2_RES1 | CPTR_TZ, cptr_el2);
+		isb();
+		cv_fpsimd_save(h->fp);
+		cv_fpsimd_load(vcpu->fp);
+		*fp_loaded = true;
+	}
+	write_sysreg(CPTR_EL2_RES1 | CPTR_TZ, cptr_el2);
+	return kind;
+}
+
 void machine_vcpu_run(struct machine_vcpu *vcpu, struct machine_exit *exit)
 {
 	struct host_state *h = &host_state[machine_cpu_index()];
+	bool fp_loaded;
 	u64 kind;
 
 	/* host out */
@@ -316,10 +350,8 @@ void machine_vcpu_run(struct machine_vcpu *vcpu, struct machine_exit *exit)
 	h->cnthctl = read_sysreg(cnthctl_el2);
 	h->cntvoff = read_sysreg(cntvoff_el2);
 	save_el1(h->sys);
-	cv_fpsimd_save(h->fp);
 
-	/* guest in */
-	cv_fpsimd_load(vcpu->fp);
+	/* guest in (FP/SIMD on its first use: enter_guest) */
 	load_el1(vcpu->sys);
 	if (vcpu->debug) {
 		debug_save(&h->dbg);
@@ -338,9 +370,9 @@ void machine_vcpu_run(struct machine_vcpu *vcpu, struct machine_exit *exit)
 	write_sysreg(guest_hcr(vcpu->hcr), hcr_el2);
 	write_sysreg(vcpu->pc, elr_el2);
 	write_sysreg(guest_spsr(vcpu->pstate), spsr_el2);
-	isb();
 
-	kind = cv_guest_enter(vcpu->x, h->callee);
+	fp_loaded = false;
+	kind = enter_guest(vcpu, h, &fp_loaded);
 
 	/* guest out */
 	exit->kind = (u32)kind;
@@ -350,7 +382,10 @@ void machine_vcpu_run(struct machine_vcpu *vcpu, struct machine_exit *exit)
 	vcpu->pc = read_sysreg(elr_el2);
 	vcpu->pstate = read_sysreg(spsr_el2);
 	save_el1(vcpu->sys);
-	cv_fpsimd_save(vcpu->fp);
+	if (fp_loaded) {
+		cv_fpsimd_save(vcpu->fp);
+		cv_fpsimd_load(h->fp);
+	}
 	vgic_save(vcpu);
 	if (vcpu->debug) {
 		debug_save(&vcpu->dbg);
@@ -364,7 +399,6 @@ void machine_vcpu_run(struct machine_vcpu *vcpu, struct machine_exit *exit)
 	write_sysreg(h->cnthctl, cnthctl_el2);
 	write_sysreg(h->cntvoff, cntvoff_el2);
 	load_el1(h->sys);
-	cv_fpsimd_load(h->fp);
 	write_sysreg(h->elr_el2, elr_el2);
 	write_sysreg(h->spsr_el2, spsr_el2);
 	isb();

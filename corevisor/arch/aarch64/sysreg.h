@@ -33,6 +33,7 @@ static inline void isb(void)
 #define ESR_DABT_WNR		(1UL << 6)
 #define ESR_FSC_SEA		0x10	/* synchronous external abort */
 #define EC_UNKNOWN		0x00
+#define EC_FP_ASIMD		0x07	/* FP/SIMD trapped by CPTR_EL2.TFP */
 #define EC_HVC64		0x16
 #define EC_SMC64		0x17
 #define EC_IABT_LOW		0x20

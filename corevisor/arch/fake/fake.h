@@ -47,6 +47,9 @@ extern u64 fake_ticks;
 /* Counters of maintenance operations. */
 extern unsigned long fake_tlbi_count, fake_dcache_count, fake_icache_count;
 
+/* Called at each machine_dcache_flush (a clean for a VM), if set. */
+extern void (*fake_dcache_hook)(u64 pa);
+
 /* Everything printed through the UART since fake_reset(). */
 const char *fake_uart_output(void);
 

@@ -227,11 +227,15 @@ void machine_tlbi_el2_all(void)
 	__atomic_add_fetch(&fake_tlbi_count, 1, __ATOMIC_RELAXED);
 }
 
+void (*fake_dcache_hook)(u64 pa);
+
 void machine_dcache_flush(u64 pa, u64 size)
 {
 	(void)machine_pa(pa);
 	(void)machine_pa(pa + size - 1);
 	__atomic_add_fetch(&fake_dcache_count, 1, __ATOMIC_RELAXED);
+	if (fake_dcache_hook)
+		fake_dcache_hook(pa);
 }
 
 void machine_icache_inval_all(void)

@@ -142,12 +142,13 @@
 
 /*
  * ABI 1.4: the per-CPU counters CV_HC_GET_STAT reads: how many, and the
- * system-counter ticks the corevisor spent (0 where it says so).
+ * system-counter ticks the corevisor spent (0 where it says so, and for
+ * every guest exit: the exit path is counted, not timed).
  */
-#define CV_STAT_HC_VCPU_RUN	0  /* VCPU_RUN: EL2 time outside the guest */
+#define CV_STAT_HC_VCPU_RUN	0  /* VCPU_RUN calls (no time) */
 #define CV_STAT_HC_MAP_PAGE	1  /* MAP_PAGE calls */
 #define CV_STAT_HC_MAP_PAGES	2  /* MAP_PAGES calls */
-#define CV_STAT_HC_VIRQ		3  /* GET_VIRQ and SET_VIRQ calls */
+#define CV_STAT_HC_VIRQ		3  /* GET_VIRQ and SET_VIRQ calls (no time) */
 #define CV_STAT_HC_OTHER	4  /* every other host call */
 #define CV_STAT_HOST_S2_FAULT	5  /* host stage-2 faults */
 #define CV_STAT_HOST_SMC	6  /* host SMCs (PSCI) */
@@ -165,7 +166,7 @@
 #define CV_STAT_WORK_CLEAN	18 /* pages cleaned to PoC for a VM */
 #define CV_STAT_WORK_TLBI	19 /* host stage-2 TLB invalidations for it */
 #define CV_STAT_WORK_SCRUB	20 /* pages zeroed and given back */
-#define CV_STAT_GUEST		21 /* guest entries: time in the guest and switch */
+#define CV_STAT_GUEST		21 /* guest entries (no time) */
 #define CV_STAT_LOCK_WAIT	22 /* waits for a corevisor lock another CPU held */
 #define CV_STAT_NR		23
 

@@ -171,9 +171,51 @@ static void test_map_pages_nomem(void)
 	CHECK_EQ(check_invariants(NULL), 0);
 }
 
+/*
+ * The VM's lock is given back once mem_lock is held: while MAP_PAGES
+ * cleans its pages, the VM's other calls (a vCPU run, the vGIC's on
+ * another CPU) could take it, and mem_lock is still held.
+ */
+static int cleans, cleans_vm_free, cleans_mem_held;
+
+static bool lock_free(const struct lock *l)
+{
+	return __atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) ==
+	       __atomic_load_n(&l->next, __ATOMIC_ACQUIRE);
+}
+
+static void clean_hook(u64 pa)
+{
+	cleans++;
+	cleans_vm_free += lock_free(&core.vm[0].lock);
+	cleans_mem_held += !lock_free(&core.mem_lock);
+}
+
+static void test_map_pages_vm_unlocked(void)
+{
+	CHECK_EQ(t_boot(1), 0);
+	CHECK_EQ(hc(CV_HC_REGISTER_VM, 0, 0, 0, 0, 0, NULL), 1);
+	memset(list(), 0, PAGE_SIZE);
+	list()[0] = HOST(31);
+	list()[1] = HOST(32);
+	cleans = 0;
+	cleans_vm_free = 0;
+	cleans_mem_held = 0;
+	fake_dcache_hook = clean_hook;
+	CHECK_EQ(map_pages(1, LIST, 0x10000, 2), 0);
+	fake_dcache_hook = NULL;
+	CHECK_EQ(cleans, 2);
+	CHECK_EQ(cleans_vm_free, 2);
+	CHECK_EQ(cleans_mem_held, 2);
+	/* and both are free after the call */
+	CHECK(lock_free(&core.vm[0].lock) && lock_free(&core.mem_lock));
+	CHECK_EQ(check_invariants(NULL), 0);
+}
+
 void test_map_pages(void)
 {
 	test_map_pages_refused();
 	test_map_pages_done();
 	test_map_pages_nomem();
+	test_map_pages_vm_unlocked();
 }

@@ -122,3 +122,29 @@ void test_pool_limits(void)
 	CHECK_EQ(hc(CV_HC_SMMU_FREE, 0, 0, 0, 0, 0, NULL), 0);
 	CHECK_EQ(check_invariants(NULL), 0);
 }
+
+/*
+ * A host stage-2 fault maps the RAM pages of its aligned block of 16
+ * that the host may map, and no other: a VM's page in the block stays
+ * out of the host's stage 2 (I1), as do pages of the next block.
+ */
+void test_host_fault_around(void)
+{
+	u64 block = HOST(64), vm_page = block + 5 * PAGE_SIZE;
+	u64 i;
+
+	CHECK_EQ(t_boot(1), 0);
+	CHECK_EQ(block & (16 * PAGE_SIZE - 1), 0);
+	CHECK_EQ(HOST(79), block + 15 * PAGE_SIZE);	/* one run of RAM */
+	CHECK_EQ(hc(CV_HC_REGISTER_VM, 0, 0, 0, 0, 0, NULL), 1);
+	CHECK_EQ(hc(CV_HC_MAP_PAGE, 1, vm_page, 0x2000, 0, 0, NULL), 0);
+	CHECK(!host_mapped(block + 3 * PAGE_SIZE));
+	CHECK(core_host_abort(0, block + 3 * PAGE_SIZE + 8));
+	for (i = 0; i < 16; i++)
+		CHECK_EQ(host_mapped(block + i * PAGE_SIZE),
+			 block + i * PAGE_SIZE != vm_page);
+	CHECK(!host_mapped(block + 16 * PAGE_SIZE));
+	CHECK(!host_mapped(block - PAGE_SIZE));
+	CHECK(!core_host_abort(0, vm_page));
+	CHECK_EQ(check_invariants(NULL), 0);
+}

@@ -11,10 +11,104 @@ export PATH=/bin
 
 mark() { echo "PORTTOOL-BOOT: $*"; }
 
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t devtmpfs devtmpfs /dev 2>/dev/null
-mount -t debugfs debugfs /sys/kernel/debug
+# A LAVA run (porttool lava) is the same boot run again with its output
+# kept: the second run mounts nothing.
+if [ -z "${PORTTOOL_LAVA_RUN:-}" ]; then
+	mount -t proc proc /proc
+	mount -t sysfs sysfs /sys
+	mount -t devtmpfs devtmpfs /dev 2>/dev/null
+	mount -t debugfs debugfs /sys/kernel/debug
+fi
+
+# ---- LAVA (porttool lava; porttool/lava.c writes the job) ----
+# With "porttool.lava" on the kernel command line this script runs itself
+# again with its output kept in /tmp/boot.log, then reports each check as
+# a LAVA test case: "PORTTOOL-LAVA-CASE: NAME result=pass|fail" between
+# "PORTTOOL-LAVA: checks begin/end", and each figure as
+# "PORTTOOL-LAVA-CASE: NAME measurement=V units=U" between "PORTTOOL-LAVA:
+# figures begin/end": the job's monitors turn these into test cases, as
+# lava-test-case would, without a shell on the console (this init powers
+# off).  A plain 'porttool boot' prints none of this.
+BOOT_LOG=/tmp/boot.log
+lava_case() {	# NAME pass|fail
+	echo "PORTTOOL-LAVA-CASE: $1 result=$2"
+}
+lava_check() {	# NAME COMMAND...: pass when COMMAND succeeds
+	name=$1
+	shift
+	if "$@"; then lava_case "$name" pass; else lava_case "$name" fail; fi
+}
+lava_figure() {	# NAME VALUE UNITS; nothing when VALUE is empty
+	[ -n "$2" ] && echo "PORTTOOL-LAVA-CASE: $1 measurement=$2 units=$3"
+}
+logged() { grep -qF -- "$1" "$BOOT_LOG"; }
+kernel_said() { dmesg | grep -qF -- "$1"; }
+no_panic() {
+	! dmesg | grep -qE 'Kernel panic|Internal error:|Unable to handle kernel'
+}
+# guest_ran TAG: the run tagged TAG booted its guest and its vmm exited 0.
+guest_ran() {
+	logged "${1}SEKVM-GUEST-OK cpus=2" && logged "${1}vmm exit 0"
+}
+# refused TAG: the vmm of the run tagged TAG exited non-zero, no guest up.
+refused() {
+	grep -q "^${1}vmm exit [1-9]" "$BOOT_LOG" && ! logged "${1}SEKVM-GUEST-OK"
+}
+# hook_ok NAME: the host survived the hook; a self-test in it said PASS.
+hook_ok() {
+	logged "PORTTOOL-BOOT: hook $1: survived" || return 1
+	st=$(grep "^SEKVM-HOOK $1: sekvm-selftest: " "$BOOT_LOG")
+	[ -z "$st" ] && return 0
+	echo "$st" | grep -q " PASS" && ! echo "$st" | grep -q " FAIL"
+}
+lava_checks() {
+	echo "PORTTOOL-LAVA: checks begin"
+	lava_check userspace logged "PORTTOOL-BOOT: userspace reached"
+	lava_check dev-kvm logged "PORTTOOL-BOOT: /dev/kvm present"
+	lava_check no-panic no_panic
+	if [ -f /guest/vm.pub ]; then
+		lava_check kvm-handed-over kernel_said "SeKVM: the corevisor owns EL2"
+	else
+		lava_check kvm-hyp-init kernel_said "Hyp mode initialized successfully"
+	fi
+	sed -n 's/^PORTTOOL-BOOT: hook \([^:]*\): start.*/\1/p' "$BOOT_LOG" |
+	while read -r h; do
+		lava_check "hook-$(echo "$h" | tr / -)" hook_ok "$h"
+	done
+	if logged "PORTTOOL-BOOT: guest: start"; then
+		lava_check guest-boot guest_ran "SEKVM-GUEST: "
+	fi
+	if [ -f /guest/vm.pub ]; then
+		lava_check image-bit-flip-refused refused "SEKVM-GUEST-FLIPPED: "
+		lava_check image-other-key-refused refused "SEKVM-GUEST-OTHERKEY: "
+	fi
+	sed -n 's/^SEKVM-GUEST-BM: bmguest: \(PASS\|FAIL\) \([a-z0-9-]*\).*/\1 \2/p' \
+		"$BOOT_LOG" |
+	while read -r r n; do
+		[ "$r" = PASS ] && r=pass || r=fail
+		lava_case "bm-$n" "$r"
+	done
+	if [ -f /guest/bmguest.bin ]; then
+		lava_check bm-exit logged "SEKVM-GUEST-BM: vmm exit 0"
+	fi
+	echo "PORTTOOL-LAVA: checks end"
+	echo "PORTTOOL-LAVA: figures begin"
+	lava_figure host-userspace "$(cat /tmp/userspace-uptime 2>/dev/null)" s
+	lava_figure guest-up "$(sed -n 's/^PORTTOOL-BOOT: guest: up after \([0-9]*\) s$/\1/p' \
+		"$BOOT_LOG")" s
+	lava_figure boot-checks "$(cat /tmp/boot-seconds 2>/dev/null)" s
+	echo "PORTTOOL-LAVA: figures end"
+}
+if [ -z "${PORTTOOL_LAVA_RUN:-}" ] && grep -qw porttool.lava /proc/cmdline; then
+	cut -d' ' -f1 /proc/uptime >/tmp/userspace-uptime
+	start=$(cut -d. -f1 /proc/uptime)
+	PORTTOOL_LAVA_RUN=1 /bin/sh "$0" 2>&1 | tee "$BOOT_LOG"
+	echo $(( $(cut -d. -f1 /proc/uptime) - start )) >/tmp/boot-seconds
+	lava_checks
+	sync
+	poweroff -f
+fi
+
 mark "userspace reached: $(uname -r), $(grep -c '^processor' /proc/cpuinfo) cpus online"
 
 if [ -c /dev/kvm ]; then
@@ -281,4 +375,4 @@ fi
 
 mark "done"
 sync
-poweroff -f
+[ -n "${PORTTOOL_LAVA_RUN:-}" ] || poweroff -f

@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * porttool bench --suite apps: reading the application workloads' output.
+ *
+ * The root filesystem's scripts (porttool/qemu/rootfs/usr/lib/sekvm-apps/
+ * lib.sh) frame each program's output between "APPS-BEGIN: NAME" and
+ * "APPS-END: NAME RC"; anything may prefix those lines (a console tag such
+ * as the host's "BENCH-VMM: ", then taken off the frame's lines too) and a
+ * line may end in "\r".  Inside a frame each tool
+ * prints its result in its own words, taken here:
+ *
+ *   redis     redis-benchmark --csv: "SET","12345.68",...   ops/s per test
+ *   memcached memcaslap:  Run time: 10.0s Ops: 123 TPS: 12 Net_rate: ...
+ *   apache    ab:         Requests per second:    123.45 [#/sec] (mean)
+ *   mysql     sysbench:   transactions:   1234   (123.36 per sec.)
+ *   hackbench hackbench:  Time: 1.234                        s
+ *   kbuild    lib.sh:     kbuild: 24 files, make -j2, 12.34 s
+ */
+#include "bench_apps.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const struct app_bench apps[] = {
+	[A_APACHE] = { "apache", "apache", "ops/s", true, "Apache, ab (apache2-utils)" },
+	[A_REDIS_GET] = { "redis-get", "redis", "ops/s", true, "Redis GET, redis-benchmark" },
+	[A_REDIS_SET] = { "redis-set", "redis", "ops/s", true, "Redis SET, redis-benchmark" },
+	[A_MEMCACHED] = { "memcached", "memcached", "ops/s", true,
+			  "memcached, memcaslap (libmemcached-tools' memaslap)" },
+	[A_MYSQL] = { "mysql", "mysql", "ops/s", true,
+		      "MariaDB, sysbench oltp_read_only transactions" },
+	[A_HACKBENCH] = { "hackbench", "hackbench", "s", false, "hackbench (rt-tests)" },
+	[A_KBUILD] = { "kbuild", "kbuild", "s", false,
+		       "kernel-build-like: gcc and make -j on a fixed C project" },
+};
+
+const struct app_bench *app_bench_info(enum app_bench_id a)
+{
+	return &apps[a];
+}
+
+/* After the first occurrence of key in line, or NULL. */
+static const char *after(const char *line, const char *key)
+{
+	const char *p = strstr(line, key);
+
+	return p ? p + strlen(key) : NULL;
+}
+
+/* A positive number at p (after blanks); false when there is none. */
+static bool number_at(const char *p, double *v)
+{
+	char *end;
+
+	if (!p)
+		return false;
+	*v = strtod(p, &end);
+	return end != p && *v > 0;
+}
+
+/* "SET","12345.68",...: the test's name and its requests per second. */
+static void take_redis(const char *line, struct apps_run *r)
+{
+	static const struct { const char *test; enum app_bench_id id; } t[] = {
+		{ "\"GET\",\"", A_REDIS_GET }, { "\"SET\",\"", A_REDIS_SET },
+	};
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (!strncmp(line, t[i].test, strlen(t[i].test)))
+			r->have[t[i].id] = number_at(line + strlen(t[i].test),
+						     &r->value[t[i].id]);
+}
+
+static void take_line(const char *frame, const char *line, struct apps_run *r)
+{
+	const char *p;
+
+	if (!strcmp(frame, "redis")) {
+		take_redis(line, r);
+	} else if (!strcmp(frame, "memcached")) {
+		if (after(line, "Run time:") && (p = after(line, " TPS:")))
+			r->have[A_MEMCACHED] = number_at(p, &r->value[A_MEMCACHED]);
+	} else if (!strcmp(frame, "apache")) {
+		if ((p = after(line, "Requests per second:")) && strstr(p, "[#/sec]"))
+			r->have[A_APACHE] = number_at(p, &r->value[A_APACHE]);
+	} else if (!strcmp(frame, "mysql")) {
+		if (after(line, "transactions:") && (p = strchr(line, '(')) &&
+		    strstr(p, "per sec."))
+			r->have[A_MYSQL] = number_at(p + 1, &r->value[A_MYSQL]);
+	} else if (!strcmp(frame, "hackbench")) {
+		if (!strncmp(line, "Time:", 5))
+			r->have[A_HACKBENCH] = number_at(line + 5, &r->value[A_HACKBENCH]);
+	} else if (!strcmp(frame, "kbuild")) {
+		if (!strncmp(line, "kbuild:", 7) && (p = strrchr(line, ',')) &&
+		    strstr(p, " s"))
+			r->have[A_KBUILD] = number_at(p + 1, &r->value[A_KBUILD]);
+	}
+}
+
+/* The frame a marker line names, into name (at most len - 1 chars). */
+static bool marker(const char *line, const char *key, char *name, size_t len,
+		   int *rc)
+{
+	const char *p = after(line, key);
+	size_t n;
+
+	if (!p)
+		return false;
+	n = strcspn(p, " \r\n");
+	if (!n || n >= len)
+		return false;
+	memcpy(name, p, n);
+	name[n] = '\0';
+	if (rc)
+		*rc = atoi(p + n);
+	return true;
+}
+
+static void note_failure(struct apps_run *r, const char *frame, int rc)
+{
+	if (r->failed[0])
+		return;
+	snprintf(r->failed, sizeof(r->failed), "%s exited %d", frame, rc);
+}
+
+char *apps_parse_log(const char *log, unsigned wanted, struct apps_run *r)
+{
+	char frame[32] = "", name[32], tag[64] = "";
+	struct sbuf missing = { 0 };
+	const char *p = log;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	while (p && *p) {
+		size_t len = strcspn(p, "\n");
+		char *line = strndup(p, len);
+		size_t n = strlen(line);
+		char *cr;
+
+		/* A serial console's line ends, however many. */
+		while (n && line[n - 1] == '\r')
+			line[--n] = '\0';
+		/* Progress redrawn with "\r" on one line: the last one counts. */
+		cr = strrchr(line, '\r');
+		if (cr)
+			memmove(line, cr + 1, strlen(cr + 1) + 1);
+		if (marker(line, "APPS-BEGIN: ", name, sizeof(name), NULL)) {
+			size_t tlen = (size_t)(strstr(line, "APPS-BEGIN: ") - line);
+
+			/* What tags the marker tags the frame's lines too. */
+			strcpy(frame, name);
+			snprintf(tag, sizeof(tag), "%.*s", (int)tlen, line);
+		} else if (marker(line, "APPS-END: ", name, sizeof(name), &rc)) {
+			if (rc)
+				note_failure(r, name, rc);
+			frame[0] = '\0';
+		} else if (frame[0]) {
+			size_t tlen = strlen(tag);
+
+			take_line(frame, strncmp(line, tag, tlen) ? line : line + tlen, r);
+		}
+		free(line);
+		p = p[len] ? p + len + 1 : NULL;
+	}
+	/* No workload ran at all: say why when the kernel did. */
+	if (!strstr(log, "APPS-INIT: up ")) {
+		if (strstr(log, "VFS: Unable to mount root fs"))
+			return xstrdup("the kernel could not mount the root filesystem "
+				       "(ext4 on virtio-blk: is CONFIG_EXT4_FS in its config?)");
+		return xstrdup("the root filesystem's /init never started "
+			       "(no \"APPS-INIT: up\" line)");
+	}
+	for (int a = 0; a < APP_BENCHES; a++)
+		if ((wanted & (1u << a)) && !r->have[a])
+			sbuf_addf(&missing, "%s%s", missing.len ? ", " : "", apps[a].name);
+	if (!missing.len)
+		return NULL;
+	{
+		char *why = xasprintf("no result for %s%s%s", missing.buf,
+				      r->failed[0] ? "; " : "", r->failed);
+
+		sbuf_free(&missing);
+		return why;
+	}
+}
+
+static double median(double *v, int n)
+{
+	for (int i = 1; i < n; i++)
+		for (int j = i; j > 0 && v[j - 1] > v[j]; j--) {
+			double t = v[j];
+
+			v[j] = v[j - 1];
+			v[j - 1] = t;
+		}
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+void apps_print_table(FILE *out, const char *version, unsigned wanted,
+		      const struct apps_run *const runs[2], int reps)
+{
+	double *v = xcalloc((size_t)reps, sizeof(*v));
+
+	fprintf(out, "apps v%s: %d run(s) each, medians; ratio SeKVM/KVM "
+		"(ops/s: above 1 is faster, s: below 1 is faster)\n", version, reps);
+	fprintf(out, "%-12s %14s %14s %6s  %s\n", "application", "SeKVM", "KVM",
+		"ratio", "unit");
+	for (int a = 0; a < APP_BENCHES; a++) {
+		double m[2];
+
+		if (!(wanted & (1u << a)))
+			continue;
+		for (int k = 0; k < 2; k++) {
+			for (int i = 0; i < reps; i++)
+				v[i] = runs[k][i].value[a];
+			m[k] = median(v, reps);
+		}
+		fprintf(out, "%-12s %14.2f %14.2f %6.3f  %s\n", apps[a].name,
+			m[0], m[1], m[1] > 0 ? m[0] / m[1] : 0, apps[a].unit);
+	}
+	fprintf(out, "%-12s %14s %14s %6s  %s\n", "mongodb", "-", "-", "-",
+		"not in Debian (no package to build the root filesystem from)");
+	free(v);
+}

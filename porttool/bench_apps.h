@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* porttool bench --suite apps: the workloads' results (bench_apps.c). */
+#ifndef PORTTOOL_BENCH_APPS_H
+#define PORTTOOL_BENCH_APPS_H
+
+#include "porttool.h"
+#include "sbuf.h"
+
+/* The table's rows, in its order. */
+enum app_bench_id {
+	A_APACHE, A_REDIS_GET, A_REDIS_SET, A_MEMCACHED, A_MYSQL,
+	A_HACKBENCH, A_KBUILD, APP_BENCHES
+};
+
+#define APPS_ALL ((1u << APP_BENCHES) - 1)
+
+struct app_bench {
+	const char *name;	/* in the table and the database */
+	const char *frame;	/* lib.sh's APPS-BEGIN name */
+	const char *unit;	/* "ops/s" or "s" */
+	bool higher_better;
+	const char *what;
+};
+
+const struct app_bench *app_bench_info(enum app_bench_id a);
+
+/* One run's results. */
+struct apps_run {
+	double value[APP_BENCHES];
+	bool have[APP_BENCHES];
+	char failed[64];	/* the first frame that exited non-zero */
+};
+
+/*
+ * Read one run's log: NULL when every benchmark in wanted (bit 1 << id)
+ * has a result, else why not (allocated).
+ */
+char *apps_parse_log(const char *log, unsigned wanted, struct apps_run *r);
+
+/*
+ * Per benchmark in wanted: the medians of runs[0] (SeKVM) and runs[1]
+ * (KVM), reps each, and their ratio; then MongoDB's row, which Debian
+ * cannot fill.
+ */
+void apps_print_table(FILE *out, const char *version, unsigned wanted,
+		      const struct apps_run *const runs[2], int reps);
+
+#endif
