@@ -551,7 +551,7 @@ int main(int argc, char **argv)
 	rng = seed ? seed : 1;
 
 	CHECK_EQ(t_boot(1), 0);
-	model_init(&m, (int)core.vm[0].pool.nr, (int)smmu_ctx_pages());
+	model_init(&m, (int)core.vm_blocks.nr, (int)smmu_ctx_pages());
 	fake_set_guest(guest);
 	CHECK_EQ(check_invariants(&m), 0);
 

@@ -25,6 +25,7 @@ void test_vgic(void);
 void test_map_pages(void);
 void test_exit_stats(void);
 void test_lock_wait_stats(void);
+void test_vmids(void);
 
 int main(void)
 {
@@ -48,5 +49,6 @@ int main(void)
 	test_map_pages();
 	test_exit_stats();
 	test_lock_wait_stats();
+	test_vmids();
 	return t_finish("unit");
 }
