@@ -232,11 +232,12 @@ static bool zero_page(u64 pa)
 static bool vcpus_in_blocks(const struct vm *vm)
 {
 	const struct blocks *b = &core.vm_blocks;
+	const u8 *tags = fake_peek(b->owner_pa);	/* one RAM range */
 	u64 blk = (u64)POOL_BLOCK_PAGES * PAGE_SIZE, pa;
 	u32 i;
 
 	for (i = 0; i < b->nr; i++) {
-		if (*(u8 *)machine_pa(b->owner_pa + i) != vm->vmid)
+		if (tags[i] != vm->vmid)
 			continue;
 		for (pa = b->base + i * blk; pa < b->base + (i + 1) * blk;
 		     pa += PAGE_SIZE)
@@ -250,11 +251,12 @@ static bool vcpus_in_blocks(const struct vm *vm)
 static void check_blocks(void)
 {
 	const struct blocks *b = &core.vm_blocks;
+	const u8 *tags = fake_peek(b->owner_pa);
 	u32 i, untagged = 0;
 	int v, k;
 
 	for (i = 0; i < b->nr; i++) {
-		u8 tag = *(u8 *)machine_pa(b->owner_pa + i);
+		u8 tag = tags[i];
 
 		if (!tag)
 			untagged++;
@@ -286,6 +288,8 @@ int check_invariants(const struct model *m)
 	static u16 smmu_count[(T_RAM_A_SIZE + T_RAM_B_SIZE) >> 12];
 	long n = (T_RAM_A_SIZE + T_RAM_B_SIZE) >> 12, i;
 	static bool vmids_seen[CV_MAX_VMS + 1];
+	/* the table's entries, looked up once: this loop is the model's cost */
+	struct page_state *tab_a = own_page(T_RAM_A), *tab_b = own_page(T_RAM_B);
 	u32 c, vmid;
 	int v, leaves;
 
@@ -334,8 +338,8 @@ int check_invariants(const struct model *m)
 	for (i = 0; i < n; i++) {
 		/* entries of one RAM range are consecutive */
 		struct page_state *pg = i < (long)(T_RAM_A_SIZE >> 12) ?
-			own_page(T_RAM_A) + i :
-			own_page(T_RAM_B) + (i - (T_RAM_A_SIZE >> 12));
+			tab_a + i : tab_b + (i - (T_RAM_A_SIZE >> 12));
+		bool in_region = t_in_region(page_pa(i));
 
 		if (pg->owner != OWNER_HOST && pg->owner != OWNER_CORE &&
 		    (pg->owner > CV_MAX_VMS ||
@@ -350,10 +354,10 @@ int check_invariants(const struct model *m)
 		if (pg->owner != OWNER_HOST && pg->owner != OWNER_CORE &&
 		    pg->share > 1)
 			BAD("I6: vm page share %u", pg->share);
-		if (pg->owner == OWNER_CORE && (pg->share || !t_in_region(page_pa(i))))
+		if (pg->owner == OWNER_CORE && (pg->share || !in_region))
 			BAD("core page %#llx outside region or shared",
 			    (unsigned long long)page_pa(i));
-		if (t_in_region(page_pa(i)) && pg->owner != OWNER_CORE)
+		if (in_region && pg->owner != OWNER_CORE)
 			BAD("region page %#llx not core", (unsigned long long)page_pa(i));
 		if (!m)
 			continue;
