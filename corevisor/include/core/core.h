@@ -153,6 +153,7 @@ struct vm {
 	 */
 	struct vcpu *vcpu;
 };
+
 #define VM_VCPU_PAGES	\
 	((CV_MAX_VCPUS * sizeof(struct vcpu) + PAGE_SIZE - 1) / PAGE_SIZE)
 /* what REGISTER_VM takes from the blocks: stage-2 root and vCPUs */
