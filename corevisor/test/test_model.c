@@ -324,12 +324,52 @@ static void make_map_pages(u64 *r)
 		r[2] += 8 * below(512);
 }
 
+/*
+ * Every 200,000 calls from call 50,000 on, the slots fill (REGISTER_VM
+ * until the 256th is refused) and then drain to 16 live VMs (TEARDOWN of
+ * the highest READY one): exhaustion is in the model's calls, and the
+ * live VMs do not pile up.  A phase ends after CV_MAX_VMS + 1 calls
+ * whatever happened.  True if r is the phase's call.
+ */
+static bool fill_and_drain(u64 r[6])
+{
+	static int phase, left;
+	static u64 n;
+	int v;
+
+	if (++n % 200000 == 50000) {
+		phase = 1;
+		left = CV_MAX_VMS + 1;
+	}
+	if (phase == 1 && left--) {
+		if (live_vms() == CV_MAX_VMS) {	/* this one is refused */
+			phase = 2;
+			left = CV_MAX_VMS + 1;
+		}
+		r[0] = CV_HC_REGISTER_VM;
+		return true;
+	}
+	if (phase == 1)
+		phase = 0;
+	if (phase == 2 && left-- > 0 && live_vms() > 16)
+		for (v = CV_MAX_VMS; v; v--)
+			if (m.vm[v - 1].state == MS_READY) {
+				r[0] = CV_HC_TEARDOWN;
+				r[1] = (u64)v;
+				return true;
+			}
+	phase = 0;
+	return false;
+}
+
 static int make_call(u64 r[6])
 {
 	struct m_vm *vm;
 	u64 vmid, k;
 
 	memset(r, 0, 6 * sizeof(u64));
+	if (fill_and_drain(r))
+		return 0;
 	if (chance(10)) {	/* the host touches memory */
 		switch (below(5)) {
 		case 0:
