@@ -72,8 +72,9 @@ char *bench_parse_log(const char *log, enum bench_kernel k, struct bench_run *r)
 
 struct bench_results {
 	const char *version;
-	int reps;
-	struct bench_run *runs[BENCH_KERNELS];	/* reps each */
+	int reps;			/* runs of each kernel: boots x vms */
+	int vms;			/* guests at once (--vms), 1 or more */
+	struct bench_run *runs[BENCH_KERNELS];	/* reps each; boot b's VM v at b * vms + v - 1 */
 };
 
 /*
@@ -85,6 +86,16 @@ char *bench_check_sizes(const struct bench_results *res);
 void bench_print_table(FILE *out, const struct bench_results *res);
 /* The same as JSON, with every run's value; 0 or -1 (error printed). */
 int bench_write_json(const char *path, const struct bench_results *res);
+
+/* ---- many guests at once (bench_vms.c) ---- */
+/*
+ * VM vm's part (1..nvms) of an nvms-VM boot's serial log, as the log of
+ * a one-VM boot for bench_parse_log (allocated); NULL with *why
+ * (allocated) when the log is not one of nvms VMs.
+ */
+char *bench_vm_log(const char *log, int nvms, int vm, char **why);
+/* Each VM's medians over the boots (res->vms > 1). */
+void bench_print_vms_table(FILE *out, const struct bench_results *res);
 
 /* ---- the micro suite (bench_micro.c) ---- */
 enum micro_bench {

@@ -297,11 +297,17 @@ void bench_print_table(FILE *out, const struct bench_results *res)
 {
 	const struct bench_run *r = &res->runs[BENCH_SEKVM][0];
 
+	int boots = res->vms > 1 ? res->reps / res->vms : res->reps;
+
 	fprintf(out,
 		"guest benchmark: v%s, SeKVM vs stock KVM, %d boot%s each, alternating\n"
 		"QEMU TCG (nested virtualization by emulation): not hardware numbers;\n"
-		"compare the ratio SeKVM/KVM within one run, not across machines or runs.\n\n",
-		res->version, res->reps, res->reps == 1 ? "" : "s");
+		"compare the ratio SeKVM/KVM within one run, not across machines or runs.\n",
+		res->version, boots, boots == 1 ? "" : "s");
+	if (res->vms > 1)
+		fprintf(out, "%d guests at once in each boot: medians and ranges over "
+			"every guest's run (%d per kernel)\n", res->vms, res->reps);
+	fprintf(out, "\n");
 	fprintf(out, "%-34s %-15s %10s %10s %7s  %-13s %s\n", "workload", "size",
 		"SeKVM ms", "KVM ms", "ratio", "SeKVM range", "KVM range");
 	for (int w = 0; w < BENCH_WORKLOADS; w++) {
@@ -317,8 +323,11 @@ void bench_print_table(FILE *out, const struct bench_results *res)
 	}
 	fprintf(out, "(ms: medians; ratio = SeKVM median / KVM median; "
 		"range: fastest-slowest run)\n");
+	if (res->vms > 1)
+		bench_print_vms_table(out, res);
 	if (r->nstats)
-		micro_print_stats(out, "SeKVM boot 1's vmm run (the whole guest)",
+		micro_print_stats(out, res->vms > 1 ? "SeKVM boot 1's vmm runs (every guest)"
+				  : "SeKVM boot 1's vmm run (the whole guest)",
 				  "ns", r->stat_freq, r->stat, r->nstats);
 }
 

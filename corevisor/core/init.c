@@ -19,7 +19,7 @@
  *
  * Region layout, in pages from its base:
  *   [image footprint][ownership table][EL2 pool][host pool]
- *   [SMMU pools][VM pools][free]
+ *   [SMMU pools][VM block tags][VM blocks][free]
  */
 #include <core/core.h>
 
@@ -137,12 +137,38 @@ static u64 el2_pool_pages(void)
 	return n;
 }
 
+/*
+ * The VM pools' blocks get what the other pools leave: first the bytes
+ * of their tags, then the blocks, aligned to a block.  At least 16
+ * blocks (the 128 pages the 16 slots of ABI 1.4 needed at least).
+ */
+static s64 carve_vm_blocks(u64 next, u64 pages)
+{
+	u64 block = (u64)POOL_BLOCK_PAGES << PAGE_SHIFT, tags, first;
+	u64 end = next + (pages << PAGE_SHIFT), nr;
+	u32 i;
+
+	tags = next;
+	/* one tag byte a block: a page of tags for each 4096 blocks */
+	next += ((pages / POOL_BLOCK_PAGES / PAGE_SIZE) + 1) << PAGE_SHIFT;
+	first = (next + block - 1) & ~(block - 1);
+	nr = first < end ? (end - first) / block : 0;
+	if (nr < 16)
+		return CV_E_NOMEM;
+	blocks_init(&core.vm_blocks, tags, first, (u32)nr);
+	for (i = 0; i < CV_MAX_VMS; i++) {
+		pool_init_blocks(&core.vm[i].pool, &core.vm_blocks, i + 1);
+		core.vm[i].state = VM_FREE;
+	}
+	return 0;
+}
+
 /* Cut the region into table and pools; pools get what is left. */
 static s64 carve(void)
 {
 	u64 next = core.base + machine_image_footprint();
 	u64 end = core.base + core.size, own_bytes, left;
-	u64 el2, host, smmu, per_vm;
+	u64 el2, host, smmu;
 	u32 i;
 
 	own_bytes = 0;
@@ -156,8 +182,7 @@ static s64 carve(void)
 	left = ((end - next) >> PAGE_SHIFT) - el2;
 	host = left / 4;
 	smmu = left / 8 / CV_MAX_SMMU_CTX;
-	per_vm = (left - host - smmu * CV_MAX_SMMU_CTX) / CV_MAX_VMS;
-	if (host < 16 || smmu < 4 || per_vm < 8)
+	if (host < 16 || smmu < 4)
 		return CV_E_NOMEM;
 	pool_init(&core.el2_pool, next, el2);
 	next += el2 << PAGE_SHIFT;
@@ -165,12 +190,7 @@ static s64 carve(void)
 	next += host << PAGE_SHIFT;
 	smmu_init(next, smmu);
 	next += smmu * CV_MAX_SMMU_CTX << PAGE_SHIFT;
-	for (i = 0; i < CV_MAX_VMS; i++) {
-		pool_init(&core.vm[i].pool, next, per_vm);
-		core.vm[i].state = VM_FREE;
-		next += per_vm << PAGE_SHIFT;
-	}
-	return 0;
+	return carve_vm_blocks(next, left - host - smmu * CV_MAX_SMMU_CTX);
 }
 
 static int map_el2(u64 start, u64 end, enum machine_mem mem)

@@ -6,8 +6,9 @@
  *   READY/VERIFIED/RUNNING --stop--> OFF
  *   READY/VERIFIED/OFF --teardown--> FREE
  *
- * Owns: core.vm[], the VMIDs (vmid = slot + 1, the lowest free slot is
- * reused after teardown), each VM's public key and image slots.
+ * Owns: core.vm[], the VMIDs (vmid = slot + 1, 1..255 for the 8-bit
+ * VMIDs, the lowest free slot is reused after teardown), each VM's
+ * public key and image slots, and its vCPU contexts (in its pool).
  * Guarantees: a VM runs only after every image slot it has was verified
  * (SHA-512 of the image, Ed25519 over struct cv_image_signed with the
  * VM's own key, set once); the entry point lies inside a verified image;
@@ -53,12 +54,44 @@ static s64 copy_from_host(void *dst, u64 pa, u64 len)
 	return ret;
 }
 
+/*
+ * The VM's fixed pages from its (empty) blocks pool, under mem_lock: the
+ * stage-2 root (3 pages) and then its vCPU contexts, both in its first
+ * block, consecutive.  False, with nothing held, if no block is free.
+ */
+static bool vm_take_pages(struct vm *vm)
+{
+	u64 first;
+	u32 i;
+
+	_Static_assert(VM_FIXED_PAGES <= POOL_BLOCK_PAGES,
+		       "a VM's fixed pages fit in one block");
+	vm->s2_root = pgt_s2_alloc(&vm->pool, &vm->s2_hw);
+	first = vm->s2_root ? pool_alloc(&vm->pool) : 0;
+	for (i = 1; first && i < VM_VCPU_PAGES; i++)
+		if (pool_alloc(&vm->pool) != first + i * PAGE_SIZE)
+			first = 0;
+	if (!first) {
+		pool_reset(&vm->pool);
+		vm->s2_root = 0;
+		return false;
+	}
+	vm->vcpu = machine_pa(first);	/* zeroed: VCPU_NONE */
+	return true;
+}
+
+/*
+ * The lowest free slot; its VMID's TLB entries are dropped again before
+ * use (the teardown that freed it dropped them already: a VMID must not
+ * depend on that alone, a stale entry would map the old VM's pages).
+ */
 s64 vm_register(void)
 {
 	u32 i;
 
 	for (i = 0; i < CV_MAX_VMS; i++) {
 		struct vm *vm = &core.vm[i];
+		bool ok;
 
 		lock_take(&vm->lock);
 		if (vm->state != VM_FREE) {
@@ -66,9 +99,15 @@ s64 vm_register(void)
 			continue;
 		}
 		/* a FREE slot is clean: zero at init, wiped by vm_destroy */
-		pool_reset(&vm->pool);
-		vm->s2_root = pgt_s2_alloc(&vm->pool, &vm->s2_hw);
+		lock_take(&core.mem_lock);
+		ok = vm_take_pages(vm);
+		lock_give(&core.mem_lock);
+		if (!ok) {
+			lock_give(&vm->lock);
+			return CV_E_NOMEM;
+		}
 		vm->vmid = i + 1;
+		machine_tlbi_vmid(vm_vttbr(vm));
 		vm->state = VM_READY;
 		lock_give(&vm->lock);
 		return vm->vmid;
@@ -299,8 +338,11 @@ void vm_destroy(struct vm *vm)
 {
 	smmu_unbind_vm(vm);
 	pgs_reclaim_vm(vm);
-	pool_reset(&vm->pool);
-	cv_memset(vm->vcpu, 0, sizeof(vm->vcpu));
+	cv_memset(vm->vcpu, 0, CV_MAX_VCPUS * sizeof(*vm->vcpu));
+	vm->vcpu = NULL;
+	lock_take(&core.mem_lock);
+	pool_reset(&vm->pool);	/* its blocks, for any VM */
+	lock_give(&core.mem_lock);
 	cv_memset(vm->image, 0, sizeof(vm->image));
 	cv_memset(vm->key, 0, sizeof(vm->key));
 	vm->key_set = false;

@@ -224,11 +224,73 @@ static bool zero_page(u64 pa)
 	return true;
 }
 
+/*
+ * The VM blocks: a live VM's tables and vCPU contexts lie in blocks
+ * tagged with its vmid, a free slot holds none, and the free count is
+ * the untagged blocks (nothing leaks across teardown and reuse).
+ */
+static bool vcpus_in_blocks(const struct vm *vm)
+{
+	const struct blocks *b = &core.vm_blocks;
+	const u8 *tags = fake_peek(b->owner_pa);	/* one RAM range */
+	u64 blk = (u64)POOL_BLOCK_PAGES * PAGE_SIZE, pa;
+	u32 i;
+
+	for (i = 0; i < b->nr; i++) {
+		if (tags[i] != vm->vmid)
+			continue;
+		for (pa = b->base + i * blk; pa < b->base + (i + 1) * blk;
+		     pa += PAGE_SIZE)
+			if (fake_peek(pa) == (void *)vm->vcpu)
+				return pool_contains(&vm->pool, pa +
+					(VM_VCPU_PAGES - 1) * PAGE_SIZE);
+	}
+	return false;
+}
+
+static void check_blocks(void)
+{
+	const struct blocks *b = &core.vm_blocks;
+	const u8 *tags = fake_peek(b->owner_pa);
+	u32 i, untagged = 0;
+	int v, k;
+
+	for (i = 0; i < b->nr; i++) {
+		u8 tag = tags[i];
+
+		if (!tag)
+			untagged++;
+		else if (core.vm[tag - 1].state == VM_FREE)
+			BAD("block %u held by free vm %u", i, tag);
+	}
+	if (untagged != b->free)
+		BAD("blocks: %u untagged, free count %u", untagged, b->free);
+	for (v = 0; v < CV_MAX_VMS; v++) {
+		const struct vm *vm = &core.vm[v];
+
+		if (vm->state == VM_FREE) {
+			if (vm->vcpu || vm->pool.nr)
+				BAD("free vm slot %d holds pages", v);
+			continue;
+		}
+		if (!vcpus_in_blocks(vm))
+			BAD("vm %d vCPUs outside its blocks", v + 1);
+		for (k = 0; k < trees[T_VM + v].ntables; k++)
+			if (!pool_contains(&vm->pool, trees[T_VM + v].tables[k]))
+				BAD("vm %d table %#llx outside its blocks",
+				    v + 1, (unsigned long long)
+				    trees[T_VM + v].tables[k]);
+	}
+}
+
 int check_invariants(const struct model *m)
 {
 	static u16 smmu_count[(T_RAM_A_SIZE + T_RAM_B_SIZE) >> 12];
 	long n = (T_RAM_A_SIZE + T_RAM_B_SIZE) >> 12, i;
-	u32 vmids_seen = 0, c, vmid;
+	static bool vmids_seen[CV_MAX_VMS + 1];
+	/* the table's entries, looked up once: this loop is the model's cost */
+	struct page_state *tab_a = own_page(T_RAM_A), *tab_b = own_page(T_RAM_B);
+	u32 c, vmid;
 	int v, leaves;
 
 	violations = 0;
@@ -241,14 +303,17 @@ int check_invariants(const struct model *m)
 	check_tree(&trees[T_HOST], fake_sysreg(0, SR_VTTBR_EL2) & S2_ROOT,
 		   true, smmu_count);
 	/* I5: live VMIDs unique, and only live VMs own pages */
+	memset(vmids_seen, 0, sizeof(vmids_seen));
 	for (v = 0; v < CV_MAX_VMS; v++) {
 		struct vm *vm = &core.vm[v];
 
 		if (vm->state == VM_FREE)
 			continue;
-		if (vm->vmid != (u32)v + 1 || vmids_seen & (1U << vm->vmid))
+		if (vm->vmid != (u32)v + 1 || vm->vmid > CV_MAX_VMS ||
+		    vmids_seen[vm->vmid])
 			BAD("I5: vm slot %d has vmid %u", v, vm->vmid);
-		vmids_seen |= 1U << vm->vmid;
+		else
+			vmids_seen[vm->vmid] = true;
 		trees[T_VM + v].name = "vm s2";
 		trees[T_VM + v].vmid = v + 1;
 		leaves = check_tree(&trees[T_VM + v], vm_vttbr(vm) & S2_ROOT,
@@ -257,6 +322,7 @@ int check_invariants(const struct model *m)
 			BAD("vm %d maps %d pages, model %d", v + 1, leaves,
 			    m->vm[v].s2.nmap);
 	}
+	check_blocks();
 	for (c = 0; c < CV_MAX_SMMU_CTX; c++) {
 		u64 root = smmu_root(c, &vmid);
 
@@ -272,8 +338,8 @@ int check_invariants(const struct model *m)
 	for (i = 0; i < n; i++) {
 		/* entries of one RAM range are consecutive */
 		struct page_state *pg = i < (long)(T_RAM_A_SIZE >> 12) ?
-			own_page(T_RAM_A) + i :
-			own_page(T_RAM_B) + (i - (T_RAM_A_SIZE >> 12));
+			tab_a + i : tab_b + (i - (T_RAM_A_SIZE >> 12));
+		bool in_region = t_in_region(page_pa(i));
 
 		if (pg->owner != OWNER_HOST && pg->owner != OWNER_CORE &&
 		    (pg->owner > CV_MAX_VMS ||
@@ -288,10 +354,10 @@ int check_invariants(const struct model *m)
 		if (pg->owner != OWNER_HOST && pg->owner != OWNER_CORE &&
 		    pg->share > 1)
 			BAD("I6: vm page share %u", pg->share);
-		if (pg->owner == OWNER_CORE && (pg->share || !t_in_region(page_pa(i))))
+		if (pg->owner == OWNER_CORE && (pg->share || !in_region))
 			BAD("core page %#llx outside region or shared",
 			    (unsigned long long)page_pa(i));
-		if (t_in_region(page_pa(i)) && pg->owner != OWNER_CORE)
+		if (in_region && pg->owner != OWNER_CORE)
 			BAD("region page %#llx not core", (unsigned long long)page_pa(i));
 		if (!m)
 			continue;

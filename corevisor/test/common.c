@@ -54,6 +54,33 @@ bool t_in_region(u64 pa)
 	return pa >= T_REGION && pa < T_REGION + T_REGION_SIZE;
 }
 
+/*
+ * Take blocks of the VM pool until only leave are free: a helper VM (or
+ * more) maps a device page at one new 1 GiB IPA after another (two table
+ * pages each, no host page needed).  Returns the VMs it registered.
+ */
+u32 t_take_blocks(u32 leave)
+{
+	s64 vmid = 0;
+	u64 gib = 0;
+	u32 n = 0;
+
+	while (core.vm_blocks.free > leave) {
+		if (vmid <= 0 || gib == 1024) {
+			vmid = hc(CV_HC_REGISTER_VM, 0, 0, 0, 0, 0, NULL);
+			if (vmid <= 0)
+				break;
+			n++;
+			gib = 1;
+			continue;
+		}
+		if (hc(CV_HC_MAP_DEVICE, (u64)vmid, 0x8040000, gib++ << 30, 0,
+		       0, NULL))
+			break;
+	}
+	return n;
+}
+
 u64 t_host_page(unsigned int i)
 {
 	u64 below = (T_REGION - T_RAM_A) >> PAGE_SHIFT;

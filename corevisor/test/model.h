@@ -28,7 +28,7 @@ struct m_tables {
 };
 
 struct m_page {
-	int owner;		/* 0 host, 1..16 VM, -1 core */
+	int owner;		/* 0 host, 1..CV_MAX_VMS VM, -1 core */
 	int share;
 	u64 gfn;
 };
@@ -82,6 +82,7 @@ struct g_script {
 
 struct model {
 	u64 nr_pages;
+	int nr_blocks;		/* the VM blocks of the pool VMs share */
 	struct m_page *page;
 	struct m_vm vm[CV_MAX_VMS];
 	struct m_ctx ctx[CV_MAX_SMMU_CTX];
@@ -90,7 +91,7 @@ struct model {
 	s64 guest_x0[4];	/* x0 the guest should see after each step */
 };
 
-void model_init(struct model *m, int vm_pool, int smmu_pool);
+void model_init(struct model *m, int vm_blocks, int smmu_pool);
 /* Index of pa's page, or -1 if pa is not RAM. */
 long m_index(u64 pa);
 /* Predicts one host hypercall; script is the guest's for VCPU_RUN. */

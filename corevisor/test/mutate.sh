@@ -80,7 +80,7 @@ stop-vcpu-active @ core/vm.c @ \tif (vm->state == VM_OFF || vcpu_active(vm)) @ \
 teardown-running @ core/vm.c @ \tif (vm->state == VM_RUNNING || vcpu_active(vm)) @ \tif (vcpu_active(vm))
 teardown-vcpu-active @ core/vm.c @ \tif (vm->state == VM_RUNNING || vcpu_active(vm)) @ \tif (vm->state == VM_RUNNING)
 teardown-smmu @ core/vm.c @ \tsmmu_unbind_vm(vm);\n @ 
-teardown-wipe-vcpu @ core/vm.c @ \tcv_memset(vm->vcpu, 0, sizeof(vm->vcpu)); @ 
+teardown-wipe-vcpu @ core/vm.c @ \tcv_memset(vm->vcpu, 0, CV_MAX_VCPUS * sizeof(*vm->vcpu)); @ 
 reset-cut @ core/vm.c @ \t\tpgs_cut_vm(vm);\n @ 
 reset-scrub @ core/vm.c @ \tfor (i = 0; i < CV_MAX_VMS; i++)\n\t\tdestroy_when_idle(&core.vm[i]); @ 
 unmap-vm-state @ core/vm.c @ \tif ((vm->state != VM_READY && vm->state != VM_OFF) || vm->smmu_ctxs || @ \tif (vm->smmu_ctxs ||

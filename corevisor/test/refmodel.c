@@ -81,7 +81,51 @@ static void del_map(struct m_tables *t, struct m_map *mp)
 	*mp = t->map[--t->nmap];
 }
 
-void model_init(struct model *m, int vm_pool, int smmu_pool)
+/*
+ * A VM's stage 2 starts with its root (3 pages: the level-0 page and
+ * the two level-1 tables for IPA bits 39 = 0 and 1) and holds its vCPU
+ * contexts too (ABI 1.5); every page it holds comes in whole blocks of
+ * the pool all VMs share.
+ */
+static void vm_tables_init(struct m_tables *t)
+{
+	tables_init(t, 0);
+	t->pre[0][0] = 0;
+	t->pre[0][1] = 1;
+	t->npre[0] = 2;
+	t->used = 3;
+}
+
+static int vm_pages(const struct m_vm *vm)
+{
+	return (int)VM_VCPU_PAGES + vm->s2.used;
+}
+
+static int blocks_of(int pages)
+{
+	return (pages + POOL_BLOCK_PAGES - 1) / POOL_BLOCK_PAGES;
+}
+
+static int blocks_free(const struct model *m)
+{
+	int i, n = m->nr_blocks;
+
+	for (i = 0; i < CV_MAX_VMS; i++)
+		if (m->vm[i].state != MS_FREE)
+			n -= blocks_of(vm_pages(&m->vm[i]));
+	return n;
+}
+
+/* Table pages the VM can still get: its last block's rest, free blocks */
+static int vm_room(const struct model *m, const struct m_vm *vm)
+{
+	int p = vm_pages(vm);
+
+	return blocks_of(p) * POOL_BLOCK_PAGES - p +
+	       blocks_free(m) * POOL_BLOCK_PAGES;
+}
+
+void model_init(struct model *m, int vm_blocks, int smmu_pool)
 {
 	u64 pa;
 	int i;
@@ -93,8 +137,9 @@ void model_init(struct model *m, int vm_pool, int smmu_pool)
 		m->page[m_index(pa)].owner = -1;
 	memset(m->vm, 0, sizeof(m->vm));
 	memset(m->ctx, 0, sizeof(m->ctx));
+	m->nr_blocks = vm_blocks;
 	for (i = 0; i < CV_MAX_VMS; i++)
-		tables_init(&m->vm[i].s2, vm_pool);
+		vm_tables_init(&m->vm[i].s2);
 	for (i = 0; i < CV_MAX_SMMU_CTX; i++)
 		tables_init(&m->ctx[i].t, smmu_pool);
 }
@@ -150,7 +195,7 @@ static s64 map_page(struct model *m, int vmid, u64 pa, u64 ipa)
 		return CV_E_DENIED;
 	if (p->share || find_map(&vm->s2, ipa))
 		return CV_E_STATE;
-	if (tables_missing(&vm->s2, ipa) > vm->s2.cap - vm->s2.used)
+	if (tables_missing(&vm->s2, ipa) > vm_room(m, vm))
 		return CV_E_NOMEM;
 	p->owner = vmid;
 	p->gfn = ipa >> 12;
@@ -351,9 +396,8 @@ static s64 vm_call(struct model *m, const u64 *r)
 				give_back(m, i < (int)(T_RAM_A_SIZE >> 12) ?
 					  T_RAM_A + ((u64)i << 12) :
 					  T_RAM_B + ((u64)(i - (T_RAM_A_SIZE >> 12)) << 12));
-		nr = vm->s2.cap;
 		memset(vm, 0, sizeof(*vm));
-		tables_init(&vm->s2, nr);
+		vm_tables_init(&vm->s2);
 		return 0;
 	case CV_HC_MAP_PAGE:
 		if (vm->state == MS_OFF)
@@ -390,7 +434,7 @@ static s64 vm_call(struct model *m, const u64 *r)
 			return CV_E_DENIED;
 		if (find_map(&vm->s2, r[3]))
 			return CV_E_STATE;
-		if (tables_missing(&vm->s2, r[3]) > vm->s2.cap - vm->s2.used)
+		if (tables_missing(&vm->s2, r[3]) > vm_room(m, vm))
 			return CV_E_NOMEM;
 		add_map(&vm->s2, r[3], r[2]);
 		return 0;
@@ -653,7 +697,8 @@ s64 model_call(struct model *m, const u64 r[6], const struct g_script *g,
 	case CV_HC_S2_ENABLED:
 		return 1;
 	case CV_HC_REGISTER_VM:
-		for (i = 0; i < CV_MAX_VMS; i++)
+		/* the fixed pages take one block */
+		for (i = 0; i < CV_MAX_VMS && blocks_free(m); i++)
 			if (m->vm[i].state == MS_FREE) {
 				m->vm[i].state = MS_READY;
 				return i + 1;

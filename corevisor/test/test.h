@@ -36,16 +36,16 @@ extern int t_passed, t_failed;
 int t_finish(const char *name);
 
 /*
- * The standard machine: RAM A = [0x40000000, +7 MiB) holding the 4 MiB
- * region at 0x40200000; RAM B = [0x80000000, +1 MiB).  Everything else
+ * The standard machine: RAM A = [0x40000000, +19 MiB) holding the 16 MiB
+ * region at 0x40200000 (room for the blocks of 255 VMs); RAM B = [0x80000000, +1 MiB).  Everything else
  * below 2^40 is device space.  UART at 0x09000000.
  */
 #define T_RAM_A		0x40000000UL
-#define T_RAM_A_SIZE	(7UL << 20)
+#define T_RAM_A_SIZE	(19UL << 20)
 #define T_RAM_B		0x80000000UL
 #define T_RAM_B_SIZE	(1UL << 20)
 #define T_REGION	0x40200000UL
-#define T_REGION_SIZE	(4UL << 20)
+#define T_REGION_SIZE	(16UL << 20)
 #define T_UART		0x09000000UL
 #define T_HOST_PAGES	((T_RAM_A_SIZE + T_RAM_B_SIZE - T_REGION_SIZE) >> PAGE_SHIFT)
 
@@ -53,6 +53,8 @@ int t_finish(const char *name);
 void t_write_boot_info(u64 pa, unsigned int nr_cpus);
 /* Reset core and fake machine, add RAM, init nr_cpus CPUs; returns init's result. */
 s64 t_boot(unsigned int nr_cpus);
+/* Use up the VM pool but leave blocks (helper VMs); VMs registered. */
+u32 t_take_blocks(u32 leave);
 /* The i-th host-owned page at boot (0 <= i < T_HOST_PAGES). */
 u64 t_host_page(unsigned int i);
 bool t_in_region(u64 pa);

@@ -182,6 +182,15 @@ static u64 pick_ipa(void)
 	return ~0UL - 4095;
 }
 
+static int live_vms(void)
+{
+	int i, n = 0;
+
+	for (i = 0; i < CV_MAX_VMS; i++)
+		n += m.vm[i].state != MS_FREE;
+	return n;
+}
+
 static u64 pick_vmid(void)
 {
 	int i, live[CV_MAX_VMS], n = 0;
@@ -315,12 +324,52 @@ static void make_map_pages(u64 *r)
 		r[2] += 8 * below(512);
 }
 
+/*
+ * Every 200,000 calls from call 50,000 on, the slots fill (REGISTER_VM
+ * until the 256th is refused) and then drain to 16 live VMs (TEARDOWN of
+ * the highest READY one): exhaustion is in the model's calls, and the
+ * live VMs do not pile up.  A phase ends after CV_MAX_VMS + 1 calls
+ * whatever happened.  True if r is the phase's call.
+ */
+static bool fill_and_drain(u64 r[6])
+{
+	static int phase, left;
+	static u64 n;
+	int v;
+
+	if (++n % 200000 == 50000) {
+		phase = 1;
+		left = CV_MAX_VMS + 1;
+	}
+	if (phase == 1 && left--) {
+		if (live_vms() == CV_MAX_VMS) {	/* this one is refused */
+			phase = 2;
+			left = CV_MAX_VMS + 1;
+		}
+		r[0] = CV_HC_REGISTER_VM;
+		return true;
+	}
+	if (phase == 1)
+		phase = 0;
+	if (phase == 2 && left-- > 0 && live_vms() > 16)
+		for (v = CV_MAX_VMS; v; v--)
+			if (m.vm[v - 1].state == MS_READY) {
+				r[0] = CV_HC_TEARDOWN;
+				r[1] = (u64)v;
+				return true;
+			}
+	phase = 0;
+	return false;
+}
+
 static int make_call(u64 r[6])
 {
 	struct m_vm *vm;
 	u64 vmid, k;
 
 	memset(r, 0, 6 * sizeof(u64));
+	if (fill_and_drain(r))
+		return 0;
 	if (chance(10)) {	/* the host touches memory */
 		switch (below(5)) {
 		case 0:
@@ -407,7 +456,14 @@ static int make_call(u64 r[6])
 		r[2] = T_REGION_SIZE;
 		break;
 	case 2: case 3:
-		r[0] = CV_HC_REGISTER_VM;
+		/*
+		 * Past 16 live VMs (the slots of ABI 1.4), mostly end one:
+		 * with 255 slots the live VMs would pile up, each getting
+		 * few steps of its life and every check walking them all.
+		 * Exhaustion is test/unit/vmids.c's and the fuzzer's.
+		 */
+		r[0] = live_vms() >= 16 && chance(95) ? CV_HC_TEARDOWN :
+		       CV_HC_REGISTER_VM;
 		break;
 	case 4:
 		r[0] = CV_HC_REGISTER_VCPU;
@@ -551,7 +607,7 @@ int main(int argc, char **argv)
 	rng = seed ? seed : 1;
 
 	CHECK_EQ(t_boot(1), 0);
-	model_init(&m, (int)core.vm[0].pool.nr, (int)smmu_ctx_pages());
+	model_init(&m, (int)core.vm_blocks.nr, (int)smmu_ctx_pages());
 	fake_set_guest(guest);
 	CHECK_EQ(check_invariants(&m), 0);
 

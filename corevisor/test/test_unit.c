@@ -27,6 +27,7 @@ void test_map_pages(void);
 void test_exit_stats(void);
 void test_lock_wait_stats(void);
 void test_exit_no_vm_lock(void);
+void test_vmids(void);
 
 int main(void)
 {
@@ -52,5 +53,6 @@ int main(void)
 	test_exit_stats();
 	test_lock_wait_stats();
 	test_exit_no_vm_lock();
+	test_vmids();
 	return t_finish("unit");
 }

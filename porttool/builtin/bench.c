@@ -58,6 +58,12 @@
  * margin as boot's.
  */
 #define DEFAULT_TIMEOUT_S 600
+/*
+ * --vms: the QEMU host has 2 GiB (qemu.c); a lone guest gets 256 MiB, each
+ * of several 128 MiB (host-init.sh), so 10 fit beside the host and the
+ * corevisor's region.
+ */
+#define MAX_VMS 10
 #define UNSET INT_MIN
 /* porttool boot's kernel command line (builtin/boot.c). */
 #define APPEND "console=ttyAMA0 earlycon=pl011,0x9000000 panic=-1 rdinit=/init"
@@ -66,7 +72,7 @@ enum { SUITE_GUEST = 1, SUITE_MICRO = 2, SUITE_APPS = 4 };
 
 static const char *opt_sekvm_out, *opt_kvm_out, *opt_dir, *opt_json,
 	*opt_from_logs, *opt_suite, *opt_db, *opt_lines, *opt_boards;
-static int opt_reps = UNSET, opt_timeout = UNSET, opt_iters = UNSET;
+static int opt_reps = UNSET, opt_timeout = UNSET, opt_iters = UNSET, opt_vms = UNSET;
 static const char *opt_apps;
 
 /*
@@ -105,6 +111,7 @@ static const struct option bench_options[] = {
 	{ OPT_STRING, "kvm-out", &opt_kvm_out, "DIR", "the stock-KVM build (default: build --kvm's default)" },
 	{ OPT_INT, "reps", &opt_reps, "N", "boots of each kernel (default: 3)" },
 	{ OPT_INT, "iters", &opt_iters, "N", "micro: iterations of each operation (default: 65536)" },
+	{ OPT_INT, "vms", &opt_vms, "N", "guest suite: N guests at once in each boot (default: 1, at most 10)" },
 	{ OPT_STRING, "dir", &opt_dir, "DIR", "initramfs, keys and serial logs (default: SEKVM-OUT/bench)" },
 	{ OPT_STRING, "json", &opt_json, "FILE", "also write the guest suite's results as JSON" },
 	{ OPT_STRING, "db", &opt_db, "FILE", "results database (default: ~/.cache/porttool/bench/results.sqlite)" },
@@ -133,9 +140,9 @@ static const struct option bench_options[] = {
 
 static const struct usage bench_usage = {
 	.synopsis = "porttool bench VER [--suite guest|micro|all|apps] [--sekvm-out DIR] [--kvm-out DIR]\n"
-		    "                   [--reps N] [--iters N] [--dir DIR] [--json FILE] [--timeout S]\n"
-		    "                   [--db FILE] [--apps A,...] [--redis-requests N ...]\n"
-		    "       porttool bench VER --from-logs DIR [--suite S] [--json FILE] [--db FILE]\n"
+		    "                   [--reps N] [--iters N] [--vms N] [--dir DIR] [--json FILE]\n"
+		    "                   [--timeout S] [--db FILE] [--apps A,...] [--redis-requests N ...]\n"
+		    "       porttool bench VER --from-logs DIR [--suite S] [--vms N] [--json FILE] [--db FILE]\n"
 		    "       porttool bench --matrix [--lines 5.10,...] [--boards qemu,...] [--suite S]\n"
 		    "                   [--reps N] [--iters N] [--db FILE]",
 	.description =
@@ -398,7 +405,7 @@ static char *prepare_guest_initrd(const struct porttool_ctx *ctx, const char *di
  * host-lib.sh, the start both share, written to dir.  Its path, or NULL.
  */
 static char *compose_host_init(const char *project_dir, const char *dir,
-			       bool micro)
+			       bool micro, int vms)
 {
 	const char *name = micro ? "micro-host-init.sh" : "host-init.sh";
 	char *script_path = xasprintf("%s/porttool/qemu/bench/%s", project_dir, name);
@@ -425,7 +432,8 @@ static char *compose_host_init(const char *project_dir, const char *dir,
 	}
 	rest = strchr(mark + 1, '\n');
 	sbuf_add(&init, script, (size_t)(mark + 1 - script));
-	sbuf_addf(&init, "%s%s", lib, rest ? rest + 1 : "");
+	/* host-init.sh starts this many vmms at once (--vms) */
+	sbuf_addf(&init, "%sVMS=%d\n%s", lib, vms, rest ? rest + 1 : "");
 	if (write_file(out, init.buf, init.len) < 0) {
 		error("cannot write '%s': %s", out, strerror(errno));
 		goto out;
@@ -450,7 +458,8 @@ static char *prepare_initramfs(const struct line_run *l, int suite)
 {
 	const struct porttool_ctx *ctx = l->ctx;
 	bool micro = suite == SUITE_MICRO;
-	char *init = compose_host_init(ctx->project_dir, l->dir, micro);
+	char *init = compose_host_init(ctx->project_dir, l->dir, micro,
+				       micro ? 1 : opt_vms);
 	char *busybox = NULL, *vmm = NULL, *guest_initrd = NULL, *why = NULL;
 	char *image = NULL, *keydir = xasprintf("%s/%s-keys", l->dir, suite_name(suite));
 	char *initrd = xasprintf("%s/%s-initramfs.cpio", l->dir, suite_name(suite));
@@ -651,6 +660,34 @@ static void boot_failed(const struct line_run *l, int suite, enum bench_kernel k
 	free(reason);
 }
 
+/*
+ * A guest-suite log into runs[boot * vms ..]: with --vms N each VM's part
+ * is judged as a lone guest's log; NULL or why not (allocated), naming
+ * the VM.
+ */
+static char *parse_guest_log(const char *log, enum bench_kernel k, int boot,
+			     struct bench_run *runs)
+{
+	char *why = NULL;
+
+	for (int v = 1; v <= opt_vms && !why; v++) {
+		char *part = bench_vm_log(log, opt_vms, v, &why), *bad;
+
+		if (!part)
+			break;
+		bad = bench_parse_log(part, k, &runs[boot * opt_vms + v - 1]);
+		if (bad && opt_vms == 1) {
+			why = bad;
+			bad = NULL;
+		} else if (bad) {
+			why = xasprintf("VM %d of %d: %s", v, opt_vms, bad);
+			free(bad);
+		}
+		free(part);
+	}
+	return why;
+}
+
 static int boot_guest_runs(const struct line_run *l, const char *initrd,
 			   struct bench_run *runs[BENCH_KERNELS])
 {
@@ -660,9 +697,10 @@ static int boot_guest_runs(const struct line_run *l, const char *initrd,
 			char *serial, *why, *log = boot_once(l, SUITE_GUEST, initrd, k,
 							     i + 1, &serial, &why);
 
-			if (log && !(why = bench_parse_log(log, k, &runs[k][i])))
-				info("%s boot %d: every workload measured",
-				     bench_kernel_name(k), i + 1);
+			if (log && !(why = parse_guest_log(log, k, i, runs[k])))
+				info("%s boot %d: every workload measured%s",
+				     bench_kernel_name(k), i + 1,
+				     opt_vms > 1 ? " in every VM" : "");
 			free(log);
 			if (why) {
 				boot_failed(l, SUITE_GUEST, k, i + 1, why, serial);
@@ -712,13 +750,21 @@ static int store_guest(const struct line_run *l, const struct bench_results *res
 	meta_init(&m, l, SUITE_GUEST, source);
 	for (int k = 0; k < BENCH_KERNELS && !ret; k++)
 		for (int i = 0; i < res->reps && !ret; i++)
-			for (int w = 0; w < BENCH_WORKLOADS && !ret; w++)
+			for (int w = 0; w < BENCH_WORKLOADS && !ret; w++) {
+				/* several at once: another benchmark than one alone */
+				char *params = res->vms > 1
+					? xasprintf("%s vms=%d vm=%d", res->runs[k][i].size[w],
+						    res->vms, i % res->vms + 1)
+					: xstrdup(res->runs[k][i].size[w]);
+
 				ret = bench_db_add(l->db, &m, &(struct bench_row){
 					.hypervisor = bench_kernel_name(k),
 					.benchmark = bench_workload_name(w),
-					.parameters = res->runs[k][i].size[w],
+					.parameters = params,
 					.rep = i + 1, .value = res->runs[k][i].ns[w],
 					.unit = "ns" });
+				free(params);
+			}
 	if (!ret)
 		ret = bench_db_commit(l->db);
 	bench_meta_free(&m);
@@ -936,7 +982,8 @@ out:
 
 static int run_suite(struct line_run *l, int suite)
 {
-	struct bench_results res = { .version = l->p->version, .reps = opt_reps };
+	struct bench_results res = { .version = l->p->version,
+				     .reps = opt_reps * opt_vms, .vms = opt_vms };
 	struct micro_run *micro[BENCH_KERNELS] = { 0 };
 	char *initrd;
 	int ret = -1;
@@ -952,7 +999,7 @@ static int run_suite(struct line_run *l, int suite)
 		return -1;
 	}
 	for (int k = 0; k < BENCH_KERNELS; k++) {
-		res.runs[k] = xcalloc((size_t)opt_reps, sizeof(struct bench_run));
+		res.runs[k] = xcalloc((size_t)res.reps, sizeof(struct bench_run));
 		micro[k] = xcalloc((size_t)opt_reps, sizeof(struct micro_run));
 	}
 	if (suite == SUITE_GUEST) {
@@ -1039,7 +1086,7 @@ static int read_one_log(const char *dir, int suite, enum bench_kernel k, int i,
 		return -1;
 	}
 	why = suite == SUITE_MICRO ? micro_parse_log(log, k, run)
-				   : bench_parse_log(log, k, run);
+				   : parse_guest_log(log, k, i, run);
 	free(log);
 	if (why)
 		error("%s: %s", path, why);
@@ -1050,16 +1097,16 @@ static int read_one_log(const char *dir, int suite, enum bench_kernel k, int i,
 
 static int from_logs_suite(struct line_run *l, int suite)
 {
-	struct bench_results res = { .version = l->p->version };
+	struct bench_results res = { .version = l->p->version, .vms = opt_vms };
 	struct micro_run *micro[BENCH_KERNELS] = { 0 };
 	char *source = xasprintf("from-logs %s", opt_from_logs);
 	int ret = -1, reps = logs_reps(opt_from_logs, suite);
 
 	if (reps < 0)
 		goto out;
-	res.reps = reps;
+	res.reps = reps * opt_vms;
 	for (int k = 0; k < BENCH_KERNELS; k++) {
-		res.runs[k] = xcalloc((size_t)reps, sizeof(struct bench_run));
+		res.runs[k] = xcalloc((size_t)res.reps, sizeof(struct bench_run));
 		micro[k] = xcalloc((size_t)reps, sizeof(struct micro_run));
 	}
 	ret = 0;
@@ -1067,7 +1114,7 @@ static int from_logs_suite(struct line_run *l, int suite)
 		for (int i = 0; i < reps && !ret; i++)
 			ret = read_one_log(opt_from_logs, suite, k, i,
 					   suite == SUITE_MICRO ? (void *)&micro[k][i]
-								: (void *)&res.runs[k][i]);
+								: (void *)res.runs[k]);
 	if (!ret)
 		ret = suite == SUITE_MICRO ? report_micro(l, micro, reps, source)
 					   : report_guest(l, &res, source);
@@ -1165,7 +1212,7 @@ static void check_usage(int n)
 			      opt_reps != UNSET || opt_timeout != UNSET ||
 			      opt_iters != UNSET))
 		usage_error(&bench_usage, "--from-logs boots nothing; it takes only "
-			    "--json, --suite and --db");
+			    "--json, --suite, --vms and --db");
 	if (opt_json && (suites & SUITE_APPS))
 		usage_error(&bench_usage, "--json writes the guest suite's results; "
 			    "--suite apps has none");
@@ -1183,8 +1230,17 @@ static void check_usage(int n)
 	else if (opt_iters < 1 || opt_iters > MAX_ITERS)
 		usage_error(&bench_usage, "--iters needs a number from 1 to %d, not %d",
 			    MAX_ITERS, opt_iters);
+	if (opt_vms == UNSET)
+		opt_vms = 1;
+	else if (opt_vms < 1 || opt_vms > MAX_VMS)
+		usage_error(&bench_usage, "--vms needs a number from 1 to %d (guests of "
+			    "128 MiB in the 2 GiB QEMU host), not %d", MAX_VMS, opt_vms);
+	else if (opt_vms > 1 && (suites & SUITE_MICRO))
+		usage_error(&bench_usage, "--vms runs the guest suite's guests at once; "
+			    "the micro suite measures one guest alone (--suite guest)");
+	/* N guests share the host's 2 CPUs: each takes about N times as long */
 	if (opt_timeout == UNSET)
-		opt_timeout = DEFAULT_TIMEOUT_S;
+		opt_timeout = DEFAULT_TIMEOUT_S * opt_vms;
 	else if (opt_timeout <= 0)
 		usage_error(&bench_usage, "--timeout needs a positive number of seconds");
 }

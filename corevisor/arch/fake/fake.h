@@ -46,6 +46,8 @@ extern u64 fake_ticks;
 
 /* Counters of maintenance operations. */
 extern unsigned long fake_tlbi_count, fake_dcache_count, fake_icache_count;
+/* fake_tlbi_count just after the last invalidation of each 8-bit VMID */
+extern unsigned long fake_tlbi_vmid_at[256];
 
 /* Called at each machine_dcache_flush (a clean for a VM), if set. */
 extern void (*fake_dcache_hook)(u64 pa);

@@ -30,6 +30,7 @@ static u32 uart_type;
 static fake_guest_fn guest;
 static u32 vgic_lrs = 4;
 unsigned long fake_tlbi_count, fake_dcache_count, fake_icache_count;
+unsigned long fake_tlbi_vmid_at[256];
 
 void fake_reset(void)
 {
@@ -219,7 +220,12 @@ void machine_tlbi_ipa(u64 vttbr, u64 ipa)
 
 void machine_tlbi_vmid(u64 vttbr)
 {
-	__atomic_add_fetch(&fake_tlbi_count, 1, __ATOMIC_RELAXED);
+	unsigned long n = __atomic_add_fetch(&fake_tlbi_count, 1,
+					     __ATOMIC_RELAXED);
+
+	/* VTTBR_EL2.VMID, 8 bits (VTCR_EL2.VS = 0) */
+	__atomic_store_n(&fake_tlbi_vmid_at[(vttbr >> 48) & 0xff], n,
+			 __ATOMIC_RELAXED);
 }
 
 void machine_tlbi_el2_all(void)

@@ -29,13 +29,31 @@ struct lock {
 void lock_take(struct lock *l);
 void lock_give(struct lock *l);
 
-/* pool.c */
+/*
+ * pool.c.  A fixed pool hands out [base, base + nr pages).  A VM's pool
+ * is a blocks pool: it takes POOL_BLOCK_PAGES aligned pages at a time
+ * from the shared struct blocks, as it needs them, and gives every block
+ * back at pool_reset; a block is tagged with its holder (the vmid).
+ * The blocks and every pool on them are under mem_lock.
+ */
+#define POOL_BLOCK_PAGES	8
+struct blocks {
+	u64 base;	/* pa of block 0, POOL_BLOCK_PAGES pages aligned */
+	u32 nr;		/* blocks */
+	u32 free;	/* blocks no pool holds */
+	u32 hint;	/* where the next search for a free block starts */
+	u64 owner_pa;	/* one byte a block: 0 free, else the holder's tag */
+};
 struct pool {
-	u64 base;	/* pa of the first page */
+	u64 base;	/* pa of the first page (of the current block) */
 	u32 nr;		/* pages */
 	u32 used;	/* pages handed out since the last reset */
+	struct blocks *blocks;	/* blocks pool: where more pages come from */
+	u32 tag;		/* blocks pool: its tag, 1..255 */
 };
 void pool_init(struct pool *p, u64 base, u32 nr);
+void blocks_init(struct blocks *b, u64 owner_pa, u64 base, u32 nr);
+void pool_init_blocks(struct pool *p, struct blocks *b, u32 tag);
 u64 pool_alloc(struct pool *p);	/* zeroed page pa, or 0 */
 u32 pool_free_pages(const struct pool *p);
 void pool_reset(struct pool *p);
@@ -128,8 +146,18 @@ struct vm {
 	u64 s2_root;		/* level-0 page the core walks */
 	u64 s2_hw;		/* the CPU's root: two level-1 tables */
 	struct image image[CV_MAX_IMAGES];
-	struct vcpu vcpu[CV_MAX_VCPUS];
+	/*
+	 * CV_MAX_VCPUS contexts in VM_VCPU_PAGES pages of the VM's pool,
+	 * taken at registration (NULL while FREE): 255 slots of the
+	 * contexts would be 3 MiB of .data whether VMs run or not.
+	 */
+	struct vcpu *vcpu;
 };
+
+#define VM_VCPU_PAGES	\
+	((CV_MAX_VCPUS * sizeof(struct vcpu) + PAGE_SIZE - 1) / PAGE_SIZE)
+/* what REGISTER_VM takes from the blocks: stage-2 root and vCPUs */
+#define VM_FIXED_PAGES	(3 + VM_VCPU_PAGES)
 
 /* The corevisor's global state, filled once by init. */
 struct core {
@@ -149,6 +177,7 @@ struct core {
 	u64 gich;		/* GICv2 GICH base, 0 if none */
 	u64 smmu_base, smmu_size;	/* the SMMU's registers, size 0 if none */
 	u32 nr_lrs;		/* list registers the host may set */
+	struct blocks vm_blocks;	/* the VM pools' pages */
 	struct vm vm[CV_MAX_VMS];
 };
 extern struct core core;

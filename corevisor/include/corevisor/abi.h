@@ -21,7 +21,7 @@
 #define cv_s64		__INT64_TYPE__
 
 #define CV_ABI_MAJOR		1
-#define CV_ABI_MINOR		4
+#define CV_ABI_MINOR		5
 #define CV_ABI_VERSION		((CV_ABI_MAJOR << 16) | CV_ABI_MINOR)
 
 /* Vendor-specific hypervisor service, SMC64 fast call. */
@@ -96,7 +96,11 @@
 #define CV_E_NOSYS		(-6) /* unknown call */
 
 /* limits */
-#define CV_MAX_VMS		16	/* vmids 1..CV_MAX_VMS, recycled */
+/*
+ * ABI 1.5: 255 (16 before), the 8-bit VMIDs but the host's 0.  vmids
+ * 1..CV_MAX_VMS, the lowest free one reused after TEARDOWN.
+ */
+#define CV_MAX_VMS		255
 #define CV_MAX_VCPUS		8	/* per VM */
 #define CV_MAX_CPUS		64
 #define CV_MAX_RAM_RANGES	32

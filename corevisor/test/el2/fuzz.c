@@ -470,7 +470,9 @@ static u64 gen_any_vmid(void)
 	case 7:
 		return 0;
 	case 8:
-		return (1UL << 32) | below(4);
+		/* a live one with a bit above the 8-bit VMID or above 32 */
+		return (below(2) ? 1UL << 32 : 1UL << 8) |
+		       (n ? live[below(n)] : below(4));
 	default:
 		return rnd();
 	}
@@ -1010,6 +1012,20 @@ static s64 run_vcpu(u64 v, u64 idx, u64 action, u64 value)
 	return r;
 }
 
+/*
+ * A live vmid, uniformly, or 0 if none: with 255 slots (ABI 1.5) a few
+ * live VMs are too rare among random vmids to be found by guessing.
+ */
+static u64 live_vmid(void)
+{
+	u64 live[CV_MAX_VMS], n = 0, v;
+
+	for (v = 1; v <= CV_MAX_VMS; v++)
+		if (vms[v].state != VS_FREE)
+			live[n++] = v;
+	return n ? live[below(n)] : 0;
+}
+
 /* One sane run of a started vCPU of a running VM, if there is one. */
 static bool run_step(void)
 {
@@ -1018,7 +1034,7 @@ static bool run_step(void)
 	s64 r;
 
 	for (n = 0; n < 8; n++) {
-		v = 1 + below(CV_MAX_VMS);
+		v = live_vmid();
 		idx = below(2) ? 0 : below(CV_MAX_VCPUS);
 		if (vms[v].state == VS_RUNNING && vms[v].vcpu[idx].started)
 			break;
@@ -1085,15 +1101,7 @@ static int live_vms(void)
 
 static u64 pick_live(void)
 {
-	int n;
-	u64 v;
-
-	for (n = 0; n < 32; n++) {
-		v = 1 + below(CV_MAX_VMS);
-		if (vms[v].state != VS_FREE)
-			return v;
-	}
-	return 0;
+	return live_vmid();
 }
 
 static void map_data_page(u64 v)
@@ -1498,9 +1506,38 @@ static void smc_call(void)
 
 /* ---------------------------------------------------------- phase 1 */
 
+/*
+ * Every slot at once (ABI 1.5: 255): REGISTER_VM until refused, each
+ * vmid new and in range (apply checks), the refusal CV_E_NOMEM with all
+ * slots live; then all but one given back, so a high vmid lives on in
+ * the lifecycles.
+ */
+static void vmid_burst(void)
+{
+	u64 got[CV_MAX_VMS], n = 0, k, keep, res[5];
+	u64 a[6] = { CV_HC_REGISTER_VM };
+	s64 r;
+
+	while ((r = fz_call(CV_HC_REGISTER_VM, 0, 0, 0, 0, 0, res)) >= 0 &&
+	       n < CV_MAX_VMS) {
+		apply(CV_HC_REGISTER_VM, a, res);
+		got[n++] = res[0];
+	}
+	fz_check(r == CV_E_NOMEM, "REGISTER_VM refused with", (u64)r);
+	fz_check(live_vms() == CV_MAX_VMS, "REGISTER_VM refused, live VMs",
+		 (u64)live_vms());
+	keep = n ? got[below(n)] : 0;
+	for (k = 0; k < n; k++)
+		if (got[k] != keep)
+			call_apply(CV_HC_TEARDOWN, got[k], 0, 0, 0, 0);
+}
+
 static void fuzz_one(void)
 {
 	u64 op = below(100);
+
+	if (!below(20000))
+		vmid_burst();
 
 	if (op < 35)
 		lifecycle_step();

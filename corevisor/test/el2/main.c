@@ -1086,6 +1086,40 @@ static void test_map_pages(void)
 	      "value", val);
 }
 
+/*
+ * ABI 1.5: every VMID at once at a real EL2: 255 VMs (the last with a
+ * page), the 256th refused, all torn down (the page back zeroed); then
+ * 24 create/destroy cycles, each taking vmid 1 again.
+ */
+static void test_many_vms(void)
+{
+	u64 p0 = (u64)map_pages[0], val = 1, bad = 0, v;
+	s64 r;
+
+	for (v = 1; v <= 255; v++)
+		bad += hvc(CV_HC_REGISTER_VM, 0, 0, 0, 0, 0) != (s64)v;
+	check("255 VMs at once: vmids 1..255", !bad, "wrong vmids", bad);
+	r = hvc(CV_HC_REGISTER_VM, 0, 0, 0, 0, 0);
+	check("the 256th VM refused", r == CV_E_NOMEM, "returned", (u64)r);
+	map_pages[0][0] = 7;
+	dcache_clean(p0, p0 + PAGE);
+	r = hvc(CV_HC_MAP_PAGE, 255, p0, GUEST_IPA, 0, 0);
+	check("vmid 255 takes a page", r == 0, "returned", (u64)r);
+	check_abort("vmid 255's page gone from the host", p0, false);
+	check_error("vmid 256 is no VM", hvc(CV_HC_TEARDOWN, 256, 0, 0, 0, 0));
+	for (v = 1, bad = 0; v <= 255; v++)
+		bad += hvc(CV_HC_TEARDOWN, v, 0, 0, 0, 0) != 0;
+	check("255 VMs torn down", !bad, "refused", bad);
+	check("vmid 255's page back, scrubbed", read_ok(p0, &val) && !val,
+	      "value", val);
+	for (v = 0, bad = 0; v < 24; v++) {
+		bad += hvc(CV_HC_REGISTER_VM, 0, 0, 0, 0, 0) != 1;
+		bad += hvc(CV_HC_MAP_PAGE, 1, p0, GUEST_IPA + v * PAGE, 0, 0) != 0;
+		bad += hvc(CV_HC_TEARDOWN, 1, 0, 0, 0, 0) != 0;
+	}
+	check("24 create/destroy cycles reuse vmid 1", !bad, "failures", bad);
+}
+
 static void test_vm(void)
 {
 	u64 x[31], pa = (u64)guest_page, val = 1;
@@ -1200,6 +1234,7 @@ static void test_vm(void)
 
 	test_vm_bad_signature();
 	test_map_pages();
+	test_many_vms();
 }
 
 /* ---------------------------------------------------- reset test */

@@ -70,7 +70,8 @@ void test_vm_memory(void)
 
 /*
  * Pool limits: a map that needs more table pages than the VM's (or the
- * SMMU context's) pool has left is refused with CV_E_NOMEM before any
+ * SMMU context's) pool has left (for a VM: the blocks all VMs share,
+ * all but 16 taken by other VMs first) is refused with CV_E_NOMEM before any
  * state changes; the table walk itself cannot fail after the checks.
  * Each map lands in a new 1 GiB region so it needs new tables.  A host
  * page's SMMU share count is refused at SHARE_MAX, not wrapped.
@@ -81,6 +82,7 @@ void test_pool_limits(void)
 
 	CHECK_EQ(t_boot(1), 0);
 	CHECK_EQ(hc(CV_HC_REGISTER_VM, 0, 0, 0, 0, 0, NULL), 1);
+	CHECK(t_take_blocks(16) > 0);
 	for (i = 1; i < 200; i++) {
 		ret = hc(CV_HC_MAP_PAGE, 1, HOST(i), i << 30, 0, 0, NULL);
 		if (ret)

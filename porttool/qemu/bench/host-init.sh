@@ -9,6 +9,11 @@
 # swiotlb=2048,force).  The guest's output is tagged "BENCH-VMM: ", but
 # for the workloads' filler lines (dots), which only the timed writes
 # need; markers are "PORTTOOL-BENCH: ".
+#
+# With VMS > 1 (porttool bench --vms N puts "VMS=N" after host-lib.sh)
+# N vmms start at once, 128 MiB each (the host has 2 GiB); once all have
+# exited each one's output is printed tagged "BENCH-VMM<i>: ", then
+# "PORTTOOL-BENCH: vmm<i> exit RC" (bench_vms.c cuts them apart).
 #@host-lib.sh (porttool bench puts its lines here)
 mark "host up: $(uname -r), $(grep -c '^processor' /proc/cpuinfo) cpus online"
 
@@ -21,15 +26,38 @@ elif [ ! -x /bin/vmm ] || [ ! -f /guest/Image ] || [ ! -f /guest/initrd.cpio ]; 
 else
 	keys=
 	[ -f /guest/vm.pub ] && keys="--sig /guest/Image.sig --pubkey /guest/vm.pub"
-	stats /tmp/stats0
-	mark "vmm start"
-	/bin/vmm --kernel /guest/Image --initrd /guest/initrd.cpio --cpus 2 \
-		--mem 256 $keys --cmdline "$GUEST_CMDLINE" >/tmp/vmm.out 2>&1
-	rc=$?
-	grep -v '^\.\.\.\.' /tmp/vmm.out | sed 's/^/BENCH-VMM: /'
-	stats /tmp/stats1
-	stats_diff
-	mark "vmm exit $rc"
+	vmm() {
+		/bin/vmm --kernel /guest/Image --initrd /guest/initrd.cpio --cpus 2 \
+			--mem "$1" $keys --cmdline "$GUEST_CMDLINE"
+	}
+	if [ "${VMS:-1}" -le 1 ]; then
+		stats /tmp/stats0
+		mark "vmm start"
+		vmm 256 >/tmp/vmm.out 2>&1
+		rc=$?
+		grep -v '^\.\.\.\.' /tmp/vmm.out | sed 's/^/BENCH-VMM: /'
+		stats /tmp/stats1
+		stats_diff
+		mark "vmm exit $rc"
+	else
+		mark "vms $VMS"
+		stats /tmp/stats0
+		mark "vmm start"
+		i=1
+		while [ $i -le "$VMS" ]; do
+			(vmm 128 >/tmp/vmm$i.out 2>&1; echo $? >/tmp/vmm$i.rc) &
+			i=$((i + 1))
+		done
+		wait
+		stats /tmp/stats1
+		i=1
+		while [ $i -le "$VMS" ]; do
+			grep -v '^\.\.\.\.' /tmp/vmm$i.out | sed "s/^/BENCH-VMM$i: /"
+			mark "vmm$i exit $(cat /tmp/vmm$i.rc)"
+			i=$((i + 1))
+		done
+		stats_diff
+	fi
 fi
 mark "done"
 sync
