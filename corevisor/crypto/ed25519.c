@@ -27,24 +27,24 @@ struct ge {
 #define MASK51 ((1ULL << 51) - 1)
 
 /* d = -121665/121666 mod p, and 2d, as limbs (checked by the tests). */
-static const struct fe FE_D = {{ 0x34dca135978a3ULL, 0x1a8283b156ebdULL,
-	0x5e7a26001c029ULL, 0x739c663a03cbbULL, 0x52036cee2b6ffULL }};
-static const struct fe FE_D2 = {{ 0x69b9426b2f159ULL, 0x35050762add7aULL,
-	0x3cf44c0038052ULL, 0x6738cc7407977ULL, 0x2406d9dc56dffULL }};
+static const struct fe FE_D = { { 0x34dca135978a3ULL, 0x1a8283b156ebdULL,
+	0x5e7a26001c029ULL, 0x739c663a03cbbULL, 0x52036cee2b6ffULL } };
+static const struct fe FE_D2 = { { 0x69b9426b2f159ULL, 0x35050762add7aULL,
+	0x3cf44c0038052ULL, 0x6738cc7407977ULL, 0x2406d9dc56dffULL } };
 /* sqrt(-1) = 2^((p-1)/4) mod p. */
-static const struct fe FE_SQRTM1 = {{ 0x61b274a0ea0b0ULL, 0x0d5a5fc8f189dULL,
-	0x7ef5e9cbd0c60ULL, 0x78595a6804c9eULL, 0x2b8324804fc1dULL }};
-static const struct fe FE_ONE = {{ 1, 0, 0, 0, 0 }};
+static const struct fe FE_SQRTM1 = { { 0x61b274a0ea0b0ULL, 0x0d5a5fc8f189dULL,
+	0x7ef5e9cbd0c60ULL, 0x78595a6804c9eULL, 0x2b8324804fc1dULL } };
+static const struct fe FE_ONE = { { 1, 0, 0, 0, 0 } };
 
 /* The base point B = (x, 4/5) with x even, and T = x y. */
 static const struct ge GE_BASE = {
-	.x = {{ 0x62d608f25d51aULL, 0x412a4b4f6592aULL, 0x75b7171a4b31dULL,
-		0x1ff60527118feULL, 0x216936d3cd6e5ULL }},
-	.y = {{ 0x6666666666658ULL, 0x4ccccccccccccULL, 0x1999999999999ULL,
-		0x3333333333333ULL, 0x6666666666666ULL }},
-	.z = {{ 1, 0, 0, 0, 0 }},
-	.t = {{ 0x68ab3a5b7dda3ULL, 0x00eea2a5eadbbULL, 0x2af8df483c27eULL,
-		0x332b375274732ULL, 0x67875f0fd78b7ULL }},
+	.x = { { 0x62d608f25d51aULL, 0x412a4b4f6592aULL, 0x75b7171a4b31dULL,
+		0x1ff60527118feULL, 0x216936d3cd6e5ULL } },
+	.y = { { 0x6666666666658ULL, 0x4ccccccccccccULL, 0x1999999999999ULL,
+		0x3333333333333ULL, 0x6666666666666ULL } },
+	.z = { { 1, 0, 0, 0, 0 } },
+	.t = { { 0x68ab3a5b7dda3ULL, 0x00eea2a5eadbbULL, 0x2af8df483c27eULL,
+		0x332b375274732ULL, 0x67875f0fd78b7ULL } },
 };
 
 /* Exponents, little-endian: p - 2 = 2^255 - 21 and (p - 5)/8 = 2^252 - 3. */

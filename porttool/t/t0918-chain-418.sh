@@ -84,6 +84,19 @@ test_expect_success 'chain 4.18: boot (SeKVM): host attacks refused, the guest b
 	done
 '
 
+# 0020: debugfs sekvm/stats prints the corevisor's counters (ABI 1.4);
+# the boot's initramfs reads every sekvm/ file before the guest runs.
+test_expect_success 'chain 4.18: boot (SeKVM): sekvm/stats lists the corevisor counters' '
+	log=stats.log && tr -d "\r" <"$W/qemu/boot/serial.log" >"$log" &&
+	grep -q "^SEKVM-HOOK stats: sekvm-stats: cntfrq [1-9][0-9]*$" "$log" &&
+	for c in hc_vcpu_run hc_map_page hc_map_pages host_s2_fault exit_abort \
+		 work_map work_tlbi guest lock_wait; do
+		grep -q "^SEKVM-HOOK stats: $c [0-9]* [0-9]*$" "$log" ||
+		{ echo "no counter $c in the boot log"; exit 1; }
+	done &&
+	test "$(grep -c "^SEKVM-HOOK stats: [a-z_0-9]* [0-9]* [0-9]*$" "$log")" = 23
+'
+
 test_expect_success 'chain 4.18: build --kvm builds the base, without SeKVM' '
 	timed build-kvm porttool build 4.18 --kvm --board qemu --tree "$TREE" --out "$W/qemu-kvm" >out 2>err &&
 	test -s "$W/qemu-kvm/arch/arm64/boot/Image" &&
