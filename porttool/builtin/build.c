@@ -185,7 +185,7 @@ static int do_build(const struct port *p, const struct board *b)
 	if (open_log(&kb))
 		goto out;
 	info("building v%s for %s%s from %s into %s%s", p->version, b->name,
-	     opt_kvm ? " (stock KVM, base " : "", src, out,
+	     opt_kvm ? " (stock KVM, the base tree)" : "", src, out,
 	     ccache ? " (ccache)" : "");
 	if (opt_kvm)
 		info("  base tag: %s", p->base_tag);
