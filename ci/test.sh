@@ -14,7 +14,8 @@ log=$(mktemp -d)
 # keep their work directories beside it.
 chains=${XDG_CACHE_HOME:-$HOME/.cache}/porttool
 for line in 5.10:PORTTOOL_CHAIN_DIR 5.11:PORTTOOL_CHAIN511_DIR \
-	    5.4:PORTTOOL_CHAIN54_DIR 4.18:PORTTOOL_CHAIN418_DIR 6.1:PORTTOOL_CHAIN61_DIR; do
+	    5.4:PORTTOOL_CHAIN54_DIR 4.18:PORTTOOL_CHAIN418_DIR 6.1:PORTTOOL_CHAIN61_DIR \
+	    6.12:PORTTOOL_CHAIN612_DIR; do
 	chain=$chains/ci-chain-${line%%:*}
 	var=${line#*:}
 	[ -L "$chain" ] && [ ! -e "$chain" ] && rm -f "$chain"

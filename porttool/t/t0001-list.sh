@@ -39,6 +39,15 @@ test_expect_success 'list: 6.1 shows its base, known ids, boards and Debian book
 	! echo "$line" | grep -q cached
 '
 
+test_expect_success 'list: 6.12 shows its base, known ids, boards and Debian bookworm-security default' '
+	porttool list >out &&
+	line=$(grep "^v6.12 " out) &&
+	n=$(grep -v "^#" "$PROJECT_DIR/ports/v6.12/series" | grep -c . || true) &&
+	test "$n" = 20 &&
+	echo "$line" | grep -q "^v6.12  *6.12.118  *v6.12.118  *known  *known  *$n  *qemu,pi4b,m400  *debian linux-source-6.12=6.12.118-1~deb12u1 (bookworm-security)" &&
+	! echo "$line" | grep -q cached
+'
+
 test_expect_success 'list: says cached once the default tree is in the cache' '
 	mkdir -p "$XDG_CACHE_HOME/porttool/trees/v5.10/.git" &&
 	porttool list >out &&

@@ -76,11 +76,11 @@ test_expect_success 'chain 6.1: tag, commit and tree are those port.conf records
 	fi
 '
 
-test_expect_success 'chain 6.1: apply checks the 18 patches out on a new branch' '
+test_expect_success 'chain 6.1: apply checks the 20 patches out on a new branch' '
 	branch=sekvm/t0940-$(date +%Y%m%d%H%M%S) &&
 	timed apply porttool apply 6.1 --tree "$TREE" --branch "$branch" >out 2>err ||
 	{ cat err; false; } &&
-	grep -q "^Applied .*: 18 patch(es) and the corevisor on v6.1.192" out &&
+	grep -q "^Applied .*: 20 patch(es) and the corevisor on v6.1.192" out &&
 	test "$(git -C "$TREE" symbolic-ref --short HEAD)" = "$branch" &&
 	echo "$branch" >"$W/branch"
 '
