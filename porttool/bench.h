@@ -94,8 +94,6 @@ int bench_write_json(const char *path, const struct bench_results *res);
  * (allocated) when the log is not one of nvms VMs.
  */
 char *bench_vm_log(const char *log, int nvms, int vm, char **why);
-/* Each VM's medians over the boots (res->vms > 1). */
-void bench_print_vms_table(FILE *out, const struct bench_results *res);
 
 /* ---- the micro suite (bench_micro.c) ---- */
 enum micro_bench {

@@ -263,16 +263,20 @@ struct spread {
 	double median, min, max;	/* ns */
 };
 
-/* Median and range of one workload over a kernel's runs. */
-static struct spread spread_of(const struct bench_results *res,
-			       enum bench_kernel k, enum bench_workload w)
+/*
+ * Median and range of one workload over every step-th of a kernel's runs
+ * from first: all of them (0, 1), or one guest's of a --vms boot.
+ */
+static struct spread spread_every(const struct bench_results *res,
+				  enum bench_kernel k, enum bench_workload w,
+				  int first, int step)
 {
 	double *v = xcalloc((size_t)res->reps, sizeof(*v));
-	int n = res->reps;
+	int n = 0;
 	struct spread sp;
 
-	for (int i = 0; i < n; i++)
-		v[i] = res->runs[k][i].ns[w];
+	for (int i = first; i < res->reps; i += step)
+		v[n++] = res->runs[k][i].ns[w];
 	qsort(v, (size_t)n, sizeof(*v), cmp_double);
 	sp.median = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 	sp.min = v[0];
@@ -281,10 +285,39 @@ static struct spread spread_of(const struct bench_results *res,
 	return sp;
 }
 
+static struct spread spread_of(const struct bench_results *res,
+			       enum bench_kernel k, enum bench_workload w)
+{
+	return spread_every(res, k, w, 0, 1);
+}
+
 static double median(const struct bench_results *res, enum bench_kernel k,
 		     enum bench_workload w)
 {
 	return spread_of(res, k, w).median;
+}
+
+/* VM vm's medians: its runs are every vms-th, from vm - 1. */
+static void print_vms_table(FILE *out, const struct bench_results *res)
+{
+	fprintf(out, "\nper VM (medians over its %d boot%s; SeKVM ms / KVM ms):\n",
+		res->reps / res->vms, res->reps / res->vms == 1 ? "" : "s");
+	fprintf(out, "%-4s", "VM");
+	for (int w = 0; w < BENCH_WORKLOADS; w++)
+		fprintf(out, " %19s", bench_workload_name(w));
+	fprintf(out, "\n");
+	for (int vm = 1; vm <= res->vms; vm++) {
+		fprintf(out, "%-4d", vm);
+		for (int w = 0; w < BENCH_WORKLOADS; w++) {
+			char cell[48];
+
+			snprintf(cell, sizeof(cell), "%.0f/%.0f",
+				 spread_every(res, BENCH_SEKVM, w, vm - 1, res->vms).median / 1e6,
+				 spread_every(res, BENCH_KVM, w, vm - 1, res->vms).median / 1e6);
+			fprintf(out, " %19s", cell);
+		}
+		fprintf(out, "\n");
+	}
 }
 
 /* "min-max" in ms, for the table. */
@@ -324,7 +357,7 @@ void bench_print_table(FILE *out, const struct bench_results *res)
 	fprintf(out, "(ms: medians; ratio = SeKVM median / KVM median; "
 		"range: fastest-slowest run)\n");
 	if (res->vms > 1)
-		bench_print_vms_table(out, res);
+		print_vms_table(out, res);
 	if (r->nstats)
 		micro_print_stats(out, res->vms > 1 ? "SeKVM boot 1's vmm runs (every guest)"
 				  : "SeKVM boot 1's vmm run (the whole guest)",
