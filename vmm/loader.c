@@ -8,6 +8,7 @@
  */
 #include "loader.h"
 #include "fileio.h"
+#include "le.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,15 +18,6 @@
 #define PAGE		4096ULL
 /* booting.rst: an image_size of 0 means a pre-3.17 kernel at 0x80000. */
 #define LEGACY_TEXT_OFFSET 0x80000ULL
-
-static uint64_t get_le(const uint8_t *p, int bytes)
-{
-	uint64_t v = 0;
-
-	while (bytes--)
-		v = (v << 8) | p[bytes];
-	return v;
-}
 
 const char *arm64_image_parse(const uint8_t *hdr, size_t len,
 			      struct arm64_image_info *info)

@@ -23,6 +23,7 @@
  * RAM is never handed to a system call.
  */
 #include "virtio_blk.h"
+#include "le.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -71,21 +72,6 @@ static struct vdev vblk = {
 };
 static struct vblk_disk vblk_disk = { .fd = -1 };
 static bool vblk_present;
-
-static void put_le(uint8_t *p, uint64_t v, int bytes)
-{
-	for (int i = 0; i < bytes; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint64_t get_le(const uint8_t *p, int bytes)
-{
-	uint64_t v = 0;
-
-	for (int i = 0; i < bytes; i++)
-		v |= (uint64_t)p[i] << (8 * i);
-	return v;
-}
 
 /* The size of an open file or block device; -1 if neither. */
 static int disk_size(int fd, const char *path, uint64_t *size)

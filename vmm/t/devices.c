@@ -11,6 +11,7 @@
  */
 #include "../virtio_blk.h"
 #include "../virtio_net.h"
+#include "../le.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -60,21 +61,6 @@ static void irq(void *ctx, bool level)
 {
 	(void)ctx;
 	irq_level = level;
-}
-
-static void put_le(uint8_t *p, uint64_t v, int bytes)
-{
-	for (int i = 0; i < bytes; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint64_t get_le(const uint8_t *p, int bytes)
-{
-	uint64_t v = 0;
-
-	for (int i = 0; i < bytes; i++)
-		v |= (uint64_t)p[i] << (8 * i);
-	return v;
 }
 
 static uint32_t rd(struct dut *d, uint32_t off)

@@ -8,6 +8,7 @@
  * "N passed, N failed".
  */
 #include "../fdt.h"
+#include "../le.h"
 #include "../loader.h"
 #include "../uart.h"
 #include "../virtio_console.h"
@@ -32,12 +33,6 @@ static int passed, failed;
 		printf("\n");						\
 	}								\
 } while (0)
-
-static void put_le(uint8_t *p, uint64_t v, int bytes)
-{
-	for (int i = 0; i < bytes; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
 
 /* A fake Image: header + filler, image_size covering a BSS beyond it. */
 static void make_image(uint8_t *buf, size_t len, uint64_t text_offset,
@@ -461,15 +456,6 @@ static void offer(uint8_t *ram, uint16_t idx, uint16_t head)
 	vc_wr(0x050, 1);
 }
 
-static uint32_t get_le(const uint8_t *p, int bytes)
-{
-	uint32_t v = 0;
-
-	for (int i = 0; i < bytes; i++)
-		v |= (uint32_t)p[i] << (8 * i);
-	return v;
-}
-
 static size_t drain(int fd, char *buf, size_t len)
 {
 	ssize_t n = read(fd, buf, len - 1);
@@ -680,7 +666,7 @@ static void test_virtio_wrap(struct vm *vm)
 	CHECK(i == 70000 && !needs_reset() &&
 	      get_le(ram + VQ_USED + 2, 2) == (70000 & 0xffff),
 	      "indices wrap past 65535 (%u chains, used idx %u)", i,
-	      get_le(ram + VQ_USED + 2, 2));
+	      (unsigned int)get_le(ram + VQ_USED + 2, 2));
 	close(null);
 }
 
