@@ -50,9 +50,14 @@ no_panic() {
 guest_ran() {
 	logged "${1}SEKVM-GUEST-OK cpus=2" && logged "${1}vmm exit 0"
 }
-# refused TAG: the vmm of the run tagged TAG exited non-zero, no guest up.
+# refused TAG: the corevisor refused the image of the run tagged TAG (as
+# boot_judge.c requires), its vmm exited non-zero and no guest came up.  A
+# guest that merely crashed or reset also exits non-zero: the flipped
+# Image under stock KVM does.
 refused() {
-	grep -q "^${1}vmm exit [1-9]" "$BOOT_LOG" && ! logged "${1}SEKVM-GUEST-OK"
+	logged "${1}vmm: image refused by the corevisor (KVM_RUN: EPERM)" &&
+		grep -q "^${1}vmm exit [1-9]" "$BOOT_LOG" &&
+		! logged "${1}SEKVM-GUEST-OK"
 }
 # hook_ok NAME: the host survived the hook; a self-test in it said PASS.
 hook_ok() {
