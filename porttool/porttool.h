@@ -93,6 +93,7 @@ char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Read a whole file; returns NULL and sets errno on failure. */
 char *read_file(const char *path, size_t *len);
 int write_file(const char *path, const void *buf, size_t len);
+int copy_file(const char *from, const char *to);
 int mkdir_p(const char *path);
 bool is_dir(const char *path);
 bool is_file(const char *path);

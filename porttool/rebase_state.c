@@ -28,19 +28,6 @@ static void put_oid(FILE *f, const char *key, const git_oid *id)
 	fprintf(f, "%s=%s\n", key, git_oid_tostr(hex, sizeof(hex), id));
 }
 
-static int copy_file(const char *from, const char *to)
-{
-	size_t len;
-	char *buf = read_file(from, &len);
-	int ret;
-
-	if (!buf)
-		return -1;
-	ret = write_file(to, buf, len);
-	free(buf);
-	return ret;
-}
-
 int rebase_state_save(git_repository *repo, const struct rebase_state *st)
 {
 	char *dir = rebase_state_dir(repo);

@@ -328,16 +328,12 @@ static int copy_overlay_file(const char *path, const char *rel,
 			ret = -1;
 		}
 	} else if (S_ISREG(st->st_mode)) {
-		size_t len = 0;
-		char *data = read_file(path, &len);
-
 		unlink(dest);
-		if (!data || write_file(dest, data, len) ||
+		if (copy_file(path, dest) ||
 		    chmod(dest, st->st_mode & 0111 ? 0755 : 0644)) {
 			error("cannot copy %s to %s: %s", path, dest, strerror(errno));
 			ret = -1;
 		}
-		free(data);
 	} else {
 		error("rootfs: %s is neither a file nor a directory", path);
 		ret = -1;

@@ -165,6 +165,20 @@ out:
 	return ret;
 }
 
+/* Copy the file at from to to (replaced whole, as write_file does); 0 or -1, errno set. */
+int copy_file(const char *from, const char *to)
+{
+	size_t len;
+	char *buf = read_file(from, &len);
+	int ret;
+
+	if (!buf)
+		return -1;
+	ret = write_file(to, buf, len);
+	free(buf);
+	return ret;
+}
+
 int mkdir_p(const char *path)
 {
 	char *p = xstrdup(path);

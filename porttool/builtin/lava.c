@@ -166,19 +166,10 @@ static const char *board_device_type(const char *board)
 /* Copy src to dst (the job's directory); 0 or -1 after saying why. */
 static int copy_into(const char *src, const char *dst)
 {
-	size_t len;
-	char *data = read_file(src, &len);
-	int ret;
-
-	if (!data) {
-		error("cannot read %s: %s", src, strerror(errno));
-		return -1;
-	}
-	ret = write_file(dst, data, len);
-	if (ret)
-		error("cannot write %s: %s", dst, strerror(errno));
-	free(data);
-	return ret;
+	if (!copy_file(src, dst))
+		return 0;
+	error("cannot copy %s to %s: %s", src, dst, strerror(errno));
+	return -1;
 }
 
 static char *base_name(const char *path)
