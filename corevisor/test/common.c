@@ -54,6 +54,16 @@ bool t_in_region(u64 pa)
 	return pa >= T_REGION && pa < T_REGION + T_REGION_SIZE;
 }
 
+bool t_all_zero(const void *p, size_t n)
+{
+	const u8 *b = p;
+
+	while (n--)
+		if (*b++)
+			return false;
+	return true;
+}
+
 /*
  * Take blocks of the VM pool until only leave are free: a helper VM (or
  * more) maps a device page at one new 1 GiB IPA after another (two table

@@ -58,6 +58,10 @@ u32 t_take_blocks(u32 leave);
 /* The i-th host-owned page at boot (0 <= i < T_HOST_PAGES). */
 u64 t_host_page(unsigned int i);
 bool t_in_region(u64 pa);
+/* True if n bytes at p are all zero (scrubbed state, cleared pages). */
+bool t_all_zero(const void *p, size_t n);
+/* A VM's vCPU contexts, as its pool holds them (ABI 1.5). */
+#define T_VCPUS_BYTES	(CV_MAX_VCPUS * sizeof(struct vcpu))
 
 /*
  * Register a VM with one signed image of n pages at ipa, from host pages

@@ -23,22 +23,6 @@ __attribute__((weak)) void core_host_reset(void)
 {
 }
 
-/*
- * The vCPU contexts of a VM live in its pool (ABI 1.5): the slot's
- * pointer is gone after teardown, the memory it pointed to is checked.
- */
-#define VCPUS_BYTES	(CV_MAX_VCPUS * sizeof(struct vcpu))
-
-static bool all_zero(const void *p, size_t n)
-{
-	const u8 *b = p;
-
-	while (n--)
-		if (*b++)
-			return false;
-	return true;
-}
-
 static u32 vm_pages(u32 vmid)
 {
 	u32 n = 0, i;
@@ -104,7 +88,7 @@ static void test_hole2_teardown_wipes_vcpus(void)
 	ctx = core.vm[0].vcpu;
 	CHECK_EQ(hc(CV_HC_VM_STOP, vmid, 0, 0, 0, 0, NULL), 0);
 	CHECK_EQ(hc(CV_HC_TEARDOWN, vmid, 0, 0, 0, 0, NULL), 0);
-	CHECK(!core.vm[0].vcpu && all_zero(ctx, VCPUS_BYTES));
+	CHECK(!core.vm[0].vcpu && t_all_zero(ctx, T_VCPUS_BYTES));
 	CHECK_EQ(*(u64 *)fake_peek(HOST(20)), 0);
 }
 
@@ -134,7 +118,7 @@ static void test_hole2_reset_scrubs(void)
 	CHECK_EQ(*(u64 *)fake_peek(HOST(40)), 0);
 	CHECK_EQ(*(u64 *)fake_peek(HOST(42)), 0);
 	CHECK_EQ(own_page(HOST(42))->owner, OWNER_HOST);
-	CHECK(!core.vm[0].vcpu && all_zero(ctx, VCPUS_BYTES));
+	CHECK(!core.vm[0].vcpu && t_all_zero(ctx, T_VCPUS_BYTES));
 	/* nothing new is built on the way down */
 	CHECK_EQ(hc(CV_HC_REGISTER_VM, 0, 0, 0, 0, 0, NULL), CV_E_STATE);
 	CHECK_EQ(hc(CV_HC_MAP_PAGES, 2, HOST(41), 0x10000, 2, 0, NULL),
@@ -193,7 +177,7 @@ static void test_hole2_reset_waits_for_running_vcpus(void)
 	fake_set_guest(NULL);
 	CHECK_EQ(ret, CV_EXIT_ABORT);
 	CHECK_EQ(core.vm[0].state, VM_FREE);
-	CHECK(!core.vm[0].vcpu && all_zero(ctx, VCPUS_BYTES));
+	CHECK(!core.vm[0].vcpu && t_all_zero(ctx, T_VCPUS_BYTES));
 	CHECK_EQ(vm_pages(1), 0);
 }
 

@@ -8,17 +8,6 @@
 #include "../test.h"
 
 #define SECRET		0x5ec2e75ec2e75ec2UL
-#define VCPUS_BYTES	(CV_MAX_VCPUS * sizeof(struct vcpu))
-
-static bool all_zero(const void *p, size_t n)
-{
-	const u8 *b = p;
-
-	while (n--)
-		if (*b++)
-			return false;
-	return true;
-}
 
 static void count_page(u64 va, u64 pte, void *arg)
 {
@@ -135,7 +124,7 @@ static void test_vmid_reuse_clean(void)
 	CHECK(fake_tlbi_vmid_at[255] > t0);
 	CHECK_EQ(own_page(HOST(50))->owner, OWNER_HOST);
 	CHECK_EQ(*(u64 *)fake_peek(HOST(50)), 0);
-	CHECK(all_zero(old_vcpus, VCPUS_BYTES));
+	CHECK(t_all_zero(old_vcpus, T_VCPUS_BYTES));
 
 	t0 = fake_tlbi_count;
 	CHECK_EQ(hc(CV_HC_REGISTER_VM, 0, 0, 0, 0, 0, NULL), 255);
@@ -143,7 +132,7 @@ static void test_vmid_reuse_clean(void)
 	CHECK_EQ(s2_pages(&core.vm[254]), 0);
 	CHECK_EQ(pgt_lookup(core.vm[254].s2_root, 0x200000), 0);
 	CHECK_EQ(pgt_lookup(core.vm[254].s2_root, 0x80000000), 0);
-	CHECK(all_zero(core.vm[254].vcpu, VCPUS_BYTES));
+	CHECK(t_all_zero(core.vm[254].vcpu, T_VCPUS_BYTES));
 	CHECK(!core.vm[254].key_set);
 	CHECK_EQ(hc(CV_HC_VCPU_RUN, 255, 0, 0, 0, 0, NULL), CV_E_STATE);
 	/* the page the old VM had can go to the new one: nothing of it left */
