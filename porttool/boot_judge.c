@@ -156,11 +156,16 @@ static void check_common(struct verdicts *v, const char *log,
 		"poweroff", "the host did not power off cleanly after its tests");
 }
 
+/*
+ * KVM's word that its EL2 is up: "Hyp mode initialized successfully"
+ * up to 6.1; 6.12 names the mode ("Hyp nVHE mode ...", "Hyp VHE mode
+ * ...", "Protected nVHE mode ...").
+ */
 static void check_stock_kvm(struct verdicts *v, const char *log)
 {
-	verdict(v, strstr(log, "Hyp mode initialized successfully") != NULL,
+	verdict(v, line_has(log, "kvm [", "mode initialized successfully"),
 		"kvm-hyp-init", strstr(log, "kvm [") ?
-		"KVM printed no 'Hyp mode initialized successfully'" :
+		"KVM printed no 'Hyp [MODE] mode initialized successfully'" :
 		"no KVM messages at all");
 }
 

@@ -56,6 +56,16 @@ test_expect_success 'judge: the stock-KVM log passes; no SeKVM-only check is pri
 	! grep -q "guest-read-private\|image-bit-flip\|guest-scrubbed\|vmid-reused\|corevisor" res
 '
 
+test_expect_success 'judge: kvm-hyp-init takes 6.12'"'"'s words, which name the mode' '
+	mutate "s/Hyp mode initialized/Hyp nVHE mode initialized/" kvm.log &&
+	judge log --kvm && test "$rc" = 0 && grep -qx "PASS kvm-hyp-init" res &&
+	mutate "s/Hyp mode initialized/Protected nVHE mode initialized/" kvm.log &&
+	judge log --kvm && test "$rc" = 0 &&
+	mutate "s/Hyp mode initialized successfully/Hyp mode failed/" kvm.log &&
+	judge log --kvm && only_fails kvm-hyp-init &&
+	grep -q "^FAIL kvm-hyp-init: KVM printed no .Hyp \\[MODE\\] mode initialized successfully.$" res
+'
+
 test_expect_success 'judge: a missing log is an error naming it' '
 	test_expect_code 1 porttool boot 5.10 --judge nowhere.log >res 2>err &&
 	grep -q "cannot read the serial log nowhere.log" err

@@ -178,7 +178,7 @@ test_expect_success 'chain 6.12: boot --kvm: stock KVM boots the same guest' '
 		 bm-watchpoint bm-single-step bm-exit; do
 		grep -q "^PASS $c$" "$W/boot-kvm.out" || { cat err "$W/boot-kvm.out"; echo "no PASS $c"; exit 1; }
 	done &&
-	grep -q "Hyp mode initialized successfully" "$W/qemu-kvm/boot/serial.log" &&
+	grep -q "Hyp nVHE mode initialized successfully" "$W/qemu-kvm/boot/serial.log" &&
 	{ grep "^FAIL" "$W/boot-kvm.out" >fails || :; } &&
 	if grep -q "^PASS bm-iabt$" "$W/boot-kvm.out"; then
 		! test -s fails
