@@ -1,6 +1,8 @@
 # SeKVM portable: top-level build.
 #   make          build porttool (porttool/porttool) and the corevisor
 #   make test     run every test this machine can run
+#   make test-ports  every kernel line's chain, fetching the Debian
+#                 lines' trees first (hours when cold; ci/test-ports.sh)
 #   make install  install porttool into $(PREFIX)/bin
 #   make bench    porttool apply/rebase against git am/rebase, and a
 #                 guest under SeKVM against stock KVM (bench/)
@@ -17,6 +19,9 @@ corevisor:
 test: all
 	ci/test.sh
 
+test-ports: all
+	ci/test-ports.sh
+
 install: porttool
 	install -D -m 0755 porttool/porttool $(DESTDIR)$(PREFIX)/bin/porttool
 
@@ -31,4 +36,4 @@ bench: porttool
 	bench/rebase.sh
 	bench/guest.sh
 
-.PHONY: all porttool corevisor test install clean bench
+.PHONY: all porttool corevisor test test-ports install clean bench

@@ -6,21 +6,11 @@ set -u
 cd "$(dirname "$0")/.."
 status=0
 log=$(mktemp -d)
-# The 5.10 chain's work directory (base tree, kernel builds, boot logs) is
-# kept outside the clone, so that a second run on the same machine builds
-# incrementally; on a fresh machine it starts empty and the chain builds
-# every kernel from nothing.  A link left dangling by a cleaned /tmp goes.
-# The other lines' chains run only when their base tree is cached, and
-# keep their work directories beside it.
-chains=${XDG_CACHE_HOME:-$HOME/.cache}/porttool
-for line in 5.10:PORTTOOL_CHAIN_DIR 5.11:PORTTOOL_CHAIN511_DIR \
-	    5.4:PORTTOOL_CHAIN54_DIR 4.18:PORTTOOL_CHAIN418_DIR 6.1:PORTTOOL_CHAIN61_DIR \
-	    6.12:PORTTOOL_CHAIN612_DIR; do
-	chain=$chains/ci-chain-${line%%:*}
-	var=${line#*:}
-	[ -L "$chain" ] && [ ! -e "$chain" ] && rm -f "$chain"
-	export "$var=${!var:-$chain}"
-done
+# The 5.10 chain runs from nothing on a fresh machine; the other lines'
+# chains run only when their base tree is cached (make test-ports fetches
+# the Debian lines' trees and runs them all).  ci/chains.sh keeps each
+# chain's work directory in porttool's cache.
+. ci/chains.sh
 run() {
 	local name=$1
 	shift
