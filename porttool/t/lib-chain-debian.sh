@@ -213,10 +213,6 @@ chain_debian_run() {
 	chain_debian_apply_build_check
 	chain_debian_boot
 	chain_debian_kvm
-	for f in check boot boot-kvm; do
-		test -f "$W/$f.out" && echo "# porttool $f $LINE:" && sed 's/^/#   /' "$W/$f.out"
-	done
-	echo "# step times:"
-	sed 's/^/#   /' "$W/times"
+	chain_summary "$LINE" check boot boot-kvm
 	test_done
 }

@@ -90,6 +90,18 @@ timed() {
 	return $rc
 }
 
+# chain_summary LINE OUT...: what each step of a chain said ($W/OUT.out,
+# whether it passed or not) and how long the steps took, as comments.
+chain_summary() {
+	local line=$1 f
+	shift
+	for f in "$@"; do
+		test -f "$W/$f.out" && echo "# porttool $f $line:" && sed 's/^/#   /' "$W/$f.out"
+	done
+	echo "# step times:"
+	sed 's/^/#   /' "$W/times"
+}
+
 # The bare-metal test guest's checks (issue 14; vmm/bmguest): a port that
 # carries 5.10's 0017 and 0018 passes them all, under SeKVM and stock KVM.
 BM_CHECKS="bm-timer-virt bm-timer-phys bm-timer-phys-tval bm-iabt bm-breakpoint

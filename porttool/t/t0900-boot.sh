@@ -150,10 +150,5 @@ test_expect_success 'chain: check of the stock build fails: no corevisor in it' 
 	grep -q "^FAIL corevisor-section: vmlinux has no .sekvm.corevisor section" out
 '
 
-# What check and boot said, whether they passed or not.
-for f in check boot; do
-	test -f "$W/$f.out" && echo "# porttool $f 5.10:" && sed 's/^/#   /' "$W/$f.out"
-done
-echo "# step times:"
-sed 's/^/#   /' "$W/times"
+chain_summary 5.10 check boot
 test_done

@@ -135,9 +135,5 @@ test_expect_success 'chain 5.4: build and check --board pi4b (bcm2711 DT: GIC-40
 	grep -q "^PASS dtb-gic" out
 '
 
-for f in check boot; do
-	test -f "$W/$f.out" && echo "# porttool $f 5.4:" && sed 's/^/#   /' "$W/$f.out"
-done
-echo "# step times:"
-sed 's/^/#   /' "$W/times"
+chain_summary 5.4 check boot
 test_done

@@ -123,9 +123,5 @@ test_expect_success 'chain 4.18: check --board m400 passes' '
 	{ cat err "$W/check-m400.out"; false; }
 '
 
-for f in check boot check-m400; do
-	test -f "$W/$f.out" && echo "# porttool $f 4.18:" && sed 's/^/#   /' "$W/$f.out"
-done
-echo "# step times:"
-sed 's/^/#   /' "$W/times"
+chain_summary 4.18 check boot check-m400
 test_done

@@ -112,9 +112,5 @@ for board in pi4b m400; do
 	'
 done
 
-for f in check boot boot-kvm; do
-	test -f "$W/$f.out" && echo "# porttool $f 5.11:" && sed 's/^/#   /' "$W/$f.out"
-done
-echo "# step times:"
-sed 's/^/#   /' "$W/times"
+chain_summary 5.11 check boot boot-kvm
 test_done
