@@ -12,7 +12,27 @@ PROF="$PROJECT_DIR/bench/insnprof"
 if ! command -v aarch64-linux-gnu-gcc >/dev/null || ! command -v qemu-system-aarch64 >/dev/null ||
    ! command -v gcc >/dev/null; then
 	test_skip "insnprof" "no aarch64-linux-gnu-gcc, gcc or qemu-system-aarch64"
-	test_done
+	# swap-corevisor.py on a made-up build: a blob of the same size replaced
+# where it is, anything else refused with the reason.
+test_expect_success 'swap-corevisor.py: the blob replaced in place, or a reason' '
+	mkdir -p b/arch/arm64/boot b/arch/arm64/kvm/sekvm &&
+	printf "OLDBLOB!" >b/arch/arm64/kvm/sekvm/corevisor.bin &&
+	printf "headOLDBLOB!tail" >b/arch/arm64/boot/Image &&
+	echo version=5.10 >b/porttool-build.conf &&
+	printf "NEWBLOB!" >new.bin &&
+	"$PROF/swap-corevisor.py" b new.bin o &&
+	test "$(cat o/arch/arm64/boot/Image)" = headNEWBLOB!tail &&
+	cmp new.bin o/arch/arm64/kvm/sekvm/corevisor.bin &&
+	cmp b/porttool-build.conf o/porttool-build.conf &&
+	printf "NEWBLOB!!" >long.bin &&
+	! "$PROF/swap-corevisor.py" b long.bin o2 2>err && grep -q "same size" err &&
+	test ! -e o2 &&
+	printf "headOLDBLOB!OLDBLOB!" >b/arch/arm64/boot/Image &&
+	! "$PROF/swap-corevisor.py" b new.bin o3 2>err &&
+	grep -q "more than once" err
+'
+
+test_done
 	exit
 fi
 
@@ -69,6 +89,26 @@ test_expect_success 'insnprof.py: names the region, refuses an empty phase' '
 	grep -q "^  guest " summary &&
 	! "$PROF/insnprof.py" prof --phase 63 --iters 1000 2>err &&
 	grep -q "no instruction in phase 63" err
+'
+
+# swap-corevisor.py on a made-up build: a blob of the same size replaced
+# where it is, anything else refused with the reason.
+test_expect_success 'swap-corevisor.py: the blob replaced in place, or a reason' '
+	mkdir -p b/arch/arm64/boot b/arch/arm64/kvm/sekvm &&
+	printf "OLDBLOB!" >b/arch/arm64/kvm/sekvm/corevisor.bin &&
+	printf "headOLDBLOB!tail" >b/arch/arm64/boot/Image &&
+	echo version=5.10 >b/porttool-build.conf &&
+	printf "NEWBLOB!" >new.bin &&
+	"$PROF/swap-corevisor.py" b new.bin o &&
+	test "$(cat o/arch/arm64/boot/Image)" = headNEWBLOB!tail &&
+	cmp new.bin o/arch/arm64/kvm/sekvm/corevisor.bin &&
+	cmp b/porttool-build.conf o/porttool-build.conf &&
+	printf "NEWBLOB!!" >long.bin &&
+	! "$PROF/swap-corevisor.py" b long.bin o2 2>err && grep -q "same size" err &&
+	test ! -e o2 &&
+	printf "headOLDBLOB!OLDBLOB!" >b/arch/arm64/boot/Image &&
+	! "$PROF/swap-corevisor.py" b new.bin o3 2>err &&
+	grep -q "more than once" err
 '
 
 test_done
