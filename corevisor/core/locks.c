@@ -11,21 +11,15 @@
  */
 #include <core/core.h>
 
-void lock_take(struct lock *l)
+/*
+ * lock_take (core.h) drew ticket and found it not served yet: wait.
+ * Counted (CV_STAT_LOCK_WAIT): time no call spends working.
+ */
+void lock_wait(struct lock *l, u32 ticket)
 {
-	u32 ticket = machine_fetch_inc(&l->next);
-	u64 t0;
+	u64 t0 = machine_ticks();
 
-	if (machine_load_acquire(&l->owner) == ticket)
-		return;
-	/* counted (CV_STAT_LOCK_WAIT): time no call spends working */
-	t0 = machine_ticks();
 	while (machine_load_acquire(&l->owner) != ticket)
 		machine_cpu_relax();
 	stat_since(CV_STAT_LOCK_WAIT, t0);
-}
-
-void lock_give(struct lock *l)
-{
-	machine_store_release(&l->owner, l->owner + 1);
 }

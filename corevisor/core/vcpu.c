@@ -269,20 +269,31 @@ static void psci_cpu_on(struct vm *vm, struct machine_vcpu *c)
 }
 
 /*
- * One guest exit, under vm->lock.  Returns 0 to re-enter the guest or a
- * CV_EXIT_* kind with out[] filled for the host.
+ * One guest exit.  Returns 0 to re-enter the guest or a CV_EXIT_* kind
+ * with out[] filled for the host; *why is the counter it goes to
+ * (CV_STAT_EXIT_*), set in the same switch that handles it.
+ * Only an HVC that changes the VM takes vm->lock: power-off or reset
+ * (vm->state) and CPU_ON (another vCPU).  Every other exit touches only
+ * this vCPU, which no other CPU reads or writes while it is ACTIVE, and
+ * SHARE/UNSHARE take mem_lock for the stage 2.  So two vCPUs of a VM do
+ * not wait for each other on their exit paths.
  */
 static s64 handle_exit(struct vm *vm, struct vcpu *v,
-		       const struct machine_exit *e, u64 out[4])
+		       const struct machine_exit *e, u64 out[4], u32 *why)
 {
 	struct machine_vcpu *c = &v->ctx;
 	u64 esr = e->esr, id = c->x[0];
 	u32 i;
 
-	if (e->kind != EXIT_SYNC)
+	if (e->kind != EXIT_SYNC) {
+		*why = e->kind == EXIT_IRQ ? CV_STAT_EXIT_IRQ :
+		       CV_STAT_EXIT_OTHER;
 		return CV_EXIT_IRQ;
+	}
+	*why = CV_STAT_EXIT_OTHER;
 	switch (ESR_EC(esr)) {
 	case EC_HVC64:
+		*why = CV_STAT_EXIT_GHC;
 		if (id == CV_GHC_SHARE || id == CV_GHC_UNSHARE) {
 			c->x[0] = pgs_set_share(vm, c->x[1],
 						id == CV_GHC_SHARE);
@@ -292,20 +303,28 @@ static s64 handle_exit(struct vm *vm, struct vcpu *v,
 			c->x[0] = CV_ABI_VERSION;
 			return 0;
 		}
+		*why = CV_STAT_EXIT_HVC;
+		/* the only exits that change the VM: under vm->lock */
 		if (id == PSCI_SYSTEM_OFF || id == PSCI_SYSTEM_RESET) {
 			/* off either way: a reset is the VMM's to carry out */
+			lock_take(&vm->lock);
 			vm->state = VM_OFF;
+			lock_give(&vm->lock);
 			out[0] = id == PSCI_SYSTEM_RESET;
 			return CV_EXIT_OFF;
 		}
-		if (id == PSCI_CPU_ON_32 || id == PSCI_CPU_ON_64)
+		if (id == PSCI_CPU_ON_32 || id == PSCI_CPU_ON_64) {
+			lock_take(&vm->lock);
 			psci_cpu_on(vm, c);
+			lock_give(&vm->lock);
+		}
 		for (i = 0; i < 4; i++)
 			out[i] = c->x[i];
 		v->pending = PEND_HVC;
 		return CV_EXIT_HVC;
 	case EC_DABT_LOW:
 	case EC_IABT_LOW:
+		*why = CV_STAT_EXIT_ABORT;
 		v->fault_esr = esr;
 		v->fault_far = e->far;
 		v->pending = PEND_ABORT;
@@ -323,42 +342,20 @@ static s64 handle_exit(struct vm *vm, struct vcpu *v,
 		}
 		return CV_EXIT_ABORT;
 	case EC_WFX:
+		*why = CV_STAT_EXIT_WFX;
 		/* the host blocks a WFI but only yields for a WFE (a spin) */
 		out[0] = esr & ESR_WFX_WFE;
 		c->pc += 4;
 		return CV_EXIT_WFX;
 	case EC_SYS64:
-		return handle_sysreg(v, esr, out);
+		i = handle_sysreg(v, esr, out);
+		*why = i == CV_EXIT_SYSREG ? CV_STAT_EXIT_SYSREG :
+		       CV_STAT_EXIT_SYSREG_EL2;
+		return i;
 	}
 	/* anything unknown (SMC, a 32-bit trap): the guest's problem */
 	inject_undef(c);
 	return 0;
-}
-
-/*
- * The counter an exit goes to (CV_STAT_EXIT_*), from what the guest left
- * at the exit: taken before handle_exit, which may change x0.
- */
-static u32 exit_stat(const struct machine_exit *e, u64 id)
-{
-	if (e->kind == EXIT_IRQ)
-		return CV_STAT_EXIT_IRQ;
-	if (e->kind != EXIT_SYNC)
-		return CV_STAT_EXIT_OTHER;
-	switch (ESR_EC(e->esr)) {
-	case EC_HVC64:
-		return id == CV_GHC_SHARE || id == CV_GHC_UNSHARE ||
-		       id == CV_GHC_VERSION ? CV_STAT_EXIT_GHC :
-		       CV_STAT_EXIT_HVC;
-	case EC_DABT_LOW:
-	case EC_IABT_LOW:
-		return CV_STAT_EXIT_ABORT;
-	case EC_WFX:
-		return CV_STAT_EXIT_WFX;
-	case EC_SYS64:
-		return CV_STAT_EXIT_SYSREG_EL2;
-	}
-	return CV_STAT_EXIT_OTHER;
 }
 
 /* How the host answered an abort: a page it mapped, or MMIO. */
@@ -395,39 +392,14 @@ fail:
 }
 
 /*
- * Only an HVC that changes the VM needs vm->lock at an exit: power-off
- * or reset (vm->state) and CPU_ON (another vCPU).  Every other exit
- * touches only this vCPU, which no other CPU reads or writes while it
- * is ACTIVE, and SHARE/UNSHARE take mem_lock for the stage 2.  So two
- * vCPUs of a VM do not wait for each other on their exit paths.
- */
-static bool exit_changes_vm(const struct machine_exit *e, u64 id)
-{
-	return e->kind == EXIT_SYNC && ESR_EC(e->esr) == EC_HVC64 &&
-	       (id == PSCI_SYSTEM_OFF || id == PSCI_SYSTEM_RESET ||
-		id == PSCI_CPU_ON_32 || id == PSCI_CPU_ON_64);
-}
-
-static s64 exit_handle(struct vm *vm, struct vcpu *v,
-		       const struct machine_exit *e, u64 out[4])
-{
-	s64 ret;
-
-	if (!exit_changes_vm(e, v->ctx.x[0]))
-		return handle_exit(vm, v, e, out);
-	lock_take(&vm->lock);
-	ret = handle_exit(vm, v, e, out);
-	lock_give(&vm->lock);
-	return ret;
-}
-
-/*
  * The run loop.  row is this CPU's counters: on this path they count
  * events only (a timer read an exit would cost more than the counters
  * are worth; the -icount micro-benchmark times the path instead).
  * Leaving ACTIVE is a release store, not a locked one: a CPU that sees
  * READY (vm_stop, vm_teardown, the vGIC calls, all under vm->lock) sees
  * every write of the run, and this CPU touches the vCPU no more.
+ * out[] is written, all of it, only once the call is accepted: the
+ * dispatcher passes the host's own r[1..4].
  */
 s64 vcpu_run(u64 vmid, u64 idx, u64 value, u64 action, u64 out[4])
 {
@@ -450,6 +422,10 @@ s64 vcpu_run(u64 vmid, u64 idx, u64 value, u64 action, u64 out[4])
 	apply_action(v, action, value);
 	v->state = VCPU_ACTIVE;
 	lock_give(&vm->lock);
+	out[0] = 0;
+	out[1] = 0;
+	out[2] = 0;
+	out[3] = 0;
 
 	for (loops = 0; loops < RUN_LOOPS; loops++) {
 		struct machine_exit e = { 0 };	/* inline stores, no call */
@@ -457,11 +433,8 @@ s64 vcpu_run(u64 vmid, u64 idx, u64 value, u64 action, u64 out[4])
 
 		debug_prepare(v);
 		machine_vcpu_run(&v->ctx, &e);
-		why = exit_stat(&e, v->ctx.x[0]);
-		ret = exit_handle(vm, v, &e, out);
-		stat_count(row, CV_STAT_GUEST);
-		stat_count(row, ret == CV_EXIT_SYSREG ? CV_STAT_EXIT_SYSREG :
-			   why);
+		ret = handle_exit(vm, v, &e, out, &why);
+		stat_count(row, why);	/* and CV_STAT_GUEST: stat_get */
 		if (!ret && machine_load_acquire(&vm->state) != VM_RUNNING) {
 			/* stopped meanwhile: never enter the guest again */
 			cv_memset(out, 0, 4 * sizeof(*out));

@@ -214,11 +214,85 @@ cv_init_sync:
 	bl	cv_init_hvc
 	restore_frame_eret
 
-	/* x0 = this CPU's running guest's register array, or 0 (host). */
-	.macro	guest_regs_ptr
+	/*
+	 * Entry from a lower EL: x0 and x1 into a new frame, then x0 = this
+	 * CPU's running guest's register array, or 0 (the host).  Only the
+	 * host's path fills the rest of the frame: a guest's registers go
+	 * straight to its array (guest_exit), never through the stack.
+	 */
+	.macro	lower_entry
+	sub	sp, sp, #CV_FRAME_SIZE
+	stp	x0, x1, [sp, #16 * 0]
 	mrs	x0, tpidr_el2
 	adr_l	x1, cv_guest_regs
 	ldr	x0, [x1, x0, lsl #3]
+	.endm
+
+	/*
+	 * The rest of the host's frame: the registers a C call may change
+	 * (x2..x18, x30).  x19..x29 are callee-saved (AAPCS64): the C side
+	 * gives them back as it found them, so they are neither saved nor
+	 * restored, and nothing of EL2's ever reaches them.
+	 */
+	.macro	save_host_frame
+	stp	x2, x3, [sp, #16 * 1]
+	stp	x4, x5, [sp, #16 * 2]
+	stp	x6, x7, [sp, #16 * 3]
+	stp	x8, x9, [sp, #16 * 4]
+	stp	x10, x11, [sp, #16 * 5]
+	stp	x12, x13, [sp, #16 * 6]
+	stp	x14, x15, [sp, #16 * 7]
+	stp	x16, x17, [sp, #16 * 8]
+	str	x18, [sp, #16 * 9]
+	str	x30, [sp, #16 * 15]
+	.endm
+
+	.macro	restore_host_frame_eret
+	ldp	x0, x1, [sp, #16 * 0]
+	ldp	x2, x3, [sp, #16 * 1]
+	ldp	x4, x5, [sp, #16 * 2]
+	ldp	x6, x7, [sp, #16 * 3]
+	ldp	x8, x9, [sp, #16 * 4]
+	ldp	x10, x11, [sp, #16 * 5]
+	ldp	x12, x13, [sp, #16 * 6]
+	ldp	x14, x15, [sp, #16 * 7]
+	ldp	x16, x17, [sp, #16 * 8]
+	ldr	x18, [sp, #16 * 9]
+	ldr	x30, [sp, #16 * 15]
+	add	sp, sp, #CV_FRAME_SIZE
+	eret
+	dsb	nsh				/* no speculation past eret */
+	isb
+	.endm
+
+	/*
+	 * The guest stopped: x0 = its register array, x2..x30 still its
+	 * own, its x0 and x1 in the frame.  Store them all in the array, in
+	 * pairs, unrolled (this runs at every exit), zero the two frame
+	 * slots (RAM may outlive a reset, and a guest's registers must not
+	 * stay behind), and end the run with the exit kind.
+	 */
+	.macro	guest_exit, kind
+	stp	x2, x3, [x0, #16 * 1]
+	stp	x4, x5, [x0, #16 * 2]
+	stp	x6, x7, [x0, #16 * 3]
+	stp	x8, x9, [x0, #16 * 4]
+	stp	x10, x11, [x0, #16 * 5]
+	stp	x12, x13, [x0, #16 * 6]
+	stp	x14, x15, [x0, #16 * 7]
+	stp	x16, x17, [x0, #16 * 8]
+	stp	x18, x19, [x0, #16 * 9]
+	stp	x20, x21, [x0, #16 * 10]
+	stp	x22, x23, [x0, #16 * 11]
+	stp	x24, x25, [x0, #16 * 12]
+	stp	x26, x27, [x0, #16 * 13]
+	stp	x28, x29, [x0, #16 * 14]
+	str	x30, [x0, #16 * 15]
+	ldp	x2, x3, [sp, #16 * 0]
+	stp	x2, x3, [x0, #16 * 0]
+	stp	xzr, xzr, [sp, #16 * 0]
+	mov	x1, #\kind
+	b	cv_guest_exit
 	.endm
 
 /*
@@ -227,31 +301,37 @@ cv_init_sync:
  * CPU, the guest: then the exit goes back to cv_guest_enter's caller.
  */
 cv_lower_sync:
-	save_frame
-	guest_regs_ptr
-	mov	x1, #CV_EXIT_SYNC
-	cbnz	x0, cv_guest_exit
+	lower_entry
+	cbnz	x0, 1f
+	save_host_frame
 	mov	x0, sp
 	bl	cv_host_sync
-	restore_frame_eret
+	restore_host_frame_eret
+1:	guest_exit CV_EXIT_SYNC
 
-/* The host's interrupts go to EL1 (HCR_EL2.IMO/FMO clear): a guest's. */
+/*
+ * The host's interrupts go to EL1 (HCR_EL2.IMO/FMO clear): a guest's.
+ * Should one of the host's come here, only x0 and x1 were touched.
+ */
 cv_lower_irq:
-	save_frame
-	guest_regs_ptr
-	mov	x1, #CV_EXIT_IRQ
-	cbnz	x0, cv_guest_exit
-	restore_frame_eret
+	lower_entry
+	cbnz	x0, 1f
+	ldp	x0, x1, [sp, #16 * 0]
+	add	sp, sp, #CV_FRAME_SIZE
+	eret
+	dsb	nsh				/* no speculation past eret */
+	isb
+1:	guest_exit CV_EXIT_IRQ
 
 /* An SError: the guest's ends its run, the host's is handed back. */
 cv_lower_serror:
-	save_frame
-	guest_regs_ptr
-	mov	x1, #CV_EXIT_SERROR
-	cbnz	x0, cv_guest_exit
+	lower_entry
+	cbnz	x0, 1f
+	save_host_frame
 	mov	x0, sp
 	bl	cv_host_serror
-	restore_frame_eret
+	restore_host_frame_eret
+1:	guest_exit CV_EXIT_SERROR
 
 /*
  * u64 cv_guest_enter(u64 *guest_regs, u64 *host_save)
@@ -296,22 +376,10 @@ cv_guest_enter:
 	isb
 
 /*
- * The guest stopped: x0 = its register array, x1 = exit kind, the
- * frame at sp = its x0..x30.  Move them out (the frame is zeroed: RAM
- * may outlive a reset, and a guest's registers must not), forget the
- * guest, and
- * return from cv_guest_enter on the saved EL2 state.
+ * The end of a run (guest_exit): x1 = the exit kind.  Forget the guest
+ * and return from cv_guest_enter on the saved EL2 state.
  */
 cv_guest_exit:
-	/* in pairs, unrolled: this runs at every exit */
-	.irp	i, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14
-	ldp	x2, x3, [sp, #16 * \i]
-	stp	x2, x3, [x0, #16 * \i]
-	stp	xzr, xzr, [sp, #16 * \i]	/* no guest register stays behind */
-	.endr
-	ldr	x2, [sp, #16 * 15]
-	str	x2, [x0, #16 * 15]
-	str	xzr, [sp, #16 * 15]
 	mrs	x2, tpidr_el2
 	adr_l	x3, cv_guest_regs
 	str	xzr, [x3, x2, lsl #3]

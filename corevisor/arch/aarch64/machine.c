@@ -203,21 +203,6 @@ void machine_image_layout(struct machine_image_layout *l)
 	l->data = (u64)(__cv_data_start - cv_image_start);
 }
 
-u32 machine_fetch_inc(u32 *p)
-{
-	return __atomic_fetch_add(p, 1, __ATOMIC_ACQUIRE);
-}
-
-u32 machine_load_acquire(const u32 *p)
-{
-	return __atomic_load_n(p, __ATOMIC_ACQUIRE);
-}
-
-void machine_store_release(u32 *p, u32 val)
-{
-	__atomic_store_n(p, val, __ATOMIC_RELEASE);
-}
-
 void machine_cpu_relax(void)
 {
 	asm volatile("yield" : : : "memory");

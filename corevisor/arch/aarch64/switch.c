@@ -50,6 +50,14 @@ struct host_state {
 	u64 hcr, vttbr, mdcr, cnthctl, cntvoff;
 	u64 callee[14];		/* cv_guest_enter: x18..x30, sp */
 	struct machine_debug dbg;	/* while a guest's are loaded */
+	/*
+	 * The list registers that may hold anything but zero: the ones
+	 * this run loaded; between runs none (vgic_save empties them), but
+	 * every one before this CPU's first run (the host's boot may have
+	 * left any value in them, and the GICH is banked per CPU).
+	 */
+	u32 lr_live;
+	bool lr_known;
 };
 
 /* GICv2 virtual interface control registers (offsets from GICH) */
@@ -92,8 +100,12 @@ static void save_el1(u64 *s)
 	s[VCPU_PAR_EL1] = read_sysreg(par_el1);
 	s[VCPU_CNTKCTL_EL1] = read_sysreg(cntkctl_el1);
 	s[VCPU_CSSELR_EL1] = read_sysreg(csselr_el1);
-	s[VCPU_VMPIDR_EL2] = read_sysreg(vmpidr_el2);
 	s[VCPU_MDSCR_EL1] = read_sysreg(mdscr_el1);
+	/*
+	 * VMPIDR_EL2 is not read back: an EL2 register, which neither the
+	 * guest nor the host can write; the host's is saved once a run
+	 * (machine_vcpu_run), the guest's is what the core set.
+	 */
 }
 
 static void load_el1(const u64 *s)
@@ -270,34 +282,58 @@ u32 machine_vgic_init(u64 pa)
 	return gich_lrs;
 }
 
-/* lr[] into the first CV_NR_LRS list registers; any others stay empty. */
-static void vgic_load(const struct machine_vcpu *vcpu)
+/*
+ * lr[] into the first CV_NR_LRS list registers, only those that hold an
+ * interrupt; every other list register is zero already (lr_live), so
+ * an exit that carries no interrupt touches none.  A list register the
+ * core left at zero stays zero while the guest runs: the GIC only
+ * changes the state of the interrupts it was given.
+ */
+static void vgic_load(const struct machine_vcpu *vcpu, struct host_state *h)
 {
-	u32 i;
+	const u32 nr = gich_lrs < CV_NR_LRS ? gich_lrs : CV_NR_LRS;
+	u32 i, used = 0;
 
 	if (!gich)
 		return;
-	for (i = 0; i < gich_lrs; i++)
-		gich_write(GICH_LR(i), i < CV_NR_LRS ? vcpu->lr[i] : 0);
+	if (!h->lr_known) {
+		/* this CPU's first run: empty whatever the boot left */
+		for (i = 0; i < gich_lrs; i++)
+			gich_write(GICH_LR(i), 0);
+		h->lr_known = true;
+	}
+	for (i = 0; i < nr; i++) {
+		if (vcpu->lr[i]) {
+			gich_write(GICH_LR(i), vcpu->lr[i]);
+			used |= 1U << i;
+		}
+	}
+	h->lr_live = used;
 	gich_write(GICH_APR, vcpu->vgic_apr);
 	gich_write(GICH_VMCR, vcpu->vgic_vmcr);
 	gich_write(GICH_HCR, vcpu->vgic_hcr);
 }
 
-static void vgic_save(struct machine_vcpu *vcpu)
+/*
+ * Back into lr[] and emptied: the list registers this run loaded.  The
+ * others held zero and still do, as lr[] does for them.
+ */
+static void vgic_save(struct machine_vcpu *vcpu, struct host_state *h)
 {
-	u32 i;
+	u32 i, live = h->lr_live;
 
 	if (!gich)
 		return;
 	gich_write(GICH_HCR, 0);
 	vcpu->vgic_vmcr = gich_read(GICH_VMCR);
 	vcpu->vgic_apr = gich_read(GICH_APR);
-	for (i = 0; i < gich_lrs; i++) {
-		if (i < CV_NR_LRS)
+	for (i = 0; live; i++, live >>= 1) {
+		if (live & 1) {
 			vcpu->lr[i] = gich_read(GICH_LR(i));
-		gich_write(GICH_LR(i), 0);
+			gich_write(GICH_LR(i), 0);
+		}
 	}
+	h->lr_live = 0;
 	gich_write(GICH_APR, 0);
 	gich_write(GICH_VMCR, 0);
 }
@@ -350,6 +386,7 @@ void machine_vcpu_run(struct machine_vcpu *vcpu, struct machine_exit *exit)
 	h->cnthctl = read_sysreg(cnthctl_el2);
 	h->cntvoff = read_sysreg(cntvoff_el2);
 	save_el1(h->sys);
+	h->sys[VCPU_VMPIDR_EL2] = read_sysreg(vmpidr_el2);
 
 	/* guest in (FP/SIMD on its first use: enter_guest) */
 	load_el1(vcpu->sys);
@@ -358,7 +395,7 @@ void machine_vcpu_run(struct machine_vcpu *vcpu, struct machine_exit *exit)
 		debug_load(&vcpu->dbg);
 	}
 	write_sysreg(vcpu->cntvoff, cntvoff_el2);
-	vgic_load(vcpu);
+	vgic_load(vcpu, h);
 	/*
 	 * The guest has the virtual timer; its physical timer traps
 	 * (EL1PCEN clear) and the core forwards it to the host to emulate.
@@ -386,7 +423,7 @@ void machine_vcpu_run(struct machine_vcpu *vcpu, struct machine_exit *exit)
 		cv_fpsimd_save(vcpu->fp);
 		cv_fpsimd_load(h->fp);
 	}
-	vgic_save(vcpu);
+	vgic_save(vcpu, h);
 	if (vcpu->debug) {
 		debug_save(&vcpu->dbg);
 		debug_load(&h->dbg);

@@ -249,21 +249,6 @@ void machine_icache_inval_all(void)
 	__atomic_add_fetch(&fake_icache_count, 1, __ATOMIC_RELAXED);
 }
 
-u32 machine_fetch_inc(u32 *p)
-{
-	return __atomic_fetch_add(p, 1, __ATOMIC_ACQUIRE);
-}
-
-u32 machine_load_acquire(const u32 *p)
-{
-	return __atomic_load_n(p, __ATOMIC_ACQUIRE);
-}
-
-void machine_store_release(u32 *p, u32 val)
-{
-	__atomic_store_n(p, val, __ATOMIC_RELEASE);
-}
-
 /* Fake CPUs are threads that may be descheduled: let the holder run. */
 void machine_cpu_relax(void)
 {

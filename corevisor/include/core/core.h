@@ -26,8 +26,25 @@ struct lock {
 	u32 next;
 	u32 owner;
 };
-void lock_take(struct lock *l);
-void lock_give(struct lock *l);
+
+void lock_wait(struct lock *l, u32 ticket);
+
+/*
+ * Inline: every guest exit the host handles takes one (VCPU_RUN, the
+ * vGIC calls); a lock nobody holds costs the ticket and one load.
+ */
+static inline void lock_take(struct lock *l)
+{
+	u32 ticket = machine_fetch_inc(&l->next);
+
+	if (machine_load_acquire(&l->owner) != ticket)
+		lock_wait(l, ticket);
+}
+
+static inline void lock_give(struct lock *l)
+{
+	machine_store_release(&l->owner, l->owner + 1);
+}
 
 /*
  * pool.c.  A fixed pool hands out [base, base + nr pages).  A VM's pool

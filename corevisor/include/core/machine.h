@@ -135,10 +135,27 @@ enum machine_config {
 
 u64 machine_config(enum machine_config c);
 
-/* Atomics for the lock layer (acquire on take, release on give). */
-u32 machine_fetch_inc(u32 *p);
-u32 machine_load_acquire(const u32 *p);
-void machine_store_release(u32 *p, u32 val);
+/*
+ * Atomics for the lock layer (acquire on take, release on give).  The
+ * compiler's builtins are the same on every machine (the fake one's
+ * CPUs are threads), so they are inline: the exit path takes a lock and
+ * reads the state of the install gate at every guest exit.
+ */
+static inline u32 machine_fetch_inc(u32 *p)
+{
+	return __atomic_fetch_add(p, 1, __ATOMIC_ACQUIRE);
+}
+
+static inline u32 machine_load_acquire(const u32 *p)
+{
+	return __atomic_load_n(p, __ATOMIC_ACQUIRE);
+}
+
+static inline void machine_store_release(u32 *p, u32 val)
+{
+	__atomic_store_n(p, val, __ATOMIC_RELEASE);
+}
+
 void machine_cpu_relax(void);
 
 /* Console: set up once at init, then one byte at a time. */

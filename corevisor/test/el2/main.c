@@ -37,6 +37,12 @@ typedef int64_t s64;
 #define UART_BASE	0x09000000UL
 /* QEMU virt, gic-version=2: virtual interface control and CPU interface */
 #define GICH_BASE	0x08030000UL
+#define GICH_LR3	0x10cUL
+#define VIRQ_INTID	27
+#define STALE_INTID	28
+#define LR_PENDING	(1UL << 28)
+#define LR_STATE	(3UL << 28)
+#define LR_PRIO_LOW	(1UL << 23)	/* one below the highest */
 #define GICV_BASE	0x08040000UL
 #define RAM_BASE	0x40000000UL
 #define RAM_SIZE	(256UL << 20)
@@ -562,6 +568,13 @@ static void test_cpu0(void)
 	      !(h->init_vectors_offset & 2047),
 	      "bad header, magic", h->magic);
 
+	/*
+	 * What a boot may leave in a list register: a pending interrupt
+	 * of the highest priority, which test_virq's guest would take
+	 * before the host's should the corevisor load only the list
+	 * registers it uses without emptying the others first.
+	 */
+	STORE(*(u32 *)(GICH_BASE + GICH_LR3), (u32)(LR_PENDING | STALE_INTID));
 	r = hand_over_all_regs(&why);
 	check("init cpu0", r == 0, "CV_HC_INIT returned", (u64)r);
 	if (r)
@@ -709,9 +722,6 @@ static u64 host_mdscr(void)
 #define GUEST_SECRET	0x5e5e5e5e5e5e5e5eUL
 #define GUEST_MMIO	0x09000000UL
 #define GUEST_GICC	0x08010000UL	/* guest.S */
-#define VIRQ_INTID	27
-#define LR_PENDING	(1UL << 28)
-#define LR_STATE	(3UL << 28)
 #define PAGE		4096UL
 
 static _Alignas(PAGE) char spare_page[PAGE];
@@ -854,7 +864,8 @@ static void test_virq(u64 vmid, u64 *x)
 	s64 r;
 	int i;
 
-	r = hvc(CV_HC_SET_VIRQ, vmid, 0, 0, LR_PENDING | VIRQ_INTID, 0);
+	r = hvc(CV_HC_SET_VIRQ, vmid, 0, 0,
+		LR_PENDING | LR_PRIO_LOW | VIRQ_INTID, 0);
 	check("vm virq set", r == 0, "returned", (u64)r);
 	for (i = 0; i < 8; i++) {
 		why = run(vmid, 0, action, x);
@@ -871,6 +882,9 @@ static void test_virq(u64 vmid, u64 *x)
 	lr = res.x[1];
 	check("vm virq lr saved back, inactive", r == 0 &&
 	      (lr & 0x3ff) == VIRQ_INTID && !(lr & LR_STATE), "lr", lr);
+	res = call(false, CV_HC_GET_VIRQ, vmid, 0, 3, 0, 0);
+	check("vm virq: a list register the host left empty stays empty",
+	      res.x[0] == 0 && res.x[1] == 0, "lr 3", res.x[1]);
 	check_abort("host cannot read GICH", GICH_BASE, false);
 	check_abort("host cannot write GICH", GICH_BASE + 0x100, true);
 }

@@ -24,6 +24,17 @@ static u64 ticks(unsigned int cpu, u32 id)
 	return out[1];
 }
 
+/* The exits of every cause counted on cpu (CV_STAT_EXIT_*). */
+static u64 exits(unsigned int cpu)
+{
+	u64 n = 0;
+	u32 id;
+
+	for (id = CV_STAT_EXIT_IRQ; id <= CV_STAT_EXIT_OTHER; id++)
+		n += count(cpu, id);
+	return n;
+}
+
 /* HVC (PSCI_VERSION) to the host, then the version probe, then an IRQ. */
 static int step;
 static void guest(struct machine_vcpu *c, struct machine_exit *e)
@@ -134,6 +145,9 @@ void test_exit_stats(void)
 	CHECK_EQ(count(0, CV_STAT_EXIT_ABORT), c_abort + 1);
 	CHECK_EQ(count(0, CV_STAT_ANSWER_RETRY), c_retry + 1);
 	CHECK_EQ(count(0, CV_STAT_GUEST), c_guest + 5);
+	/* every entry ends in one exit: the entries are their sum */
+	CHECK_EQ(count(0, CV_STAT_GUEST), exits(0));
+	CHECK_EQ(ticks(0, CV_STAT_GUEST), 0);
 	CHECK_EQ(ticks(0, CV_STAT_HC_VCPU_RUN), t_run);
 	fake_set_guest(NULL);
 	CHECK_EQ(check_invariants(NULL), 0);
