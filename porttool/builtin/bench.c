@@ -59,6 +59,11 @@
  */
 #define DEFAULT_TIMEOUT_S 600
 /*
+ * --suite apps: a guest that starts four servers and runs two local
+ * workloads under nested TCG, then the clients; 30 minutes.
+ */
+#define DEFAULT_APPS_TIMEOUT_S 1800
+/*
  * --vms: the QEMU host has 2 GiB (qemu.c); a lone guest gets 256 MiB, each
  * of several 128 MiB (host-init.sh), so 10 fit beside the host and the
  * corevisor's region.
@@ -115,7 +120,7 @@ static const struct option bench_options[] = {
 	{ OPT_STRING, "dir", &opt_dir, "DIR", "initramfs, keys and serial logs (default: SEKVM-OUT/bench)" },
 	{ OPT_STRING, "json", &opt_json, "FILE", "also write the guest suite's results as JSON" },
 	{ OPT_STRING, "db", &opt_db, "FILE", "results database (default: ~/.cache/porttool/bench/results.sqlite)" },
-	{ OPT_INT, "timeout", &opt_timeout, "S", "kill a boot's QEMU after S seconds (default: 600)" },
+	{ OPT_INT, "timeout", &opt_timeout, "S", "kill a boot's QEMU after S seconds (default: 600; apps: 1800)" },
 	{ OPT_BOOL, "verbose", &opt_verbose, NULL, "show the serial console while booting" },
 	{ OPT_STRING, "from-logs", &opt_from_logs, "DIR", "report on kept logs DIR/{sekvm,kvm}-N.log, no boot" },
 	{ OPT_BOOL, "matrix", &opt_matrix, NULL, "bench every line with both builds; one row per line and benchmark" },
@@ -399,15 +404,22 @@ static char *prepare_guest_initrd(const struct porttool_ctx *ctx, const char *di
 	return initrd;
 }
 
+/* The host's init script of a suite, in porttool/qemu/bench/. */
+static const char *host_init_name(int suite)
+{
+	return suite == SUITE_MICRO ? "micro-host-init.sh"
+	       : suite == SUITE_APPS ? "apps-host-init.sh" : "host-init.sh";
+}
+
 /*
- * The host's /init for a suite: its script (host-init.sh or
- * micro-host-init.sh) with the line starting "#@host-lib.sh" replaced by
- * host-lib.sh, the start both share, written to dir.  Its path, or NULL.
+ * The host's /init for a suite: its script (host_init_name) with the line
+ * starting "#@host-lib.sh" replaced by host-lib.sh, the start they share,
+ * written to dir.  Its path, or NULL.
  */
 static char *compose_host_init(const char *project_dir, const char *dir,
-			       bool micro, int vms)
+			       int suite, int vms)
 {
-	const char *name = micro ? "micro-host-init.sh" : "host-init.sh";
+	const char *name = host_init_name(suite);
 	char *script_path = xasprintf("%s/porttool/qemu/bench/%s", project_dir, name);
 	char *lib_path = xasprintf("%s/porttool/qemu/bench/host-lib.sh", project_dir);
 	char *out = xasprintf("%s/%s", dir, name);
@@ -452,14 +464,15 @@ out:
 /*
  * The host initramfs both kernels boot for a suite: its host init script
  * as /init, the vmm, the guest image with its signature and key, and (the
- * guest suite) the guest's initramfs.  Its path, or NULL.
+ * guest suite) the guest's initramfs; the apps suite's guest boots the
+ * root filesystem instead.  Its path, or NULL.
  */
 static char *prepare_initramfs(const struct line_run *l, int suite)
 {
 	const struct porttool_ctx *ctx = l->ctx;
 	bool micro = suite == SUITE_MICRO;
-	char *init = compose_host_init(ctx->project_dir, l->dir, micro,
-				       micro ? 1 : opt_vms);
+	char *init = compose_host_init(ctx->project_dir, l->dir, suite,
+				       suite == SUITE_GUEST ? opt_vms : 1);
 	char *busybox = NULL, *vmm = NULL, *guest_initrd = NULL, *why = NULL;
 	char *image = NULL, *keydir = xasprintf("%s/%s-keys", l->dir, suite_name(suite));
 	char *initrd = xasprintf("%s/%s-initramfs.cpio", l->dir, suite_name(suite));
@@ -483,7 +496,8 @@ static char *prepare_initramfs(const struct line_run *l, int suite)
 		error("cannot sign the guest's image %s: %s", image, why);
 		goto out;
 	}
-	if (!micro && !(guest_initrd = prepare_guest_initrd(ctx, l->dir, busybox)))
+	if (suite == SUITE_GUEST &&
+	    !(guest_initrd = prepare_guest_initrd(ctx, l->dir, busybox)))
 		goto out;
 	guest.image = image;
 	guest.vmm = vmm;
@@ -564,17 +578,19 @@ static double load_average(void)
 }
 
 /*
- * The apps suite's kernel command line: the root filesystem on /dev/vda,
- * its /init running lib.sh's selftest (servers and clients on this
- * machine), the workloads --apps names and every parameter as
- * apps.KEY=VALUE (APPS_KEY in lib.sh).
+ * The apps suite's host kernel command line: rdinit=/init is
+ * apps-host-init.sh, which passes every apps.KEY=VALUE on to the guest's
+ * (APPS_KEY in lib.sh): the workloads --apps names, as the servers the
+ * guest starts and the host drives and the local ones the guest runs, and
+ * every parameter.  apps.ready_wait: the host's bound on the guest's
+ * start, two thirds of the boot's timeout, so that the log still gets
+ * the guest's output when it runs out.
  */
 static char *apps_cmdline(void)
 {
 	struct sbuf b = { 0 }, servers = { 0 }, local = { 0 };
 
-	sbuf_puts(&b, "console=ttyAMA0 earlycon=pl011,0x9000000 panic=-1 "
-		  "root=/dev/vda rw rootfstype=ext4 rootwait init=/init apps.run=selftest");
+	sbuf_addf(&b, "%s apps.ready_wait=%d", APPEND, opt_timeout / 3 * 2);
 	for (int a = 0; a < APP_BENCHES; a++) {
 		const char *f = app_bench_info(a)->frame;
 		bool is_local = a == A_HACKBENCH || a == A_KBUILD;
@@ -877,12 +893,13 @@ static int report_apps(const struct line_run *l, struct apps_run *runs[BENCH_KER
 	return 0;
 }
 
-static int boot_apps_runs(const struct line_run *l, struct apps_run *runs[BENCH_KERNELS])
+static int boot_apps_runs(const struct line_run *l, const char *initrd,
+			  struct apps_run *runs[BENCH_KERNELS])
 {
 	for (int i = 0; i < opt_reps; i++) {
 		for (int j = 0; j < BENCH_KERNELS; j++) {
 			enum bench_kernel k = abba(i, j);
-			char *serial, *why, *log = boot_once(l, SUITE_APPS, NULL, k,
+			char *serial, *why, *log = boot_once(l, SUITE_APPS, initrd, k,
 							     i + 1, &serial, &why);
 
 			if (log && !(why = apps_parse_log(log, apps_wanted, &runs[k][i])))
@@ -901,11 +918,14 @@ static int boot_apps_runs(const struct line_run *l, struct apps_run *runs[BENCH_
 	return 0;
 }
 
-/* The root filesystem (built or cached) and the DTB; 0 or -1. */
-static int prepare_apps(struct line_run *l)
+/*
+ * The root filesystem (built or cached), the host initramfs and the DTB;
+ * the initramfs's path, or NULL.
+ */
+static char *prepare_apps(struct line_run *l)
 {
 	struct strlist pkgs = { 0 };
-	int ret = -1;
+	char *initrd = NULL;
 
 	for (const char *const *p = rootfs_default_packages; *p; p++)
 		strlist_push(&pkgs, *p);
@@ -917,30 +937,37 @@ static int prepare_apps(struct line_run *l)
 		      "-drive cannot take; set XDG_CACHE_HOME elsewhere", l->rootfs);
 		goto out;
 	}
-	ret = prepare_dtb(l, NULL);
+	initrd = prepare_initramfs(l, SUITE_APPS);
+	if (initrd && prepare_dtb(l, initrd)) {
+		free(initrd);
+		initrd = NULL;
+	}
 out:
 	strlist_free(&pkgs);
-	return ret;
+	return initrd;
 }
 
 static int run_apps(struct line_run *l)
 {
 	struct apps_run *runs[BENCH_KERNELS];
+	char *initrd = prepare_apps(l);
 	int ret = -1;
 
-	if (prepare_apps(l)) {
+	if (!initrd) {
 		record_failure(l, SUITE_APPS, NULL, "could not prepare the root "
-			       "filesystem (see porttool's errors)", NULL);
+			       "filesystem or the host's initramfs (see porttool's "
+			       "errors)", NULL);
 		return -1;
 	}
 	for (int k = 0; k < BENCH_KERNELS; k++)
 		runs[k] = xcalloc((size_t)opt_reps, sizeof(struct apps_run));
-	if (boot_apps_runs(l, runs) == 0)
+	if (boot_apps_runs(l, initrd, runs) == 0)
 		ret = report_apps(l, runs, opt_reps, "boot");
 	if (l->tables && ret == 0)
 		printf("serial logs: %s/apps-{sekvm,kvm}-N.log\n", l->dir);
 	for (int k = 0; k < BENCH_KERNELS; k++)
 		free(runs[k]);
+	free(initrd);
 	return ret;
 }
 
@@ -1240,7 +1267,8 @@ static void check_usage(int n)
 			    "the micro suite measures one guest alone (--suite guest)");
 	/* N guests share the host's 2 CPUs: each takes about N times as long */
 	if (opt_timeout == UNSET)
-		opt_timeout = DEFAULT_TIMEOUT_S * opt_vms;
+		opt_timeout = (suites & SUITE_APPS ? DEFAULT_APPS_TIMEOUT_S
+			       : DEFAULT_TIMEOUT_S) * opt_vms;
 	else if (opt_timeout <= 0)
 		usage_error(&bench_usage, "--timeout needs a positive number of seconds");
 }
