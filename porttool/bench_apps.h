@@ -29,6 +29,11 @@ struct apps_run {
 	double value[APP_BENCHES];
 	bool have[APP_BENCHES];
 	char failed[64];	/* the first frame that exited non-zero */
+	/*
+	 * The workloads ran in a guest (apps-host-init.sh: its output tagged
+	 * "APPS-VMM: "), not on the QEMU host itself (selftest.sh).
+	 */
+	bool in_guest;
 };
 
 /*
@@ -36,6 +41,12 @@ struct apps_run {
  * has a result, else why not (allocated).
  */
 char *apps_parse_log(const char *log, unsigned wanted, struct apps_run *r);
+
+/*
+ * What a guest run's host marked it could not do ("PORTTOOL-BENCH:
+ * apps-error: WHY"), the first one, or NULL (allocated).
+ */
+char *apps_host_error(const char *log);
 
 /*
  * Per benchmark in wanted: the medians of runs[0] (SeKVM) and runs[1]

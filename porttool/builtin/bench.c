@@ -16,8 +16,9 @@
  *  - micro: the bare-metal guest of qemu/bench/micro/, under QEMU -icount so
  *    that its counter reads are instruction counts (bench_micro.c);
  *  - apps: the application workloads ([--apps A,...] [--redis-requests N]
- *    ...) on porttool rootfs's image as the host's root disk (rootfs.c,
- *    qemu/rootfs/, bench_apps.c reads the logs).
+ *    ...) in a guest whose disk is porttool rootfs's image, driven from
+ *    the host over a tap (rootfs.c, qemu/rootfs/, qemu/bench/
+ *    apps-host-init.sh; bench_apps.c reads the logs).
  *
  * Every measurement goes to the results database (bench_db.c) with what
  * identifies it; --matrix benches every line that has both builds and
@@ -171,9 +172,12 @@ static const struct usage bench_usage = {
 		"'porttool rootfs' (QEMU's virtio-blk, snapshot=on): Apache (ab), Redis GET and\n"
 		"SET (redis-benchmark), memcached (memcaslap), MariaDB (sysbench\n"
 		"oltp_read_only), hackbench and a kernel-build-like gcc/make job; each\n"
-		"parameter a flag (--redis-requests ...).  Until the vmm has --disk and --net,\n"
-		"servers and clients both run in the QEMU host on the host kernel under test\n"
-		"(SeKVM's host runs under the corevisor's stage 2); results in ops/s and s.\n"
+		"parameter a flag (--redis-requests ...).  Each host runs the vmm on a 2-vCPU,\n"
+		"512 MiB guest (the SeKVM build's Image, signed) whose disk is that image\n"
+		"(read-only) and whose NIC is a tap: the guest starts the servers and runs\n"
+		"hackbench and the build, the host's clients (from the same image) drive the\n"
+		"servers over virtio-net; nested emulation under QEMU TCG, results in ops/s\n"
+		"and s.\n"
 		"MongoDB, which the papers ran, is not in Debian: its row says so.  Logs:\n"
 		"DIR/apps-{sekvm,kvm}-N.log.\n"
 		"--matrix benches every line whose two builds exist in porttool build's default\n"
@@ -865,14 +869,20 @@ static int store_apps(const struct line_run *l, struct apps_run *const runs[BENC
 	meta_init(&m, l, SUITE_APPS, source);
 	for (int k = 0; k < BENCH_KERNELS && !ret; k++)
 		for (int i = 0; i < reps && !ret; i++)
-			for (int a = 0; a < APP_BENCHES && !ret; a++)
+			for (int a = 0; a < APP_BENCHES && !ret; a++) {
+				/* in a guest or on the host: not the same benchmark */
+				char *where = xasprintf("%s %s", params, runs[k][i].in_guest
+							? "run=guest" : "run=selftest");
+
 				if (apps_wanted & (1u << a))
 					ret = bench_db_add(l->db, &m, &(struct bench_row){
 						.hypervisor = bench_kernel_name(k),
 						.benchmark = app_bench_info(a)->name,
-						.parameters = params, .rep = i + 1,
+						.parameters = where, .rep = i + 1,
 						.value = runs[k][i].value[a],
 						.unit = app_bench_info(a)->unit });
+				free(where);
+			}
 	if (!ret)
 		ret = bench_db_commit(l->db);
 	bench_meta_free(&m);
@@ -1262,6 +1272,9 @@ static void check_usage(int n)
 	else if (opt_vms < 1 || opt_vms > MAX_VMS)
 		usage_error(&bench_usage, "--vms needs a number from 1 to %d (guests of "
 			    "128 MiB in the 2 GiB QEMU host), not %d", MAX_VMS, opt_vms);
+	else if (opt_vms > 1 && (suites & SUITE_APPS))
+		usage_error(&bench_usage, "--vms runs the guest suite's guests at once; "
+			    "--suite apps runs one guest (its tap and address are one)");
 	else if (opt_vms > 1 && (suites & SUITE_MICRO))
 		usage_error(&bench_usage, "--vms runs the guest suite's guests at once; "
 			    "the micro suite measures one guest alone (--suite guest)");

@@ -106,7 +106,8 @@ client() {
 		mark "no client for $1: the guest did not start it"
 		return
 	fi
-	chroot $ROOT /bin/sh -c ". /usr/lib/sekvm-apps/lib.sh && framed $1 client_$1 $GUEST_ADDR" 2>&1 |
+	PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root chroot $ROOT /bin/sh -c \
+		". /usr/lib/sekvm-apps/lib.sh && framed $1 client_$1 $GUEST_ADDR" 2>&1 |
 		sed 's/^/APPS-HOST: /'
 }
 
