@@ -223,6 +223,16 @@ static double median(double *v, int n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
+/* Whether every run of both kernels has a result for a. */
+static bool row_complete(const struct apps_run *const runs[2], int reps, int a)
+{
+	for (int k = 0; k < 2; k++)
+		for (int i = 0; i < reps; i++)
+			if (!runs[k][i].have[a])
+				return false;
+	return true;
+}
+
 void apps_print_table(FILE *out, const char *version, unsigned wanted,
 		      const struct apps_run *const runs[2], int reps)
 {
@@ -244,6 +254,11 @@ void apps_print_table(FILE *out, const char *version, unsigned wanted,
 
 		if (!(wanted & (1u << a)))
 			continue;
+		if (!row_complete(runs, reps, a)) {
+			fprintf(out, "%-12s %14s %14s %6s  %s\n", apps[a].name, "-", "-",
+				"-", "no result in every run (the errors say why)");
+			continue;
+		}
 		for (int k = 0; k < 2; k++) {
 			for (int i = 0; i < reps; i++)
 				v[i] = runs[k][i].value[a];
@@ -255,4 +270,12 @@ void apps_print_table(FILE *out, const char *version, unsigned wanted,
 	fprintf(out, "%-12s %14s %14s %6s  %s\n", "mongodb", "-", "-", "-",
 		"not in Debian (no package to build the root filesystem from)");
 	free(v);
+}
+
+bool apps_any_result(const struct apps_run *r)
+{
+	for (int a = 0; a < APP_BENCHES; a++)
+		if (r->have[a])
+			return true;
+	return false;
 }

@@ -50,10 +50,13 @@ char *apps_host_error(const char *log);
 
 /*
  * Per benchmark in wanted: the medians of runs[0] (SeKVM) and runs[1]
- * (KVM), reps each, and their ratio; then MongoDB's row, which Debian
- * cannot fill.
+ * (KVM), reps each, and their ratio, or "-" when a run has none; then
+ * MongoDB's row, which Debian cannot fill.
  */
 void apps_print_table(FILE *out, const char *version, unsigned wanted,
 		      const struct apps_run *const runs[2], int reps);
+
+/* Whether the run measured anything at all. */
+bool apps_any_result(const struct apps_run *r);
 
 #endif

@@ -874,7 +874,7 @@ static int store_apps(const struct line_run *l, struct apps_run *const runs[BENC
 				char *where = xasprintf("%s %s", params, runs[k][i].in_guest
 							? "run=guest" : "run=selftest");
 
-				if (apps_wanted & (1u << a))
+				if ((apps_wanted & (1u << a)) && runs[k][i].have[a])
 					ret = bench_db_add(l->db, &m, &(struct bench_row){
 						.hypervisor = bench_kernel_name(k),
 						.benchmark = app_bench_info(a)->name,
@@ -903,29 +903,41 @@ static int report_apps(const struct line_run *l, struct apps_run *runs[BENCH_KER
 	return 0;
 }
 
+/*
+ * A workload that cannot run on a kernel (a server needing a system call
+ * its config left out) should not cost the others their numbers: a run
+ * that measured something but not everything is said and recorded as a
+ * failure, and the runs go on (1 in the end); one that measured nothing,
+ * or a QEMU that did not start, stops them (-1).
+ */
 static int boot_apps_runs(const struct line_run *l, const char *initrd,
 			  struct apps_run *runs[BENCH_KERNELS])
 {
+	int ret = 0;
+
 	for (int i = 0; i < opt_reps; i++) {
 		for (int j = 0; j < BENCH_KERNELS; j++) {
 			enum bench_kernel k = abba(i, j);
 			char *serial, *why, *log = boot_once(l, SUITE_APPS, initrd, k,
 							     i + 1, &serial, &why);
+			bool some;
 
 			if (log && !(why = apps_parse_log(log, apps_wanted, &runs[k][i])))
 				info("%s boot %d: every application measured",
 				     bench_kernel_name(k), i + 1);
+			some = log && apps_any_result(&runs[k][i]);
 			free(log);
 			if (why) {
 				boot_failed(l, SUITE_APPS, k, i + 1, why, serial);
 				free(why);
-				free(serial);
-				return -1;
+				ret = 1;
 			}
 			free(serial);
+			if (!some)
+				return -1;
 		}
 	}
-	return 0;
+	return ret;
 }
 
 /*
@@ -971,10 +983,12 @@ static int run_apps(struct line_run *l)
 	}
 	for (int k = 0; k < BENCH_KERNELS; k++)
 		runs[k] = xcalloc((size_t)opt_reps, sizeof(struct apps_run));
-	if (boot_apps_runs(l, initrd, runs) == 0)
-		ret = report_apps(l, runs, opt_reps, "boot");
-	if (l->tables && ret == 0)
+	ret = boot_apps_runs(l, initrd, runs);
+	if (ret >= 0 && report_apps(l, runs, opt_reps, "boot"))
+		ret = -1;
+	if (l->tables && ret >= 0)
 		printf("serial logs: %s/apps-{sekvm,kvm}-N.log\n", l->dir);
+	ret = ret ? -1 : 0;
 	for (int k = 0; k < BENCH_KERNELS; k++)
 		free(runs[k]);
 	free(initrd);
@@ -993,9 +1007,10 @@ static int from_logs_apps(struct line_run *l)
 		goto out;
 	for (int k = 0; k < BENCH_KERNELS; k++)
 		runs[k] = xcalloc((size_t)reps, sizeof(struct apps_run));
+	/* as boot_apps_runs: a log with some results still counts (1) */
 	ret = 0;
-	for (int k = 0; k < BENCH_KERNELS && !ret; k++)
-		for (int i = 0; i < reps && !ret; i++) {
+	for (int k = 0; k < BENCH_KERNELS && ret >= 0; k++)
+		for (int i = 0; i < reps && ret >= 0; i++) {
 			char *path = log_path(opt_from_logs, SUITE_APPS, k, i + 1);
 			char *log = read_file(path, NULL), *why = NULL;
 
@@ -1003,13 +1018,17 @@ static int from_logs_apps(struct line_run *l)
 				error("cannot read %s: %s", path, strerror(errno));
 			else if ((why = apps_parse_log(log, apps_wanted, &runs[k][i])))
 				error("%s: %s", path, why);
-			ret = !log || why ? -1 : 0;
+			if (!log || !apps_any_result(&runs[k][i]))
+				ret = -1;
+			else if (why)
+				ret = 1;
 			free(log);
 			free(why);
 			free(path);
 		}
-	if (!ret)
-		ret = report_apps(l, runs, reps, source);
+	if (ret >= 0 && report_apps(l, runs, reps, source))
+		ret = -1;
+	ret = ret ? -1 : 0;
 out:
 	for (int k = 0; k < BENCH_KERNELS; k++)
 		free(runs[k]);
