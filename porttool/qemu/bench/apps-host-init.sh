@@ -11,7 +11,8 @@
 # This host (10.0.2.1) then drives the guest's servers (10.0.2.15) over the
 # tap with lib.sh's client_* functions, run from the same image mounted
 # read-only here (chroot: the clients are Debian's programs and
-# libraries, which the busybox initramfs does not have), as the papers
+# libraries, which the busybox initramfs does not have; HOME a tmpfs:
+# memcaslap writes its ~/.memslap.cnf), as the papers
 # drove theirs from a client machine.  Nothing writes to the image: both
 # kernels mount it read-only, every write goes to tmpfs.
 #
@@ -106,7 +107,7 @@ client() {
 		mark "no client for $1: the guest did not start it"
 		return
 	fi
-	PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root chroot $ROOT /bin/sh -c \
+	PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/tmp chroot $ROOT /bin/sh -c \
 		". /usr/lib/sekvm-apps/lib.sh && framed $1 client_$1 $GUEST_ADDR" 2>&1 |
 		sed 's/^/APPS-HOST: /'
 }
