@@ -11,8 +11,8 @@
 # This host (10.0.2.1) then drives the guest's servers (10.0.2.15) over the
 # tap with lib.sh's client_* functions, run from the same image mounted
 # read-only here (chroot: the clients are Debian's programs and
-# libraries, which the busybox initramfs does not have; HOME a tmpfs:
-# memcaslap writes its ~/.memslap.cnf), as the papers
+# libraries, which the busybox initramfs does not have; /root a tmpfs:
+# memcaslap writes its .memslap.cnf in the passwd entry's home), as the papers
 # drove theirs from a client machine.  Nothing writes to the image: both
 # kernels mount it read-only, every write goes to tmpfs.
 #
@@ -71,7 +71,8 @@ root_up() {
 	mount -o bind /sys $ROOT/sys &&
 	mount -o bind /dev $ROOT/dev &&
 	mount -t tmpfs tmpfs $ROOT/tmp &&
-	mount -t tmpfs tmpfs $ROOT/run
+	mount -t tmpfs tmpfs $ROOT/run &&
+	mount -t tmpfs tmpfs $ROOT/root
 }
 
 # Once the vmm has made the tap, the host's side of it.
