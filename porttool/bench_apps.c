@@ -234,12 +234,15 @@ static bool row_complete(const struct apps_run *const runs[2], int reps, int a)
 }
 
 void apps_print_table(FILE *out, const char *version, unsigned wanted,
-		      const struct apps_run *const runs[2], int reps)
+		      const struct apps_run *const runs[2], int reps, int vms)
 {
 	double *v = xcalloc((size_t)reps, sizeof(*v));
 
 	fprintf(out, "apps v%s: %d run(s) each, medians; ratio SeKVM/KVM "
 		"(ops/s: above 1 is faster, s: below 1 is faster)\n", version, reps);
+	if (vms > 1)
+		fprintf(out, "%d guests at once in each boot: the medians are over "
+			"every guest of every boot (%d boots)\n", vms, reps / vms);
 	if (runs[0][0].in_guest)
 		fprintf(out, "in a 2-vCPU guest of each host kernel, its servers driven "
 			"from the host over virtio-net; the host is itself QEMU TCG "
@@ -278,4 +281,44 @@ bool apps_any_result(const struct apps_run *r)
 		if (r->have[a])
 			return true;
 	return false;
+}
+
+/* Whether line starts with tag followed by v's number and ": ". */
+static const char *vm_tagged(const char *line, const char *tag, int *v)
+{
+	size_t n = strlen(tag);
+	char *end;
+
+	if (strncmp(line, tag, n))
+		return NULL;
+	*v = (int)strtol(line + n, &end, 10);
+	return end != line + n && !strncmp(end, ": ", 2) ? end + 2 : NULL;
+}
+
+char *apps_vm_log(const char *log, int vms, int v)
+{
+	struct sbuf b = { 0 };
+	const char *p = log;
+
+	if (vms <= 1)
+		return xstrdup(log);
+	while (*p) {
+		size_t len = strcspn(p, "\n");
+		char *line = xasprintf("%.*s", (int)len, p);
+		const char *rest;
+		int w;
+
+		if ((rest = vm_tagged(line, "APPS-VMM", &w))) {
+			if (w == v)
+				sbuf_addf(&b, "APPS-VMM: %s\n", rest);
+		} else if ((rest = vm_tagged(line, "APPS-HOST", &w))) {
+			if (w == v)
+				sbuf_addf(&b, "APPS-HOST: %s\n", rest);
+		} else {
+			sbuf_addf(&b, "%s\n", line);
+		}
+		free(line);
+		p += len + (p[len] == '\n');
+	}
+	return b.buf ? sbuf_detach(&b) : xstrdup("");
 }

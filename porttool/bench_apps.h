@@ -54,7 +54,15 @@ char *apps_host_error(const char *log);
  * MongoDB's row, which Debian cannot fill.
  */
 void apps_print_table(FILE *out, const char *version, unsigned wanted,
-		      const struct apps_run *const runs[2], int reps);
+		      const struct apps_run *const runs[2], int reps, int vms);
+
+/*
+ * Guest v's part (1..vms) of a log of vms guests at once
+ * (apps-host-init.sh): its "APPS-VMM<v>: " and "APPS-HOST<v>: " lines
+ * retagged "APPS-VMM: " and "APPS-HOST: ", the other guests' left out,
+ * the host's own kept; the whole log when vms is 1.  Allocated.
+ */
+char *apps_vm_log(const char *log, int vms, int v);
 
 /* Whether the run measured anything at all. */
 bool apps_any_result(const struct apps_run *r);

@@ -70,6 +70,8 @@
  * corevisor's region.
  */
 #define MAX_VMS 10
+/* --suite apps --vms: 160 MiB guests (apps-host-init.sh) */
+#define MAX_APPS_VMS 8
 #define UNSET INT_MIN
 /* porttool boot's kernel command line (builtin/boot.c). */
 #define APPEND "console=ttyAMA0 earlycon=pl011,0x9000000 panic=-1 rdinit=/init"
@@ -117,7 +119,7 @@ static const struct option bench_options[] = {
 	{ OPT_STRING, "kvm-out", &opt_kvm_out, "DIR", "the stock-KVM build (default: build --kvm's default)" },
 	{ OPT_INT, "reps", &opt_reps, "N", "boots of each kernel (default: 3)" },
 	{ OPT_INT, "iters", &opt_iters, "N", "micro: iterations of each operation (default: 65536)" },
-	{ OPT_INT, "vms", &opt_vms, "N", "guest suite: N guests at once in each boot (default: 1, at most 10)" },
+	{ OPT_INT, "vms", &opt_vms, "N", "guest, apps suites: N guests at once in each boot (default: 1, at most 10; apps 8)" },
 	{ OPT_STRING, "dir", &opt_dir, "DIR", "initramfs, keys and serial logs (default: SEKVM-OUT/bench)" },
 	{ OPT_STRING, "json", &opt_json, "FILE", "also write the guest suite's results as JSON" },
 	{ OPT_STRING, "db", &opt_db, "FILE", "results database (default: ~/.cache/porttool/bench/results.sqlite)" },
@@ -476,7 +478,7 @@ static char *prepare_initramfs(const struct line_run *l, int suite)
 	const struct porttool_ctx *ctx = l->ctx;
 	bool micro = suite == SUITE_MICRO;
 	char *init = compose_host_init(ctx->project_dir, l->dir, suite,
-				       suite == SUITE_GUEST ? opt_vms : 1);
+				       micro ? 1 : opt_vms);
 	char *busybox = NULL, *vmm = NULL, *guest_initrd = NULL, *why = NULL;
 	char *image = NULL, *keydir = xasprintf("%s/%s-keys", l->dir, suite_name(suite));
 	char *initrd = xasprintf("%s/%s-initramfs.cpio", l->dir, suite_name(suite));
@@ -871,8 +873,11 @@ static int store_apps(const struct line_run *l, struct apps_run *const runs[BENC
 		for (int i = 0; i < reps && !ret; i++)
 			for (int a = 0; a < APP_BENCHES && !ret; a++) {
 				/* in a guest or on the host: not the same benchmark */
-				char *where = xasprintf("%s %s", params, runs[k][i].in_guest
-							? "run=guest" : "run=selftest");
+				char *where = opt_vms > 1
+					? xasprintf("%s run=guest vms=%d vm=%d", params,
+						    opt_vms, i % opt_vms + 1)
+					: xasprintf("%s %s", params, runs[k][i].in_guest
+						    ? "run=guest" : "run=selftest");
 
 				if ((apps_wanted & (1u << a)) && runs[k][i].have[a])
 					ret = bench_db_add(l->db, &m, &(struct bench_row){
@@ -895,12 +900,36 @@ static int report_apps(const struct line_run *l, struct apps_run *runs[BENCH_KER
 {
 	if (l->tables)
 		apps_print_table(stdout, l->p->version, apps_wanted,
-				 (const struct apps_run *const *)runs, reps);
+				 (const struct apps_run *const *)runs, reps, opt_vms);
 	if (store_apps(l, runs, reps, source)) {
 		error("the results above are not in the database");
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * One boot's log into runs[0 .. opt_vms - 1], a guest each; NULL or why
+ * not, naming the guest when there are several (allocated).  *some: every
+ * guest measured something.
+ */
+static char *parse_apps_vms(const char *log, struct apps_run *runs, bool *some)
+{
+	char *why = NULL;
+
+	*some = true;
+	for (int v = 1; v <= opt_vms; v++) {
+		char *part = apps_vm_log(log, opt_vms, v);
+		char *bad = apps_parse_log(part, apps_wanted, &runs[v - 1]);
+
+		*some = *some && apps_any_result(&runs[v - 1]);
+		if (bad && !why)
+			why = opt_vms > 1 ? xasprintf("guest %d of %d: %s", v, opt_vms, bad)
+					  : xstrdup(bad);
+		free(bad);
+		free(part);
+	}
+	return why;
 }
 
 /*
@@ -920,12 +949,12 @@ static int boot_apps_runs(const struct line_run *l, const char *initrd,
 			enum bench_kernel k = abba(i, j);
 			char *serial, *why, *log = boot_once(l, SUITE_APPS, initrd, k,
 							     i + 1, &serial, &why);
-			bool some;
+			bool some = false;
 
-			if (log && !(why = apps_parse_log(log, apps_wanted, &runs[k][i])))
-				info("%s boot %d: every application measured",
-				     bench_kernel_name(k), i + 1);
-			some = log && apps_any_result(&runs[k][i]);
+			if (log && !(why = parse_apps_vms(log, &runs[k][i * opt_vms], &some)))
+				info("%s boot %d: every application measured%s",
+				     bench_kernel_name(k), i + 1,
+				     opt_vms > 1 ? " in every guest" : "");
 			free(log);
 			if (why) {
 				boot_failed(l, SUITE_APPS, k, i + 1, why, serial);
@@ -982,9 +1011,9 @@ static int run_apps(struct line_run *l)
 		return -1;
 	}
 	for (int k = 0; k < BENCH_KERNELS; k++)
-		runs[k] = xcalloc((size_t)opt_reps, sizeof(struct apps_run));
+		runs[k] = xcalloc((size_t)(opt_reps * opt_vms), sizeof(struct apps_run));
 	ret = boot_apps_runs(l, initrd, runs);
-	if (ret >= 0 && report_apps(l, runs, opt_reps, "boot"))
+	if (ret >= 0 && report_apps(l, runs, opt_reps * opt_vms, "boot"))
 		ret = -1;
 	if (l->tables && ret >= 0)
 		printf("serial logs: %s/apps-{sekvm,kvm}-N.log\n", l->dir);
@@ -1006,19 +1035,20 @@ static int from_logs_apps(struct line_run *l)
 	if (reps < 0)
 		goto out;
 	for (int k = 0; k < BENCH_KERNELS; k++)
-		runs[k] = xcalloc((size_t)reps, sizeof(struct apps_run));
+		runs[k] = xcalloc((size_t)(reps * opt_vms), sizeof(struct apps_run));
 	/* as boot_apps_runs: a log with some results still counts (1) */
 	ret = 0;
 	for (int k = 0; k < BENCH_KERNELS && ret >= 0; k++)
 		for (int i = 0; i < reps && ret >= 0; i++) {
 			char *path = log_path(opt_from_logs, SUITE_APPS, k, i + 1);
 			char *log = read_file(path, NULL), *why = NULL;
+			bool some = false;
 
 			if (!log)
 				error("cannot read %s: %s", path, strerror(errno));
-			else if ((why = apps_parse_log(log, apps_wanted, &runs[k][i])))
+			else if ((why = parse_apps_vms(log, &runs[k][i * opt_vms], &some)))
 				error("%s: %s", path, why);
-			if (!log || !apps_any_result(&runs[k][i]))
+			if (!log || !some)
 				ret = -1;
 			else if (why)
 				ret = 1;
@@ -1026,7 +1056,7 @@ static int from_logs_apps(struct line_run *l)
 			free(why);
 			free(path);
 		}
-	if (ret >= 0 && report_apps(l, runs, reps, source))
+	if (ret >= 0 && report_apps(l, runs, reps * opt_vms, source))
 		ret = -1;
 	ret = ret ? -1 : 0;
 out:
@@ -1291,9 +1321,10 @@ static void check_usage(int n)
 	else if (opt_vms < 1 || opt_vms > MAX_VMS)
 		usage_error(&bench_usage, "--vms needs a number from 1 to %d (guests of "
 			    "128 MiB in the 2 GiB QEMU host), not %d", MAX_VMS, opt_vms);
-	else if (opt_vms > 1 && (suites & SUITE_APPS))
-		usage_error(&bench_usage, "--vms runs the guest suite's guests at once; "
-			    "--suite apps runs one guest (its tap and address are one)");
+	else if (opt_vms > MAX_APPS_VMS && (suites & SUITE_APPS))
+		usage_error(&bench_usage, "--vms: --suite apps runs at most %d guests at "
+			    "once (%d MiB each in the 2 GiB QEMU host), not %d",
+			    MAX_APPS_VMS, 160, opt_vms);
 	else if (opt_vms > 1 && (suites & SUITE_MICRO))
 		usage_error(&bench_usage, "--vms runs the guest suite's guests at once; "
 			    "the micro suite measures one guest alone (--suite guest)");

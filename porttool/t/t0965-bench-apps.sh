@@ -255,8 +255,8 @@ test_expect_success 'apps: usage errors' '
 	test_expect_code 2 porttool bench 5.10 --suite apps --json x.json 2>err &&
 	test_expect_code 2 porttool bench 5.10 --suite bogus 2>err &&
 	grep -q "guest, micro, all or apps" err &&
-	test_expect_code 2 porttool bench 5.10 --suite apps --vms 2 2>err &&
-	grep -q -- "--suite apps runs one guest" err
+	test_expect_code 2 porttool bench 5.10 --suite apps --vms 9 2>err &&
+	grep -q -- "--suite apps runs at most 8 guests at once" err
 '
 
 # pick VAR DIR...: the first DIR holding a kernel Image, in VAR (t0920's).

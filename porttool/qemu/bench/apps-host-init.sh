@@ -23,14 +23,22 @@
 # guest's "APPS-VMM: " (its part up to APPS-READY first, the rest once the
 # vmm has stopped); a step that could not be done is marked
 # "PORTTOOL-BENCH: apps-error: WHY" (bench_apps.c reports it).
+#
+# With VMS > 1 (porttool bench --vms N puts "VMS=N" after host-lib.sh) N
+# such guests run at once, guest i on tap<i-1> as 10.0.<i+1>.15 (this
+# host 10.0.<i+1>.1), each of GUEST_MEM_MANY MiB; each server's clients
+# drive all of them at once; the tags are "APPS-VMM<i>: " and
+# "APPS-HOST<i>: " (bench_apps.c cuts the log per VM).
 #@host-lib.sh (porttool bench puts its lines here)
 mark "host up: $(uname -r), $(grep -c '^processor' /proc/cpuinfo) cpus online"
 
-GUEST_ADDR=10.0.2.15
-HOST_ADDR=10.0.2.1/24
-GUEST_TAP=tap0
-# 512 MiB: MariaDB, Redis, memcached (-m 64), Apache and gcc at once.
+VMS=${VMS:-1}
+# 512 MiB: MariaDB, Redis, memcached (-m 64), Apache and gcc at once; of
+# several, 160 MiB each (8 beside the host in its 2 GiB): the lighter
+# workloads only.
 GUEST_MEM=512
+GUEST_MEM_MANY=160
+[ "$VMS" -gt 1 ] && GUEST_MEM=$GUEST_MEM_MANY
 ROOT=/rootfs
 # Every DMA of a SeKVM guest goes through its swiotlb pool, the only
 # memory it shares (host-init.sh).
@@ -41,7 +49,7 @@ ROOT=/rootfs
 # (written only at the next commit, never on a read-only mount), and the
 # guest, reading that copy, refused it: "JBD2: journal checksum error".
 # noload leaves the page cache as the image has it.
-GUEST_CMDLINE="console=ttyAMA0 panic=-1 swiotlb=2048,force root=/dev/vda ro rootfstype=ext4 rootwait init=/init apps.run=server apps.ip=$GUEST_ADDR/24"
+GUEST_CMDLINE="console=ttyAMA0 panic=-1 swiotlb=2048,force root=/dev/vda ro rootfstype=ext4 rootwait init=/init apps.run=server"
 
 apps_error() { mark "apps-error: $*"; }
 
@@ -78,46 +86,111 @@ root_up() {
 	mount -t tmpfs tmpfs $ROOT/root
 }
 
-# Once the vmm has made the tap, the host's side of it.
+# Guest i's names: its tap, addresses, MAC, files and tag suffix.
+vm_names() {
+	tap=tap$(($1 - 1))
+	net=10.0.$(($1 + 1))
+	guest_addr=$net.15
+	mac=52:54:00:12:34:$(printf %02x $((0x55 + $1)))
+	out=/tmp/vmm$1
+	if [ "$VMS" -gt 1 ]; then t=$1; else t=; fi
+}
+
+# tap_up I: once guest I's vmm has made its tap, this host's side of it.
 tap_up() {
+	vm_names "$1"
 	n=0
-	until [ -d /sys/class/net/$GUEST_TAP ] || [ -f /tmp/vmm.rc ] || [ $n -ge 120 ]; do
+	until [ -d /sys/class/net/$tap ] || [ -f $out.rc ] || [ $n -ge 120 ]; do
 		sleep 1
 		n=$((n + 1))
 	done
-	ip addr add $HOST_ADDR dev $GUEST_TAP && ip link set $GUEST_TAP up
+	ip addr add $net.1/24 dev $tap && ip link set $tap up ||
+		apps_error "the tap $tap could not be set up"
 }
 
-# Wait (bounded) for the guest's APPS-READY or its vmm's exit.
-guest_ready() {
-	n=0
-	until grep -q APPS-READY /tmp/vmm.out || [ -f /tmp/vmm.rc ] || [ $n -ge "$READY_WAIT" ]; do
+# vmm_start I: guest I's vmm in the background (pid in OUT.pid, its exit
+# status in OUT.rc once it exits).
+vmm_start() {
+	vm_names "$1"
+	cmdline="$GUEST_CMDLINE apps.ip=$guest_addr/24"
+	[ "$1" = 1 ] && mark "guest command line: $cmdline"
+	: >$out.out
+	(/bin/vmm --kernel /guest/Image --cpus 2 --mem $GUEST_MEM $keys \
+		--disk /dev/vda,ro --net tap=$tap,mac=$mac --cmdline "$cmdline" \
+		>$out.out 2>&1 &
+	 echo $! >$out.pid
+	 wait $!
+	 echo $? >$out.rc) &
+}
+
+# Wait (bounded) for every guest's APPS-READY or its vmm's exit.
+guests_ready() {
+	n=0 ok=0
+	while [ $n -lt "$READY_WAIT" ]; do
+		i=1 left=0
+		while [ $i -le "$VMS" ]; do
+			grep -q APPS-READY /tmp/vmm$i.out || [ -f /tmp/vmm$i.rc ] ||
+				left=$((left + 1))
+			i=$((i + 1))
+		done
+		[ $left = 0 ] && break
 		sleep 1
 		n=$((n + 1))
 	done
-	grep -q APPS-READY /tmp/vmm.out && return 0
-	if [ -f /tmp/vmm.rc ]; then
-		apps_error "the guest's vmm exited $(cat /tmp/vmm.rc) before APPS-READY"
-	else
-		apps_error "the guest was not ready after $READY_WAIT s"
-	fi
-	return 1
+	i=1
+	while [ $i -le "$VMS" ]; do
+		vm_names $i
+		v=${t:+"guest $i: "}
+		if grep -q APPS-READY $out.out; then
+			ok=$((ok + 1))
+		elif [ -f $out.rc ]; then
+			apps_error "${v}the guest's vmm exited $(cat $out.rc) before APPS-READY"
+		else
+			apps_error "${v}the guest was not ready after $READY_WAIT s"
+		fi
+		i=$((i + 1))
+	done
+	[ $ok -gt 0 ]
 }
 
-# client SERVER: lib.sh's client_SERVER against the guest, framed, if the
+# client SERVER I: lib.sh's client_SERVER against guest I, framed, if the
 # guest started that server.
 client() {
-	if ! grep -q "APPS-END: start-$1 0" /tmp/vmm.out; then
-		mark "no client for $1: the guest did not start it"
+	vm_names "$2"
+	if ! grep -q "APPS-END: start-$1 0" $out.out; then
+		mark "no client for $1${t:+ in guest $t}: the guest did not start it"
 		return
 	fi
 	PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/tmp chroot $ROOT /bin/sh -c \
-		". /usr/lib/sekvm-apps/lib.sh && framed $1 client_$1 $GUEST_ADDR" 2>&1 |
-		sed 's/^/APPS-HOST: /'
+		". /usr/lib/sekvm-apps/lib.sh && framed $1 client_$1 $guest_addr" 2>&1 |
+		sed "s/^/APPS-HOST$t: /"
 }
 
-# The guest's output from line $1 on, tagged.
-guest_lines() { tail -n +"$1" /tmp/vmm.out | sed 's/^/APPS-VMM: /'; }
+# guest_lines I FROM: guest I's output from line FROM on, tagged.
+guest_lines() {
+	vm_names "$1"
+	tail -n +"$2" $out.out | sed "s/^/APPS-VMM$t: /"
+}
+
+cat_client() { cat /tmp/client$1.out; }
+# The lines of guest I's output printed before its clients ran.
+shown_of() { eval "echo \${shown$1:-0}"; }
+all_exited() {
+	i=1
+	while [ $i -le "$VMS" ]; do
+		[ -f /tmp/vmm$i.rc ] || return 1
+		i=$((i + 1))
+	done
+}
+
+# each CMD: CMD I for every guest I.
+each() {
+	i=1
+	while [ $i -le "$VMS" ]; do
+		"$@" $i
+		i=$((i + 1))
+	done
+}
 
 if [ ! -c /dev/kvm ]; then
 	apps_error "no /dev/kvm"
@@ -129,39 +202,64 @@ elif root_up; then
 	ip link set lo up
 	keys=
 	[ -f /guest/vm.pub ] && keys="--sig /guest/Image.sig --pubkey /guest/vm.pub"
-	mark "guest: $GUEST_MEM MiB, 2 vCPUs, --disk /dev/vda,ro --net tap=$GUEST_TAP"
-	mark "guest command line: $GUEST_CMDLINE"
-	: >/tmp/vmm.out
-	(/bin/vmm --kernel /guest/Image --cpus 2 --mem $GUEST_MEM $keys \
-		--disk /dev/vda,ro --net tap=$GUEST_TAP --cmdline "$GUEST_CMDLINE" \
-		>/tmp/vmm.out 2>&1 &
-	 echo $! >/tmp/vmm.pid
-	 wait $!
-	 echo $? >/tmp/vmm.rc) &
-	vmm_job=$!
-	tap_up || apps_error "the tap $GUEST_TAP could not be set up"
+	if [ "$VMS" = 1 ]; then
+		mark "guest: $GUEST_MEM MiB, 2 vCPUs, --disk /dev/vda,ro --net tap=tap0"
+	else
+		mark "vms $VMS: $GUEST_MEM MiB, 2 vCPUs, --disk /dev/vda,ro, --net tap=tap0..tap$((VMS - 1)) each"
+	fi
+	each vmm_start
+	each tap_up
 	mark "vmm start"
-	if guest_ready; then
-		shown=$(wc -l </tmp/vmm.out)
-		guest_lines 1 | head -n "$shown"
+	if guests_ready; then
+		i=1
+		while [ $i -le "$VMS" ]; do
+			eval "shown$i=$(wc -l </tmp/vmm$i.out)"
+			guest_lines $i 1 | head -n "$(shown_of $i)"
+			i=$((i + 1))
+		done
 		mark "guest ready; clients from this host"
 		for s in $(echo "${APPS_SERVERS:-none}" | tr , " "); do
-			[ "$s" = none ] || client "$s"
+			[ "$s" = none ] && continue
+			# every guest's clients at once, printed one guest after another
+			i=1 pids=
+			while [ $i -le "$VMS" ]; do
+				client "$s" $i >/tmp/client$i.out 2>&1 &
+				pids="$pids $!"
+				i=$((i + 1))
+			done
+			wait $pids
+			each cat_client
 		done
 		mark "clients done"
-	else
-		shown=0
 	fi
-	[ -f /tmp/vmm.rc ] || kill "$(cat /tmp/vmm.pid)" 2>/dev/null
+	i=1
+	while [ $i -le "$VMS" ]; do
+		[ -f /tmp/vmm$i.rc ] || kill "$(cat /tmp/vmm$i.pid)" 2>/dev/null
+		i=$((i + 1))
+	done
 	n=0
-	while [ ! -f /tmp/vmm.rc ] && [ $n -lt 30 ]; do
+	until all_exited || [ $n -ge 30 ]; do
 		sleep 1
 		n=$((n + 1))
 	done
-	[ -f /tmp/vmm.rc ] || kill -9 "$(cat /tmp/vmm.pid)" 2>/dev/null
-	wait $vmm_job 2>/dev/null
-	guest_lines $((shown + 1))
-	mark "vmm exit $(cat /tmp/vmm.rc 2>/dev/null)"
+	i=1
+	while [ $i -le "$VMS" ]; do
+		[ -f /tmp/vmm$i.rc ] || kill -9 "$(cat /tmp/vmm$i.pid)" 2>/dev/null
+		i=$((i + 1))
+	done
+	# a SeKVM guest's teardown gives its pages back scrubbed: minutes
+	# under TCG for several
+	until all_exited || [ $n -ge 300 ]; do
+		sleep 1
+		n=$((n + 1))
+	done
+	i=1
+	while [ $i -le "$VMS" ]; do
+		guest_lines $i $(($(shown_of $i) + 1))
+		vm_names $i
+		mark "vmm${t} exit $(cat /tmp/vmm$i.rc 2>/dev/null)"
+		i=$((i + 1))
+	done
 fi
 mark "done"
 sync
