@@ -242,7 +242,8 @@ void apps_print_table(FILE *out, const char *version, unsigned wanted,
 		"(ops/s: above 1 is faster, s: below 1 is faster)\n", version, reps);
 	if (vms > 1)
 		fprintf(out, "%d guests at once in each boot: the medians are over "
-			"every guest of every boot (%d boots)\n", vms, reps / vms);
+			"every guest of every boot (%d boot%s)\n", vms, reps / vms,
+			reps / vms == 1 ? "" : "s");
 	if (runs[0][0].in_guest)
 		fprintf(out, "in a 2-vCPU guest of each host kernel, its servers driven "
 			"from the host over virtio-net; the host is itself QEMU TCG "

@@ -245,6 +245,32 @@ test_expect_success 'apps --from-logs: what the guest run'"'"'s host could not d
 	test "$(row out hackbench)" = "- - - no" && guest_row out mysql sb_tps
 '
 
+# vm_tag LOG I: LOG's guest and client lines as guest I's of several.
+vm_tag() { sed "s/^APPS-VMM: /APPS-VMM$2: /; s/^APPS-HOST: /APPS-HOST$2: /" "$1"; }
+
+test_expect_success 'apps --from-logs --vms 2: the log cut per guest; medians over the guests' '
+	{ vm_tag "$LOGS/guest-sekvm-1.log" 1 && vm_tag "$LOGS/guest-kvm-1.log" 2; } >two &&
+	grep -q "^APPS-HOST2: Run time:" two && ! grep -q "^APPS-HOST: " two &&
+	logs vlogs two two &&
+	porttool bench 5.10 --suite apps --vms 2 --apps memcached,mysql,kbuild \
+		--from-logs vlogs --db v.db >out 2>err || { cat err; false; } &&
+	cat out &&
+	grep -q "^2 guests at once in each boot" out &&
+	untag "$LOGS/guest-sekvm-1.log" >s.u && untag "$LOGS/guest-kvm-1.log" >k.u &&
+	s=$(mc_tps s.u) && k=$(mc_tps k.u) && test -n "$s" && test -n "$k" &&
+	set -- $(row out memcached) &&
+	same "$1" "$(echo "$s $k" | awk "{ print (\$1 + \$2) / 2 }")" && test "$3" = 1.000 &&
+	sql v.db "select hypervisor, parameters, value from measurements where benchmark = \"memcached\" order by hypervisor, rep" >rows &&
+	cat rows &&
+	test "$(wc -l <rows)" = 4 &&
+	grep -q "^sekvm|.* run=guest vms=2 vm=1|$s" rows && grep -q "^sekvm|.* run=guest vms=2 vm=2|$k" rows &&
+	sed "/^APPS-HOST2: APPS-BEGIN: mysql/,/^APPS-HOST2: APPS-END: mysql/d" two >nomysql2 &&
+	logs vlogs nomysql2 two &&
+	test_expect_code 1 porttool bench 5.10 --suite apps --vms 2 --apps memcached,mysql \
+		--from-logs vlogs --db v.db >out 2>err &&
+	grep -q "apps-sekvm-1.log: guest 2 of 2: no result for mysql" err
+'
+
 test_expect_success 'apps: usage errors' '
 	test_expect_code 2 porttool bench 5.10 --suite apps --apps nginx --from-logs x 2>err &&
 	grep -q "'"'"'nginx'"'"' is none of" err &&
