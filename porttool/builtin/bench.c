@@ -180,6 +180,7 @@ static const struct usage bench_usage = {
 		"hackbench and the build, the host's clients (from the same image) drive the\n"
 		"servers over virtio-net; nested emulation under QEMU TCG, results in ops/s\n"
 		"and s.\n"
+		"--vms N: N guests of 160 MiB at once (at most 8), each on its own tap.\n"
 		"MongoDB, which the papers ran, is not in Debian: its row says so.  Logs:\n"
 		"DIR/apps-{sekvm,kvm}-N.log.\n"
 		"--matrix benches every line whose two builds exist in porttool build's default\n"
