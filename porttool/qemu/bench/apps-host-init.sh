@@ -218,6 +218,11 @@ elif root_up; then
 			i=$((i + 1))
 		done
 		mark "guest ready; clients from this host"
+		# memcaslap writes ~/.memslap.cnf when it is missing: several
+		# at once read each other's half-written file ("Bad
+		# configuration file"), so one writes it first, to no server.
+		[ "$VMS" -gt 1 ] && PATH=/usr/sbin:/usr/bin:/sbin:/bin timeout 10 \
+			chroot $ROOT memcaslap -s 127.0.0.1:9 -t 1s -c 1 -T 1 >/dev/null 2>&1
 		for s in $(echo "${APPS_SERVERS:-none}" | tr , " "); do
 			[ "$s" = none ] && continue
 			# every guest's clients at once, printed one guest after another
