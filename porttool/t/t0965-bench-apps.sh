@@ -271,6 +271,26 @@ test_expect_success 'apps --from-logs --vms 2: the log cut per guest; medians ov
 	grep -q "apps-sekvm-1.log: guest 2 of 2: no result for mysql" err
 '
 
+# vms8-{sekvm,kvm}-1.log: real logs of --vms 8 --apps hackbench,memcached
+# (hackbench -l 2, memcaslap 2 s -c 2), eight 160 MiB guests at once.
+median() { sort -n | awk '{ v[NR] = $1 } END { print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+tps8() { sed -n "s/^APPS-HOST[1-8]: Run time: .* TPS: \([0-9]*\) .*/\1/p" "$1" | tr -d "\r"; }
+
+test_expect_success 'apps --from-logs --vms 8: real logs of eight guests at once under each kernel' '
+	test "$(tps8 "$LOGS/vms8-sekvm-1.log" | wc -l)" = 8 &&
+	test "$(tps8 "$LOGS/vms8-kvm-1.log" | wc -l)" = 8 &&
+	logs v8logs "$LOGS/vms8-sekvm-1.log" "$LOGS/vms8-kvm-1.log" &&
+	porttool bench 5.10 --suite apps --vms 8 --apps hackbench,memcached \
+		--from-logs v8logs --db v8.db >out 2>err || { cat err; false; } &&
+	cat out &&
+	grep -q "^8 guests at once in each boot: .* (1 boot)" out &&
+	set -- $(row out memcached) &&
+	same "$1" "$(tps8 "$LOGS/vms8-sekvm-1.log" | median)" &&
+	same "$2" "$(tps8 "$LOGS/vms8-kvm-1.log" | median)" &&
+	sql v8.db "select hypervisor, count(distinct parameters) from measurements where benchmark = \"hackbench\" and parameters like \"% vms=8 vm=%\" group by hypervisor order by hypervisor" >n &&
+	test "$(cat n | tr "\n" " ")" = "kvm|8 sekvm|8 "
+'
+
 test_expect_success 'apps: usage errors' '
 	test_expect_code 2 porttool bench 5.10 --suite apps --apps nginx --from-logs x 2>err &&
 	grep -q "'"'"'nginx'"'"' is none of" err &&
