@@ -15,11 +15,20 @@
  *   mysql     sysbench:   transactions:   1234   (123.36 per sec.)
  *   hackbench hackbench:  Time: 1.234                        s
  *   kbuild    lib.sh:     kbuild: 24 files, make -j2, 12.34 s
+ *
+ * In a guest run (qemu/bench/apps-host-init.sh) the guest's frames (the
+ * servers' start, hackbench, kbuild) are tagged "APPS-VMM: " and the
+ * host's clients' frames "APPS-HOST: "; what the host could not do is a
+ * "PORTTOOL-BENCH: apps-error: WHY" line.
  */
 #include "bench_apps.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+/* apps-host-init.sh's tag of the guest's output, and its error marker. */
+#define GUEST_TAG "APPS-VMM: "
+#define HOST_ERROR "PORTTOOL-BENCH: apps-error: "
 
 static const struct app_bench apps[] = {
 	[A_APACHE] = { "apache", "apache", "ops/s", true, "Apache, ab (apache2-utils)" },
@@ -131,6 +140,7 @@ char *apps_parse_log(const char *log, unsigned wanted, struct apps_run *r)
 	int rc;
 
 	memset(r, 0, sizeof(*r));
+	r->in_guest = strstr(log, GUEST_TAG "APPS-INIT: up ") != NULL;
 	while (p && *p) {
 		size_t len = strcspn(p, "\n");
 		char *line = strndup(p, len);
@@ -164,6 +174,10 @@ char *apps_parse_log(const char *log, unsigned wanted, struct apps_run *r)
 	}
 	/* No workload ran at all: say why when the kernel did. */
 	if (!strstr(log, "APPS-INIT: up ")) {
+		char *host = apps_host_error(log);
+
+		if (host)
+			return host;
 		if (strstr(log, "VFS: Unable to mount root fs"))
 			return xstrdup("the kernel could not mount the root filesystem "
 				       "(ext4 on virtio-blk: is CONFIG_EXT4_FS in its config?)");
@@ -176,12 +190,25 @@ char *apps_parse_log(const char *log, unsigned wanted, struct apps_run *r)
 	if (!missing.len)
 		return NULL;
 	{
-		char *why = xasprintf("no result for %s%s%s", missing.buf,
-				      r->failed[0] ? "; " : "", r->failed);
+		char *host = apps_host_error(log);
+		char *why = xasprintf("no result for %s%s%s%s%s", missing.buf,
+				      r->failed[0] ? "; " : "", r->failed,
+				      host ? "; " : "", host ? host : "");
 
 		sbuf_free(&missing);
+		free(host);
 		return why;
 	}
+}
+
+char *apps_host_error(const char *log)
+{
+	const char *p = strstr(log, HOST_ERROR);
+
+	if (!p)
+		return NULL;
+	p += strlen(HOST_ERROR);
+	return xasprintf("%.*s", (int)strcspn(p, "\r\n"), p);
 }
 
 static double median(double *v, int n)
@@ -196,13 +223,34 @@ static double median(double *v, int n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
+/* Whether every run of both kernels has a result for a. */
+static bool row_complete(const struct apps_run *const runs[2], int reps, int a)
+{
+	for (int k = 0; k < 2; k++)
+		for (int i = 0; i < reps; i++)
+			if (!runs[k][i].have[a])
+				return false;
+	return true;
+}
+
 void apps_print_table(FILE *out, const char *version, unsigned wanted,
-		      const struct apps_run *const runs[2], int reps)
+		      const struct apps_run *const runs[2], int reps, int vms)
 {
 	double *v = xcalloc((size_t)reps, sizeof(*v));
 
 	fprintf(out, "apps v%s: %d run(s) each, medians; ratio SeKVM/KVM "
 		"(ops/s: above 1 is faster, s: below 1 is faster)\n", version, reps);
+	if (vms > 1)
+		fprintf(out, "%d guests at once in each boot: the medians are over "
+			"every guest of every boot (%d boot%s)\n", vms, reps / vms,
+			reps / vms == 1 ? "" : "s");
+	if (runs[0][0].in_guest)
+		fprintf(out, "in a 2-vCPU guest of each host kernel, its servers driven "
+			"from the host over virtio-net; the host is itself QEMU TCG "
+			"(nested emulation): compare the ratio, not the numbers\n");
+	else
+		fprintf(out, "servers and clients on the host kernel itself (the root "
+			"filesystem's selftest), under QEMU TCG: no guest\n");
 	fprintf(out, "%-12s %14s %14s %6s  %s\n", "application", "SeKVM", "KVM",
 		"ratio", "unit");
 	for (int a = 0; a < APP_BENCHES; a++) {
@@ -210,6 +258,11 @@ void apps_print_table(FILE *out, const char *version, unsigned wanted,
 
 		if (!(wanted & (1u << a)))
 			continue;
+		if (!row_complete(runs, reps, a)) {
+			fprintf(out, "%-12s %14s %14s %6s  %s\n", apps[a].name, "-", "-",
+				"-", "no result in every run (the errors say why)");
+			continue;
+		}
 		for (int k = 0; k < 2; k++) {
 			for (int i = 0; i < reps; i++)
 				v[i] = runs[k][i].value[a];
@@ -221,4 +274,52 @@ void apps_print_table(FILE *out, const char *version, unsigned wanted,
 	fprintf(out, "%-12s %14s %14s %6s  %s\n", "mongodb", "-", "-", "-",
 		"not in Debian (no package to build the root filesystem from)");
 	free(v);
+}
+
+bool apps_any_result(const struct apps_run *r)
+{
+	for (int a = 0; a < APP_BENCHES; a++)
+		if (r->have[a])
+			return true;
+	return false;
+}
+
+/* Whether line starts with tag followed by v's number and ": ". */
+static const char *vm_tagged(const char *line, const char *tag, int *v)
+{
+	size_t n = strlen(tag);
+	char *end;
+
+	if (strncmp(line, tag, n))
+		return NULL;
+	*v = (int)strtol(line + n, &end, 10);
+	return end != line + n && !strncmp(end, ": ", 2) ? end + 2 : NULL;
+}
+
+char *apps_vm_log(const char *log, int vms, int v)
+{
+	struct sbuf b = { 0 };
+	const char *p = log;
+
+	if (vms <= 1)
+		return xstrdup(log);
+	while (*p) {
+		size_t len = strcspn(p, "\n");
+		char *line = xasprintf("%.*s", (int)len, p);
+		const char *rest;
+		int w;
+
+		if ((rest = vm_tagged(line, "APPS-VMM", &w))) {
+			if (w == v)
+				sbuf_addf(&b, "APPS-VMM: %s\n", rest);
+		} else if ((rest = vm_tagged(line, "APPS-HOST", &w))) {
+			if (w == v)
+				sbuf_addf(&b, "APPS-HOST: %s\n", rest);
+		} else {
+			sbuf_addf(&b, "%s\n", line);
+		}
+		free(line);
+		p += len + (p[len] == '\n');
+	}
+	return b.buf ? sbuf_detach(&b) : xstrdup("");
 }

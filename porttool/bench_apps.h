@@ -29,6 +29,11 @@ struct apps_run {
 	double value[APP_BENCHES];
 	bool have[APP_BENCHES];
 	char failed[64];	/* the first frame that exited non-zero */
+	/*
+	 * The workloads ran in a guest (apps-host-init.sh: its output tagged
+	 * "APPS-VMM: "), not on the QEMU host itself (selftest.sh).
+	 */
+	bool in_guest;
 };
 
 /*
@@ -38,11 +43,28 @@ struct apps_run {
 char *apps_parse_log(const char *log, unsigned wanted, struct apps_run *r);
 
 /*
+ * What a guest run's host marked it could not do ("PORTTOOL-BENCH:
+ * apps-error: WHY"), the first one, or NULL (allocated).
+ */
+char *apps_host_error(const char *log);
+
+/*
  * Per benchmark in wanted: the medians of runs[0] (SeKVM) and runs[1]
- * (KVM), reps each, and their ratio; then MongoDB's row, which Debian
- * cannot fill.
+ * (KVM), reps each, and their ratio, or "-" when a run has none; then
+ * MongoDB's row, which Debian cannot fill.
  */
 void apps_print_table(FILE *out, const char *version, unsigned wanted,
-		      const struct apps_run *const runs[2], int reps);
+		      const struct apps_run *const runs[2], int reps, int vms);
+
+/*
+ * Guest v's part (1..vms) of a log of vms guests at once
+ * (apps-host-init.sh): its "APPS-VMM<v>: " and "APPS-HOST<v>: " lines
+ * retagged "APPS-VMM: " and "APPS-HOST: ", the other guests' left out,
+ * the host's own kept; the whole log when vms is 1.  Allocated.
+ */
+char *apps_vm_log(const char *log, int vms, int v);
+
+/* Whether the run measured anything at all. */
+bool apps_any_result(const struct apps_run *r);
 
 #endif

@@ -16,8 +16,9 @@
  *  - micro: the bare-metal guest of qemu/bench/micro/, under QEMU -icount so
  *    that its counter reads are instruction counts (bench_micro.c);
  *  - apps: the application workloads ([--apps A,...] [--redis-requests N]
- *    ...) on porttool rootfs's image as the host's root disk (rootfs.c,
- *    qemu/rootfs/, bench_apps.c reads the logs).
+ *    ...) in a guest whose disk is porttool rootfs's image, driven from
+ *    the host over a tap (rootfs.c, qemu/rootfs/, qemu/bench/
+ *    apps-host-init.sh; bench_apps.c reads the logs).
  *
  * Every measurement goes to the results database (bench_db.c) with what
  * identifies it; --matrix benches every line that has both builds and
@@ -59,11 +60,18 @@
  */
 #define DEFAULT_TIMEOUT_S 600
 /*
+ * --suite apps: a guest that starts four servers and runs two local
+ * workloads under nested TCG, then the clients; 30 minutes.
+ */
+#define DEFAULT_APPS_TIMEOUT_S 1800
+/*
  * --vms: the QEMU host has 2 GiB (qemu.c); a lone guest gets 256 MiB, each
  * of several 128 MiB (host-init.sh), so 10 fit beside the host and the
  * corevisor's region.
  */
 #define MAX_VMS 10
+/* --suite apps --vms: 160 MiB guests (apps-host-init.sh) */
+#define MAX_APPS_VMS 8
 #define UNSET INT_MIN
 /* porttool boot's kernel command line (builtin/boot.c). */
 #define APPEND "console=ttyAMA0 earlycon=pl011,0x9000000 panic=-1 rdinit=/init"
@@ -111,11 +119,11 @@ static const struct option bench_options[] = {
 	{ OPT_STRING, "kvm-out", &opt_kvm_out, "DIR", "the stock-KVM build (default: build --kvm's default)" },
 	{ OPT_INT, "reps", &opt_reps, "N", "boots of each kernel (default: 3)" },
 	{ OPT_INT, "iters", &opt_iters, "N", "micro: iterations of each operation (default: 65536)" },
-	{ OPT_INT, "vms", &opt_vms, "N", "guest suite: N guests at once in each boot (default: 1, at most 10)" },
+	{ OPT_INT, "vms", &opt_vms, "N", "guest, apps suites: N guests at once in each boot (default: 1, at most 10; apps 8)" },
 	{ OPT_STRING, "dir", &opt_dir, "DIR", "initramfs, keys and serial logs (default: SEKVM-OUT/bench)" },
 	{ OPT_STRING, "json", &opt_json, "FILE", "also write the guest suite's results as JSON" },
 	{ OPT_STRING, "db", &opt_db, "FILE", "results database (default: ~/.cache/porttool/bench/results.sqlite)" },
-	{ OPT_INT, "timeout", &opt_timeout, "S", "kill a boot's QEMU after S seconds (default: 600)" },
+	{ OPT_INT, "timeout", &opt_timeout, "S", "kill a boot's QEMU after S seconds (default: 600; apps: 1800)" },
 	{ OPT_BOOL, "verbose", &opt_verbose, NULL, "show the serial console while booting" },
 	{ OPT_STRING, "from-logs", &opt_from_logs, "DIR", "report on kept logs DIR/{sekvm,kvm}-N.log, no boot" },
 	{ OPT_BOOL, "matrix", &opt_matrix, NULL, "bench every line with both builds; one row per line and benchmark" },
@@ -166,9 +174,13 @@ static const struct usage bench_usage = {
 		"'porttool rootfs' (QEMU's virtio-blk, snapshot=on): Apache (ab), Redis GET and\n"
 		"SET (redis-benchmark), memcached (memcaslap), MariaDB (sysbench\n"
 		"oltp_read_only), hackbench and a kernel-build-like gcc/make job; each\n"
-		"parameter a flag (--redis-requests ...).  Until the vmm has --disk and --net,\n"
-		"servers and clients both run in the QEMU host on the host kernel under test\n"
-		"(SeKVM's host runs under the corevisor's stage 2); results in ops/s and s.\n"
+		"parameter a flag (--redis-requests ...).  Each host runs the vmm on a 2-vCPU,\n"
+		"512 MiB guest (the SeKVM build's Image, signed) whose disk is that image\n"
+		"(read-only) and whose NIC is a tap: the guest starts the servers and runs\n"
+		"hackbench and the build, the host's clients (from the same image) drive the\n"
+		"servers over virtio-net; nested emulation under QEMU TCG, results in ops/s\n"
+		"and s.\n"
+		"--vms N: N guests of 160 MiB at once (at most 8), each on its own tap.\n"
 		"MongoDB, which the papers ran, is not in Debian: its row says so.  Logs:\n"
 		"DIR/apps-{sekvm,kvm}-N.log.\n"
 		"--matrix benches every line whose two builds exist in porttool build's default\n"
@@ -399,15 +411,22 @@ static char *prepare_guest_initrd(const struct porttool_ctx *ctx, const char *di
 	return initrd;
 }
 
+/* The host's init script of a suite, in porttool/qemu/bench/. */
+static const char *host_init_name(int suite)
+{
+	return suite == SUITE_MICRO ? "micro-host-init.sh"
+	       : suite == SUITE_APPS ? "apps-host-init.sh" : "host-init.sh";
+}
+
 /*
- * The host's /init for a suite: its script (host-init.sh or
- * micro-host-init.sh) with the line starting "#@host-lib.sh" replaced by
- * host-lib.sh, the start both share, written to dir.  Its path, or NULL.
+ * The host's /init for a suite: its script (host_init_name) with the line
+ * starting "#@host-lib.sh" replaced by host-lib.sh, the start they share,
+ * written to dir.  Its path, or NULL.
  */
 static char *compose_host_init(const char *project_dir, const char *dir,
-			       bool micro, int vms)
+			       int suite, int vms)
 {
-	const char *name = micro ? "micro-host-init.sh" : "host-init.sh";
+	const char *name = host_init_name(suite);
 	char *script_path = xasprintf("%s/porttool/qemu/bench/%s", project_dir, name);
 	char *lib_path = xasprintf("%s/porttool/qemu/bench/host-lib.sh", project_dir);
 	char *out = xasprintf("%s/%s", dir, name);
@@ -452,13 +471,14 @@ out:
 /*
  * The host initramfs both kernels boot for a suite: its host init script
  * as /init, the vmm, the guest image with its signature and key, and (the
- * guest suite) the guest's initramfs.  Its path, or NULL.
+ * guest suite) the guest's initramfs; the apps suite's guest boots the
+ * root filesystem instead.  Its path, or NULL.
  */
 static char *prepare_initramfs(const struct line_run *l, int suite)
 {
 	const struct porttool_ctx *ctx = l->ctx;
 	bool micro = suite == SUITE_MICRO;
-	char *init = compose_host_init(ctx->project_dir, l->dir, micro,
+	char *init = compose_host_init(ctx->project_dir, l->dir, suite,
 				       micro ? 1 : opt_vms);
 	char *busybox = NULL, *vmm = NULL, *guest_initrd = NULL, *why = NULL;
 	char *image = NULL, *keydir = xasprintf("%s/%s-keys", l->dir, suite_name(suite));
@@ -483,7 +503,8 @@ static char *prepare_initramfs(const struct line_run *l, int suite)
 		error("cannot sign the guest's image %s: %s", image, why);
 		goto out;
 	}
-	if (!micro && !(guest_initrd = prepare_guest_initrd(ctx, l->dir, busybox)))
+	if (suite == SUITE_GUEST &&
+	    !(guest_initrd = prepare_guest_initrd(ctx, l->dir, busybox)))
 		goto out;
 	guest.image = image;
 	guest.vmm = vmm;
@@ -564,17 +585,19 @@ static double load_average(void)
 }
 
 /*
- * The apps suite's kernel command line: the root filesystem on /dev/vda,
- * its /init running lib.sh's selftest (servers and clients on this
- * machine), the workloads --apps names and every parameter as
- * apps.KEY=VALUE (APPS_KEY in lib.sh).
+ * The apps suite's host kernel command line: rdinit=/init is
+ * apps-host-init.sh, which passes every apps.KEY=VALUE on to the guest's
+ * (APPS_KEY in lib.sh): the workloads --apps names, as the servers the
+ * guest starts and the host drives and the local ones the guest runs, and
+ * every parameter.  apps.ready_wait: the host's bound on the guest's
+ * start, two thirds of the boot's timeout, so that the log still gets
+ * the guest's output when it runs out.
  */
 static char *apps_cmdline(void)
 {
 	struct sbuf b = { 0 }, servers = { 0 }, local = { 0 };
 
-	sbuf_puts(&b, "console=ttyAMA0 earlycon=pl011,0x9000000 panic=-1 "
-		  "root=/dev/vda rw rootfstype=ext4 rootwait init=/init apps.run=selftest");
+	sbuf_addf(&b, "%s apps.ready_wait=%d", APPEND, opt_timeout / 3 * 2);
 	for (int a = 0; a < APP_BENCHES; a++) {
 		const char *f = app_bench_info(a)->frame;
 		bool is_local = a == A_HACKBENCH || a == A_KBUILD;
@@ -849,14 +872,23 @@ static int store_apps(const struct line_run *l, struct apps_run *const runs[BENC
 	meta_init(&m, l, SUITE_APPS, source);
 	for (int k = 0; k < BENCH_KERNELS && !ret; k++)
 		for (int i = 0; i < reps && !ret; i++)
-			for (int a = 0; a < APP_BENCHES && !ret; a++)
-				if (apps_wanted & (1u << a))
+			for (int a = 0; a < APP_BENCHES && !ret; a++) {
+				/* in a guest or on the host: not the same benchmark */
+				char *where = opt_vms > 1
+					? xasprintf("%s run=guest vms=%d vm=%d", params,
+						    opt_vms, i % opt_vms + 1)
+					: xasprintf("%s %s", params, runs[k][i].in_guest
+						    ? "run=guest" : "run=selftest");
+
+				if ((apps_wanted & (1u << a)) && runs[k][i].have[a])
 					ret = bench_db_add(l->db, &m, &(struct bench_row){
 						.hypervisor = bench_kernel_name(k),
 						.benchmark = app_bench_info(a)->name,
-						.parameters = params, .rep = i + 1,
+						.parameters = where, .rep = i + 1,
 						.value = runs[k][i].value[a],
 						.unit = app_bench_info(a)->unit });
+				free(where);
+			}
 	if (!ret)
 		ret = bench_db_commit(l->db);
 	bench_meta_free(&m);
@@ -869,7 +901,7 @@ static int report_apps(const struct line_run *l, struct apps_run *runs[BENCH_KER
 {
 	if (l->tables)
 		apps_print_table(stdout, l->p->version, apps_wanted,
-				 (const struct apps_run *const *)runs, reps);
+				 (const struct apps_run *const *)runs, reps, opt_vms);
 	if (store_apps(l, runs, reps, source)) {
 		error("the results above are not in the database");
 		return -1;
@@ -877,35 +909,75 @@ static int report_apps(const struct line_run *l, struct apps_run *runs[BENCH_KER
 	return 0;
 }
 
-static int boot_apps_runs(const struct line_run *l, struct apps_run *runs[BENCH_KERNELS])
+/*
+ * One boot's log into runs[0 .. opt_vms - 1], a guest each; NULL or why
+ * not, naming the guest when there are several (allocated).  *some: every
+ * guest measured something.
+ */
+static char *parse_apps_vms(const char *log, struct apps_run *runs, bool *some)
 {
+	char *why = NULL;
+
+	*some = true;
+	for (int v = 1; v <= opt_vms; v++) {
+		char *part = apps_vm_log(log, opt_vms, v);
+		char *bad = apps_parse_log(part, apps_wanted, &runs[v - 1]);
+
+		*some = *some && apps_any_result(&runs[v - 1]);
+		if (bad && !why)
+			why = opt_vms > 1 ? xasprintf("guest %d of %d: %s", v, opt_vms, bad)
+					  : xstrdup(bad);
+		free(bad);
+		free(part);
+	}
+	return why;
+}
+
+/*
+ * A workload that cannot run on a kernel (a server needing a system call
+ * its config left out) should not cost the others their numbers: a run
+ * that measured something but not everything is said and recorded as a
+ * failure, and the runs go on (1 in the end); one that measured nothing,
+ * or a QEMU that did not start, stops them (-1).
+ */
+static int boot_apps_runs(const struct line_run *l, const char *initrd,
+			  struct apps_run *runs[BENCH_KERNELS])
+{
+	int ret = 0;
+
 	for (int i = 0; i < opt_reps; i++) {
 		for (int j = 0; j < BENCH_KERNELS; j++) {
 			enum bench_kernel k = abba(i, j);
-			char *serial, *why, *log = boot_once(l, SUITE_APPS, NULL, k,
+			char *serial, *why, *log = boot_once(l, SUITE_APPS, initrd, k,
 							     i + 1, &serial, &why);
+			bool some = false;
 
-			if (log && !(why = apps_parse_log(log, apps_wanted, &runs[k][i])))
-				info("%s boot %d: every application measured",
-				     bench_kernel_name(k), i + 1);
+			if (log && !(why = parse_apps_vms(log, &runs[k][i * opt_vms], &some)))
+				info("%s boot %d: every application measured%s",
+				     bench_kernel_name(k), i + 1,
+				     opt_vms > 1 ? " in every guest" : "");
 			free(log);
 			if (why) {
 				boot_failed(l, SUITE_APPS, k, i + 1, why, serial);
 				free(why);
-				free(serial);
-				return -1;
+				ret = 1;
 			}
 			free(serial);
+			if (!some)
+				return -1;
 		}
 	}
-	return 0;
+	return ret;
 }
 
-/* The root filesystem (built or cached) and the DTB; 0 or -1. */
-static int prepare_apps(struct line_run *l)
+/*
+ * The root filesystem (built or cached), the host initramfs and the DTB;
+ * the initramfs's path, or NULL.
+ */
+static char *prepare_apps(struct line_run *l)
 {
 	struct strlist pkgs = { 0 };
-	int ret = -1;
+	char *initrd = NULL;
 
 	for (const char *const *p = rootfs_default_packages; *p; p++)
 		strlist_push(&pkgs, *p);
@@ -917,30 +989,39 @@ static int prepare_apps(struct line_run *l)
 		      "-drive cannot take; set XDG_CACHE_HOME elsewhere", l->rootfs);
 		goto out;
 	}
-	ret = prepare_dtb(l, NULL);
+	initrd = prepare_initramfs(l, SUITE_APPS);
+	if (initrd && prepare_dtb(l, initrd)) {
+		free(initrd);
+		initrd = NULL;
+	}
 out:
 	strlist_free(&pkgs);
-	return ret;
+	return initrd;
 }
 
 static int run_apps(struct line_run *l)
 {
 	struct apps_run *runs[BENCH_KERNELS];
+	char *initrd = prepare_apps(l);
 	int ret = -1;
 
-	if (prepare_apps(l)) {
+	if (!initrd) {
 		record_failure(l, SUITE_APPS, NULL, "could not prepare the root "
-			       "filesystem (see porttool's errors)", NULL);
+			       "filesystem or the host's initramfs (see porttool's "
+			       "errors)", NULL);
 		return -1;
 	}
 	for (int k = 0; k < BENCH_KERNELS; k++)
-		runs[k] = xcalloc((size_t)opt_reps, sizeof(struct apps_run));
-	if (boot_apps_runs(l, runs) == 0)
-		ret = report_apps(l, runs, opt_reps, "boot");
-	if (l->tables && ret == 0)
+		runs[k] = xcalloc((size_t)(opt_reps * opt_vms), sizeof(struct apps_run));
+	ret = boot_apps_runs(l, initrd, runs);
+	if (ret >= 0 && report_apps(l, runs, opt_reps * opt_vms, "boot"))
+		ret = -1;
+	if (l->tables && ret >= 0)
 		printf("serial logs: %s/apps-{sekvm,kvm}-N.log\n", l->dir);
+	ret = ret ? -1 : 0;
 	for (int k = 0; k < BENCH_KERNELS; k++)
 		free(runs[k]);
+	free(initrd);
 	return ret;
 }
 
@@ -955,24 +1036,30 @@ static int from_logs_apps(struct line_run *l)
 	if (reps < 0)
 		goto out;
 	for (int k = 0; k < BENCH_KERNELS; k++)
-		runs[k] = xcalloc((size_t)reps, sizeof(struct apps_run));
+		runs[k] = xcalloc((size_t)(reps * opt_vms), sizeof(struct apps_run));
+	/* as boot_apps_runs: a log with some results still counts (1) */
 	ret = 0;
-	for (int k = 0; k < BENCH_KERNELS && !ret; k++)
-		for (int i = 0; i < reps && !ret; i++) {
+	for (int k = 0; k < BENCH_KERNELS && ret >= 0; k++)
+		for (int i = 0; i < reps && ret >= 0; i++) {
 			char *path = log_path(opt_from_logs, SUITE_APPS, k, i + 1);
 			char *log = read_file(path, NULL), *why = NULL;
+			bool some = false;
 
 			if (!log)
 				error("cannot read %s: %s", path, strerror(errno));
-			else if ((why = apps_parse_log(log, apps_wanted, &runs[k][i])))
+			else if ((why = parse_apps_vms(log, &runs[k][i * opt_vms], &some)))
 				error("%s: %s", path, why);
-			ret = !log || why ? -1 : 0;
+			if (!log || !some)
+				ret = -1;
+			else if (why)
+				ret = 1;
 			free(log);
 			free(why);
 			free(path);
 		}
-	if (!ret)
-		ret = report_apps(l, runs, reps, source);
+	if (ret >= 0 && report_apps(l, runs, reps * opt_vms, source))
+		ret = -1;
+	ret = ret ? -1 : 0;
 out:
 	for (int k = 0; k < BENCH_KERNELS; k++)
 		free(runs[k]);
@@ -1235,12 +1322,17 @@ static void check_usage(int n)
 	else if (opt_vms < 1 || opt_vms > MAX_VMS)
 		usage_error(&bench_usage, "--vms needs a number from 1 to %d (guests of "
 			    "128 MiB in the 2 GiB QEMU host), not %d", MAX_VMS, opt_vms);
+	else if (opt_vms > MAX_APPS_VMS && (suites & SUITE_APPS))
+		usage_error(&bench_usage, "--vms: --suite apps runs at most %d guests at "
+			    "once (%d MiB each in the 2 GiB QEMU host), not %d",
+			    MAX_APPS_VMS, 160, opt_vms);
 	else if (opt_vms > 1 && (suites & SUITE_MICRO))
 		usage_error(&bench_usage, "--vms runs the guest suite's guests at once; "
 			    "the micro suite measures one guest alone (--suite guest)");
 	/* N guests share the host's 2 CPUs: each takes about N times as long */
 	if (opt_timeout == UNSET)
-		opt_timeout = DEFAULT_TIMEOUT_S * opt_vms;
+		opt_timeout = (suites & SUITE_APPS ? DEFAULT_APPS_TIMEOUT_S
+			       : DEFAULT_TIMEOUT_S) * opt_vms;
 	else if (opt_timeout <= 0)
 		usage_error(&bench_usage, "--timeout needs a positive number of seconds");
 }

@@ -1,0 +1,271 @@
+#!/bin/sh
+# /init of the host initramfs 'porttool bench --suite apps' boots in QEMU,
+# the same for the SeKVM and the stock-KVM kernel (busybox only).
+#
+# The application workloads run in a guest, as the SeKVM papers ran them:
+# the vmm boots /guest/Image (signed as in host-init.sh) with 2 vCPUs, the
+# root filesystem of 'porttool rootfs' (QEMU's /dev/vda) as its read-only
+# disk and a NIC on tap0.  The guest's /init runs
+# /usr/lib/sekvm-apps/server.sh (apps.run=server): it starts the servers,
+# runs the local workloads (hackbench, kbuild), says APPS-READY and waits.
+# This host (10.0.2.1) then drives the guest's servers (10.0.2.15) over the
+# tap with lib.sh's client_* functions, run from the same image mounted
+# read-only here (chroot: the clients are Debian's programs and
+# libraries, which the busybox initramfs does not have; /root a tmpfs:
+# memcaslap writes its .memslap.cnf in the passwd entry's home), as the papers
+# drove theirs from a client machine.  Nothing writes to the image: both
+# kernels mount it read-only, every write goes to tmpfs.
+#
+# The kernel command line's apps.KEY=VALUE are the workloads' parameters
+# (APPS_KEY for lib.sh, here and, passed on, in the guest);
+# apps.servers and apps.local name the workloads.  The log: this host's
+# markers "PORTTOOL-BENCH: ", the clients' output "APPS-HOST: ", the
+# guest's "APPS-VMM: " (its part up to APPS-READY first, the rest once the
+# vmm has stopped); a step that could not be done is marked
+# "PORTTOOL-BENCH: apps-error: WHY" (bench_apps.c reports it).
+#
+# With VMS > 1 (porttool bench --vms N puts "VMS=N" after host-lib.sh) N
+# such guests run at once, guest i on tap<i-1> as 10.0.<i+1>.15 (this
+# host 10.0.<i+1>.1), each of GUEST_MEM_MANY MiB; each server's clients
+# drive all of them at once; the tags are "APPS-VMM<i>: " and
+# "APPS-HOST<i>: " (bench_apps.c cuts the log per VM).
+#@host-lib.sh (porttool bench puts its lines here)
+mark "host up: $(uname -r), $(grep -c '^processor' /proc/cpuinfo) cpus online"
+
+VMS=${VMS:-1}
+# 512 MiB: MariaDB, Redis, memcached (-m 64), Apache and gcc at once; of
+# several, 160 MiB each (8 beside the host in its 2 GiB): the lighter
+# workloads only.
+GUEST_MEM=512
+GUEST_MEM_MANY=160
+[ "$VMS" -gt 1 ] && GUEST_MEM=$GUEST_MEM_MANY
+ROOT=/rootfs
+# Every DMA of a SeKVM guest goes through its swiotlb pool, the only
+# memory it shares (host-init.sh).
+# The guest reads the disk through this host's page cache of /dev/vda
+# (the vmm's pread).  This host's mount must not load the image's journal:
+# jbd2, loading it for a metadata_csum ext4, sets the checksum feature in
+# its in-memory copy of the journal's superblock without a new checksum
+# (written only at the next commit, never on a read-only mount), and the
+# guest, reading that copy, refused it: "JBD2: journal checksum error".
+# noload leaves the page cache as the image has it.
+GUEST_CMDLINE="console=ttyAMA0 panic=-1 swiotlb=2048,force root=/dev/vda ro rootfstype=ext4 rootwait init=/init apps.run=server"
+
+apps_error() { mark "apps-error: $*"; }
+
+# apps.KEY=VALUE into APPS_KEY, as the root filesystem's /init does, and
+# onto the guest's command line.
+for arg in $(cat /proc/cmdline); do
+	case "$arg" in
+	apps.*=*)
+		key=${arg#apps.}
+		key=$(echo "${key%%=*}" | tr 'a-z.-' 'A-Z__')
+		export "APPS_$key=${arg#*=}"
+		GUEST_CMDLINE="$GUEST_CMDLINE $arg"
+		;;
+	esac
+done
+# How long the guest may take to be ready (servers up, local workloads
+# done); porttool sets it below its own QEMU timeout so that the log
+# still gets the guest's output.
+READY_WAIT=${APPS_READY_WAIT:-500}
+GUEST_CMDLINE="$GUEST_CMDLINE apps.wait=$((READY_WAIT + 3600))"
+
+# The image read-only, with what the clients need under it.
+root_up() {
+	mkdir -p $ROOT &&
+	mount -t ext4 -o ro,noload /dev/vda $ROOT || {
+		apps_error "this host cannot mount the root filesystem /dev/vda (ext4)"
+		return 1
+	}
+	mount -o bind /proc $ROOT/proc &&
+	mount -o bind /sys $ROOT/sys &&
+	mount -o bind /dev $ROOT/dev &&
+	mount -t tmpfs tmpfs $ROOT/tmp &&
+	mount -t tmpfs tmpfs $ROOT/run &&
+	mount -t tmpfs tmpfs $ROOT/root
+}
+
+# Guest i's names: its tap, addresses, MAC, files and tag suffix.
+vm_names() {
+	tap=tap$(($1 - 1))
+	net=10.0.$(($1 + 1))
+	guest_addr=$net.15
+	mac=52:54:00:12:34:$(printf %02x $((0x55 + $1)))
+	out=/tmp/vmm$1
+	if [ "$VMS" -gt 1 ]; then t=$1; else t=; fi
+}
+
+# tap_up I: once guest I's vmm has made its tap, this host's side of it.
+tap_up() {
+	vm_names "$1"
+	n=0
+	until [ -d /sys/class/net/$tap ] || [ -f $out.rc ] || [ $n -ge 120 ]; do
+		sleep 1
+		n=$((n + 1))
+	done
+	ip addr add $net.1/24 dev $tap && ip link set $tap up ||
+		apps_error "the tap $tap could not be set up"
+}
+
+# vmm_start I: guest I's vmm in the background (pid in OUT.pid, its exit
+# status in OUT.rc once it exits).
+vmm_start() {
+	vm_names "$1"
+	cmdline="$GUEST_CMDLINE apps.ip=$guest_addr/24"
+	[ "$1" = 1 ] && mark "guest command line: $cmdline"
+	: >$out.out
+	(/bin/vmm --kernel /guest/Image --cpus 2 --mem $GUEST_MEM $keys \
+		--disk /dev/vda,ro --net tap=$tap,mac=$mac --cmdline "$cmdline" \
+		>$out.out 2>&1 &
+	 echo $! >$out.pid
+	 wait $!
+	 echo $? >$out.rc) &
+}
+
+# Wait (bounded) for every guest's APPS-READY or its vmm's exit.
+guests_ready() {
+	n=0 ok=0
+	while [ $n -lt "$READY_WAIT" ]; do
+		i=1 left=0
+		while [ $i -le "$VMS" ]; do
+			grep -q APPS-READY /tmp/vmm$i.out || [ -f /tmp/vmm$i.rc ] ||
+				left=$((left + 1))
+			i=$((i + 1))
+		done
+		[ $left = 0 ] && break
+		sleep 1
+		n=$((n + 1))
+	done
+	i=1
+	while [ $i -le "$VMS" ]; do
+		vm_names $i
+		v=${t:+"guest $i: "}
+		if grep -q APPS-READY $out.out; then
+			ok=$((ok + 1))
+		elif [ -f $out.rc ]; then
+			apps_error "${v}the guest's vmm exited $(cat $out.rc) before APPS-READY"
+		else
+			apps_error "${v}the guest was not ready after $READY_WAIT s"
+		fi
+		i=$((i + 1))
+	done
+	[ $ok -gt 0 ]
+}
+
+# client SERVER I: lib.sh's client_SERVER against guest I, framed, if the
+# guest started that server.
+client() {
+	vm_names "$2"
+	if ! grep -q "APPS-END: start-$1 0" $out.out; then
+		mark "no client for $1${t:+ in guest $t}: the guest did not start it"
+		return
+	fi
+	PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/tmp chroot $ROOT /bin/sh -c \
+		". /usr/lib/sekvm-apps/lib.sh && framed $1 client_$1 $guest_addr" 2>&1 |
+		sed "s/^/APPS-HOST$t: /"
+}
+
+# guest_lines I FROM: guest I's output from line FROM on, tagged.
+guest_lines() {
+	vm_names "$1"
+	tail -n +"$2" $out.out | sed "s/^/APPS-VMM$t: /"
+}
+
+cat_client() { cat /tmp/client$1.out; }
+# The lines of guest I's output printed before its clients ran.
+shown_of() { eval "echo \${shown$1:-0}"; }
+all_exited() {
+	i=1
+	while [ $i -le "$VMS" ]; do
+		[ -f /tmp/vmm$i.rc ] || return 1
+		i=$((i + 1))
+	done
+}
+
+# each CMD: CMD I for every guest I.
+each() {
+	i=1
+	while [ $i -le "$VMS" ]; do
+		"$@" $i
+		i=$((i + 1))
+	done
+}
+
+if [ ! -c /dev/kvm ]; then
+	apps_error "no /dev/kvm"
+elif [ ! -x /bin/vmm ] || [ ! -f /guest/Image ]; then
+	apps_error "no /bin/vmm or /guest/Image in the initramfs"
+elif [ ! -c /dev/net/tun ]; then
+	apps_error "no /dev/net/tun (CONFIG_TUN) for the guest's NIC"
+elif root_up; then
+	ip link set lo up
+	keys=
+	[ -f /guest/vm.pub ] && keys="--sig /guest/Image.sig --pubkey /guest/vm.pub"
+	if [ "$VMS" = 1 ]; then
+		mark "guest: $GUEST_MEM MiB, 2 vCPUs, --disk /dev/vda,ro --net tap=tap0"
+	else
+		mark "vms $VMS: $GUEST_MEM MiB, 2 vCPUs, --disk /dev/vda,ro, --net tap=tap0..tap$((VMS - 1)) each"
+	fi
+	each vmm_start
+	each tap_up
+	mark "vmm start"
+	if guests_ready; then
+		i=1
+		while [ $i -le "$VMS" ]; do
+			eval "shown$i=$(wc -l </tmp/vmm$i.out)"
+			guest_lines $i 1 | head -n "$(shown_of $i)"
+			i=$((i + 1))
+		done
+		mark "guest ready; clients from this host"
+		# memcaslap writes ~/.memslap.cnf when it is missing: several
+		# at once read each other's half-written file ("Bad
+		# configuration file"), so one writes it first, to no server.
+		[ "$VMS" -gt 1 ] && PATH=/usr/sbin:/usr/bin:/sbin:/bin timeout 10 \
+			chroot $ROOT memcaslap -s 127.0.0.1:9 -t 1s -c 1 -T 1 >/dev/null 2>&1
+		for s in $(echo "${APPS_SERVERS:-none}" | tr , " "); do
+			[ "$s" = none ] && continue
+			# every guest's clients at once, printed one guest after another
+			i=1 pids=
+			while [ $i -le "$VMS" ]; do
+				client "$s" $i >/tmp/client$i.out 2>&1 &
+				pids="$pids $!"
+				i=$((i + 1))
+			done
+			wait $pids
+			each cat_client
+		done
+		mark "clients done"
+	fi
+	i=1
+	while [ $i -le "$VMS" ]; do
+		[ -f /tmp/vmm$i.rc ] || kill "$(cat /tmp/vmm$i.pid)" 2>/dev/null
+		i=$((i + 1))
+	done
+	n=0
+	until all_exited || [ $n -ge 30 ]; do
+		sleep 1
+		n=$((n + 1))
+	done
+	i=1
+	while [ $i -le "$VMS" ]; do
+		[ -f /tmp/vmm$i.rc ] || kill -9 "$(cat /tmp/vmm$i.pid)" 2>/dev/null
+		i=$((i + 1))
+	done
+	# a SeKVM guest's teardown gives its pages back scrubbed: minutes
+	# under TCG for several
+	until all_exited || [ $n -ge 300 ]; do
+		sleep 1
+		n=$((n + 1))
+	done
+	i=1
+	while [ $i -le "$VMS" ]; do
+		guest_lines $i $(($(shown_of $i) + 1))
+		vm_names $i
+		mark "vmm${t} exit $(cat /tmp/vmm$i.rc 2>/dev/null)"
+		i=$((i + 1))
+	done
+fi
+mark "done"
+sync
+poweroff -f
