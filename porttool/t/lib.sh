@@ -90,6 +90,20 @@ timed() {
 	return $rc
 }
 
+# pick VAR DIR...: the first DIR holding a kernel Image, in VAR (the
+# bench tests take the first build that is there).
+pick() {
+	local var=$1 d
+	shift
+	for d in "$@"; do
+		if [ -n "$d" ] && [ -s "$d/arch/arm64/boot/Image" ]; then
+			eval "$var=\$d"
+			return 0
+		fi
+	done
+	return 1
+}
+
 # chain_summary LINE OUT...: what each step of a chain said ($W/OUT.out,
 # whether it passed or not) and how long the steps took, as comments.
 chain_summary() {

@@ -9,30 +9,34 @@
 SRC="$PROJECT_DIR/porttool/qemu/bench/micro"
 PROF="$PROJECT_DIR/bench/insnprof"
 
+# swap-corevisor.py on a made-up build: a blob of the same size replaced
+# where it is, anything else refused with the reason.  Needs no QEMU, so
+# it runs where the rest skips.
+swap_corevisor_case() {
+	test_expect_success 'swap-corevisor.py: the blob replaced in place, or a reason' '
+		mkdir -p b/arch/arm64/boot b/arch/arm64/kvm/sekvm &&
+		printf "OLDBLOB!" >b/arch/arm64/kvm/sekvm/corevisor.bin &&
+		printf "headOLDBLOB!tail" >b/arch/arm64/boot/Image &&
+		echo version=5.10 >b/porttool-build.conf &&
+		printf "NEWBLOB!" >new.bin &&
+		"$PROF/swap-corevisor.py" b new.bin o &&
+		test "$(cat o/arch/arm64/boot/Image)" = headNEWBLOB!tail &&
+		cmp new.bin o/arch/arm64/kvm/sekvm/corevisor.bin &&
+		cmp b/porttool-build.conf o/porttool-build.conf &&
+		printf "NEWBLOB!!" >long.bin &&
+		! "$PROF/swap-corevisor.py" b long.bin o2 2>err && grep -q "same size" err &&
+		test ! -e o2 &&
+		printf "headOLDBLOB!OLDBLOB!" >b/arch/arm64/boot/Image &&
+		! "$PROF/swap-corevisor.py" b new.bin o3 2>err &&
+		grep -q "more than once" err
+	'
+}
+
 if ! command -v aarch64-linux-gnu-gcc >/dev/null || ! command -v qemu-system-aarch64 >/dev/null ||
    ! command -v gcc >/dev/null; then
 	test_skip "insnprof" "no aarch64-linux-gnu-gcc, gcc or qemu-system-aarch64"
-	# swap-corevisor.py on a made-up build: a blob of the same size replaced
-# where it is, anything else refused with the reason.
-test_expect_success 'swap-corevisor.py: the blob replaced in place, or a reason' '
-	mkdir -p b/arch/arm64/boot b/arch/arm64/kvm/sekvm &&
-	printf "OLDBLOB!" >b/arch/arm64/kvm/sekvm/corevisor.bin &&
-	printf "headOLDBLOB!tail" >b/arch/arm64/boot/Image &&
-	echo version=5.10 >b/porttool-build.conf &&
-	printf "NEWBLOB!" >new.bin &&
-	"$PROF/swap-corevisor.py" b new.bin o &&
-	test "$(cat o/arch/arm64/boot/Image)" = headNEWBLOB!tail &&
-	cmp new.bin o/arch/arm64/kvm/sekvm/corevisor.bin &&
-	cmp b/porttool-build.conf o/porttool-build.conf &&
-	printf "NEWBLOB!!" >long.bin &&
-	! "$PROF/swap-corevisor.py" b long.bin o2 2>err && grep -q "same size" err &&
-	test ! -e o2 &&
-	printf "headOLDBLOB!OLDBLOB!" >b/arch/arm64/boot/Image &&
-	! "$PROF/swap-corevisor.py" b new.bin o3 2>err &&
-	grep -q "more than once" err
-'
-
-test_done
+	swap_corevisor_case
+	test_done
 	exit
 fi
 
@@ -91,24 +95,6 @@ test_expect_success 'insnprof.py: names the region, refuses an empty phase' '
 	grep -q "no instruction in phase 63" err
 '
 
-# swap-corevisor.py on a made-up build: a blob of the same size replaced
-# where it is, anything else refused with the reason.
-test_expect_success 'swap-corevisor.py: the blob replaced in place, or a reason' '
-	mkdir -p b/arch/arm64/boot b/arch/arm64/kvm/sekvm &&
-	printf "OLDBLOB!" >b/arch/arm64/kvm/sekvm/corevisor.bin &&
-	printf "headOLDBLOB!tail" >b/arch/arm64/boot/Image &&
-	echo version=5.10 >b/porttool-build.conf &&
-	printf "NEWBLOB!" >new.bin &&
-	"$PROF/swap-corevisor.py" b new.bin o &&
-	test "$(cat o/arch/arm64/boot/Image)" = headNEWBLOB!tail &&
-	cmp new.bin o/arch/arm64/kvm/sekvm/corevisor.bin &&
-	cmp b/porttool-build.conf o/porttool-build.conf &&
-	printf "NEWBLOB!!" >long.bin &&
-	! "$PROF/swap-corevisor.py" b long.bin o2 2>err && grep -q "same size" err &&
-	test ! -e o2 &&
-	printf "headOLDBLOB!OLDBLOB!" >b/arch/arm64/boot/Image &&
-	! "$PROF/swap-corevisor.py" b new.bin o3 2>err &&
-	grep -q "more than once" err
-'
+swap_corevisor_case
 
 test_done

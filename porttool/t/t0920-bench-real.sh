@@ -20,19 +20,6 @@ for row in sqlite3.connect(sys.argv[1]).execute(sys.argv[2]):
     print("|".join("" if v is None else str(v) for v in row))' "$1" "$2"
 }
 
-# pick VAR DIR...: the first DIR holding a kernel Image, in VAR.
-pick() {
-	local var=$1 d
-	shift
-	for d in "$@"; do
-		if [ -n "$d" ] && [ -s "$d/arch/arm64/boot/Image" ]; then
-			eval "$var=\$d"
-			return 0
-		fi
-	done
-	return 1
-}
-
 if ! pick S "${BENCH_SEKVM_OUT:-}" "$CHAIN/qemu" "$CACHE/v5.10-qemu" ||
    ! pick K "${BENCH_KVM_OUT:-}" "$CHAIN/qemu-kvm" "$CACHE/v5.10-qemu-kvm"; then
 	test_skip "bench: one boot of each kernel" \

@@ -305,19 +305,6 @@ test_expect_success 'apps: usage errors' '
 	grep -q -- "--suite apps runs at most 8 guests at once" err
 '
 
-# pick VAR DIR...: the first DIR holding a kernel Image, in VAR (t0920's).
-pick() {
-	local var=$1 d
-	shift
-	for d in "$@"; do
-		if [ -n "$d" ] && [ -s "$d/arch/arm64/boot/Image" ]; then
-			eval "$var=\$d"
-			return 0
-		fi
-	done
-	return 1
-}
-
 # For real: one boot of each 5.10 build, a guest running hackbench and
 # memcached (the quickest server to start) with the smallest parameters,
 # memcaslap in the host against it over the tap; Redis too when both
