@@ -308,7 +308,8 @@ test_expect_success 'apps: usage errors' '
 # For real: one boot of each 5.10 build, a guest running hackbench and
 # memcached (the quickest server to start) with the smallest parameters,
 # memcaslap in the host against it over the tap; Redis too when both
-# builds have epoll (ports/v5.10/configs/qemu.config), which it needs.
+# builds have epoll and POSIX timers (ports/v5.10/configs/qemu.config),
+# which it needs.
 # The root filesystem is the real cache's (t0960 builds it there).
 if ! pick S "${BENCH_SEKVM_OUT:-}" "$CHAIN/qemu" ||
    ! pick K "${BENCH_KVM_OUT:-}" "$CHAIN/qemu-kvm"; then
@@ -317,7 +318,10 @@ if ! pick S "${BENCH_SEKVM_OUT:-}" "$CHAIN/qemu" ||
 else
 	APPS=hackbench,memcached
 	WANT="hackbench|kvm|s hackbench|sekvm|s memcached|kvm|ops/s memcached|sekvm|ops/s "
-	if grep -qx CONFIG_EPOLL=y "$S/.config" && grep -qx CONFIG_EPOLL=y "$K/.config"; then
+	has_redis_needs() {
+		grep -qx CONFIG_EPOLL=y "$1/.config" && grep -qx CONFIG_POSIX_TIMERS=y "$1/.config"
+	}
+	if has_redis_needs "$S" && has_redis_needs "$K"; then
 		APPS=$APPS,redis
 		WANT="${WANT}redis-get|kvm|ops/s redis-get|sekvm|ops/s redis-set|kvm|ops/s redis-set|sekvm|ops/s "
 	fi
