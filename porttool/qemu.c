@@ -16,7 +16,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define QEMU_CPU "cortex-a72"
 #define QEMU_SMP "2"
 /*
  * 2 GiB: the host's 1 GiB working set plus the 256 MiB guest init.sh
@@ -66,7 +65,7 @@ static int qemu_argv(const struct qemu_run *q, const char *dump,
 	argv[n++] = "-M";
 	argv[n++] = *machine;
 	argv[n++] = "-cpu";
-	argv[n++] = QEMU_CPU;
+	argv[n++] = q->cpu ? q->cpu : QEMU_CPU;
 	argv[n++] = "-smp";
 	argv[n++] = QEMU_SMP;
 	argv[n++] = "-m";

@@ -7,6 +7,7 @@
 
 struct qemu_run {
 	const char *kernel, *initrd, *dtb;	/* dtb may be NULL */
+	const char *cpu;	/* QEMU's -cpu model; NULL: QEMU_CPU */
 	const char *append;
 	const char *log_path;	/* serial log */
 	int timeout_s;
@@ -30,6 +31,8 @@ struct qemu_run {
 };
 
 #define QEMU_BIN "qemu-system-aarch64"
+/* The boards' core (pi4b's, and close to m400's X-Gene): ARMv8.0, no VHE. */
+#define QEMU_CPU "cortex-a72"
 #define QEMU_MACHINE "virt,virtualization=on,gic-version=2"
 /*
  * Write the DTB QEMU would give the kernel of q (q->dtb ignored) to path.

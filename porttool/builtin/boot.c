@@ -56,7 +56,7 @@
 
 static const char *opt_board = "qemu";
 static const char *opt_out, *opt_judge, *opt_guest_image;
-static const char *opt_kut, *opt_kvm_out, *opt_kvm_judge;
+static const char *opt_kut, *opt_kvm_out, *opt_kvm_judge, *opt_cpu;
 static bool opt_kvm, opt_verbose;
 static int opt_timeout = TIMEOUT_UNSET;
 
@@ -65,6 +65,8 @@ static const struct option boot_options[] = {
 	{ OPT_STRING, "board", &opt_board, "B", "board (only qemu can boot here)" },
 	{ OPT_STRING, "out", &opt_out, "DIR", "build output (default: build's default)" },
 	{ OPT_INT, "timeout", &opt_timeout, "S", "kill QEMU after S seconds (default: 600)" },
+	{ OPT_STRING, "cpu", &opt_cpu, "MODEL",
+	  "QEMU CPU model (default: " QEMU_CPU "), e.g. max or cortex-a76" },
 	{ OPT_BOOL, "verbose", &opt_verbose, NULL, "show the serial console while booting" },
 	{ OPT_STRING, "judge", &opt_judge, "LOG", "judge a kept serial log instead of booting" },
 	{ OPT_STRING, "guest-image", &opt_guest_image, "FILE",
@@ -79,12 +81,15 @@ static const struct option boot_options[] = {
 };
 
 static const struct usage boot_usage = {
-	.synopsis = "porttool boot VER [--kvm] [--board qemu] [--out DIR] [--timeout S]\n"
+	.synopsis = "porttool boot VER [--kvm] [--board qemu] [--out DIR] [--timeout S] [--cpu MODEL]\n"
 		    "       porttool boot VER [--kvm] --judge LOG\n"
 		    "       porttool boot VER --kvm-unit-tests DIR [--out DIR] [--kvm-out DIR]\n"
 		    "       porttool boot VER --kvm-unit-tests DIR --judge LOG --kvm-judge LOG",
 	.description =
 		"Boot a build in QEMU (virt, virtualization=on, gic-version=2, cortex-a72, 2 CPUs)\n"
+		"or, with --cpu MODEL, another of QEMU's CPUs (max: a recent Arm architecture\n"
+		"with VHE, pointer authentication, 52-bit addresses; the kernel is then told\n"
+		"kvm-arm.mode=nvhe, which 5.12 and later need on a VHE CPU to keep the host at EL1)\n"
 		"with a busybox initramfs, keep the serial log in OUT/boot/serial.log, and print\n"
 		"one line per check: 'PASS name' or 'FAIL name: why'.  Exit 1 on any FAIL.\n"
 		"The initramfs also carries vmm/build/vmm (made when stale), the Image as\n"
@@ -108,6 +113,19 @@ static const struct usage boot_usage = {
 };
 
 /* ---- preparing and running ---- */
+
+/*
+ * The kernel command line.  A CPU model other than the boards' Cortex-A72
+ * may implement VHE (max, cortex-a76, neoverse-n1): from 5.12 on, Linux
+ * then runs the host at EL2 unless told kvm-arm.mode=nvhe, and SeKVM
+ * refuses to start ("boot with kvm-arm.mode=nvhe").  Stock KVM gets the
+ * same parameter, so both boots run KVM in the same mode.  Older lines do
+ * not know it and ignore it: their ports' configs turn CONFIG_ARM64_VHE off.
+ */
+static const char *boot_append(void)
+{
+	return opt_cpu ? APPEND " kvm-arm.mode=nvhe" : APPEND;
+}
 
 static char *build_out_dir(const struct port *p)
 {
@@ -301,7 +319,7 @@ static int run_boot(const struct porttool_ctx *ctx, const struct port *p,
 	char *initrd = NULL, *log = NULL, *keys_error = NULL;
 	char *bm = NULL, *bm_error = NULL;
 	struct guest_keys keys = { 0 };
-	struct qemu_run q = { .kernel = image, .dtb = dtb, .append = APPEND,
+	struct qemu_run q = { .kernel = image, .dtb = dtb, .append = boot_append(), .cpu = opt_cpu,
 			      .log_path = serial, .timeout_s = opt_timeout,
 			      .echo = opt_verbose };
 	struct boot_judge judge = { .kvm = opt_kvm, .timeout_s = opt_timeout,
@@ -404,7 +422,7 @@ static int kut_boot(const struct porttool_ctx *ctx, const char *out,
 	char *dtb = xasprintf("%s/qemu-virt.dtb", bootdir);
 	char *serial = xasprintf("%s/serial.log", bootdir);
 	char *initrd = xasprintf("%s/initramfs.cpio", bootdir);
-	struct qemu_run q = { .kernel = image, .dtb = dtb, .append = APPEND,
+	struct qemu_run q = { .kernel = image, .dtb = dtb, .append = boot_append(), .cpu = opt_cpu,
 			      .log_path = serial, .timeout_s = opt_timeout,
 			      .echo = opt_verbose, .initrd = initrd };
 	int ret = -1;
@@ -521,6 +539,10 @@ int cmd_boot(struct porttool_ctx *ctx, int argc, char **argv)
 		usage_error(&boot_usage, "--timeout needs a positive number of seconds");
 	if (opt_judge && opt_guest_image)
 		usage_error(&boot_usage, "--judge boots nothing: no --guest-image");
+	if (opt_cpu && !*opt_cpu)
+		usage_error(&boot_usage, "--cpu needs a QEMU CPU model, e.g. max");
+	if (opt_judge && opt_cpu)
+		usage_error(&boot_usage, "--judge boots nothing: no --cpu");
 	p = port_load(ctx, argv[1]);
 	if (!p)
 		return EXIT_FAIL;

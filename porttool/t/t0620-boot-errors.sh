@@ -157,4 +157,30 @@ test_expect_success 'boot: --guest-image must exist, and --judge takes none' '
 	grep -q "no --guest-image" err
 '
 
+# --cpu: QEMU's -cpu model, and kvm-arm.mode=nvhe for the kernel (a VHE
+# CPU keeps the host at EL1 on 5.12 and later); the default is the
+# boards' Cortex-A72 with the command line as it was.  A kernel that
+# never prints, killed at the timeout, leaves the command in the log.
+test_expect_success 'boot: --cpu picks QEMU'"'"'s CPU model and tells the kernel kvm-arm.mode=nvhe' '
+	mkdir -p out/arch/arm64/boot &&
+	head -c 65536 /dev/zero >out/arch/arm64/boot/Image &&
+	test_expect_code 1 porttool boot 5.10 --kvm --out "$PWD/out" --timeout 3 --cpu max >res 2>err &&
+	head -1 out/boot/serial.log >cmd &&
+	grep -q " -cpu max -smp 2 " cmd && grep -q "rdinit=/init kvm-arm.mode=nvhe " cmd &&
+	test_expect_code 1 porttool boot 5.10 --kvm --out "$PWD/out" --timeout 3 >res 2>err &&
+	head -1 out/boot/serial.log >cmd &&
+	grep -q " -cpu cortex-a72 -smp 2 " cmd && ! grep -q "kvm-arm.mode" cmd
+'
+
+test_expect_success 'boot: --cpu with no model, with --judge, or a model QEMU lacks is an error' '
+	test_expect_code 2 porttool boot 5.10 --cpu "" 2>err &&
+	grep -q "^porttool: error: --cpu needs a QEMU CPU model, e.g. max" err &&
+	test_expect_code 2 porttool boot 5.10 --judge log --cpu max 2>err &&
+	grep -q "no --cpu" err &&
+	mkdir -p out/arch/arm64/boot &&
+	head -c 65536 /dev/zero >out/arch/arm64/boot/Image &&
+	test_expect_code 1 porttool boot 5.10 --kvm --out "$PWD/out" --timeout 3 --cpu vax-11 >res 2>err &&
+	grep -q "vax-11" err && grep -q "could not dump its device tree" err
+'
+
 test_done
