@@ -175,6 +175,9 @@ static const struct {
 	  "this user's keys (porttool logs in with keys only, never a password; "
 	  "put your public key in the board's ~/.ssh/authorized_keys, or name "
 	  "the key with --ssh-config)" },
+	{ "has changed and you have requested strict checking", "the board's "
+	  "host key is not the one known_hosts has for it (a re-installed board, "
+	  "or another machine at that address): check, then fix known_hosts" },
 	{ "REMOTE HOST IDENTIFICATION HAS CHANGED", "the board's host key is not "
 	  "the one known_hosts has for it (a re-installed board, or another "
 	  "machine at that address): check, then fix known_hosts" },
@@ -401,7 +404,7 @@ char *board_judge_probe(const char *output, const char *version,
 		why = xstrdup("the bundle's busybox does not run there");
 	else if (!release_of_line(release, version))
 		why = xasprintf("the board runs Linux %s, not a v%s kernel: boot "
-				"it with 'porttool build %s''s Image first",
+				"it with the Image of 'porttool build %s' first",
 				release, version, version);
 	else if (!probe_has(output, "PROBE-kvm"))
 		why = xasprintf("the board's kernel (Linux %s) has no /dev/kvm: it "
@@ -444,14 +447,18 @@ int board_probe(const struct ssh_target *t, const char *busybox,
 		goto out;
 	if (rc == 255) {
 		why = ssh_explain_failure(t, out.buf ? out.buf : "");
+		ret = -1;
 	} else if ((why = board_judge_probe(out.buf ? out.buf : "", version, b))) {
-		char *last = last_line(out.buf ? out.buf : ""), *w;
+		/* a probe cut short: its last words say why (no mkdir, a full /tmp) */
+		char *last = strstr(out.buf ? out.buf : "", "PROBE-end") ? xstrdup("")
+			     : last_line(out.buf ? out.buf : ""), *w;
 
-		w = xasprintf("%s: %s%s%s%s", t->url, why, *last ? " (last output: '" : "",
+		w = xasprintf("%s: %s%s%s%s", t->url, why, *last ? " (its last output: '" : "",
 			      last, *last ? "')" : "");
 		free(why);
 		free(last);
 		why = w;
+		ret = 1;
 	}
 	if (why) {
 		error("%s", why);

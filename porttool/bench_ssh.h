@@ -50,7 +50,9 @@ char *board_judge_probe(const char *output, const char *version,
 
 /*
  * Log in, make t->dir there with the arm64 busybox in it, and look at
- * the kernel: 0, or -1 after an error naming the target and the cause.
+ * the kernel: 0; 1 when the board answered but cannot run the benchmark
+ * (t->dir is there to remove), -1 when ssh or the login failed; an error
+ * names the target and the cause.
  */
 int board_probe(const struct ssh_target *t, const char *busybox,
 		const char *version, struct board_info *b);

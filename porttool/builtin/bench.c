@@ -1328,6 +1328,13 @@ static void check_apps_usage(void)
 static void check_usage(int n)
 {
 	suites = parse_suite(opt_suite);
+	if (opt_target && (opt_matrix || opt_from_logs || opt_kvm_out || opt_json ||
+			   (suites & SUITE_APPS)))
+		usage_error(&bench_usage, "--target runs the guest and micro suites on "
+			    "one board, whose kernel is the column: it takes no --matrix, "
+			    "--from-logs, --kvm-out, --json or --suite apps");
+	if (opt_ssh_config && !opt_target)
+		usage_error(&bench_usage, "--ssh-config goes with --target");
 	if (opt_matrix) {
 		if (n != 0)
 			usage_error(&bench_usage, "--matrix benches every line; give "
@@ -1348,13 +1355,6 @@ static void check_usage(int n)
 			      opt_iters != UNSET))
 		usage_error(&bench_usage, "--from-logs boots nothing; it takes only "
 			    "--json, --suite, --vms and --db");
-	if (opt_target && (opt_matrix || opt_from_logs || opt_kvm_out || opt_json ||
-			   (suites & SUITE_APPS)))
-		usage_error(&bench_usage, "--target runs the guest and micro suites on "
-			    "one board, whose kernel is the column: it takes no --matrix, "
-			    "--from-logs, --kvm-out, --json or --suite apps");
-	if (opt_ssh_config && !opt_target)
-		usage_error(&bench_usage, "--ssh-config goes with --target");
 	if (opt_json && (suites & SUITE_APPS))
 		usage_error(&bench_usage, "--json writes the guest suite's results; "
 			    "--suite apps has none");
@@ -1542,9 +1542,16 @@ static int bench_target(struct line_run *l)
 		error("cannot create %s: %s", l->dir, strerror(errno));
 		goto out;
 	}
-	if (fetch_arm64_busybox(&busybox) ||
-	    board_probe(&t, busybox, l->p->version, &l->board_info))
+	if (fetch_arm64_busybox(&busybox))
 		goto out;
+	switch (board_probe(&t, busybox, l->p->version, &l->board_info)) {
+	case 0:
+		break;
+	case 1:
+		goto cleanup;	/* it answered: take our directory away */
+	default:
+		goto out;
+	}
 	info("%s: Linux %s, %s: %s", t.url, l->board_info.release,
 	     l->board_info.kernel == BENCH_SEKVM ? "SeKVM" : "stock KVM",
 	     l->board_info.evidence);
