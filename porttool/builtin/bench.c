@@ -5,6 +5,7 @@
  *                    [--timeout S] [--db FILE]
  * porttool bench VER --from-logs DIR [--suite S] [--json FILE] [--db FILE]
  * porttool bench --matrix [--lines 5.10,...] [--boards qemu,...] [--suite S] ...
+ * porttool bench VER --target ssh://user@host[:port] [--ssh-config FILE] [--suite S] ...
  *
  * The SeKVM build and the stock-KVM build of the same tree boot in QEMU
  * as 'porttool boot' boots them (qemu.c), alternating, N times each, each
@@ -19,6 +20,11 @@
  *    ...) in a guest whose disk is porttool rootfs's image, driven from
  *    the host over a tap (rootfs.c, qemu/rootfs/, qemu/bench/
  *    apps-host-init.sh; bench_apps.c reads the logs).
+ *
+ * With --target ssh://user@host[:port] a board that booted one of the
+ * builds runs the guest or micro suite instead of QEMU: the same host
+ * init script and files, unpacked there over ssh (bench_ssh.c); the
+ * kernel it runs is the one column it fills.
  *
  * Every measurement goes to the results database (bench_db.c) with what
  * identifies it; --matrix benches every line that has both builds and

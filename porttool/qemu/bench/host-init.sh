@@ -10,6 +10,10 @@
 # for the workloads' filler lines (dots), which only the timed writes
 # need; markers are "PORTTOOL-BENCH: ".
 #
+# porttool bench --target runs this same script on a board over ssh, with
+# every path under $R, the directory its files were unpacked into there
+# (host-lib.sh; empty in QEMU).
+#
 # With VMS > 1 (porttool bench --vms N puts "VMS=N" after host-lib.sh)
 # N vmms start at once, 128 MiB each (the host has 2 GiB); once all have
 # exited each one's output is printed tagged "BENCH-VMM<i>: ", then

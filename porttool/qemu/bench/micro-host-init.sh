@@ -8,6 +8,10 @@
 # host runs it unregistered), with 2 vCPUs and no initramfs.  The kernel
 # command line's micro.iters=N goes on to the guest's.  Its output is
 # tagged "BENCH-VMM: ", markers "PORTTOOL-BENCH: ", as host-init.sh's.
+#
+# porttool bench --target runs this same script on a board over ssh, with
+# every path under $R, the directory its files were unpacked into there
+# (host-lib.sh; empty in QEMU).
 #@host-lib.sh (porttool bench puts its lines here)
 mark "host up: $(uname -r), $(grep -c '^processor' /proc/cpuinfo) cpus online"
 
