@@ -60,7 +60,7 @@ static bool host_char_ok(char c)
 	       c == '%';
 }
 
-/* "[v6]" or "name" at s, up to ':' or the end; the host (allocated) or NULL. */
+/* "[v6]" or "name" at s, up to ':', '/' or the end; the host (allocated) or NULL. */
 static char *take_host(const char **s, char **why)
 {
 	const char *p = *s, *end;
@@ -75,12 +75,12 @@ static char *take_host(const char **s, char **why)
 		host = xstrndup(p + 1, (size_t)(end - p - 1));
 		*s = end + 1;
 	} else {
-		end = p + strcspn(p, ":");
+		end = p + strcspn(p, ":/");
 		host = xstrndup(p, (size_t)(end - p));
 		*s = end;
 	}
 	for (const char *c = host; *c; c++)
-		if (!host_char_ok(*c) || (*p != '[' && *c == ':')) {
+		if (!host_char_ok(*c)) {
 			*why = xasprintf("the host '%s' has a '%c', which no host name has",
 					 host, *c);
 			free(host);
@@ -99,8 +99,8 @@ static char *parse_port(const char *s, int *port)
 	char *end;
 	long v;
 
-	if (!*s)
-		return NULL;
+	if (!*s || !strcmp(s, "/"))
+		return NULL;	/* "ssh://u@h" or "ssh://u@h/" */
 	if (*s != ':')
 		return xasprintf("'%s' after the host is not ':PORT'", s);
 	errno = 0;
@@ -136,7 +136,7 @@ char *ssh_target_parse(const char *url, struct ssh_target *t)
 					t->user, *c);
 	s = at + 1;
 	if (!why && (t->host = take_host(&s, &why)))
-		why = *s == '/' && !s[1] ? NULL : parse_port(s, &t->port);
+		why = parse_port(s, &t->port);
 	if (why) {
 		char *w = xasprintf("'%s': %s", url, why);
 
@@ -230,14 +230,14 @@ char *ssh_explain_failure(const struct ssh_target *t, const char *output)
 
 		if (!line)
 			continue;
-		msg = xasprintf("%s: %s (ssh: %s)", t->url, ssh_failures[i].cause, line);
+		msg = xasprintf("%s: %s (ssh said: %s)", t->url, ssh_failures[i].cause, line);
 		free(line);
 		return msg;
 	}
 	{
 		char *line = last_line(output), *msg;
 
-		msg = xasprintf("%s: ssh could not run a command there (ssh: %s)",
+		msg = xasprintf("%s: ssh could not run a command there (ssh said: %s)",
 				t->url, *line ? line : "no message");
 		free(line);
 		return msg;

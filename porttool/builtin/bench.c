@@ -222,7 +222,8 @@ static const struct usage bench_usage = {
 static struct {
 	int done, total;
 	double t0;
-} progress;
+	const char *noun;	/* "boot" (QEMU), "run" (a board's) */
+} progress = { .noun = "boot" };
 
 static double now_s(void)
 {
@@ -262,8 +263,8 @@ static void progress_boot(const char *what)
 				(progress.total - progress.done + 1));
 		snprintf(left, sizeof(left), ", about %s left", d);
 	}
-	info("boot %d of %d: %s; %s elapsed%s", progress.done, progress.total,
-	     what, el, left);
+	info("%s %d of %d: %s; %s elapsed%s", progress.noun, progress.done,
+	     progress.total, what, el, left);
 }
 
 /* ---- one line's run ---- */
@@ -1565,6 +1566,7 @@ static int bench_target(struct line_run *l)
 		goto cleanup;
 	progress.total = opt_reps * suite_count();
 	progress.t0 = now_s();
+	progress.noun = "run";
 	ret = 0;
 	for (int s = SUITE_GUEST; s <= SUITE_MICRO; s <<= 1) {
 		if (!(suites & s))

@@ -29,7 +29,8 @@ test_expect_success 'bench --target: URLs that are not ssh://user@host[:port]' '
 	bad_target "ssh://root@board:65536" "the port '\''65536'\''" &&
 	bad_target "ssh://root@board:22x" "the port '\''22x'\''" &&
 	bad_target "ssh://root@board:" "the port '\'''\''" &&
-	bad_target "ssh://root@board/path" "the host '\''board/path'\'' has a '\''/'\''" &&
+	bad_target "ssh://root@board/path" "'\''/path'\'' after the host is not '\'':PORT'\''" &&
+	bad_target "ssh://root@board:22/path" "the port '\''22/path'\''" &&
 	bad_target "ssh://root@[::1" "has no '\'']'\''" &&
 	bad_target "ssh://root@[::1]x" "'\''x'\'' after the host is not '\'':PORT'\''"
 '
