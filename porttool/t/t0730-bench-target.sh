@@ -48,6 +48,41 @@ test_expect_success 'bench --target: the options it does not go with' '
 	grep -q "ssh-config goes with --target" err
 '
 
+# A board over ssh runs one kernel at a time, so porttool report takes each
+# column of an ssh:// board from that hypervisor's latest run; a QEMU
+# board's from its latest run.  The rows: t0710's real micro logs through
+# --from-logs (board qemu), copied as three runs of one ssh board: an old
+# SeKVM run (values x100, which must not show), a SeKVM run and a newer
+# KVM run.
+test_expect_success 'report: an ssh board'\''s columns are each kernel'\''s latest run' '
+	mkdir logs &&
+	cp "$T_DIR/bench-logs/micro-sekvm-stats-1.log" logs/micro-sekvm-1.log &&
+	cp "$T_DIR/bench-logs/micro-kvm-stats-1.log" logs/micro-kvm-1.log &&
+	XDG_CACHE_HOME="$PWD/cache" porttool bench 5.10 --suite micro --from-logs logs --db r.db >/dev/null &&
+	python3 -c "
+import sqlite3
+c = sqlite3.connect(\"r.db\")
+cols = [r[1] for r in c.execute(\"pragma table_info(measurements)\") if r[1] != \"id\"]
+rows = c.execute(\"select %s from measurements\" % \",\".join(cols)).fetchall()
+for run, hv, scale in ((\"2026-01-01T00:00:00.000Z-0000001\", \"sekvm\", 100),
+                       (\"2026-01-02T00:00:00.000Z-0000002\", \"sekvm\", 1),
+                       (\"2026-01-03T00:00:00.000Z-0000003\", \"kvm\", 1)):
+    for r in rows:
+        d = dict(zip(cols, r))
+        if d[\"hypervisor\"] != hv:
+            continue
+        d.update(run=run, board=\"ssh://root@b:22\", source=\"ssh\", value=d[\"value\"] * scale)
+        c.execute(\"insert into measurements (%s) values (%s)\" % (\",\".join(cols), \",\".join(\"?\" * len(cols))), [d[k] for k in cols])
+c.commit()
+" &&
+	porttool report --db r.db >out &&
+	cat out &&
+	q=$(grep "^5.10 *qemu *hvc " out | sed "s/.*iters=[0-9]* *//") &&
+	s=$(grep "^5.10 *ssh://root@b:22 *hvc " out | sed "s/.*iters=[0-9]* *//") &&
+	test -n "$q" && test "$q" = "$s" &&
+	! grep "ssh://root@b:22" out | grep -q "no value"
+'
+
 if ! command -v ssh >/dev/null; then
 	test_skip "bench --target: nothing listening" "no ssh client (Debian: openssh-client)"
 	test_done

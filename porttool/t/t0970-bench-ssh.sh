@@ -150,6 +150,12 @@ test_expect_success 'bench --target, micro on the stock-KVM board: the kvm colum
 	test "$(rows "board = '\''$URL'\'' and suite = '\''micro'\'' and hypervisor = '\''kvm'\'' and unit = '\''ns'\'' and value > 0")" = 6 &&
 	test "$(sql "$DB" "select count(distinct hypervisor) from measurements where board = '\''$URL'\'' and suite = '\''micro'\''")" = 2
 '
+
+test_expect_success 'porttool report: both columns of the board, from its two runs' '
+	porttool report --db "$DB" >out &&
+	cat out &&
+	grep "^5.10 *$URL *hvc " out | grep -q " ms  *[0-9.]* ms  *[0-9.]*x$"
+'
 board_stop
 
 # The same kernel on a machine without EL2: KVM does not start.
