@@ -293,12 +293,12 @@ static void ssh_argv(const struct ssh_target *t, const char *command,
  */
 static int ssh_command(const struct ssh_target *t, const char *command,
 		       const char *stdin_path, int timeout_s, struct sbuf *out,
-		       int log_fd)
+		       int log_fd, bool echo)
 {
 	const char *argv[32];
 	char port[16], *bin = find_program(SSH_BIN);
 	struct subproc sp = { .argv = argv, .log_fd = log_fd, .stdin_path = stdin_path,
-			      .timeout_s = timeout_s };
+			      .timeout_s = timeout_s, .echo = echo };
 
 	if (!bin) {
 		error(SSH_BIN " not found in PATH; install the Debian package "
@@ -439,7 +439,7 @@ int board_probe(const struct ssh_target *t, const char *busybox,
 {
 	char *cmd = xasprintf(probe_script, t->dir), *why;
 	struct sbuf out = { 0 };
-	int rc = ssh_command(t, cmd, busybox, PROBE_TIMEOUT_S, &out, -1);
+	int rc = ssh_command(t, cmd, busybox, PROBE_TIMEOUT_S, &out, -1, false);
 	int ret = -1;
 
 	free(cmd);
@@ -476,7 +476,7 @@ int board_upload(const struct ssh_target *t, const char *bundle)
 	char *cmd = xasprintf("cd %s && bin/busybox cpio -idmu 2>&1 && echo UPLOAD-OK",
 			      t->dir);
 	struct sbuf out = { 0 };
-	int rc = ssh_command(t, cmd, bundle, UPLOAD_TIMEOUT_S, &out, -1), ret = -1;
+	int rc = ssh_command(t, cmd, bundle, UPLOAD_TIMEOUT_S, &out, -1, false), ret = -1;
 	const char *text = out.buf ? out.buf : "";
 
 	free(cmd);
@@ -499,7 +499,7 @@ int board_upload(const struct ssh_target *t, const char *bundle)
 }
 
 int board_run(const struct ssh_target *t, const char *cmdline, int timeout_s,
-	      const char *log_path)
+	      const char *log_path, bool echo)
 {
 	char *cmd = xasprintf("cd %s && R=%s CMDLINE='%s' bin/busybox sh ./init",
 			      t->dir, t->dir, cmdline);
@@ -512,7 +512,7 @@ int board_run(const struct ssh_target *t, const char *cmdline, int timeout_s,
 		return -1;
 	}
 	dprintf(fd, "# porttool bench --target %s: %s\n", t->url, cmd);
-	rc = ssh_command(t, cmd, NULL, timeout_s, NULL, fd);
+	rc = ssh_command(t, cmd, NULL, timeout_s, NULL, fd, echo);
 	if (rc == -1)
 		dprintf(fd, "\n# porttool: ssh killed after %d s timeout\n", timeout_s);
 	close(fd);
@@ -534,7 +534,7 @@ int board_cleanup(const struct ssh_target *t)
 {
 	char *cmd = xasprintf("rm -rf %s", t->dir);
 	struct sbuf out = { 0 };
-	int rc = ssh_command(t, cmd, NULL, CLEANUP_TIMEOUT_S, &out, -1);
+	int rc = ssh_command(t, cmd, NULL, CLEANUP_TIMEOUT_S, &out, -1, false);
 
 	if (rc != 0)
 		warning("%s: could not remove %s there (exit %d)", t->url, t->dir, rc);

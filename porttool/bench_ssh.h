@@ -61,10 +61,11 @@ int board_upload(const struct ssh_target *t, const char *bundle);
 /*
  * Run the bundle's init there with CMDLINE=cmdline, its output to
  * log_path with a header line, as a QEMU host's serial log; 0 when ssh ran
- * it (the log says how it went), -1 after an error.
+ * it (the log says how it went), -1 after an error.  echo: also to our
+ * stderr (--verbose).
  */
 int board_run(const struct ssh_target *t, const char *cmdline, int timeout_s,
-	      const char *log_path);
+	      const char *log_path, bool echo);
 /* Remove t->dir on the board; 0 or -1 (a warning). */
 int board_cleanup(const struct ssh_target *t);
 

@@ -1431,7 +1431,7 @@ static int target_run_once(const struct line_run *l, int suite, int rep,
 	int ret = -1;
 
 	progress_boot(what);
-	if (board_run(l->target, cmdline, opt_timeout, serial))
+	if (board_run(l->target, cmdline, opt_timeout, serial, opt_verbose))
 		why = xstrdup("ssh could not run the suite there");
 	else if (!(log = read_file(serial, NULL)))
 		why = xasprintf("cannot read the log: %s", strerror(errno));
