@@ -246,6 +246,15 @@ static void print_cell(FILE *out, const struct matrix_row *r, int h)
 	fprintf(out, " %16s", buf);
 }
 
+/* Whether suite's rows, from row i on, have an ssh:// board. */
+static bool suite_has_board(const struct matrix *m, size_t i, const char *suite)
+{
+	for (; i < m->n && !strcmp(m->rows[i].suite, suite); i++)
+		if (per_kernel(m->rows[i].board))
+			return true;
+	return false;
+}
+
 void bench_matrix_print(FILE *out, const struct matrix *m)
 {
 	const char *suite = NULL;
@@ -262,6 +271,10 @@ void bench_matrix_print(FILE *out, const struct matrix *m)
 			suite = r->suite;
 			fprintf(out, "%s-- suite %s: %s\n", i ? "\n" : "", suite,
 				bench_suite_note(suite));
+			if (suite_has_board(m, i, suite))
+				fprintf(out, "   ssh:// boards (bench --target): run on the board, "
+					"not QEMU; micro in ns by its counter; each column its "
+					"kernel's latest run\n");
 			fprintf(out, "%-6s %-6s %-14s %-16s %16s %16s %7s\n", "line",
 				"board", "benchmark", "parameters", "SeKVM", "KVM", "ratio");
 		}

@@ -154,7 +154,8 @@ test_expect_success 'bench --target, micro on the stock-KVM board: the kvm colum
 test_expect_success 'porttool report: both columns of the board, from its two runs' '
 	porttool report --db "$DB" >out &&
 	cat out &&
-	grep "^5.10 *$URL *hvc " out | grep -q " ms  *[0-9.]* ms  *[0-9.]*x$"
+	grep "^5.10 *$URL *hvc " out | grep -q " ms  *[0-9.]* ms  *[0-9.]*x$" &&
+	grep -q "^   ssh:// boards (bench --target): run on the board" out
 '
 board_stop
 
