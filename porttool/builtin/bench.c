@@ -406,7 +406,10 @@ static char *build_guest_bench(const struct porttool_ctx *ctx, const char *dir)
 static char *build_micro_guest(const struct porttool_ctx *ctx, const char *dir)
 {
 	char *src = xasprintf("%s/porttool/qemu/bench/micro", ctx->project_dir);
-	char *mk = xasprintf("%s/Makefile", src), *outarg = xasprintf("OUT=%s", dir);
+	char *cwd = dir[0] == '/' ? NULL : getcwd(NULL, 0);
+	/* make -C runs in src: a relative --dir is ours, not src's */
+	char *mk = xasprintf("%s/Makefile", src),
+	     *outarg = cwd ? xasprintf("OUT=%s/%s", cwd, dir) : xasprintf("OUT=%s", dir);
 	char *img = xasprintf("%s/micro.img", dir), *cc = find_program(CROSS_PREFIX "gcc");
 	const char *argv[] = { "make", "-s", "-B", "-C", src, outarg, NULL };
 	struct subproc sp = { .argv = argv, .log_fd = -1, .echo = true };
@@ -422,7 +425,7 @@ static char *build_micro_guest(const struct porttool_ctx *ctx, const char *dir)
 	else
 		error("could not build the micro-benchmark guest %s from %s (exit %d)",
 		      img, src, sp.exit_code);
-	free(src); free(mk); free(outarg); free(img); free(cc);
+	free(src); free(mk); free(outarg); free(img); free(cc); free(cwd);
 	return ret;
 }
 
