@@ -11,10 +11,10 @@
  * collected over ssh, is the log the QEMU host's serial console would
  * have given, and the same parsers read it.
  *
- * Four ssh sessions per suite, each one command: the probe (make the
- * directory, receive busybox on stdin, say what kernel runs), the upload
- * (busybox cpio unpacks the bundle from stdin), one run per repetition
- * and the clean-up.  The board needs only a POSIX shell with mkdir, cat
+ * Every ssh session is one command: the probe, once (make the directory,
+ * receive busybox on stdin, say what kernel runs), the upload of each
+ * suite's bundle (busybox cpio unpacks it from stdin), one run per
+ * repetition, and the clean-up, once.  The board needs only a POSIX shell with mkdir, cat
  * and chmod; everything else is the bundle's busybox.  OpenSSH's client
  * runs with BatchMode=yes: never a password or a host-key prompt, so a
  * run without a key or with an unknown host key fails with ssh's reason,
