@@ -7,7 +7,7 @@ PKGS="build-essential pkg-config git ccache bc bison flex cpio xz-utils kmod
       device-tree-compiler gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
       qemu-system-arm qemu-user clang libclang-rt-14-dev python3-aiosmtpd openssl
       libsqlite3-dev gnuplot-nox chromium libyaml-dev
-      e2fsprogs dpkg"
+      e2fsprogs dpkg openssh-client"
 # LAVA's dispatcher (porttool lava's tests run its lava-run) without its
 # recommends: those are a lab's servers (tftpd, NFS, lxc), nothing lava-run
 # needs to run a QEMU job.

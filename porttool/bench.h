@@ -84,6 +84,12 @@ struct bench_results {
 char *bench_check_sizes(const struct bench_results *res);
 /* The table: per workload both medians (ms) and the ratio SeKVM/KVM. */
 void bench_print_table(FILE *out, const struct bench_results *res);
+/*
+ * One kernel's column alone (bench --target: a board runs one kernel),
+ * where: the board.
+ */
+void bench_print_column(FILE *out, const struct bench_results *res,
+			enum bench_kernel k, const char *where);
 /* The same as JSON, with every run's value; 0 or -1 (error printed). */
 int bench_write_json(const char *path, const struct bench_results *res);
 
@@ -122,6 +128,12 @@ char *micro_parse_log(const char *log, enum bench_kernel k, struct micro_run *r)
 char *micro_check_iters(const struct micro_run *const runs[BENCH_KERNELS], int reps);
 void micro_print_table(FILE *out, const char *version,
 		       const struct micro_run *const runs[BENCH_KERNELS], int reps);
+/*
+ * One kernel's column alone, measured on a board (where) without
+ * -icount: the values are nanoseconds of the board's counter.
+ */
+void micro_print_column(FILE *out, const char *version, const char *where,
+			enum bench_kernel k, const struct micro_run *runs, int reps);
 /* Take one "CV-STATS:"/"CV-STAT:" line into st/n (any suite's log). */
 void micro_take_stat(const char *line, double *freq, struct micro_stat *st,
 		     int *n);

@@ -53,11 +53,47 @@ static const char *latest_run(const struct bench_data *d, const char *line,
 	return best;
 }
 
+/*
+ * A board reached over ssh (bench --target) runs one kernel at a time:
+ * each run fills one column, so its columns come from the latest run of
+ * each hypervisor, not from one run.
+ */
+static bool per_kernel(const char *board)
+{
+	return board && !strncmp(board, "ssh://", 6);
+}
+
+/* latest_run among one hypervisor's rows and failures. */
+static const char *latest_run_hv(const struct bench_data *d, const char *line,
+				 const char *board, const char *suite, const char *hv)
+{
+	const char *best = NULL;
+
+	for (size_t i = 0; i < d->n; i++) {
+		const struct bench_record *r = &d->rec[i];
+
+		if (eq(r->line, line) && eq(r->board, board) && eq(r->suite, suite) &&
+		    eq(r->hypervisor, hv) && (!best || strcmp(r->run, best) > 0))
+			best = r->run;
+	}
+	for (size_t i = 0; i < d->nfail; i++) {
+		const struct bench_failure *f = &d->fail[i];
+
+		if (eq(f->line, line) && eq(f->board, board) && eq(f->suite, suite) &&
+		    eq(f->hypervisor, hv) && (!best || strcmp(f->run, best) > 0))
+			best = f->run;
+	}
+	return best;
+}
+
 static bool counts(const struct bench_data *d, const char *want, const char *run,
-		   const char *line, const char *board, const char *suite)
+		   const char *line, const char *board, const char *suite,
+		   const char *hv)
 {
 	if (want)
 		return !strcmp(run, want);
+	if (per_kernel(board))
+		return !strcmp(run, latest_run_hv(d, line, board, suite, hv));
 	return !strcmp(run, latest_run(d, line, board, suite));
 }
 
@@ -73,7 +109,8 @@ static struct matrix_row *find_row(struct matrix *m, const struct bench_record *
 	for (size_t i = 0; i < m->n; i++) {
 		struct matrix_row *x = &m->rows[i];
 
-		if (x->benchmark && eq(x->run, r->run) && eq(x->line, r->line) &&
+		if (x->benchmark && (per_kernel(x->board) || eq(x->run, r->run)) &&
+		    eq(x->line, r->line) &&
 		    eq(x->board, r->board) && eq(x->suite, r->suite) &&
 		    eq(x->benchmark, r->benchmark) && eq(x->parameters, r->parameters) &&
 		    eq(x->unit, r->unit))
@@ -89,16 +126,24 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Median, min and max of the values of row x's group and hypervisor h. */
-static void summarize(const struct bench_data *d, struct matrix_row *x, int h)
+/*
+ * Median, min and max of the values of row x's group and hypervisor h:
+ * from x's run, or (a per-kernel board, want NULL) from h's latest run.
+ */
+static void summarize(const struct bench_data *d, const char *want,
+		      struct matrix_row *x, int h)
 {
 	double *v = xcalloc(d->n + 1, sizeof(*v));
+	const char *run = x->run;
 	int n = 0;
 
+	if (!want && per_kernel(x->board))
+		run = latest_run_hv(d, x->line, x->board, x->suite,
+				    h == MX_SEKVM ? "sekvm" : "kvm");
 	for (size_t i = 0; i < d->n; i++) {
 		const struct bench_record *r = &d->rec[i];
 
-		if (eq(x->run, r->run) && eq(x->line, r->line) && eq(x->board, r->board) &&
+		if (eq(run, r->run) && eq(x->line, r->line) && eq(x->board, r->board) &&
 		    eq(x->suite, r->suite) && eq(x->benchmark, r->benchmark) &&
 		    eq(x->parameters, r->parameters) && eq(x->unit, r->unit) &&
 		    hv_index(r->hypervisor) == h)
@@ -133,7 +178,8 @@ void bench_matrix_build(const struct bench_data *d, const char *run,
 		struct matrix_row *x;
 
 		if (hv_index(r->hypervisor) < 0 ||
-		    !counts(d, run, r->run, r->line, r->board, r->suite) || find_row(m, r))
+		    !counts(d, run, r->run, r->line, r->board, r->suite, r->hypervisor) ||
+		    find_row(m, r))
 			continue;
 		x = add_row(m);
 		x->run = r->run; x->line = r->line; x->board = r->board;
@@ -142,12 +188,12 @@ void bench_matrix_build(const struct bench_data *d, const char *run,
 	}
 	for (size_t i = 0; i < m->n; i++)
 		for (int h = 0; h < MX_HV; h++)
-			summarize(d, &m->rows[i], h);
+			summarize(d, run, &m->rows[i], h);
 	for (size_t i = 0; i < d->nfail; i++) {
 		const struct bench_failure *f = &d->fail[i];
 		struct matrix_row *x;
 
-		if (!counts(d, run, f->run, f->line, f->board, f->suite))
+		if (!counts(d, run, f->run, f->line, f->board, f->suite, f->hypervisor))
 			continue;
 		x = add_row(m);
 		x->run = f->run; x->line = f->line; x->board = f->board;
@@ -200,6 +246,15 @@ static void print_cell(FILE *out, const struct matrix_row *r, int h)
 	fprintf(out, " %16s", buf);
 }
 
+/* Whether suite's rows, from row i on, have an ssh:// board. */
+static bool suite_has_board(const struct matrix *m, size_t i, const char *suite)
+{
+	for (; i < m->n && !strcmp(m->rows[i].suite, suite); i++)
+		if (per_kernel(m->rows[i].board))
+			return true;
+	return false;
+}
+
 void bench_matrix_print(FILE *out, const struct matrix *m)
 {
 	const char *suite = NULL;
@@ -216,6 +271,10 @@ void bench_matrix_print(FILE *out, const struct matrix *m)
 			suite = r->suite;
 			fprintf(out, "%s-- suite %s: %s\n", i ? "\n" : "", suite,
 				bench_suite_note(suite));
+			if (suite_has_board(m, i, suite))
+				fprintf(out, "   ssh:// boards (bench --target): run on the board, "
+					"not QEMU; micro in ns by its counter; each column its "
+					"kernel's latest run\n");
 			fprintf(out, "%-6s %-6s %-14s %-16s %16s %16s %7s\n", "line",
 				"board", "benchmark", "parameters", "SeKVM", "KVM", "ratio");
 		}

@@ -245,3 +245,24 @@ void micro_print_table(FILE *out, const char *version,
 				  runs[BENCH_SEKVM][0].nstats);
 }
 
+
+void micro_print_column(FILE *out, const char *version, const char *where,
+			enum bench_kernel k, const struct micro_run *runs, int reps)
+{
+	const char *name = k == BENCH_SEKVM ? "SeKVM" : "stock KVM";
+
+	fprintf(out,
+		"micro benchmark: v%s on %s, %s (the kernel it runs), %d run%s\n"
+		"nanoseconds per operation by the board's own counter (no -icount\n"
+		"there): one column; the board's other kernel is another run.\n\n",
+		version, where, name, reps, reps == 1 ? "" : "s");
+	fprintf(out, "%-38s %8s %12s\n", "operation", "iters",
+		k == BENCH_SEKVM ? "SeKVM ns" : "KVM ns");
+	for (int b = 0; b < MICRO_BENCHES; b++)
+		fprintf(out, "%-38s %8u %12.1f\n", benches[b].what, runs[0].iters[b],
+			median_of(runs, reps, b));
+	fprintf(out, "(ns: nanoseconds per operation, median over runs)\n");
+	if (runs[0].nstats)
+		micro_print_stats(out, "run 1's vmm run (every operation)", "ns",
+				  runs[0].stat_freq, runs[0].stat, runs[0].nstats);
+}

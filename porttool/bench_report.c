@@ -364,6 +364,26 @@ void bench_print_table(FILE *out, const struct bench_results *res)
 				  "ns", r->stat_freq, r->stat, r->nstats);
 }
 
+void bench_print_column(FILE *out, const struct bench_results *res,
+			enum bench_kernel k, const char *where)
+{
+	fprintf(out, "guest benchmark: v%s on %s, %s (the kernel it runs), %d run%s\n"
+		"one column: the board's other kernel is another run (bench/README.md)\n\n",
+		res->version, where, k == BENCH_SEKVM ? "SeKVM" : "stock KVM",
+		res->reps, res->reps == 1 ? "" : "s");
+	fprintf(out, "%-34s %-15s %10s  %s\n", "workload", "size",
+		k == BENCH_SEKVM ? "SeKVM ms" : "KVM ms", "range");
+	for (int w = 0; w < BENCH_WORKLOADS; w++) {
+		struct spread sp = spread_of(res, k, w);
+		char range[48];
+
+		format_range(range, sizeof(range), &sp);
+		fprintf(out, "%-34s %-15s %10.1f  %s\n", workloads[w].what,
+			res->runs[k][0].size[w], sp.median / 1e6, range);
+	}
+	fprintf(out, "(ms: medians; range: fastest-slowest run)\n");
+}
+
 static void json_runs(FILE *f, const struct bench_results *res,
 		      enum bench_kernel k, enum bench_workload w)
 {

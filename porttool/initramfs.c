@@ -164,8 +164,14 @@ static void cpio_abandon(struct cpio *c)
 	free(c);
 }
 
-int make_boot_initramfs(const char *path, const char *busybox,
-			const char *init_script, const struct boot_guest *guest)
+/*
+ * The boot initramfs, or (devices false) the same files for a board to
+ * unpack into a directory: no device nodes, which only root could make
+ * there and which the board's own /dev has.
+ */
+static int boot_archive(const char *path, const char *busybox,
+			const char *init_script, const struct boot_guest *guest,
+			bool devices)
 {
 	struct cpio *c = cpio_create(path);
 
@@ -173,8 +179,10 @@ int make_boot_initramfs(const char *path, const char *busybox,
 		return -1;
 	for (const char *const *d = initramfs_dirs; *d; d++)
 		cpio_add_dir(c, *d);
-	cpio_add_chardev(c, "dev/console", 0600, 5, 1);
-	cpio_add_chardev(c, "dev/null", 0666, 1, 3);
+	if (devices) {
+		cpio_add_chardev(c, "dev/console", 0600, 5, 1);
+		cpio_add_chardev(c, "dev/null", 0666, 1, 3);
+	}
 	if (cpio_add_copy(c, "bin/busybox", 0755, busybox) ||
 	    cpio_add_symlink(c, "bin/sh", "busybox") ||
 	    cpio_add_copy(c, "init", 0755, init_script) ||
@@ -183,6 +191,18 @@ int make_boot_initramfs(const char *path, const char *busybox,
 		return -1;
 	}
 	return cpio_finish(c);
+}
+
+int make_boot_initramfs(const char *path, const char *busybox,
+			const char *init_script, const struct boot_guest *guest)
+{
+	return boot_archive(path, busybox, init_script, guest, true);
+}
+
+int make_board_bundle(const char *path, const char *busybox,
+		      const char *init_script, const struct boot_guest *guest)
+{
+	return boot_archive(path, busybox, init_script, guest, false);
 }
 
 /* Exactly vmm/README.md's list; bin/ and dev/ are the parents it implies. */

@@ -39,6 +39,12 @@ struct boot_guest {
  */
 int make_boot_initramfs(const char *path, const char *busybox,
 			const char *init_script, const struct boot_guest *guest);
+/*
+ * The same files as make_boot_initramfs's without its device nodes: what
+ * 'porttool bench --target' unpacks on a board (bench_ssh.c).
+ */
+int make_board_bundle(const char *path, const char *busybox,
+		      const char *init_script, const struct boot_guest *guest);
 /* What a guest initramfs carries besides busybox. */
 struct guest_files {
 	const char *init_name;	/* "init", or the name rdinit= gives */

@@ -54,11 +54,17 @@ static double now_seconds(void)
 static void __attribute__((noreturn)) exec_child(const struct subproc *p,
 						 int out_fd)
 {
-	int devnull = open("/dev/null", O_RDONLY);
+	const char *in = p->stdin_path ? p->stdin_path : "/dev/null";
+	int in_fd = open(in, O_RDONLY);
 
 	setpgid(0, 0);
-	if (devnull >= 0)
-		dup2(devnull, STDIN_FILENO);
+	if (in_fd < 0 && p->stdin_path) {
+		dprintf(out_fd, "porttool: cannot read %s: %s\n", in,
+			strerror(errno));
+		_exit(127);
+	}
+	if (in_fd >= 0)
+		dup2(in_fd, STDIN_FILENO);
 	dup2(out_fd, STDOUT_FILENO);
 	dup2(out_fd, STDERR_FILENO);
 	if (p->cwd && chdir(p->cwd)) {

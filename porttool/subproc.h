@@ -14,6 +14,8 @@
 struct subproc {
 	const char *const *argv;	/* argv[0] is looked up in PATH */
 	const char *cwd;		/* NULL: stay here */
+	/* The child's stdin: this file (ssh's upload), or NULL: /dev/null. */
+	const char *stdin_path;
 	int log_fd;			/* stdout+stderr copied here; -1: none */
 	bool echo;			/* also copy output to our stderr */
 	/* Called for each complete line of output (without the newline). */

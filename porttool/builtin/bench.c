@@ -5,6 +5,7 @@
  *                    [--timeout S] [--db FILE]
  * porttool bench VER --from-logs DIR [--suite S] [--json FILE] [--db FILE]
  * porttool bench --matrix [--lines 5.10,...] [--boards qemu,...] [--suite S] ...
+ * porttool bench VER --target ssh://user@host[:port] [--ssh-config FILE] [--suite S] ...
  *
  * The SeKVM build and the stock-KVM build of the same tree boot in QEMU
  * as 'porttool boot' boots them (qemu.c), alternating, N times each, each
@@ -20,6 +21,11 @@
  *    the host over a tap (rootfs.c, qemu/rootfs/, qemu/bench/
  *    apps-host-init.sh; bench_apps.c reads the logs).
  *
+ * With --target ssh://user@host[:port] a board that booted one of the
+ * builds runs the guest or micro suite instead of QEMU: the same host
+ * init script and files, unpacked there over ssh (bench_ssh.c); the
+ * kernel it runs is the one column it fills.
+ *
  * Every measurement goes to the results database (bench_db.c) with what
  * identifies it; --matrix benches every line that has both builds and
  * prints one row per line and benchmark, or why a line has none
@@ -32,6 +38,7 @@
 #include "bench_apps.h"
 #include "bench_db.h"
 #include "bench_matrix.h"
+#include "bench_ssh.h"
 #include "debfetch.h"
 #include "guest_keys.h"
 #include "initramfs.h"
@@ -42,6 +49,7 @@
 #include "subproc.h"
 #include "vmm_build.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -79,7 +87,8 @@
 enum { SUITE_GUEST = 1, SUITE_MICRO = 2, SUITE_APPS = 4 };
 
 static const char *opt_sekvm_out, *opt_kvm_out, *opt_dir, *opt_json,
-	*opt_from_logs, *opt_suite, *opt_db, *opt_lines, *opt_boards;
+	*opt_from_logs, *opt_suite, *opt_db, *opt_lines, *opt_boards,
+	*opt_target, *opt_ssh_config;
 static int opt_reps = UNSET, opt_timeout = UNSET, opt_iters = UNSET, opt_vms = UNSET;
 static const char *opt_apps;
 
@@ -129,6 +138,8 @@ static const struct option bench_options[] = {
 	{ OPT_BOOL, "matrix", &opt_matrix, NULL, "bench every line with both builds; one row per line and benchmark" },
 	{ OPT_STRING, "lines", &opt_lines, "L,...", "--matrix: these kernel lines (default: every port)" },
 	{ OPT_STRING, "boards", &opt_boards, "B,...", "--matrix: these boards (default: qemu)" },
+	{ OPT_STRING, "target", &opt_target, "URL", "ssh://user@host[:port]: run on that board, which booted a built kernel" },
+	{ OPT_STRING, "ssh-config", &opt_ssh_config, "FILE", "--target: ssh -F FILE (key, known_hosts, host-key policy)" },
 	{ OPT_STRING, "apps", &opt_apps, "A,...", "apps: apache, redis, memcached, mysql, hackbench, kbuild (default: all)" },
 	{ OPT_INT, "redis-requests", &app_param_opt[0], "N", "apps: redis-benchmark -n (default: 2000)" },
 	{ OPT_INT, "redis-clients", &app_param_opt[1], "N", "apps: redis-benchmark -c (default: 10)" },
@@ -150,6 +161,9 @@ static const struct usage bench_usage = {
 	.synopsis = "porttool bench VER [--suite guest|micro|all|apps] [--sekvm-out DIR] [--kvm-out DIR]\n"
 		    "                   [--reps N] [--iters N] [--vms N] [--dir DIR] [--json FILE]\n"
 		    "                   [--timeout S] [--db FILE] [--apps A,...] [--redis-requests N ...]\n"
+		    "       porttool bench VER --target ssh://user@host[:port] [--ssh-config FILE]\n"
+		    "                   [--suite guest|micro|all] [--sekvm-out DIR] [--reps N] [--iters N]\n"
+		    "                   [--vms N] [--dir DIR] [--timeout S] [--db FILE]\n"
 		    "       porttool bench VER --from-logs DIR [--suite S] [--vms N] [--json FILE] [--db FILE]\n"
 		    "       porttool bench --matrix [--lines 5.10,...] [--boards qemu,...] [--suite S]\n"
 		    "                   [--reps N] [--iters N] [--db FILE]",
@@ -185,7 +199,21 @@ static const struct usage bench_usage = {
 		"DIR/apps-{sekvm,kvm}-N.log.\n"
 		"--matrix benches every line whose two builds exist in porttool build's default\n"
 		"directories and prints one row per line and benchmark; a line without numbers\n"
-		"says why (not built, boot failed with the log).",
+		"says why (not built, boot failed with the log).\n"
+		"--target ssh://user@host[:port]: instead of QEMU, a board that already booted\n"
+		"the SeKVM or the stock-KVM build (a Pi 4B, an m400) runs the suite: porttool\n"
+		"copies the host initramfs's files (the same init script, busybox, the vmm,\n"
+		"the signed guest) into /tmp there over ssh (OpenSSH's client, keys only,\n"
+		"BatchMode: no password or host-key prompt; --ssh-config FILE is ssh -F FILE),\n"
+		"runs the script there --reps times and reads its output as a serial log.  The\n"
+		"board's kernel decides the column (a corevisor line in its kernel log, or\n"
+		"sekvm in its debugfs: SeKVM; else stock KVM); one run fills one column, and\n"
+		"a board booted into the other kernel is a second run.  The database's board\n"
+		"is the URL, its host the board's name and kernel.  micro: nanoseconds by the\n"
+		"board's counter, not instructions.  guest needs the SeKVM build (its Image is\n"
+		"the guest); apps is not run over ssh.  A bad URL, a refused connection, a\n"
+		"refused key, an unknown host key or a board without KVM fails with the cause\n"
+		"(exit 1).  Logs: DIR (default <cache>/bench/target-HOST-PORT)/[micro-]{sekvm,kvm}-N.log.",
 	.opts = bench_options,
 };
 
@@ -194,7 +222,8 @@ static const struct usage bench_usage = {
 static struct {
 	int done, total;
 	double t0;
-} progress;
+	const char *noun;	/* "boot" (QEMU), "run" (a board's) */
+} progress = { .noun = "boot" };
 
 static double now_s(void)
 {
@@ -234,8 +263,8 @@ static void progress_boot(const char *what)
 				(progress.total - progress.done + 1));
 		snprintf(left, sizeof(left), ", about %s left", d);
 	}
-	info("boot %d of %d: %s; %s elapsed%s", progress.done, progress.total,
-	     what, el, left);
+	info("%s %d of %d: %s; %s elapsed%s", progress.noun, progress.done,
+	     progress.total, what, el, left);
 }
 
 /* ---- one line's run ---- */
@@ -252,6 +281,9 @@ struct line_run {
 	const char *run_id;
 	bool tables;			/* print the suite's table (not --matrix) */
 	char *rootfs;			/* apps: porttool rootfs's image */
+	/* --target: the board, and the kernel it runs (the one column) */
+	const struct ssh_target *target;
+	struct board_info board_info;
 };
 
 static void line_free(struct line_run *l)
@@ -263,6 +295,7 @@ static void line_free(struct line_run *l)
 	free(l->dir);
 	free(l->dtb);
 	free(l->rootfs);
+	board_info_free(&l->board_info);
 }
 
 static const char *suite_name(int suite)
@@ -292,6 +325,13 @@ static void meta_init(struct bench_meta *m, const struct line_run *l, int suite,
 	m->suite = xstrdup(suite_name(suite));
 	m->source = xstrdup(source);
 	bench_meta_fill(m, l->p, l->out[BENCH_SEKVM]);
+	if (l->target) {
+		/* the board ran it, not this machine's QEMU */
+		free(m->host);
+		free(m->qemu_version);
+		m->host = xstrdup(l->board_info.host);
+		m->qemu_version = NULL;
+	}
 }
 
 /* A cell the run could not fill, for the matrix; errors are printed. */
@@ -366,7 +406,10 @@ static char *build_guest_bench(const struct porttool_ctx *ctx, const char *dir)
 static char *build_micro_guest(const struct porttool_ctx *ctx, const char *dir)
 {
 	char *src = xasprintf("%s/porttool/qemu/bench/micro", ctx->project_dir);
-	char *mk = xasprintf("%s/Makefile", src), *outarg = xasprintf("OUT=%s", dir);
+	char *cwd = dir[0] == '/' ? NULL : getcwd(NULL, 0);
+	/* make -C runs in src: a relative --dir is ours, not src's */
+	char *mk = xasprintf("%s/Makefile", src),
+	     *outarg = cwd ? xasprintf("OUT=%s/%s", cwd, dir) : xasprintf("OUT=%s", dir);
 	char *img = xasprintf("%s/micro.img", dir), *cc = find_program(CROSS_PREFIX "gcc");
 	const char *argv[] = { "make", "-s", "-B", "-C", src, outarg, NULL };
 	struct subproc sp = { .argv = argv, .log_fd = -1, .echo = true };
@@ -382,7 +425,7 @@ static char *build_micro_guest(const struct porttool_ctx *ctx, const char *dir)
 	else
 		error("could not build the micro-benchmark guest %s from %s (exit %d)",
 		      img, src, sp.exit_code);
-	free(src); free(mk); free(outarg); free(img); free(cc);
+	free(src); free(mk); free(outarg); free(img); free(cc); free(cwd);
 	return ret;
 }
 
@@ -482,7 +525,8 @@ static char *prepare_initramfs(const struct line_run *l, int suite)
 				       micro ? 1 : opt_vms);
 	char *busybox = NULL, *vmm = NULL, *guest_initrd = NULL, *why = NULL;
 	char *image = NULL, *keydir = xasprintf("%s/%s-keys", l->dir, suite_name(suite));
-	char *initrd = xasprintf("%s/%s-initramfs.cpio", l->dir, suite_name(suite));
+	char *initrd = xasprintf("%s/%s-%s.cpio", l->dir, suite_name(suite),
+				 l->target ? "board" : "initramfs");
 	struct guest_keys keys = { 0 };
 	struct boot_guest guest = { .keys = &keys };
 	int ret = -1;
@@ -509,7 +553,8 @@ static char *prepare_initramfs(const struct line_run *l, int suite)
 	guest.image = image;
 	guest.vmm = vmm;
 	guest.initrd = guest_initrd;
-	ret = make_boot_initramfs(initrd, busybox, init, &guest);
+	ret = (l->target ? make_board_bundle : make_boot_initramfs)(initrd, busybox,
+								    init, &guest);
 out:
 	free(init); free(busybox); free(vmm); free(guest_initrd); free(why);
 	free(image); free(keydir);
@@ -764,6 +809,12 @@ static int boot_micro_runs(const struct line_run *l, const char *initrd,
 
 /* ---- results into the database ---- */
 
+/* Whether kernel k's runs are real: on a board, only the one it runs. */
+static bool kernel_ran(const struct line_run *l, enum bench_kernel k)
+{
+	return !l->target || l->board_info.kernel == k;
+}
+
 static int store_guest(const struct line_run *l, const struct bench_results *res,
 		       const char *source)
 {
@@ -772,7 +823,7 @@ static int store_guest(const struct line_run *l, const struct bench_results *res
 
 	meta_init(&m, l, SUITE_GUEST, source);
 	for (int k = 0; k < BENCH_KERNELS && !ret; k++)
-		for (int i = 0; i < res->reps && !ret; i++)
+		for (int i = 0; i < res->reps && !ret && kernel_ran(l, k); i++)
 			for (int w = 0; w < BENCH_WORKLOADS && !ret; w++) {
 				/* several at once: another benchmark than one alone */
 				char *params = res->vms > 1
@@ -802,7 +853,7 @@ static int store_micro(const struct line_run *l, struct micro_run *const runs[BE
 
 	meta_init(&m, l, SUITE_MICRO, source);
 	for (int k = 0; k < BENCH_KERNELS && !ret; k++)
-		for (int i = 0; i < reps && !ret; i++)
+		for (int i = 0; i < reps && !ret && kernel_ran(l, k); i++)
 			for (int b = 0; b < MICRO_BENCHES && !ret; b++) {
 				char params[32];
 
@@ -811,7 +862,9 @@ static int store_micro(const struct line_run *l, struct micro_run *const runs[BE
 					.hypervisor = bench_kernel_name(k),
 					.benchmark = micro_bench_name(b),
 					.parameters = params, .rep = i + 1,
-					.value = runs[k][i].insn[b], .unit = "insn" });
+					.value = runs[k][i].insn[b],
+					/* a board has no -icount: its counter's time */
+					.unit = l->target ? "ns" : "insn" });
 			}
 	if (!ret)
 		ret = bench_db_commit(l->db);
@@ -831,7 +884,9 @@ static int report_guest(const struct line_run *l, struct bench_results *res,
 		free(why);
 		return -1;
 	}
-	if (l->tables)
+	if (l->tables && l->target)
+		bench_print_column(stdout, res, l->board_info.kernel, l->target->url);
+	else if (l->tables)
 		bench_print_table(stdout, res);
 	if (opt_json && bench_write_json(opt_json, res))
 		return -1;
@@ -852,7 +907,10 @@ static int report_micro(const struct line_run *l, struct micro_run *runs[BENCH_K
 		free(why);
 		return -1;
 	}
-	if (l->tables)
+	if (l->tables && l->target)
+		micro_print_column(stdout, l->p->version, l->target->url,
+				   l->board_info.kernel, runs[l->board_info.kernel], reps);
+	else if (l->tables)
 		micro_print_table(stdout, l->p->version,
 				  (const struct micro_run *const *)runs, reps);
 	if (store_micro(l, runs, reps, source)) {
@@ -1280,6 +1338,13 @@ static void check_apps_usage(void)
 static void check_usage(int n)
 {
 	suites = parse_suite(opt_suite);
+	if (opt_target && (opt_matrix || opt_from_logs || opt_kvm_out || opt_json ||
+			   (suites & SUITE_APPS)))
+		usage_error(&bench_usage, "--target runs the guest and micro suites on "
+			    "one board, whose kernel is the column: it takes no --matrix, "
+			    "--from-logs, --kvm-out, --json or --suite apps");
+	if (opt_ssh_config && !opt_target)
+		usage_error(&bench_usage, "--ssh-config goes with --target");
 	if (opt_matrix) {
 		if (n != 0)
 			usage_error(&bench_usage, "--matrix benches every line; give "
@@ -1352,6 +1417,178 @@ static struct bench_db *open_db(void)
 	return db;
 }
 
+/* ---- on a board, over ssh (--target, bench_ssh.c) ---- */
+
+/*
+ * One run there: the bundle's init, its output as rep's log; the log
+ * parsed into run.  0, or -1 after saying why (and recording it).
+ */
+static int target_run_once(const struct line_run *l, int suite, int rep,
+			   const char *cmdline, void *run, struct bench_run *guest_runs)
+{
+	enum bench_kernel k = l->board_info.kernel;
+	char *serial = log_path(l->dir, suite, k, rep), *log = NULL, *why = NULL;
+	char *what = xasprintf("v%s on %s %s, %s run %d of %d", l->p->version,
+			       l->target->url, suite_name(suite),
+			       bench_kernel_name(k), rep, opt_reps);
+	int ret = -1;
+
+	progress_boot(what);
+	if (board_run(l->target, cmdline, opt_timeout, serial, opt_verbose))
+		why = xstrdup("ssh could not run the suite there");
+	else if (!(log = read_file(serial, NULL)))
+		why = xasprintf("cannot read the log: %s", strerror(errno));
+	else
+		why = suite == SUITE_MICRO ? micro_parse_log(log, k, run)
+					   : parse_guest_log(log, k, rep - 1, guest_runs);
+	if (why) {
+		boot_failed(l, suite, k, rep, why, serial);
+	} else {
+		info("%s run %d on %s: every %s measured", bench_kernel_name(k), rep,
+		     l->target->url, suite == SUITE_MICRO ? "operation" : "workload");
+		ret = 0;
+	}
+	free(what);
+	free(why);
+	free(log);
+	free(serial);
+	return ret;
+}
+
+/*
+ * A suite on the board: its bundle unpacked there, --reps runs, one
+ * column.  Both columns of the result arrays point at the board kernel's
+ * runs, so that the checks that every run did the same work compare that
+ * kernel's runs with each other; only its rows are stored.
+ */
+static int target_suite(struct line_run *l, int suite)
+{
+	enum bench_kernel k = l->board_info.kernel;
+	struct bench_run *guest = xcalloc((size_t)(opt_reps * opt_vms), sizeof(*guest));
+	struct micro_run *micro = xcalloc((size_t)opt_reps, sizeof(*micro));
+	struct bench_results res = { .version = l->p->version,
+				     .reps = opt_reps * opt_vms, .vms = opt_vms,
+				     .runs = { guest, guest } };
+	struct micro_run *mruns[BENCH_KERNELS] = { micro, micro };
+	char *bundle = prepare_initramfs(l, suite);
+	char *cmdline = suite == SUITE_MICRO ? xasprintf("micro.iters=%d", opt_iters)
+					     : xstrdup("");
+	int ret = -1;
+
+	if (!bundle || board_upload(l->target, bundle)) {
+		record_failure(l, suite, bench_kernel_name(k), "could not prepare the "
+			       "board (see porttool's errors)", NULL);
+		goto out;
+	}
+	ret = 0;
+	for (int i = 0; i < opt_reps && !ret; i++)
+		ret = target_run_once(l, suite, i + 1, cmdline, &micro[i], guest);
+	if (!ret)
+		ret = suite == SUITE_MICRO ? report_micro(l, mruns, opt_reps, "ssh")
+					   : report_guest(l, &res, "ssh");
+	if (l->tables && !ret)
+		printf("logs: %s/%s%s-N.log\n", l->dir, log_prefix(suite),
+		       bench_kernel_name(k));
+out:
+	free(guest);
+	free(micro);
+	free(bundle);
+	free(cmdline);
+	return ret;
+}
+
+/* The logs' directory by default: <cache>/bench/target-HOST[-PORT]. */
+static char *target_dir(const struct ssh_target *t)
+{
+	char *cache = cache_dir(), *dir;
+
+	dir = t->port ? xasprintf("%s/bench/target-%s-%d", cache, t->host, t->port)
+		      : xasprintf("%s/bench/target-%s", cache, t->host);
+	for (char *c = dir + strlen(cache); *c; c++)
+		if (*c == ':')
+			*c = '_';	/* an IPv6 address */
+	free(cache);
+	return dir;
+}
+
+static int bench_target(struct line_run *l)
+{
+	struct ssh_target t;
+	char *why = ssh_target_parse(opt_target, &t), *busybox = NULL, *id;
+	int ret = -1;
+
+	if (why) {
+		error("--target %s", why);
+		free(why);
+		return -1;
+	}
+	t.config = opt_ssh_config;
+	/* one directory per run: two runs on one board do not mix */
+	id = xstrdup(l->run_id);
+	for (char *c = id; *c; c++)
+		if (!isalnum((unsigned char)*c) && *c != '-')
+			*c = '-';
+	t.dir = xasprintf("/tmp/porttool-bench-%s", id);
+	free(id);
+	l->target = &t;
+	l->board = t.url;
+	l->dir = opt_dir ? xstrdup(opt_dir) : target_dir(&t);
+	/* only the guest suite needs a build here: its Image is the guest */
+	l->out[BENCH_SEKVM] = opt_sekvm_out ? xstrdup(opt_sekvm_out)
+					    : default_build_dir(l->p, "qemu", false);
+	l->image[BENCH_SEKVM] = xasprintf("%s/arch/arm64/boot/Image", l->out[BENCH_SEKVM]);
+	if ((suites & SUITE_GUEST) && !is_file(l->image[BENCH_SEKVM])) {
+		error("no SeKVM kernel at %s for the guest suite's guest; run "
+		      "'porttool build %s' first (or give --sekvm-out DIR)",
+		      l->image[BENCH_SEKVM], l->p->version);
+		goto out;
+	}
+	if (!(suites & SUITE_GUEST) && !opt_sekvm_out) {
+		/* no build named: the database gets no build's commits */
+		free(l->out[BENCH_SEKVM]);
+		l->out[BENCH_SEKVM] = NULL;
+	}
+	if (mkdir_p(l->dir)) {
+		error("cannot create %s: %s", l->dir, strerror(errno));
+		goto out;
+	}
+	if (fetch_arm64_busybox(&busybox))
+		goto out;
+	switch (board_probe(&t, busybox, l->p->version, &l->board_info)) {
+	case 0:
+		break;
+	case 1:
+		goto cleanup;	/* it answered: take our directory away */
+	default:
+		goto out;
+	}
+	info("%s: Linux %s, %s: %s", t.url, l->board_info.release,
+	     l->board_info.kernel == BENCH_SEKVM ? "SeKVM" : "stock KVM",
+	     l->board_info.evidence);
+	if (!(l->db = open_db()))
+		goto cleanup;
+	progress.total = opt_reps * suite_count();
+	progress.t0 = now_s();
+	progress.noun = "run";
+	ret = 0;
+	for (int s = SUITE_GUEST; s <= SUITE_MICRO; s <<= 1) {
+		if (!(suites & s))
+			continue;
+		if (target_suite(l, s))
+			ret = -1;
+		if (suites == (SUITE_GUEST | SUITE_MICRO) && s == SUITE_GUEST)
+			printf("\n");
+	}
+cleanup:
+	board_cleanup(&t);
+out:
+	free(busybox);
+	l->target = NULL;
+	l->board = NULL;
+	ssh_target_free(&t);
+	return ret;
+}
+
 /* ---- porttool bench VER ---- */
 
 static int bench_one(struct porttool_ctx *ctx, const char *ver)
@@ -1374,6 +1611,10 @@ static int bench_one(struct porttool_ctx *ctx, const char *ver)
 			if ((suites & s) && (s == SUITE_APPS ? from_logs_apps(&l)
 							   : from_logs_suite(&l, s)))
 				ret = EXIT_FAIL;
+		goto out;
+	}
+	if (opt_target) {
+		ret = bench_target(&l) ? EXIT_FAIL : EXIT_OK;
 		goto out;
 	}
 	line_paths(&l, opt_sekvm_out, opt_kvm_out);

@@ -10,6 +10,10 @@
 # for the workloads' filler lines (dots), which only the timed writes
 # need; markers are "PORTTOOL-BENCH: ".
 #
+# porttool bench --target runs this same script on a board over ssh, with
+# every path under $R, the directory its files were unpacked into there
+# (host-lib.sh; empty in QEMU).
+#
 # With VMS > 1 (porttool bench --vms N puts "VMS=N" after host-lib.sh)
 # N vmms start at once, 128 MiB each (the host has 2 GiB); once all have
 # exited each one's output is printed tagged "BENCH-VMM<i>: ", then
@@ -21,44 +25,43 @@ GUEST_CMDLINE="console=ttyAMA0 panic=-1 swiotlb=2048,force rdinit=/bench-init.sh
 
 if [ ! -c /dev/kvm ]; then
 	mark "no /dev/kvm"
-elif [ ! -x /bin/vmm ] || [ ! -f /guest/Image ] || [ ! -f /guest/initrd.cpio ]; then
-	mark "no /bin/vmm or /guest/ in the initramfs"
+elif [ ! -x $R/bin/vmm ] || [ ! -f $R/guest/Image ] || [ ! -f $R/guest/initrd.cpio ]; then
+	mark "no $R/bin/vmm or $R/guest/ in the initramfs"
 else
 	keys=
-	[ -f /guest/vm.pub ] && keys="--sig /guest/Image.sig --pubkey /guest/vm.pub"
+	[ -f $R/guest/vm.pub ] && keys="--sig $R/guest/Image.sig --pubkey $R/guest/vm.pub"
 	vmm() {
-		/bin/vmm --kernel /guest/Image --initrd /guest/initrd.cpio --cpus 2 \
+		$R/bin/vmm --kernel $R/guest/Image --initrd $R/guest/initrd.cpio --cpus 2 \
 			--mem "$1" $keys --cmdline "$GUEST_CMDLINE"
 	}
 	if [ "${VMS:-1}" -le 1 ]; then
-		stats /tmp/stats0
+		stats $R/tmp/stats0
 		mark "vmm start"
-		vmm 256 >/tmp/vmm.out 2>&1
+		vmm 256 >$R/tmp/vmm.out 2>&1
 		rc=$?
-		grep -v '^\.\.\.\.' /tmp/vmm.out | sed 's/^/BENCH-VMM: /'
-		stats /tmp/stats1
+		grep -v '^\.\.\.\.' $R/tmp/vmm.out | sed 's/^/BENCH-VMM: /'
+		stats $R/tmp/stats1
 		stats_diff
 		mark "vmm exit $rc"
 	else
 		mark "vms $VMS"
-		stats /tmp/stats0
+		stats $R/tmp/stats0
 		mark "vmm start"
 		i=1
 		while [ $i -le "$VMS" ]; do
-			(vmm 128 >/tmp/vmm$i.out 2>&1; echo $? >/tmp/vmm$i.rc) &
+			(vmm 128 >$R/tmp/vmm$i.out 2>&1; echo $? >$R/tmp/vmm$i.rc) &
 			i=$((i + 1))
 		done
 		wait
-		stats /tmp/stats1
+		stats $R/tmp/stats1
 		i=1
 		while [ $i -le "$VMS" ]; do
-			grep -v '^\.\.\.\.' /tmp/vmm$i.out | sed "s/^/BENCH-VMM$i: /"
-			mark "vmm$i exit $(cat /tmp/vmm$i.rc)"
+			grep -v '^\.\.\.\.' $R/tmp/vmm$i.out | sed "s/^/BENCH-VMM$i: /"
+			mark "vmm$i exit $(cat $R/tmp/vmm$i.rc)"
 			i=$((i + 1))
 		done
 		stats_diff
 	fi
 fi
 mark "done"
-sync
-poweroff -f
+finish

@@ -8,29 +8,32 @@
 # host runs it unregistered), with 2 vCPUs and no initramfs.  The kernel
 # command line's micro.iters=N goes on to the guest's.  Its output is
 # tagged "BENCH-VMM: ", markers "PORTTOOL-BENCH: ", as host-init.sh's.
+#
+# porttool bench --target runs this same script on a board over ssh, with
+# every path under $R, the directory its files were unpacked into there
+# (host-lib.sh; empty in QEMU).
 #@host-lib.sh (porttool bench puts its lines here)
 mark "host up: $(uname -r), $(grep -c '^processor' /proc/cpuinfo) cpus online"
 
-iters=$(sed -n 's/.*micro\.iters=\([0-9]*\).*/\1/p' /proc/cmdline)
+iters=$(echo "$CMDLINE" | sed -n 's/.*micro\.iters=\([0-9]*\).*/\1/p')
 GUEST_CMDLINE="micro.iters=${iters:-65536}"
 
 if [ ! -c /dev/kvm ]; then
 	mark "no /dev/kvm"
-elif [ ! -x /bin/vmm ] || [ ! -f /guest/Image ]; then
-	mark "no /bin/vmm or /guest/Image in the initramfs"
+elif [ ! -x $R/bin/vmm ] || [ ! -f $R/guest/Image ]; then
+	mark "no $R/bin/vmm or $R/guest/Image in the initramfs"
 else
 	keys=
-	[ -f /guest/vm.pub ] && keys="--sig /guest/Image.sig --pubkey /guest/vm.pub"
-	stats /tmp/stats0
+	[ -f $R/guest/vm.pub ] && keys="--sig $R/guest/Image.sig --pubkey $R/guest/vm.pub"
+	stats $R/tmp/stats0
 	mark "vmm start"
-	/bin/vmm --kernel /guest/Image --cpus 2 --mem 256 $keys \
-		--cmdline "$GUEST_CMDLINE" >/tmp/vmm.out 2>&1
+	$R/bin/vmm --kernel $R/guest/Image --cpus 2 --mem 256 $keys \
+		--cmdline "$GUEST_CMDLINE" >$R/tmp/vmm.out 2>&1
 	rc=$?
-	sed 's/^/BENCH-VMM: /' /tmp/vmm.out
-	stats /tmp/stats1
+	sed 's/^/BENCH-VMM: /' $R/tmp/vmm.out
+	stats $R/tmp/stats1
 	stats_diff
 	mark "vmm exit $rc"
 fi
 mark "done"
-sync
-poweroff -f
+finish
