@@ -90,6 +90,14 @@ timed() {
 	return $rc
 }
 
+# sql DB QUERY: the rows of a SQLite query (porttool bench's results
+# database), one a line, fields separated by '|', NULL as empty.
+sql() {
+	python3 -c 'import sqlite3, sys
+for row in sqlite3.connect(sys.argv[1]).execute(sys.argv[2]):
+    print("|".join("" if v is None else str(v) for v in row))' "$1" "$2"
+}
+
 # pick VAR DIR...: the first DIR holding a kernel Image, in VAR (the
 # bench tests take the first build that is there).
 pick() {

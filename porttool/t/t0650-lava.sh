@@ -18,13 +18,6 @@ from lava_common.schemas import validate
 validate(yaml.safe_load(open(sys.argv[1])), strict=True)' "$1"
 }
 
-# sql DB QUERY: the rows, fields separated by '|'.
-sql() {
-	python3 -c 'import sqlite3, sys
-for row in sqlite3.connect(sys.argv[1]).execute(sys.argv[2]):
-    print("|".join("" if v is None else str(v) for v in row))' "$1" "$2"
-}
-
 # fake_build DIR [DTB]: a build directory with an "Image" (the job's
 # preparation signs and copies it; nothing boots it here) and a DTB.
 fake_build() {

@@ -11,15 +11,6 @@
 export XDG_CACHE_HOME="$TRASH/cache"
 LOGS="$T_DIR/bench-logs"
 
-# sql DB QUERY: one value a line, fields separated by '|'.
-sql() {
-	python3 -c '
-import sqlite3, sys
-for row in sqlite3.connect(sys.argv[1]).execute(sys.argv[2]):
-    print("|".join("" if v is None else str(v) for v in row))
-' "$1" "$2"
-}
-
 # mkguest FILE KERNEL MEM_NS: a whole guest-suite log (as t0700's mklog).
 mkguest() {
 	local f=$1 k=$2 dma

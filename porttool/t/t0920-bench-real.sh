@@ -13,13 +13,6 @@
 CHAIN=${PORTTOOL_CHAIN_DIR:-$TRASH_ROOT/t0900-work}
 CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/porttool/build
 
-# sql DB QUERY: the rows, fields separated by '|'.
-sql() {
-	python3 -c 'import sqlite3, sys
-for row in sqlite3.connect(sys.argv[1]).execute(sys.argv[2]):
-    print("|".join("" if v is None else str(v) for v in row))' "$1" "$2"
-}
-
 if ! pick S "${BENCH_SEKVM_OUT:-}" "$CHAIN/qemu" "$CACHE/v5.10-qemu" ||
    ! pick K "${BENCH_KVM_OUT:-}" "$CHAIN/qemu-kvm" "$CACHE/v5.10-qemu-kvm"; then
 	test_skip "bench: one boot of each kernel" \

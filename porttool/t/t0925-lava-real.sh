@@ -11,13 +11,6 @@
 
 CHAIN=${PORTTOOL_CHAIN_DIR:-$TRASH_ROOT/t0900-work}
 
-# sql DB QUERY: the rows, fields separated by '|'.
-sql() {
-	python3 -c 'import sqlite3, sys
-for row in sqlite3.connect(sys.argv[1]).execute(sys.argv[2]):
-    print("|".join("" if v is None else str(v) for v in row))' "$1" "$2"
-}
-
 # lava_run BUILD HV [--kvm]: write the job and run it with lava-run.
 # Leaves out/ (job, lava.log).
 lava_run() {

@@ -17,12 +17,6 @@
 CHAIN=${PORTTOOL_CHAIN_DIR:-$TRASH_ROOT/t0900-work}
 CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/porttool/build
 
-sql() {
-	python3 -c 'import sqlite3, sys
-for row in sqlite3.connect(sys.argv[1]).execute(sys.argv[2]):
-    print("|".join("" if v is None else str(v) for v in row))' "$1" "$2"
-}
-
 if missing=$(board_tools_missing); then
 	test_skip "bench --target on a QEMU board" "no $missing here (ci/deps.sh installs it)"
 	test_done
