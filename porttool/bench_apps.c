@@ -140,6 +140,7 @@ char *apps_parse_log(const char *log, unsigned wanted, struct apps_run *r)
 	int rc;
 
 	memset(r, 0, sizeof(*r));
+	r->load = -1;
 	r->in_guest = strstr(log, GUEST_TAG "APPS-INIT: up ") != NULL;
 	while (p && *p) {
 		size_t len = strcspn(p, "\n");
@@ -154,6 +155,7 @@ char *apps_parse_log(const char *log, unsigned wanted, struct apps_run *r)
 		cr = strrchr(line, '\r');
 		if (cr)
 			memmove(line, cr + 1, strlen(cr + 1) + 1);
+		apps_take_exit_line(line, r);
 		if (marker(line, "APPS-BEGIN: ", name, sizeof(name), NULL)) {
 			size_t tlen = (size_t)(strstr(line, "APPS-BEGIN: ") - line);
 
