@@ -141,6 +141,7 @@ char *apps_parse_log(const char *log, unsigned wanted, struct apps_run *r)
 
 	memset(r, 0, sizeof(*r));
 	r->load = -1;
+	r->halt_poll_ns = -1;
 	r->in_guest = strstr(log, GUEST_TAG "APPS-INIT: up ") != NULL;
 	while (p && *p) {
 		size_t len = strcspn(p, "\n");

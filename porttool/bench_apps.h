@@ -52,6 +52,8 @@ struct apps_run {
 	bool in_guest;
 	/* Under QEMU -icount shift=0 (the log's "# porttool boot:" line). */
 	bool icount;
+	/* The host's kvm.halt_poll_ns= (--halt-poll-ns), -1: the kernel's. */
+	int halt_poll_ns;
 	/* The machine's load average at the boot's start, -1 unknown. */
 	double load;
 	/* The corevisor's counter frequency ("CV-STATS: cntfrq F"), 0: none. */

@@ -59,6 +59,8 @@ void apps_take_exit_line(const char *line, struct apps_run *r)
 
 	if (!strncmp(line, TAG_BOOT, strlen(TAG_BOOT))) {
 		r->icount = strstr(line, " -icount ") != NULL;
+		p = strstr(line, " kvm.halt_poll_ns=");
+		r->halt_poll_ns = p ? atoi(p + 18) : -1;
 		return;
 	}
 	if (!strncmp(line, TAG_LOAD, strlen(TAG_LOAD))) {
@@ -349,6 +351,15 @@ static double median_value(const struct apps_run *runs, int reps, int a, bool *o
 	return m;
 }
 
+/* "name:" for a row that is not the results table's (a static buffer). */
+static const char *name_colon(const char *name)
+{
+	static char buf[32];
+
+	snprintf(buf, sizeof(buf), "%s:", name);
+	return buf;
+}
+
 static void print_prediction(FILE *out, unsigned wanted,
 			     const struct apps_run *const runs[2], int reps,
 			     const struct apps_costs *costs)
@@ -360,7 +371,7 @@ static void print_prediction(FILE *out, unsigned wanted,
 		costs->from);
 	fprintf(out, "(virq: hc_virq x ipi/2; bare: interrupt, WFx, timer exits "
 		"x hvc's, no micro operation of their own)\n");
-	fprintf(out, "%-12s %9s %9s %9s %9s %9s %9s %11s %9s %9s\n", "application",
+	fprintf(out, "%-13s %9s %9s %9s %9s %9s %9s %11s %9s %9s\n", "application:",
 		"hvc", "mmio-k", "mmio-u", "pages", "virq", "bare", "pred Minsn",
 		"pred %", "meas %");
 	for (int a = 0; a < APP_BENCHES; a++) {
@@ -377,13 +388,13 @@ static void print_prediction(FILE *out, unsigned wanted,
 				r = &runs[0][i];
 		sum = r ? predict(r, b->frame, costs, part) : -1;
 		if (sum < 0) {
-			fprintf(out, "%-12s %s\n", b->name, "- (no SeKVM exit counts for it)");
+			fprintf(out, "%s: - (no SeKVM exit counts for it)\n", b->name);
 			continue;
 		}
 		win = column(r, b->frame, C_WINDOW_MS);
 		s = median_value(runs[0], reps, a, &ok_s);
 		k = median_value(runs[1], reps, a, &ok_k);
-		fprintf(out, "%-12s", b->name);
+		fprintf(out, "%-13s", name_colon(b->name));
 		for (int i = 0; i < 6; i++)
 			fprintf(out, " %9.2f", part[i] / 1e6);
 		fprintf(out, " %11.2f", sum / 1e6);
@@ -418,13 +429,17 @@ void apps_print_exits(FILE *out, unsigned wanted,
 	}
 	fprintf(out, "\nexits per workload (medians over the runs; KVM's debugfs "
 		"statistics under both kernels, cv: the corevisor's, SeKVM only)\n");
-	fprintf(out, "%-12s %-6s", "workload", "kernel");
+	/* "name/kernel", "name:": no line but the table's starts with its name */
+	fprintf(out, "%-16s", "workload/kernel");
 	for (int c = 0; c < COLS; c++)
 		fprintf(out, " %9s", col_name[c]);
 	fprintf(out, "\n");
 	for (int f = 0; f < nf; f++)
 		for (int k = 0; k < 2; k++) {
-			fprintf(out, "%-12s %-6s", frames[f], k ? "KVM" : "SeKVM");
+			char *wk = xasprintf("%s/%s", frames[f], k ? "KVM" : "SeKVM");
+
+			fprintf(out, "%-16s", wk);
+			free(wk);
 			for (int c = 0; c < COLS; c++)
 				print_cell(out, median_col(runs[k], reps, frames[f], c), c);
 			fprintf(out, "\n");
@@ -479,7 +494,7 @@ void apps_print_runs(FILE *out, unsigned wanted,
 	for (int a = 0; a < APP_BENCHES; a++) {
 		if (!(wanted & (1u << a)))
 			continue;
-		fprintf(out, "%-12s", app_bench_info(a)->name);
+		fprintf(out, "%-13s", name_colon(app_bench_info(a)->name));
 		for (int k = 0; k < 2; k++) {
 			double lo = 0, hi = 0, m;
 			bool any = false;

@@ -81,6 +81,7 @@ enum { SUITE_GUEST = 1, SUITE_MICRO = 2, SUITE_APPS = 4 };
 static const char *opt_sekvm_out, *opt_kvm_out, *opt_dir, *opt_json,
 	*opt_from_logs, *opt_suite, *opt_db, *opt_lines, *opt_boards;
 static int opt_reps = UNSET, opt_timeout = UNSET, opt_iters = UNSET, opt_vms = UNSET;
+static int opt_halt_poll_ns = UNSET;
 static const char *opt_apps;
 
 /*
@@ -126,6 +127,7 @@ static const struct option bench_options[] = {
 	{ OPT_INT, "timeout", &opt_timeout, "S", "kill a boot's QEMU after S seconds (default: 600; apps: 1800)" },
 	{ OPT_BOOL, "verbose", &opt_verbose, NULL, "show the serial console while booting" },
 	{ OPT_BOOL, "icount", &opt_icount, NULL, "apps: QEMU -icount shift=0,sleep=off: time is instructions executed" },
+	{ OPT_INT, "halt-poll-ns", &opt_halt_poll_ns, "N", "apps: both hosts' kvm.halt_poll_ns (default: the kernel's, 500000 on arm64)" },
 	{ OPT_STRING, "from-logs", &opt_from_logs, "DIR", "report on kept logs DIR/{sekvm,kvm}-N.log, no boot" },
 	{ OPT_BOOL, "matrix", &opt_matrix, NULL, "bench every line with both builds; one row per line and benchmark" },
 	{ OPT_STRING, "lines", &opt_lines, "L,...", "--matrix: these kernel lines (default: every port)" },
@@ -599,6 +601,9 @@ static char *apps_cmdline(void)
 	struct sbuf b = { 0 }, servers = { 0 }, local = { 0 };
 
 	sbuf_addf(&b, "%s apps.ready_wait=%d", APPEND, opt_timeout / 3 * 2);
+	/* the host kernel's own parameter: apps-host-init.sh passes on apps.* only */
+	if (opt_halt_poll_ns != UNSET)
+		sbuf_addf(&b, " kvm.halt_poll_ns=%d", opt_halt_poll_ns);
 	for (int a = 0; a < APP_BENCHES; a++) {
 		const char *f = app_bench_info(a)->frame;
 		bool is_local = a == A_HACKBENCH || a == A_KBUILD;
@@ -887,13 +892,17 @@ static int report_micro(const struct line_run *l, struct micro_run *runs[BENCH_K
  */
 static char *apps_where(const char *params, const struct apps_run *r, int i)
 {
+	char *hp = r->halt_poll_ns >= 0 ? xasprintf(" halt_poll_ns=%d", r->halt_poll_ns)
+					  : xstrdup("");
 	const char *ic = r->icount ? " icount" : "";
+	char *w = opt_vms > 1
+		? xasprintf("%s run=guest vms=%d vm=%d%s%s", params, opt_vms,
+			    i % opt_vms + 1, ic, hp)
+		: xasprintf("%s %s%s%s", params, r->in_guest ? "run=guest" : "run=selftest",
+			    ic, hp);
 
-	return opt_vms > 1
-		? xasprintf("%s run=guest vms=%d vm=%d%s", params, opt_vms,
-			    i % opt_vms + 1, ic)
-		: xasprintf("%s %s%s", params, r->in_guest ? "run=guest" : "run=selftest",
-			    ic);
+	free(hp);
+	return w;
 }
 
 /* The unit of an exit counter's row. */
@@ -1378,6 +1387,9 @@ static void check_apps_usage(void)
 			    "with --suite apps");
 	if (opt_apps)
 		apps_wanted = parse_apps(opt_apps);
+	if (opt_halt_poll_ns != UNSET && (opt_halt_poll_ns < 0 || !(suites & SUITE_APPS)))
+		usage_error(&bench_usage, "--halt-poll-ns takes a number of ns, 0 or "
+			    "more, with --suite apps");
 	if (opt_icount && !(suites & SUITE_APPS))
 		usage_error(&bench_usage, "--icount goes with --suite apps (the micro "
 			    "suite always runs under -icount)");
@@ -1406,7 +1418,8 @@ static void check_usage(int n)
 	}
 	if (opt_from_logs && (opt_sekvm_out || opt_kvm_out || opt_dir || opt_verbose ||
 			      opt_reps != UNSET || opt_timeout != UNSET ||
-			      opt_iters != UNSET || opt_icount))
+			      opt_iters != UNSET || opt_icount ||
+			      opt_halt_poll_ns != UNSET))
 		usage_error(&bench_usage, "--from-logs boots nothing; it takes only "
 			    "--json, --suite, --vms and --db");
 	if (opt_json && (suites & SUITE_APPS))
