@@ -445,7 +445,14 @@ else
 		for k in sekvm kvm; do
 			grep -q "^APPS-VMM: EXT4-fs (vda): mounted filesystem with ordered data mode" \
 				"$TRASH/real/apps-$k-1.log" || { echo "$k: the guest did not load the journal"; false; }
+			for w in hackbench memcached; do
+				grep -q "^APPS-EXITS: $w kvm exits [1-9]" "$TRASH/real/apps-$k-1.log" ||
+					{ echo "$k: no exit count for $w"; false; }
+			done
 		done &&
+		grep -q "^APPS-EXITS: hackbench cv exit_irq [0-9]" "$TRASH/real/apps-sekvm-1.log" &&
+		! grep -q "^APPS-EXITS: [a-z-]* cv " "$TRASH/real/apps-kvm-1.log" &&
+		grep -q "^hackbench/SeKVM  *[1-9]" out && grep -q "^memcached/KVM  *[1-9]" out &&
 		sql real.db "select benchmark, hypervisor, unit from measurements where suite = \"apps\" and value > 0 and parameters like \"% run=guest\" order by benchmark, hypervisor" >rows &&
 		cat rows &&
 		test "$(cat rows | tr "\n" " ")" = "$WANT"
