@@ -60,7 +60,9 @@ apps_error() { mark "apps-error: $*"; }
 # per-exit statistics (debugfs kvm/*, kept by the hostvisor as by stock
 # KVM; ticks 0); net, the bytes and packets through the guests' taps (every
 # one of them bounced by the guest's swiotlb, swiotlb=force below, under
-# both kernels); host uptime_ms, the window's length.  The counters are
+# both kernels); irq, this host's interrupts by line (/proc/interrupts,
+# every CPU's: an interrupt while a vCPU runs is an exit); host uptime_ms,
+# the window's length.  The counters are
 # the whole machine's: with several guests, every guest's.  A guest's own
 # workloads (hackbench, kbuild, the servers' start) are cut where its
 # output says APPS-BEGIN/APPS-END (watch_frames: tens of ms late under
@@ -77,8 +79,15 @@ snap() {
 		n = FILENAME; sub(".*/", "", n); print "kvm", n, $1 + 0, 0; next }
 	FILENAME ~ /^\/sys\/class\/net\// { n = FILENAME; sub(".*/", "", n); net[n] += $1; next }
 	FILENAME == "/proc/uptime" { print "host", "uptime_ms", int($1 * 1000), 0 }
+	FILENAME == "/proc/interrupts" && $1 ~ /:$/ {
+		n = $1; sub(":", "", n)
+		if (n ~ /^[0-9]+$/) n = substr(n "-" $NF, 1, 20)
+		s = 0
+		for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) s += $i
+		print "irq", n, s, 0
+	}
 	END { for (n in net) print "net", n, net[n], 0 }' \
-		$(ls $STATS 2>/dev/null) $files /proc/uptime >"$1"
+		$(ls $STATS 2>/dev/null) $files /proc/uptime /proc/interrupts >"$1"
 }
 exits_diff() {
 	awk -v w="$1" 'NR == FNR { c[$1 " " $2] = $3; t[$1 " " $2] = $4; next }
