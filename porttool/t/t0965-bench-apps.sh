@@ -320,10 +320,11 @@ test_expect_success 'apps --from-logs: each workload'"'"'s exits under each kern
 	test "$9" = "$(ex "$S" memcached cv hc_virq)" &&
 	test "${12}" = "$(( ($(ex "$S" memcached kvm halt_poll_success_ns) + $(ex "$S" memcached kvm halt_poll_fail_ns) + 500000) / 1000000 ))" &&
 	test "${14}" = "$(ex "$S" memcached host uptime_ms)" &&
+	same "${11}" "$(awk "/^APPS-EXITS: memcached cv / { t += \$6 } END { print t * 1000 / 62500000 }" "$S")" &&
 	set -- $(erow out memcached KVM) &&
 	test "$1" = "$(ex "$K" memcached kvm exits)" &&
 	test "$3" = "$(ex "$K" memcached kvm mmio_exit_kernel)" &&
-	test "$7 $9 ${11}" = "- - -" &&
+	test "$7 $8 $9 ${10} ${11}" = "- - - - -" &&
 	set -- $(erow out hackbench KVM) &&
 	test "$1" = "$(ex "$K" hackbench kvm exits)" &&
 	grep -q "^1    SeKVM    4.25 " out && grep -q "^1    KVM      5.31 " out &&
