@@ -181,6 +181,18 @@ char *apps_parse_log(const char *log, unsigned wanted, struct apps_run *r)
 
 		if (host)
 			return host;
+		/*
+		 * apps-host-init.sh shows the guest's output once it is ready;
+		 * QEMU killed first leaves none of it.  Under -icount the
+		 * host's own bound on that wait is in emulated seconds, which
+		 * can be far slower than porttool's.
+		 */
+		if (strstr(log, "# porttool: QEMU killed after "))
+			return xasprintf("QEMU was killed at porttool's --timeout before "
+					 "the guest was ready%s",
+					 strstr(log, " -icount ")
+					 ? " (under -icount the host's own wait counts "
+					   "emulated seconds, each many real ones)" : "");
 		if (strstr(log, "VFS: Unable to mount root fs"))
 			return xstrdup("the kernel could not mount the root filesystem "
 				       "(ext4 on virtio-blk: is CONFIG_EXT4_FS in its config?)");

@@ -384,6 +384,16 @@ test_expect_success 'apps --from-logs: logs without exit counts say so; a malfor
 	test "$4" = "$(ex "$ELOGS-sekvm-1.log" memcached kvm mmio_exit_user)"
 '
 
+# icount-killed-kvm-1.log: a real KVM boot of 'porttool bench 5.10 --suite
+# apps --icount' (CI's 5.10 builds, kbuild, hackbench, memcached, MariaDB)
+# that QEMU's 1800 s deadline ended before the guest was ready.
+test_expect_success 'apps --from-logs: a boot killed before the guest was ready says so' '
+	logs klogs "$ELOGS-sekvm-1.log" "$LOGS/icount-killed-kvm-1.log" &&
+	test_expect_code 1 porttool bench 5.10 --suite apps --apps hackbench --from-logs klogs \
+		--db k.db >out 2>err &&
+	grep -q "apps-kvm-1.log: QEMU was killed at porttool.s --timeout before the guest was ready (under -icount" err
+'
+
 test_expect_success 'apps: the exit counts stay out of the matrix and the report' '
 	logs elogs "$ELOGS-sekvm-1.log" "$ELOGS-kvm-1.log" &&
 	porttool bench 5.10 --suite apps --apps hackbench,memcached --from-logs elogs --db m.db >/dev/null &&
