@@ -140,6 +140,8 @@ char *apps_parse_log(const char *log, unsigned wanted, struct apps_run *r)
 	int rc;
 
 	memset(r, 0, sizeof(*r));
+	r->load = -1;
+	r->halt_poll_ns = -1;
 	r->in_guest = strstr(log, GUEST_TAG "APPS-INIT: up ") != NULL;
 	while (p && *p) {
 		size_t len = strcspn(p, "\n");
@@ -154,6 +156,7 @@ char *apps_parse_log(const char *log, unsigned wanted, struct apps_run *r)
 		cr = strrchr(line, '\r');
 		if (cr)
 			memmove(line, cr + 1, strlen(cr + 1) + 1);
+		apps_take_exit_line(line, r);
 		if (marker(line, "APPS-BEGIN: ", name, sizeof(name), NULL)) {
 			size_t tlen = (size_t)(strstr(line, "APPS-BEGIN: ") - line);
 
@@ -178,6 +181,18 @@ char *apps_parse_log(const char *log, unsigned wanted, struct apps_run *r)
 
 		if (host)
 			return host;
+		/*
+		 * apps-host-init.sh shows the guest's output once it is ready;
+		 * QEMU killed first leaves none of it.  Under -icount the
+		 * host's own bound on that wait is in emulated seconds, which
+		 * can be far slower than porttool's.
+		 */
+		if (strstr(log, "# porttool: QEMU killed after "))
+			return xasprintf("QEMU was killed at porttool's --timeout before "
+					 "the guest was ready%s",
+					 strstr(log, " -icount ")
+					 ? " (under -icount the host's own wait counts "
+					   "emulated seconds, each many real ones)" : "");
 		if (strstr(log, "VFS: Unable to mount root fs"))
 			return xstrdup("the kernel could not mount the root filesystem "
 				       "(ext4 on virtio-blk: is CONFIG_EXT4_FS in its config?)");

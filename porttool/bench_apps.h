@@ -3,6 +3,7 @@
 #ifndef PORTTOOL_BENCH_APPS_H
 #define PORTTOOL_BENCH_APPS_H
 
+#include "bench.h"
 #include "porttool.h"
 #include "sbuf.h"
 
@@ -24,6 +25,21 @@ struct app_bench {
 
 const struct app_bench *app_bench_info(enum app_bench_id a);
 
+/*
+ * The exit counters over one workload's window (apps-host-init.sh's
+ * "APPS-EXITS: WORKLOAD SRC NAME COUNT TICKS" lines): src "cv" (the
+ * corevisor's, SeKVM only; ticks its EL2 time), "kvm" (KVM's debugfs
+ * statistics, both kernels), "net" (the taps' bytes and packets), "host"
+ * (uptime_ms, the window's length).
+ */
+#define APPS_EXITS_MAX 512
+struct apps_exit {
+	char window[24];	/* lib.sh's frame: hackbench, memcached, start-mysql */
+	char src[8];
+	char name[24];
+	long long count, ticks;
+};
+
 /* One run's results. */
 struct apps_run {
 	double value[APP_BENCHES];
@@ -34,6 +50,16 @@ struct apps_run {
 	 * "APPS-VMM: "), not on the QEMU host itself (selftest.sh).
 	 */
 	bool in_guest;
+	/* Under QEMU -icount shift=0 (the log's "# porttool boot:" line). */
+	bool icount;
+	/* The host's kvm.halt_poll_ns= (--halt-poll-ns), -1: the kernel's. */
+	int halt_poll_ns;
+	/* The machine's load average at the boot's start, -1 unknown. */
+	double load;
+	/* The corevisor's counter frequency ("CV-STATS: cntfrq F"), 0: none. */
+	double cntfrq;
+	int nexits;
+	struct apps_exit exits[APPS_EXITS_MAX];
 };
 
 /*
@@ -63,6 +89,51 @@ void apps_print_table(FILE *out, const char *version, unsigned wanted,
  * the host's own kept; the whole log when vms is 1.  Allocated.
  */
 char *apps_vm_log(const char *log, int vms, int v);
+
+/* Take one log line's exit count, counter frequency, -icount or load. */
+void apps_take_exit_line(const char *line, struct apps_run *r);
+
+/*
+ * The count of counter src/name in run r's window of frame, or -1 when
+ * the log has none (an older log, a counter this kernel lacks).
+ */
+long long apps_exit_count(const struct apps_run *r, const char *frame,
+			  const char *src, const char *name, long long *ticks);
+
+/*
+ * The SeKVM-minus-KVM instructions of one operation of each micro
+ * benchmark (enum micro_bench order in bench.h), from the micro suite's
+ * medians; have false when the database has none for the line.
+ */
+struct apps_costs {
+	bool have;
+	double delta[MICRO_BENCHES];
+	char from[128];		/* which micro run */
+};
+
+struct bench_data;
+/*
+ * The costs from the newest micro run of line (board qemu) in d that has
+ * every operation under both kernels: medians of each kernel's boots.
+ */
+void apps_micro_costs(const struct bench_data *d, const char *line,
+		      struct apps_costs *c);
+
+/*
+ * Per workload: the exits under each kernel (medians over the runs),
+ * what the micro suite's per-exit costs predict SeKVM adds, and what was
+ * measured.
+ */
+void apps_print_exits(FILE *out, unsigned wanted,
+		      const struct apps_run *const runs[2], int reps,
+		      const struct apps_costs *costs);
+
+/*
+ * Per run: the kernel, the load average, and each workload's number;
+ * then per workload the spread of each kernel's runs.
+ */
+void apps_print_runs(FILE *out, unsigned wanted,
+		     const struct apps_run *const runs[2], int reps);
 
 /* Whether the run measured anything at all. */
 bool apps_any_result(const struct apps_run *r);

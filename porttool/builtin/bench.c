@@ -90,6 +90,7 @@ static const char *opt_sekvm_out, *opt_kvm_out, *opt_dir, *opt_json,
 	*opt_from_logs, *opt_suite, *opt_db, *opt_lines, *opt_boards,
 	*opt_target, *opt_ssh_config;
 static int opt_reps = UNSET, opt_timeout = UNSET, opt_iters = UNSET, opt_vms = UNSET;
+static int opt_halt_poll_ns = UNSET;
 static const char *opt_apps;
 
 /*
@@ -119,7 +120,7 @@ static struct app_param {
 #define APP_PARAMS (sizeof(app_params) / sizeof(app_params[0]))
 static int app_param_opt[APP_PARAMS] = { [0 ... APP_PARAMS - 1] = UNSET };
 static unsigned apps_wanted = APPS_ALL;
-static bool opt_verbose, opt_matrix;
+static bool opt_verbose, opt_matrix, opt_icount;
 static int suites;
 
 static const struct option bench_options[] = {
@@ -134,6 +135,8 @@ static const struct option bench_options[] = {
 	{ OPT_STRING, "db", &opt_db, "FILE", "results database (default: ~/.cache/porttool/bench/results.sqlite)" },
 	{ OPT_INT, "timeout", &opt_timeout, "S", "kill a boot's QEMU after S seconds (default: 600; apps: 1800)" },
 	{ OPT_BOOL, "verbose", &opt_verbose, NULL, "show the serial console while booting" },
+	{ OPT_BOOL, "icount", &opt_icount, NULL, "apps: QEMU -icount shift=0,sleep=off: time is instructions executed" },
+	{ OPT_INT, "halt-poll-ns", &opt_halt_poll_ns, "N", "apps: both hosts' kvm.halt_poll_ns (default: the kernel's, 500000 on arm64)" },
 	{ OPT_STRING, "from-logs", &opt_from_logs, "DIR", "report on kept logs DIR/{sekvm,kvm}-N.log, no boot" },
 	{ OPT_BOOL, "matrix", &opt_matrix, NULL, "bench every line with both builds; one row per line and benchmark" },
 	{ OPT_STRING, "lines", &opt_lines, "L,...", "--matrix: these kernel lines (default: every port)" },
@@ -161,6 +164,7 @@ static const struct usage bench_usage = {
 	.synopsis = "porttool bench VER [--suite guest|micro|all|apps] [--sekvm-out DIR] [--kvm-out DIR]\n"
 		    "                   [--reps N] [--iters N] [--vms N] [--dir DIR] [--json FILE]\n"
 		    "                   [--timeout S] [--db FILE] [--apps A,...] [--redis-requests N ...]\n"
+		    "                   [--icount] [--halt-poll-ns N]\n"
 		    "       porttool bench VER --target ssh://user@host[:port] [--ssh-config FILE]\n"
 		    "                   [--suite guest|micro|all] [--sekvm-out DIR] [--reps N] [--iters N]\n"
 		    "                   [--vms N] [--dir DIR] [--timeout S] [--db FILE]\n"
@@ -194,6 +198,12 @@ static const struct usage bench_usage = {
 		"hackbench and the build, the host's clients (from the same image) drive the\n"
 		"servers over virtio-net; nested emulation under QEMU TCG, results in ops/s\n"
 		"and s.\n"
+		"Under the table: each run with the machine's load, the spread, the exits\n"
+		"each workload caused under each kernel (the corevisor's counters, KVM's\n"
+		"debugfs statistics, the taps' bytes, the host's interrupts) and, when the\n"
+		"database has a micro run of the line, what SeKVM's exits cost by it.\n"
+		"--icount: QEMU -icount shift=0,sleep=off, time is instructions (the\n"
+		"fixed-time clients then take minutes per second: give them few).\n"
 		"--vms N: N guests of 160 MiB at once (at most 8), each on its own tap.\n"
 		"MongoDB, which the papers ran, is not in Debian: its row says so.  Logs:\n"
 		"DIR/apps-{sekvm,kvm}-N.log.\n"
@@ -643,6 +653,9 @@ static char *apps_cmdline(void)
 	struct sbuf b = { 0 }, servers = { 0 }, local = { 0 };
 
 	sbuf_addf(&b, "%s apps.ready_wait=%d", APPEND, opt_timeout / 3 * 2);
+	/* the host kernel's own parameter: apps-host-init.sh passes on apps.* only */
+	if (opt_halt_poll_ns != UNSET)
+		sbuf_addf(&b, " kvm.halt_poll_ns=%d", opt_halt_poll_ns);
 	for (int a = 0; a < APP_BENCHES; a++) {
 		const char *f = app_bench_info(a)->frame;
 		bool is_local = a == A_HACKBENCH || a == A_KBUILD;
@@ -673,6 +686,20 @@ static char *apps_parameters(void)
 }
 
 /*
+ * The apps suite's table shows each run's load beside it, --from-logs
+ * too: the log keeps it (bench_apps_exits.c reads it).  0 or -1.
+ */
+static int note_load(const char *serial, double load)
+{
+	FILE *f = fopen(serial, "a");
+
+	if (!f)
+		return -1;
+	fprintf(f, "\n# porttool: load average %.2f at the boot's start\n", load);
+	return fclose(f) ? -1 : 0;
+}
+
+/*
  * One boot of kernel k; its serial log's text, or NULL after an error
  * (then *why says so, allocated).  *serial is the log's path.
  */
@@ -685,20 +712,24 @@ static char *boot_once(const struct line_run *l, int suite, const char *initrd,
 	struct qemu_run q = { .kernel = l->image[k], .initrd = initrd,
 			      .dtb = l->dtb, .append = append,
 			      .timeout_s = opt_timeout, .echo = opt_verbose,
-			      .icount = suite == SUITE_MICRO,
+			      .icount = suite == SUITE_MICRO ||
+					(suite == SUITE_APPS && opt_icount),
 			      .drive = suite == SUITE_APPS ? l->rootfs : NULL };
 	char *what, *log = NULL;
+	double load = load_average();
 
 	*serial = log_path(l->dir, suite, k, rep);
 	*why = NULL;
 	q.log_path = *serial;
 	what = xasprintf("v%s %s %s, %s rep %d of %d (load average %.2f)",
 			 l->p->version, l->board, suite_name(suite),
-			 bench_kernel_name(k), rep, opt_reps, load_average());
+			 bench_kernel_name(k), rep, opt_reps, load);
 	progress_boot(what);
 	free(what);
 	if (qemu_boot(&q)) {
 		*why = xstrdup("QEMU could not be started");
+	} else if (suite == SUITE_APPS && note_load(*serial, load)) {
+		*why = xasprintf("cannot append to the serial log: %s", strerror(errno));
 	} else if (!(log = read_file(*serial, NULL))) {
 		*why = xasprintf("cannot read the serial log: %s", strerror(errno));
 	} else {
@@ -920,6 +951,88 @@ static int report_micro(const struct line_run *l, struct micro_run *runs[BENCH_K
 	return 0;
 }
 
+/*
+ * The parameters column of a run: in a guest or on the host, one guest
+ * or several, -icount or the wall clock: not the same benchmark.
+ */
+static char *apps_where(const char *params, const struct apps_run *r, int i)
+{
+	char *hp = r->halt_poll_ns >= 0 ? xasprintf(" halt_poll_ns=%d", r->halt_poll_ns)
+					  : xstrdup("");
+	const char *ic = r->icount ? " icount" : "";
+	char *w = opt_vms > 1
+		? xasprintf("%s run=guest vms=%d vm=%d%s%s", params, opt_vms,
+			    i % opt_vms + 1, ic, hp)
+		: xasprintf("%s %s%s%s", params, r->in_guest ? "run=guest" : "run=selftest",
+			    ic, hp);
+
+	free(hp);
+	return w;
+}
+
+/* The unit of an exit counter's row. */
+static const char *exit_unit(const struct apps_exit *e)
+{
+	if (!strcmp(e->src, "host"))
+		return "ms";
+	if (!strcmp(e->src, "net"))
+		return strstr(e->name, "bytes") ? "bytes" : "packets";
+	return "events";
+}
+
+/*
+ * Every exit count of the runs, suite "apps-exits" (benchmark "WORKLOAD
+ * SRC.NAME", the corevisor's ticks as "... SRC.NAME.ticks"), and each
+ * run's load average ("load-average"): what explains the apps rows, kept
+ * beside them.  0 or -1 (error printed).
+ */
+static int store_apps_exits(const struct line_run *l,
+			    struct apps_run *const runs[BENCH_KERNELS], int reps,
+			    const char *source, const char *params)
+{
+	struct bench_meta m;
+	int ret = 0;
+
+	meta_init(&m, l, SUITE_APPS, source);
+	free(m.suite);
+	m.suite = xstrdup("apps-exits");
+	for (int k = 0; k < BENCH_KERNELS && !ret; k++)
+		for (int i = 0; i < reps && !ret; i++) {
+			const struct apps_run *r = &runs[k][i];
+			char *where = apps_where(params, r, i);
+			struct bench_row row = { .hypervisor = bench_kernel_name(k),
+						 .parameters = where, .rep = i + 1 };
+
+			if (r->load >= 0) {
+				row.benchmark = "load-average";
+				row.value = r->load;
+				row.unit = "load";
+				ret = bench_db_add(l->db, &m, &row);
+			}
+			for (int e = 0; e < r->nexits && !ret; e++) {
+				const struct apps_exit *x = &r->exits[e];
+				char *name = xasprintf("%s %s.%s", x->window, x->src, x->name);
+
+				row.benchmark = name;
+				row.value = (double)x->count;
+				row.unit = exit_unit(x);
+				ret = bench_db_add(l->db, &m, &row);
+				free(name);
+				if (ret || !x->ticks)
+					continue;
+				name = xasprintf("%s %s.%s.ticks", x->window, x->src, x->name);
+				row.benchmark = name;
+				row.value = (double)x->ticks;
+				row.unit = "ticks";
+				ret = bench_db_add(l->db, &m, &row);
+				free(name);
+			}
+			free(where);
+		}
+	bench_meta_free(&m);
+	return ret;
+}
+
 static int store_apps(const struct line_run *l, struct apps_run *const runs[BENCH_KERNELS],
 		      int reps, const char *source)
 {
@@ -932,11 +1045,7 @@ static int store_apps(const struct line_run *l, struct apps_run *const runs[BENC
 		for (int i = 0; i < reps && !ret; i++)
 			for (int a = 0; a < APP_BENCHES && !ret; a++) {
 				/* in a guest or on the host: not the same benchmark */
-				char *where = opt_vms > 1
-					? xasprintf("%s run=guest vms=%d vm=%d", params,
-						    opt_vms, i % opt_vms + 1)
-					: xasprintf("%s %s", params, runs[k][i].in_guest
-						    ? "run=guest" : "run=selftest");
+				char *where = apps_where(params, &runs[k][i], i);
 
 				if ((apps_wanted & (1u << a)) && runs[k][i].have[a])
 					ret = bench_db_add(l->db, &m, &(struct bench_row){
@@ -948,6 +1057,8 @@ static int store_apps(const struct line_run *l, struct apps_run *const runs[BENC
 				free(where);
 			}
 	if (!ret)
+		ret = store_apps_exits(l, runs, reps, source, params);
+	if (!ret)
 		ret = bench_db_commit(l->db);
 	bench_meta_free(&m);
 	free(params);
@@ -957,9 +1068,20 @@ static int store_apps(const struct line_run *l, struct apps_run *const runs[BENC
 static int report_apps(const struct line_run *l, struct apps_run *runs[BENCH_KERNELS],
 		       int reps, const char *source)
 {
-	if (l->tables)
-		apps_print_table(stdout, l->p->version, apps_wanted,
-				 (const struct apps_run *const *)runs, reps, opt_vms);
+	if (l->tables) {
+		const struct apps_run *const *r = (const struct apps_run *const *)runs;
+		struct apps_costs costs = { 0 };
+		struct bench_data d;
+
+		apps_print_table(stdout, l->p->version, apps_wanted, r, reps, opt_vms);
+		apps_print_runs(stdout, apps_wanted, r, reps);
+		/* the micro suite's rows of this line, if any, give the costs */
+		if (!bench_db_load(l->db, &d)) {
+			apps_micro_costs(&d, l->p->version, &costs);
+			bench_data_free(&d);
+		}
+		apps_print_exits(stdout, apps_wanted, r, reps, &costs);
+	}
 	if (store_apps(l, runs, reps, source)) {
 		error("the results above are not in the database");
 		return -1;
@@ -1330,6 +1452,12 @@ static void check_apps_usage(void)
 			    "with --suite apps");
 	if (opt_apps)
 		apps_wanted = parse_apps(opt_apps);
+	if (opt_halt_poll_ns != UNSET && (opt_halt_poll_ns < 0 || !(suites & SUITE_APPS)))
+		usage_error(&bench_usage, "--halt-poll-ns takes a number of ns, 0 or "
+			    "more, with --suite apps");
+	if (opt_icount && !(suites & SUITE_APPS))
+		usage_error(&bench_usage, "--icount goes with --suite apps (the micro "
+			    "suite always runs under -icount)");
 	if ((suites & SUITE_APPS) && opt_matrix)
 		usage_error(&bench_usage, "--suite apps benches one line: give a version, "
 			    "not --matrix");
@@ -1362,7 +1490,8 @@ static void check_usage(int n)
 	}
 	if (opt_from_logs && (opt_sekvm_out || opt_kvm_out || opt_dir || opt_verbose ||
 			      opt_reps != UNSET || opt_timeout != UNSET ||
-			      opt_iters != UNSET))
+			      opt_iters != UNSET || opt_icount ||
+			      opt_halt_poll_ns != UNSET))
 		usage_error(&bench_usage, "--from-logs boots nothing; it takes only "
 			    "--json, --suite, --vms and --db");
 	if (opt_json && (suites & SUITE_APPS))

@@ -291,7 +291,124 @@ test_expect_success 'apps --from-logs --vms 8: real logs of eight guests at once
 	test "$(cat n | tr "\n" " ")" = "kvm|8 sekvm|8 "
 '
 
+# exits-icount-{sekvm,kvm}-1.log: real logs of 'porttool bench 5.10
+# --suite apps --icount --reps 1 --apps hackbench,memcached
+# --hackbench-loops 2 --memcached-seconds 2 --memcached-concurrency 2' on
+# CI's 5.10 builds of that morning (copied aside): the host snapshots every
+# counter around each workload ("APPS-EXITS: WORKLOAD SRC NAME COUNT
+# TICKS"); micro-{sekvm,kvm}-4096-1.log in t/bench-logs the micro suite's
+# logs of the same builds (--iters 4096).  The numbers are read here with
+# sed and awk, not porttool.
+ELOGS="$LOGS/exits-icount"
+# ex LOG WINDOW SRC NAME: the count a log gives.
+ex() { sed -n "s/^APPS-EXITS: $2 $3 $4 \([0-9]*\) [0-9]*\r*\$/\1/p" "$1"; }
+# erow OUT WORKLOAD KERNEL: the exits table's row, its numbers.
+erow() { awk -v r="$2/$3" '$1 == r { $1 = ""; print; exit }' "$1"; }
+
+test_expect_success 'apps --from-logs: each workload'"'"'s exits under each kernel, from real logs' '
+	S="$ELOGS-sekvm-1.log" K="$ELOGS-kvm-1.log" &&
+	logs elogs "$S" "$K" &&
+	porttool bench 5.10 --suite apps --apps hackbench,memcached --from-logs elogs \
+		--db e.db >out 2>err || { cat err out; false; } &&
+	cat out &&
+	set -- $(erow out memcached SeKVM) &&
+	test "$1" = "$(ex "$S" memcached kvm exits)" &&
+	test "$3" = "$(( $(ex "$S" memcached cv answer_mmio) - $(ex "$S" memcached kvm mmio_exit_user) ))" &&
+	test "$4" = "$(ex "$S" memcached kvm mmio_exit_user)" &&
+	test "$5" = "$(( $(ex "$S" memcached kvm wfi_exit_stat) + $(ex "$S" memcached kvm wfe_exit_stat) ))" &&
+	test "$7" = "$(ex "$S" memcached cv exit_irq)" &&
+	test "$9" = "$(ex "$S" memcached cv hc_virq)" &&
+	test "${12}" = "$(( ($(ex "$S" memcached kvm halt_poll_success_ns) + $(ex "$S" memcached kvm halt_poll_fail_ns) + 500000) / 1000000 ))" &&
+	test "${14}" = "$(ex "$S" memcached host uptime_ms)" &&
+	same "${11}" "$(awk "/^APPS-EXITS: memcached cv / { t += \$6 } END { print t * 1000 / 62500000 }" "$S")" &&
+	set -- $(erow out memcached KVM) &&
+	test "$1" = "$(ex "$K" memcached kvm exits)" &&
+	test "$3" = "$(ex "$K" memcached kvm mmio_exit_kernel)" &&
+	test "$7 $8 $9 ${10} ${11}" = "- - - - -" &&
+	set -- $(erow out hackbench KVM) &&
+	test "$1" = "$(ex "$K" hackbench kvm exits)" &&
+	grep -q "^1    SeKVM    4.25 " out && grep -q "^1    KVM      5.31 " out &&
+	sql e.db "select value, unit from measurements where suite = \"apps-exits\" and hypervisor = \"sekvm\" and benchmark = \"memcached kvm.exits\"" >v &&
+	test "$(cat v)" = "$(ex "$S" memcached kvm exits).0|events" &&
+	sql e.db "select value from measurements where suite = \"apps-exits\" and hypervisor = \"kvm\" and benchmark = \"load-average\"" >v &&
+	test "$(cat v)" = 5.31 &&
+	test "$(sql e.db "select count(*) from measurements where suite = \"apps-exits\" and benchmark = \"memcached cv.host_s2_fault.ticks\" and unit = \"ticks\"")" = 1 &&
+	test "$(sql e.db "select count(*) from measurements where suite = \"apps-exits\" and hypervisor = \"kvm\" and benchmark like \"% cv.%\"")" = 0 &&
+	sql e.db "select distinct parameters from measurements where suite = \"apps\"" >p &&
+	test "$(wc -l <p)" = 1 && grep -q " run=guest icount$" p
+'
+
+# micro_insn LOG NAME: instructions per operation, from the log's own lines.
+micro_insn() {
+	awk -v n="$2" '/MICRO-START/ { for (i = 1; i <= NF; i++) if ($i ~ /^cntfrq=/) f = substr($i, 8) }
+		$0 ~ "MICRO-RESULT name=" n " " { for (i = 1; i <= NF; i++) { if ($i ~ /^iters=/) it = substr($i, 7); if ($i ~ /^ticks=/) t = substr($i, 7) } }
+		END { print t * 1e9 / f / it }' "$1"
+}
+
+test_expect_success 'apps --from-logs: the micro suite'"'"'s costs times SeKVM'"'"'s exits predict its extra' '
+	logs elogs "$ELOGS-sekvm-1.log" "$ELOGS-kvm-1.log" &&
+	porttool bench 5.10 --suite apps --apps hackbench,memcached --from-logs elogs \
+		--db p.db >out 2>err &&
+	grep -q "^(no micro suite results for this line" out &&
+	mkdir -p mlogs &&
+	cp "$T_DIR/bench-logs/micro-sekvm-4096-1.log" mlogs/micro-sekvm-1.log &&
+	cp "$T_DIR/bench-logs/micro-kvm-4096-1.log" mlogs/micro-kvm-1.log &&
+	porttool bench 5.10 --suite micro --from-logs mlogs --db p.db >/dev/null &&
+	porttool bench 5.10 --suite apps --apps hackbench,memcached --from-logs elogs \
+		--db p.db >out 2>err || { cat err out; false; } &&
+	sed -n "/^what SeKVM/,\$p" out &&
+	S="$ELOGS-sekvm-1.log" M="$T_DIR/bench-logs/micro" &&
+	ipi=$(echo "$(micro_insn "$M-sekvm-4096-1.log" ipi) $(micro_insn "$M-kvm-4096-1.log" ipi)" | awk "{ print \$1 - \$2 }") &&
+	mmio=$(echo "$(micro_insn "$M-sekvm-4096-1.log" mmio-user) $(micro_insn "$M-kvm-4096-1.log" mmio-user)" | awk "{ print \$1 - \$2 }") &&
+	set -- $(awk "\$1 == \"memcached:\" && NF == 10 { print; exit }" out) &&
+	same "$6" "$(awk -v n="$(ex "$S" memcached cv hc_virq)" -v d="$ipi" "BEGIN { print n * d / 2 / 1e6 }")" &&
+	same "$4" "$(awk -v n="$(ex "$S" memcached kvm mmio_exit_user)" -v d="$mmio" "BEGIN { print n * d / 1e6 }")" &&
+	echo "$2 $3 $4 $5 $6 $7 $8" | awk "{ d = \$1 + \$2 + \$3 + \$4 + \$5 + \$6 - \$7; exit !(d < 0.035 && d > -0.035) }" &&
+	same "$9" "$(awk -v p="$8" -v w="$(ex "$S" memcached host uptime_ms)" "BEGIN { print p / w * 100 }")" &&
+	test "${10}" != "-"
+'
+
+test_expect_success 'apps --from-logs: logs without exit counts say so; a malformed count is left out' '
+	logs glogs "$LOGS/guest-sekvm-1.log" "$LOGS/guest-kvm-1.log" &&
+	porttool bench 5.10 --suite apps --apps memcached,mysql --from-logs glogs --db o.db >out 2>err ||
+		{ cat err; false; } &&
+	grep -q "^(no exit counts in these logs" out &&
+	! grep -q "icount" out &&
+	sql o.db "select distinct parameters from measurements where suite = \"apps\"" >p &&
+	! grep -q icount p &&
+	sed "s/^\(APPS-EXITS: memcached kvm exits\) [0-9]*/\1 many/" "$ELOGS-sekvm-1.log" >bad &&
+	logs elogs bad "$ELOGS-kvm-1.log" &&
+	porttool bench 5.10 --suite apps --apps memcached --from-logs elogs --db o.db >out 2>err ||
+		{ cat err; false; } &&
+	set -- $(erow out memcached SeKVM) && test "$1" = - &&
+	test "$4" = "$(ex "$ELOGS-sekvm-1.log" memcached kvm mmio_exit_user)"
+'
+
+# icount-killed-kvm-1.log: a real KVM boot of 'porttool bench 5.10 --suite
+# apps --icount' (CI's 5.10 builds, kbuild, hackbench, memcached, MariaDB)
+# that QEMU's 1800 s deadline ended before the guest was ready.
+test_expect_success 'apps --from-logs: a boot killed before the guest was ready says so' '
+	logs klogs "$ELOGS-sekvm-1.log" "$LOGS/icount-killed-kvm-1.log" &&
+	test_expect_code 1 porttool bench 5.10 --suite apps --apps hackbench --from-logs klogs \
+		--db k.db >out 2>err &&
+	grep -q "apps-kvm-1.log: QEMU was killed at porttool.s --timeout before the guest was ready (under -icount" err
+'
+
+test_expect_success 'apps: the exit counts stay out of the matrix and the report' '
+	logs elogs "$ELOGS-sekvm-1.log" "$ELOGS-kvm-1.log" &&
+	porttool bench 5.10 --suite apps --apps hackbench,memcached --from-logs elogs --db m.db >/dev/null &&
+	test "$(sql m.db "select count(*) from measurements where suite = \"apps-exits\"")" -gt 100 &&
+	porttool report --db m.db >out 2>err || { cat err; false; } &&
+	grep -q memcached out && ! grep -q "apps-exits" out
+'
+
 test_expect_success 'apps: usage errors' '
+	test_expect_code 2 porttool bench 5.10 --suite micro --icount 2>err &&
+	grep -q -- "--icount goes with --suite apps" err &&
+	test_expect_code 2 porttool bench 5.10 --suite apps --icount --from-logs x 2>err &&
+	grep -q -- "--from-logs boots nothing" err &&
+	test_expect_code 2 porttool bench 5.10 --suite guest --halt-poll-ns 0 2>err &&
+	grep -q -- "--halt-poll-ns takes" err &&
 	test_expect_code 2 porttool bench 5.10 --suite apps --apps nginx --from-logs x 2>err &&
 	grep -q "'"'"'nginx'"'"' is none of" err &&
 	test_expect_code 2 porttool bench 5.10 --suite apps --redis-requests 0 2>err &&
@@ -339,7 +456,14 @@ else
 		for k in sekvm kvm; do
 			grep -q "^APPS-VMM: EXT4-fs (vda): mounted filesystem with ordered data mode" \
 				"$TRASH/real/apps-$k-1.log" || { echo "$k: the guest did not load the journal"; false; }
+			for w in hackbench memcached; do
+				grep -q "^APPS-EXITS: $w kvm exits [1-9]" "$TRASH/real/apps-$k-1.log" ||
+					{ echo "$k: no exit count for $w"; false; }
+			done
 		done &&
+		grep -q "^APPS-EXITS: hackbench cv exit_irq [0-9]" "$TRASH/real/apps-sekvm-1.log" &&
+		! grep -q "^APPS-EXITS: [a-z-]* cv " "$TRASH/real/apps-kvm-1.log" &&
+		grep -q "^hackbench/SeKVM  *[1-9]" out && grep -q "^memcached/KVM  *[1-9]" out &&
 		sql real.db "select benchmark, hypervisor, unit from measurements where suite = \"apps\" and value > 0 and parameters like \"% run=guest\" order by benchmark, hypervisor" >rows &&
 		cat rows &&
 		test "$(cat rows | tr "\n" " ")" = "$WANT"

@@ -53,6 +53,66 @@ GUEST_CMDLINE="console=ttyAMA0 panic=-1 swiotlb=2048,force root=/dev/vda ro root
 
 apps_error() { mark "apps-error: $*"; }
 
+# The exits each workload caused: a snapshot of every counter before and
+# after it, the difference logged as "APPS-EXITS: WORKLOAD SRC NAME COUNT
+# TICKS" (bench_apps.c reads them): SRC cv, the corevisor's counters
+# (SeKVM: $STATS of host-lib.sh, ticks its EL2 time); kvm, KVM's own
+# per-exit statistics (debugfs kvm/*, kept by the hostvisor as by stock
+# KVM; ticks 0); net, the bytes and packets through the guests' taps (every
+# one of them bounced by the guest's swiotlb, swiotlb=force below, under
+# both kernels); irq, this host's interrupts by line (/proc/interrupts,
+# every CPU's: an interrupt while a vCPU runs is an exit); host uptime_ms,
+# the window's length.  The counters are
+# the whole machine's: with several guests, every guest's.  A guest's own
+# workloads (hackbench, kbuild, the servers' start) are cut where its
+# output says APPS-BEGIN/APPS-END (watch_frames: tens of ms late under
+# TCG, at both ends); the clients' where this host runs them.
+snap() {
+	files=
+	for g in /sys/kernel/debug/kvm/* /sys/class/net/tap*/statistics/[rt]x_bytes \
+		/sys/class/net/tap*/statistics/[rt]x_packets; do
+		[ -f "$g" ] && files="$files $g"
+	done
+	awk -v cv="$STATS" '
+	FILENAME == cv { if ($2 ~ /^[0-9]+$/ && NF == 3) print "cv", $1, $2, $3; next }
+	FILENAME ~ /^\/sys\/kernel\/debug\/kvm\// {
+		n = FILENAME; sub(".*/", "", n); print "kvm", n, $1 + 0, 0; next }
+	FILENAME ~ /^\/sys\/class\/net\// { n = FILENAME; sub(".*/", "", n); net[n] += $1; next }
+	FILENAME == "/proc/uptime" { print "host", "uptime_ms", int($1 * 1000), 0 }
+	FILENAME == "/proc/interrupts" && $1 ~ /:$/ {
+		n = $1; sub(":", "", n)
+		if (n ~ /^[0-9]+$/) n = substr(n "-" $NF, 1, 20)
+		s = 0
+		for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) s += $i
+		print "irq", n, s, 0
+	}
+	END { for (n in net) print "net", n, net[n], 0 }' \
+		$(ls $STATS 2>/dev/null) $files /proc/uptime /proc/interrupts >"$1"
+}
+exits_diff() {
+	awk -v w="$1" 'NR == FNR { c[$1 " " $2] = $3; t[$1 " " $2] = $4; next }
+	{ k = $1 " " $2; printf "APPS-EXITS: %s %s %s %.0f %.0f\n", w, $1, $2, $3 - c[k], $4 - t[k] }' \
+		"$2" "$3"
+}
+# watch_frames OUT: copy the guest's console from OUT.fifo to OUT.out,
+# snapshotting at each frame's begin and end (into /tmp/exits.out).
+CR=$(printf '\r')
+watch_frames() {
+	while IFS= read -r line; do
+		printf '%s\n' "$line" >>"$1.out"
+		case "$line" in
+		*"APPS-BEGIN: "*|*"APPS-END: "*)
+			w=${line#*APPS-*: }
+			w=${w%%[ $CR]*}
+			case "$line" in
+			*BEGIN*) snap /tmp/ex.0 ;;
+			*) snap /tmp/ex.1 && exits_diff "$w" /tmp/ex.0 /tmp/ex.1 >>/tmp/exits.out ;;
+			esac
+			;;
+		esac
+	done <"$1.fifo"
+}
+
 # apps.KEY=VALUE into APPS_KEY, as the root filesystem's /init does, and
 # onto the guest's command line.
 for arg in $(cat /proc/cmdline); do
@@ -115,9 +175,16 @@ vmm_start() {
 	cmdline="$GUEST_CMDLINE apps.ip=$guest_addr/24"
 	[ "$1" = 1 ] && mark "guest command line: $cmdline"
 	: >$out.out
+	# one guest: its frames cut the exit counts (several: only the clients')
+	dest=$out.out
+	if [ "$VMS" = 1 ] && mkfifo $out.fifo; then
+		dest=$out.fifo
+		watch_frames $out &
+		echo $! >$out.wpid
+	fi
 	(/bin/vmm --kernel /guest/Image --cpus 2 --mem $GUEST_MEM $keys \
 		--disk /dev/vda,ro --net tap=$tap,mac=$mac --cmdline "$cmdline" \
-		>$out.out 2>&1 &
+		>$dest 2>&1 &
 	 echo $! >$out.pid
 	 wait $!
 	 echo $? >$out.rc) &
@@ -218,6 +285,8 @@ elif root_up; then
 			i=$((i + 1))
 		done
 		mark "guest ready; clients from this host"
+		sed -n 's/^sekvm-stats: /CV-STATS: /p' $STATS 2>/dev/null
+		cat /tmp/exits.out 2>/dev/null
 		# memcaslap writes ~/.memslap.cnf when it is missing: several
 		# at once read each other's half-written file ("Bad
 		# configuration file"), so one writes it first, to no server.
@@ -227,13 +296,16 @@ elif root_up; then
 			[ "$s" = none ] && continue
 			# every guest's clients at once, printed one guest after another
 			i=1 pids=
+			snap /tmp/ex.0
 			while [ $i -le "$VMS" ]; do
 				client "$s" $i >/tmp/client$i.out 2>&1 &
 				pids="$pids $!"
 				i=$((i + 1))
 			done
 			wait $pids
+			snap /tmp/ex.1
 			each cat_client
+			exits_diff "$s" /tmp/ex.0 /tmp/ex.1
 		done
 		mark "clients done"
 	fi
@@ -258,6 +330,8 @@ elif root_up; then
 		sleep 1
 		n=$((n + 1))
 	done
+	# the console's last lines, through watch_frames
+	[ -f /tmp/vmm1.wpid ] && wait "$(cat /tmp/vmm1.wpid)"
 	i=1
 	while [ $i -le "$VMS" ]; do
 		guest_lines $i $(($(shown_of $i) + 1))
