@@ -29,14 +29,6 @@ CHAIN=${PORTTOOL_CHAIN_DIR:-$TRASH_ROOT/t0900-work}
 export XDG_CACHE_HOME="$TRASH/cache"
 LOGS="$T_DIR/apps-logs"
 
-sql() {
-	python3 -c '
-import sqlite3, sys
-for row in sqlite3.connect(sys.argv[1]).execute(sys.argv[2]):
-    print("|".join("" if v is None else str(v) for v in row))
-' "$1" "$2"
-}
-
 # The numbers as the tools print them, read here with sed, not porttool.
 ab_rps() { sed -n 's/^Requests per second: *\([0-9.]*\) .*/\1/p' "$1" | tr -d '\r'; }
 redis_rps() { sed -n "s/^\"$2\",\"\([0-9.]*\)\".*/\1/p" "$1" | tr -d '\r'; }
