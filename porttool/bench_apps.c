@@ -26,6 +26,85 @@
 #include <stdlib.h>
 #include <string.h>
 
+/*
+ * The exit counts apps-host-init.sh logs (bench_apps_exits.c prints what
+ * they say): "APPS-EXITS: WORKLOAD SRC NAME COUNT TICKS", the counters'
+ * frequency, whether QEMU ran with -icount, and each boot's load.
+ */
+#define TAG_EXITS "APPS-EXITS: "
+#define TAG_FREQ "CV-STATS: cntfrq "
+#define TAG_BOOT "# porttool boot: "
+#define TAG_LOAD "# porttool: load average "
+
+static struct apps_exit *find_exit(struct apps_run *r, const char *window,
+				   const char *src, const char *name)
+{
+	for (int i = 0; i < r->nexits; i++) {
+		struct apps_exit *e = &r->exits[i];
+
+		if (!strcmp(e->window, window) && !strcmp(e->src, src) &&
+		    !strcmp(e->name, name))
+			return e;
+	}
+	return NULL;
+}
+
+/*
+ * One line of a run's log: an exit count, the counters' frequency, the
+ * QEMU command line or the load.  A malformed line is left out (the
+ * counts explain the figures, they are not figures); a window's counter
+ * given twice keeps the last.
+ */
+static void take_exit_line(const char *line, struct apps_run *r)
+{
+	char window[sizeof(r->exits[0].window)], src[sizeof(r->exits[0].src)],
+	     name[sizeof(r->exits[0].name)], end;
+	long long c, t;
+	const char *p;
+	struct apps_exit *e;
+
+	if (!strncmp(line, TAG_BOOT, strlen(TAG_BOOT))) {
+		r->icount = strstr(line, " -icount ") != NULL;
+		p = strstr(line, " kvm.halt_poll_ns=");
+		r->halt_poll_ns = p ? atoi(p + 18) : -1;
+		return;
+	}
+	if (!strncmp(line, TAG_LOAD, strlen(TAG_LOAD))) {
+		r->load = strtod(line + strlen(TAG_LOAD), NULL);
+		return;
+	}
+	if ((p = strstr(line, TAG_FREQ))) {
+		r->cntfrq = strtod(p + strlen(TAG_FREQ), NULL);
+		return;
+	}
+	if (!(p = strstr(line, TAG_EXITS)))
+		return;
+	if (sscanf(p + strlen(TAG_EXITS), "%23s %7s %23s %lld %lld %c", window, src,
+		   name, &c, &t, &end) != 5 || c < 0 || t < 0)
+		return;
+	e = find_exit(r, window, src, name);
+	if (!e) {
+		if (r->nexits >= APPS_EXITS_MAX)
+			return;
+		e = &r->exits[r->nexits++];
+		snprintf(e->window, sizeof(e->window), "%s", window);
+		snprintf(e->src, sizeof(e->src), "%s", src);
+		snprintf(e->name, sizeof(e->name), "%s", name);
+	}
+	e->count = c;
+	e->ticks = t;
+}
+
+long long apps_exit_count(const struct apps_run *r, const char *frame,
+			  const char *src, const char *name, long long *ticks)
+{
+	const struct apps_exit *e = find_exit((struct apps_run *)r, frame, src, name);
+
+	if (ticks)
+		*ticks = e ? e->ticks : 0;
+	return e ? e->count : -1;
+}
+
 /* apps-host-init.sh's tag of the guest's output, and its error marker. */
 #define GUEST_TAG "APPS-VMM: "
 #define HOST_ERROR "PORTTOOL-BENCH: apps-error: "
@@ -156,7 +235,7 @@ char *apps_parse_log(const char *log, unsigned wanted, struct apps_run *r)
 		cr = strrchr(line, '\r');
 		if (cr)
 			memmove(line, cr + 1, strlen(cr + 1) + 1);
-		apps_take_exit_line(line, r);
+		take_exit_line(line, r);
 		if (marker(line, "APPS-BEGIN: ", name, sizeof(name), NULL)) {
 			size_t tlen = (size_t)(strstr(line, "APPS-BEGIN: ") - line);
 

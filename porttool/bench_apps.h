@@ -90,8 +90,6 @@ void apps_print_table(FILE *out, const char *version, unsigned wanted,
  */
 char *apps_vm_log(const char *log, int vms, int v);
 
-/* Take one log line's exit count, counter frequency, -icount or load. */
-void apps_take_exit_line(const char *line, struct apps_run *r);
 
 /*
  * The count of counter src/name in run r's window of frame, or -1 when
