@@ -224,7 +224,7 @@ char *apps_parse_log(const char *log, unsigned wanted, struct apps_run *r)
 	r->in_guest = strstr(log, GUEST_TAG "APPS-INIT: up ") != NULL;
 	while (p && *p) {
 		size_t len = strcspn(p, "\n");
-		char *line = strndup(p, len);
+		char *line = xstrndup(p, len);
 		size_t n = strlen(line);
 		char *cr;
 

@@ -40,15 +40,6 @@
 
 /* ---- the URL ---- */
 
-static char *xstrndup(const char *s, size_t n)
-{
-	char *c = xmalloc(n + 1);
-
-	memcpy(c, s, n);
-	c[n] = '\0';
-	return c;
-}
-
 static bool user_char_ok(char c)
 {
 	return isalnum((unsigned char)c) || c == '.' || c == '_' || c == '-';
@@ -162,6 +153,10 @@ void ssh_target_free(struct ssh_target *t)
 
 /* ---- running ssh ---- */
 
+#define HOST_KEY_CHANGED "the board's host key is not the one known_hosts " \
+	"has for it (a re-installed board, or another machine at that " \
+	"address): check, then fix known_hosts"
+
 /*
  * ssh's known failures, by the words it prints, and what they mean for
  * whoever runs the benchmark.  The first that matches wins.
@@ -175,12 +170,8 @@ static const struct {
 	  "this user's keys (porttool logs in with keys only, never a password; "
 	  "put your public key in the board's ~/.ssh/authorized_keys, or name "
 	  "the key with --ssh-config)" },
-	{ "has changed and you have requested strict checking", "the board's "
-	  "host key is not the one known_hosts has for it (a re-installed board, "
-	  "or another machine at that address): check, then fix known_hosts" },
-	{ "REMOTE HOST IDENTIFICATION HAS CHANGED", "the board's host key is not "
-	  "the one known_hosts has for it (a re-installed board, or another "
-	  "machine at that address): check, then fix known_hosts" },
+	{ "has changed and you have requested strict checking", HOST_KEY_CHANGED },
+	{ "REMOTE HOST IDENTIFICATION HAS CHANGED", HOST_KEY_CHANGED },
 	{ "Host key verification failed", "its host key is unknown (BatchMode: "
 	  "porttool never answers a host-key prompt): add it to known_hosts "
 	  "(ssh to the board once), or set StrictHostKeyChecking in an "
@@ -440,18 +431,17 @@ int board_probe(const struct ssh_target *t, const char *busybox,
 	char *cmd = xasprintf(probe_script, t->dir), *why;
 	struct sbuf out = { 0 };
 	int rc = ssh_command(t, cmd, busybox, PROBE_TIMEOUT_S, &out, -1, false);
+	const char *text = out.buf ? out.buf : "";
 	int ret = -1;
 
 	free(cmd);
 	if (rc < 0)
 		goto out;
 	if (rc == 255) {
-		why = ssh_explain_failure(t, out.buf ? out.buf : "");
-		ret = -1;
-	} else if ((why = board_judge_probe(out.buf ? out.buf : "", version, b))) {
+		why = ssh_explain_failure(t, text);
+	} else if ((why = board_judge_probe(text, version, b))) {
 		/* a probe cut short: its last words say why (no mkdir, a full /tmp) */
-		char *last = strstr(out.buf ? out.buf : "", "PROBE-end") ? xstrdup("")
-			     : last_line(out.buf ? out.buf : ""), *w;
+		char *last = strstr(text, "PROBE-end") ? xstrdup("") : last_line(text), *w;
 
 		w = xasprintf("%s: %s%s%s%s", t->url, why, *last ? " (its last output: '" : "",
 			      last, *last ? "')" : "");

@@ -94,6 +94,11 @@ char *xstrdup(const char *s)
 	return check_alloc(strdup(s));
 }
 
+char *xstrndup(const char *s, size_t n)
+{
+	return check_alloc(strndup(s, n));
+}
+
 char *xasprintf(const char *fmt, ...)
 {
 	va_list ap;
