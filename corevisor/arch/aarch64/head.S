@@ -15,18 +15,34 @@
 	add	\reg, \reg, :lo12:\sym
 	.endm
 
+	/*
+	 * op (stp or ldp) x2..x17 in pairs at base + 16..143: the part
+	 * every frame and a guest's register array lay out alike.
+	 */
+	.macro	pairs_x2_x17, op, base
+	\op	x2, x3, [\base, #16 * 1]
+	\op	x4, x5, [\base, #16 * 2]
+	\op	x6, x7, [\base, #16 * 3]
+	\op	x8, x9, [\base, #16 * 4]
+	\op	x10, x11, [\base, #16 * 5]
+	\op	x12, x13, [\base, #16 * 6]
+	\op	x14, x15, [\base, #16 * 7]
+	\op	x16, x17, [\base, #16 * 8]
+	.endm
+
+	/* Pop the frame and return to the caller, speculation stopped. */
+	.macro	pop_frame_eret
+	add	sp, sp, #CV_FRAME_SIZE
+	eret
+	dsb	nsh				/* no speculation past eret */
+	isb
+	.endm
+
 	/* Save x0..x30 of the interrupted context in a frame at sp. */
 	.macro	save_frame
 	sub	sp, sp, #CV_FRAME_SIZE
 	stp	x0, x1, [sp, #16 * 0]
-	stp	x2, x3, [sp, #16 * 1]
-	stp	x4, x5, [sp, #16 * 2]
-	stp	x6, x7, [sp, #16 * 3]
-	stp	x8, x9, [sp, #16 * 4]
-	stp	x10, x11, [sp, #16 * 5]
-	stp	x12, x13, [sp, #16 * 6]
-	stp	x14, x15, [sp, #16 * 7]
-	stp	x16, x17, [sp, #16 * 8]
+	pairs_x2_x17 stp, sp
 	stp	x18, x19, [sp, #16 * 9]
 	stp	x20, x21, [sp, #16 * 10]
 	stp	x22, x23, [sp, #16 * 11]
@@ -39,14 +55,7 @@
 	/* Restore x0..x30 from the frame at sp and return to the caller. */
 	.macro	restore_frame_eret
 	ldp	x0, x1, [sp, #16 * 0]
-	ldp	x2, x3, [sp, #16 * 1]
-	ldp	x4, x5, [sp, #16 * 2]
-	ldp	x6, x7, [sp, #16 * 3]
-	ldp	x8, x9, [sp, #16 * 4]
-	ldp	x10, x11, [sp, #16 * 5]
-	ldp	x12, x13, [sp, #16 * 6]
-	ldp	x14, x15, [sp, #16 * 7]
-	ldp	x16, x17, [sp, #16 * 8]
+	pairs_x2_x17 ldp, sp
 	ldp	x18, x19, [sp, #16 * 9]
 	ldp	x20, x21, [sp, #16 * 10]
 	ldp	x22, x23, [sp, #16 * 11]
@@ -54,10 +63,7 @@
 	ldp	x26, x27, [sp, #16 * 13]
 	ldp	x28, x29, [sp, #16 * 14]
 	ldr	x30, [sp, #16 * 15]
-	add	sp, sp, #CV_FRAME_SIZE
-	eret
-	dsb	nsh				/* no speculation past eret */
-	isb
+	pop_frame_eret
 	.endm
 
 	/* One 128-byte vector slot that branches to \label. */
@@ -235,34 +241,17 @@ cv_init_sync:
 	 * restored, and nothing of EL2's ever reaches them.
 	 */
 	.macro	save_host_frame
-	stp	x2, x3, [sp, #16 * 1]
-	stp	x4, x5, [sp, #16 * 2]
-	stp	x6, x7, [sp, #16 * 3]
-	stp	x8, x9, [sp, #16 * 4]
-	stp	x10, x11, [sp, #16 * 5]
-	stp	x12, x13, [sp, #16 * 6]
-	stp	x14, x15, [sp, #16 * 7]
-	stp	x16, x17, [sp, #16 * 8]
+	pairs_x2_x17 stp, sp
 	str	x18, [sp, #16 * 9]
 	str	x30, [sp, #16 * 15]
 	.endm
 
 	.macro	restore_host_frame_eret
 	ldp	x0, x1, [sp, #16 * 0]
-	ldp	x2, x3, [sp, #16 * 1]
-	ldp	x4, x5, [sp, #16 * 2]
-	ldp	x6, x7, [sp, #16 * 3]
-	ldp	x8, x9, [sp, #16 * 4]
-	ldp	x10, x11, [sp, #16 * 5]
-	ldp	x12, x13, [sp, #16 * 6]
-	ldp	x14, x15, [sp, #16 * 7]
-	ldp	x16, x17, [sp, #16 * 8]
+	pairs_x2_x17 ldp, sp
 	ldr	x18, [sp, #16 * 9]
 	ldr	x30, [sp, #16 * 15]
-	add	sp, sp, #CV_FRAME_SIZE
-	eret
-	dsb	nsh				/* no speculation past eret */
-	isb
+	pop_frame_eret
 	.endm
 
 	/*
@@ -273,14 +262,7 @@ cv_init_sync:
 	 * stay behind), and end the run with the exit kind.
 	 */
 	.macro	guest_exit, kind
-	stp	x2, x3, [x0, #16 * 1]
-	stp	x4, x5, [x0, #16 * 2]
-	stp	x6, x7, [x0, #16 * 3]
-	stp	x8, x9, [x0, #16 * 4]
-	stp	x10, x11, [x0, #16 * 5]
-	stp	x12, x13, [x0, #16 * 6]
-	stp	x14, x15, [x0, #16 * 7]
-	stp	x16, x17, [x0, #16 * 8]
+	pairs_x2_x17 stp, x0
 	stp	x18, x19, [x0, #16 * 9]
 	stp	x20, x21, [x0, #16 * 10]
 	stp	x22, x23, [x0, #16 * 11]
@@ -317,10 +299,7 @@ cv_lower_irq:
 	lower_entry
 	cbnz	x0, 1f
 	ldp	x0, x1, [sp, #16 * 0]
-	add	sp, sp, #CV_FRAME_SIZE
-	eret
-	dsb	nsh				/* no speculation past eret */
-	isb
+	pop_frame_eret
 1:	guest_exit CV_EXIT_IRQ
 
 /* An SError: the guest's ends its run, the host's is handed back. */
