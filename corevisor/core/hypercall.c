@@ -37,12 +37,14 @@ static s64 dispatch(u64 *r)
 	 * of the ids the first switch below answers equals it, so this
 	 * only changes the order of the tests, not their outcome.  Its
 	 * answer goes straight into r[1..4]: vcpu_run writes them (all
-	 * four) only once it has accepted the call.
+	 * four) only once it has accepted the call.  VCPU_RUN_LRS (1.6)
+	 * also carries the list registers in r[5..6], both ways.
 	 */
-	if (r[0] == CV_HC_VCPU_RUN) {
+	if (r[0] == CV_HC_VCPU_RUN || r[0] == CV_HC_VCPU_RUN_LRS) {
 		if (!vm_calls_open())
 			return CV_E_STATE;
-		return vcpu_run(r[1], r[2], r[3], r[4], &r[1]);
+		return vcpu_run(r[1], r[2], r[3], r[4], &r[1],
+				r[0] == CV_HC_VCPU_RUN_LRS ? &r[5] : NULL);
 	}
 	switch (r[0]) {
 	case 0: case 1: case 2: case 3:
@@ -128,6 +130,7 @@ static u32 hc_stat(u64 id)
 {
 	switch (id) {
 	case CV_HC_VCPU_RUN:
+	case CV_HC_VCPU_RUN_LRS:
 		return CV_STAT_HC_VCPU_RUN;
 	case CV_HC_MAP_PAGE:
 		return CV_STAT_HC_MAP_PAGE;
@@ -146,8 +149,8 @@ static u32 hc_stat(u64 id)
  */
 static bool hc_timed(u64 id)
 {
-	return id != CV_HC_VCPU_RUN && id != CV_HC_GET_VIRQ &&
-	       id != CV_HC_SET_VIRQ;
+	return id != CV_HC_VCPU_RUN && id != CV_HC_VCPU_RUN_LRS &&
+	       id != CV_HC_GET_VIRQ && id != CV_HC_SET_VIRQ;
 }
 
 void core_host_hvc(u64 regs[8])
@@ -159,7 +162,8 @@ void core_host_hvc(u64 regs[8])
 		regs[0] = (u64)(s64)CV_E_STATE;
 		return;
 	}
-	if (id == CV_HC_VCPU_RUN) {	/* the most frequent, first */
+	if (id == CV_HC_VCPU_RUN || id == CV_HC_VCPU_RUN_LRS) {
+		/* the most frequent, first */
 		regs[0] = (u64)dispatch(regs);
 		stat_count(core_stats[cpu], CV_STAT_HC_VCPU_RUN);
 		return;

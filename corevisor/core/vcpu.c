@@ -20,8 +20,10 @@
  * CPU_ON bookkeeping are handled here without trusting the host.  A
  * vCPU runs on one CPU at a time (state ACTIVE).
  * Virtual interrupts: the host writes the list registers (as many as the
- * GICH has, at most CV_NR_LRS), each checked; the world switch loads
- * them with the GICH enabled (vgic_hcr), and saves them back.
+ * GICH has, at most CV_NR_LRS), each checked, one a call (SET_VIRQ) or
+ * all of them with the run (VCPU_RUN_LRS, which also hands them back);
+ * the world switch loads them with the GICH enabled (vgic_hcr), and
+ * saves them back.
  */
 #include <core/core.h>
 
@@ -370,6 +372,67 @@ static void answer_stat(struct cv_stat *row, const struct vcpu *v,
 		stat_count(row, CV_STAT_ANSWER_MMIO);
 }
 
+/*
+ * GICv2 list register: no reserved bits, a real virtual INTID, HW only
+ * for a PPI (the timer).
+ */
+static bool lr_valid(u64 val)
+{
+	u64 pid = (val >> 10) & 0x3ff;
+
+	if (val >> 32 || val & LR_RES0 || (val & 0x3ff) >= INTID_SPURIOUS)
+		return false;
+	return !(val & LR_HW) || (pid >= 16 && pid < 32);
+}
+
+/* List register i of VCPU_RUN_LRS's pair (ABI 1.6): two in each. */
+static u32 lr_of(const u64 lrs[2], unsigned int i)
+{
+	return (u32)(lrs[i / 2] >> (i % 2 * 32));
+}
+
+/*
+ * The list registers a VCPU_RUN_LRS brings, each checked as SET_VIRQ
+ * checks it (an empty one always passes), before the call changes
+ * anything.
+ */
+static s64 check_lrs(const u64 lrs[2])
+{
+	unsigned int i;
+
+	if (!(lrs[0] | lrs[1]))
+		return 0;
+	for (i = 0; i < CV_NR_LRS; i++) {
+		u32 val = lr_of(lrs, i);
+
+		if (!val)
+			continue;
+		if (i >= core.nr_lrs)
+			return CV_E_RANGE;
+		if (!lr_valid(val))
+			return CV_E_INVAL;
+	}
+	return 0;
+}
+
+/* Checked: the run's list registers are the host's set, all of them. */
+static void set_lrs(struct vcpu *v, const u64 lrs[2])
+{
+	unsigned int i;
+
+	for (i = 0; i < CV_NR_LRS; i++)
+		v->ctx.lr[i] = lr_of(lrs, i);
+}
+
+/* What the run left in them, for the host's vGIC. */
+static void get_lrs(const struct vcpu *v, u64 lrs[2])
+{
+	_Static_assert(CV_NR_LRS == 4, "VCPU_RUN_LRS carries 4 in x5, x6");
+
+	lrs[0] = v->ctx.lr[0] | (u64)v->ctx.lr[1] << 32;
+	lrs[1] = v->ctx.lr[2] | (u64)v->ctx.lr[3] << 32;
+}
+
 static struct vm *get_vcpu(u64 vmid, u64 idx, struct vcpu **v, s64 *err)
 {
 	struct vm *vm = vm_get_locked(vmid);
@@ -399,9 +462,12 @@ fail:
  * READY (vm_stop, vm_teardown, the vGIC calls, all under vm->lock) sees
  * every write of the run, and this CPU touches the vCPU no more.
  * out[] is written, all of it, only once the call is accepted: the
- * dispatcher passes the host's own r[1..4].
+ * dispatcher passes the host's own r[1..4].  lrs (VCPU_RUN_LRS, else
+ * NULL) is the host's r[5..6]: the run's list registers in, checked
+ * with the rest of the call, and what the run left in them out.
  */
-s64 vcpu_run(u64 vmid, u64 idx, u64 value, u64 action, u64 out[4])
+s64 vcpu_run(u64 vmid, u64 idx, u64 value, u64 action, u64 out[4],
+	     u64 *lrs)
 {
 	struct cv_stat *row = core_stats[machine_cpu_index()];
 	struct vcpu *v;
@@ -414,12 +480,16 @@ s64 vcpu_run(u64 vmid, u64 idx, u64 value, u64 action, u64 out[4])
 	ret = check_action(v, action);
 	if (!ret && (vm->state != VM_RUNNING || v->state != VCPU_READY))
 		ret = CV_E_STATE;
+	if (!ret && lrs)
+		ret = check_lrs(lrs);
 	if (ret) {
 		lock_give(&vm->lock);
 		return ret;
 	}
 	answer_stat(row, v, action);
 	apply_action(v, action, value);
+	if (lrs)
+		set_lrs(v, lrs);
 	v->state = VCPU_ACTIVE;
 	lock_give(&vm->lock);
 	out[0] = 0;
@@ -445,6 +515,8 @@ s64 vcpu_run(u64 vmid, u64 idx, u64 value, u64 action, u64 out[4])
 	}
 	if (!ret)
 		ret = CV_EXIT_IRQ;	/* give the host its CPU back */
+	if (lrs)
+		get_lrs(v, lrs);	/* while the vCPU is still this CPU's */
 	machine_store_release(&v->state, VCPU_READY);
 	return ret;
 }
@@ -489,19 +561,6 @@ s64 vcpu_get_virq(u64 vmid, u64 idx, u64 lr, u64 *val)
 		ret = CV_E_RANGE;
 	lock_give(&vm->lock);
 	return ret;
-}
-
-/*
- * GICv2 list register: no reserved bits, a real virtual INTID, HW only
- * for a PPI (the timer).
- */
-static bool lr_valid(u64 val)
-{
-	u64 pid = (val >> 10) & 0x3ff;
-
-	if (val >> 32 || val & LR_RES0 || (val & 0x3ff) >= INTID_SPURIOUS)
-		return false;
-	return !(val & LR_HW) || (pid >= 16 && pid < 32);
 }
 
 s64 vcpu_set_virq(u64 vmid, u64 idx, u64 lr, u64 val)

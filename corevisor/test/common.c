@@ -116,6 +116,18 @@ s64 hc(u64 id, u64 a1, u64 a2, u64 a3, u64 a4, u64 a5, u64 out[4])
 	return (s64)r[0];
 }
 
+/* A call with x0..x6 from r; out gets x1..x4 and lrs x5, x6. */
+s64 hc_lrs(const u64 r[7], u64 out[4], u64 lrs[2])
+{
+	u64 regs[8] = { r[0], r[1], r[2], r[3], r[4], r[5], r[6], 0 };
+
+	core_host_hvc(regs);
+	memcpy(out, &regs[1], 4 * sizeof(u64));
+	lrs[0] = regs[5];
+	lrs[1] = regs[6];
+	return (s64)regs[0];
+}
+
 static struct evp_pkey_st *key;
 static pthread_once_t key_once = PTHREAD_ONCE_INIT;
 

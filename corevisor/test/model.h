@@ -89,13 +89,17 @@ struct model {
 	u64 scrubbed[2048];	/* pages given back to the host by the call */
 	int nscrubbed;
 	s64 guest_x0[4];	/* x0 the guest should see after each step */
+	u64 run_lrs[2];		/* VCPU_RUN_LRS's x5, x6 after the run */
 };
 
 void model_init(struct model *m, int vm_blocks, int smmu_pool);
 /* Index of pa's page, or -1 if pa is not RAM. */
 long m_index(u64 pa);
-/* Predicts one host hypercall; script is the guest's for VCPU_RUN. */
-s64 model_call(struct model *m, const u64 r[6], const struct g_script *g,
+/*
+ * Predicts one host hypercall, x0..x6 in r; script is the guest's for
+ * VCPU_RUN.
+ */
+s64 model_call(struct model *m, const u64 r[7], const struct g_script *g,
 	       u64 out[4]);
 /* Whether the host stage 2 may map pa (a host access). */
 bool model_host_may(const struct model *m, u64 pa);

@@ -102,6 +102,9 @@ vcpu-idle @ core/vcpu.c @ \tif (vm && (*v)->state == VCPU_ACTIVE) { @ \tif (0) {
 get-virq-lr @ core/vcpu.c @ \tif (lr < core.nr_lrs) @ \tif (1)
 set-virq-lr @ core/vcpu.c @ \tif (lr >= core.nr_lrs) @ \tif (0)
 set-virq-valid @ core/vcpu.c @ \telse if (!lr_valid(val)) @ \telse if (0)
+run-lrs-check @ core/vcpu.c @ \tif (!ret && lrs)\n\t\tret = check_lrs(lrs); @ 
+run-lrs-range @ core/vcpu.c @ \t\tif (i >= core.nr_lrs)\n\t\t\treturn CV_E_RANGE; @ 
+run-lrs-valid @ core/vcpu.c @ \t\tif (!lr_valid(val))\n\t\t\treturn CV_E_INVAL; @ 
 cpu-on-range @ core/vcpu.c @ \tif (target >= CV_MAX_VCPUS)\n\t\treturn; @ 
 cpu-on-stopped @ core/vcpu.c @ \tif (vm->vcpu[target].state != VCPU_STOPPED)\n\t\treturn; @ 
 smmu-alloc-state @ core/smmu.c @ \t\tif (vm->state != VM_READY)\n\t\t\tret = CV_E_STATE; @ \t\tif (0)\n\t\t\tret = CV_E_STATE;

@@ -442,6 +442,22 @@ static s64 vm_call(struct model *m, const u64 *r)
 	abort();
 }
 
+/* A GICv2 list register the host may set (the model has no GICH). */
+static bool lr_ok(u64 val)
+{
+	u64 pid = (val >> 10) & 0x3ff;
+
+	return val <= 0xffffffffUL && !(val & 0x700000) &&
+	       (val & 0x3ff) < 1020 &&
+	       (!(val & 0x80000000UL) || (pid >= 16 && pid <= 31));
+}
+
+/* VCPU_RUN_LRS's register i: two in each of x5, x6. */
+static u64 run_lr(const u64 *r, int i)
+{
+	return r[5 + i / 2] >> (i % 2 * 32) & 0xffffffffUL;
+}
+
 static s64 vcpu_call(struct model *m, const u64 *r, u64 out[4])
 {
 	struct m_vm *vm = live(m, r[1]);
@@ -462,18 +478,13 @@ static s64 vcpu_call(struct model *m, const u64 *r, u64 out[4])
 			return CV_E_RANGE;
 		out[0] = v->lr[r[3]];
 		return 0;
-	case CV_HC_SET_VIRQ: {
-		u64 val = r[4], pid = (val >> 10) & 0x3ff;
-
+	case CV_HC_SET_VIRQ:
 		if (r[3] >= CV_NR_LRS)
 			return CV_E_RANGE;
-		if (val > 0xffffffffUL || (val & 0x700000) ||
-		    (val & 0x3ff) >= 1020 ||
-		    ((val & 0x80000000UL) && (pid < 16 || pid > 31)))
+		if (!lr_ok(r[4]))
 			return CV_E_INVAL;
-		v->lr[r[3]] = (u32)val;
+		v->lr[r[3]] = (u32)r[4];
 		return 0;
-	}
 	}
 	abort();
 }
@@ -537,6 +548,16 @@ static s64 run(struct model *m, const u64 *r, const struct g_script *g,
 	}
 	if (vm->state != MS_RUNNING || v->state != MV_READY)
 		return CV_E_STATE;
+	if (r[0] == CV_HC_VCPU_RUN_LRS) {
+		for (i = 0; i < CV_NR_LRS; i++)
+			if (!lr_ok(run_lr(r, i)))
+				return CV_E_INVAL;
+		for (i = 0; i < CV_NR_LRS; i++)
+			v->lr[i] = (u32)run_lr(r, i);
+		/* the scripted guest leaves them as they are */
+		m->run_lrs[0] = r[5];
+		m->run_lrs[1] = r[6];
+	}
 	v->pending = MP_NONE;
 	for (i = 0; i < g->n; i++) {
 		const struct g_step *s = &g->step[i];
@@ -681,7 +702,7 @@ static s64 smmu_call(struct model *m, const u64 *r, u64 out[4])
 	abort();
 }
 
-s64 model_call(struct model *m, const u64 r[6], const struct g_script *g,
+s64 model_call(struct model *m, const u64 r[7], const struct g_script *g,
 	       u64 out[4])
 {
 	int i;
@@ -718,6 +739,7 @@ s64 model_call(struct model *m, const u64 r[6], const struct g_script *g,
 			return CV_E_RANGE;
 		return 0;
 	case CV_HC_VCPU_RUN:
+	case CV_HC_VCPU_RUN_LRS:
 		return run(m, r, g, out);
 	case CV_HC_SET_TIMER_OFFSET: case CV_HC_GET_VIRQ: case CV_HC_SET_VIRQ:
 		return vcpu_call(m, r, out);

@@ -71,6 +71,7 @@ u64 t_boot_vm(u64 ipa, u32 n, u32 first, bool tamper);
 
 /* One hypercall from the current fake CPU; out gets x1..x4. */
 s64 hc(u64 id, u64 a1, u64 a2, u64 a3, u64 a4, u64 a5, u64 out[4]);
+s64 hc_lrs(const u64 r[7], u64 out[4], u64 lrs[2]);
 
 /* A signed image: key pair from a fixed seed, via OpenSSL. */
 void t_keypair(u8 pk[32]);

@@ -289,7 +289,7 @@ static void random_script(struct m_vm *vm)
 	}
 }
 
-static u64 last_r[6];
+static u64 last_r[7];
 
 /* Build the next call in r[]; returns 0, or 1 for a host access. */
 /*
@@ -331,7 +331,7 @@ static void make_map_pages(u64 *r)
  * live VMs do not pile up.  A phase ends after CV_MAX_VMS + 1 calls
  * whatever happened.  True if r is the phase's call.
  */
-static bool fill_and_drain(u64 r[6])
+static bool fill_and_drain(u64 r[7])
 {
 	static int phase, left;
 	static u64 n;
@@ -362,12 +362,41 @@ static bool fill_and_drain(u64 r[6])
 	return false;
 }
 
-static int make_call(u64 r[6])
+/*
+ * VCPU_RUN_LRS's two list registers in one of x5, x6: mostly empty or a
+ * pending interrupt, sometimes a HW one or any 32 (or 64) bits.
+ */
+static u64 lr_pair(void)
+{
+	u64 lr[2];
+	int i;
+
+	for (i = 0; i < 2; i++)
+		lr[i] = chance(40) ? 0 : chance(85) ?
+			(1UL << 28) | below(1024) :
+			chance(50) ? 0x80000000UL | below(1024) |
+				     (chance(50) ? 16 + below(16) : below(1024)) << 10 :
+			rnd() & 0xffffffffUL;
+	return chance(3) ? rnd() : lr[0] | lr[1] << 32;
+}
+
+/* Half the runs carry the list registers (ABI 1.6). */
+static void pick_run(u64 *r)
+{
+	r[0] = CV_HC_VCPU_RUN;
+	if (chance(50)) {
+		r[0] = CV_HC_VCPU_RUN_LRS;
+		r[5] = lr_pair();
+		r[6] = lr_pair();
+	}
+}
+
+static int make_call(u64 r[7])
 {
 	struct m_vm *vm;
 	u64 vmid, k;
 
-	memset(r, 0, 6 * sizeof(u64));
+	memset(r, 0, 7 * sizeof(u64));
 	if (fill_and_drain(r))
 		return 0;
 	if (chance(10)) {	/* the host touches memory */
@@ -427,7 +456,7 @@ static int make_call(u64 r[6])
 			r[0] = CV_HC_POWER_ON;
 			r[2] = image_ipa + (chance(90) ? 0 : 4096 * below(8));
 		} else if (vm->state == MS_RUNNING) {
-			r[0] = CV_HC_VCPU_RUN;
+			pick_run(r);
 			r[2] = chance(80) ? 0 : below(CV_MAX_VCPUS);
 			r[4] = vm->vcpu[r[2]].pending == MP_HVC ? CV_RUN_HVC_RET :
 			       vm->vcpu[r[2]].pending == MP_ABORT_ISV ?
@@ -515,7 +544,7 @@ static int make_call(u64 r[6])
 			vm->s2.map[below(vm->s2.nmap)].ipa : pick_ipa();
 		break;
 	case 16: case 17:
-		r[0] = CV_HC_VCPU_RUN;
+		pick_run(r);
 		r[2] = pick_small(CV_MAX_VCPUS);
 		r[3] = rnd();
 		r[4] = pick_small(4);
@@ -573,14 +602,14 @@ static int make_call(u64 r[6])
 		r[2] = pick_small(CV_STAT_NR);
 		break;
 	}
-	if (!r[1] && r[0] >= CV_HC_REGISTER_VCPU && r[0] <= CV_HC_SET_VIRQ)
+	if (!r[1] && r[0] >= CV_HC_REGISTER_VCPU && r[0] <= CV_HC_VCPU_RUN_LRS)
 		r[1] = vmid;
 	return 0;
 }
 
 static const unsigned int known[] = {
 	0x01, 0x02, 0x03, 0x04, 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18,
-	0x20, 0x21, 0x22, 0x23, 0x24, 0x30, 0x31, 0x32, 0x33, 0x40, 0x41, 0x42, 0x43,
+	0x20, 0x21, 0x22, 0x23, 0x24, 0x30, 0x31, 0x32, 0x33, 0x34, 0x40, 0x41, 0x42, 0x43,
 };
 
 static const char *hc_name(u64 id)
@@ -595,7 +624,7 @@ int main(int argc, char **argv)
 {
 	u64 calls = argc > 1 ? strtoull(argv[1], NULL, 0) : 1000000;
 	const char *env = getenv("MODEL_SEED");
-	u64 seed, i, n, violations = 0, r[6], out[4], mout[4];
+	u64 seed, i, n, violations = 0, r[7], out[4], mout[4], got_lrs[2];
 	s64 got, want;
 
 	if (argc > 2 && argv[2][0])
@@ -632,14 +661,14 @@ int main(int argc, char **argv)
 			if (may && m_index(r[1]) >= 0 && m.page[m_index(r[1])].owner == 0)
 				((u8 *)fake_peek(r[1] & ~0xfffUL))[below(4096)] = (u8)rnd();
 		} else {
-			if (r[0] == CV_HC_VCPU_RUN) {
+			if (r[0] == CV_HC_VCPU_RUN || r[0] == CV_HC_VCPU_RUN_LRS) {
 				random_script(mvm ? mvm : &m.vm[0]);
 				step_now = 0;
 				run_vm = r[1] <= CV_MAX_VMS ? r[1] : 0;
 				run_vcpu = r[2] < CV_MAX_VCPUS ? r[2] : 0;
 				memset(seen_x0, 0, sizeof(seen_x0));
 			}
-			got = hc(r[0], r[1], r[2], r[3], r[4], r[5], out);
+			got = hc_lrs(r, out, got_lrs);
 			want = model_call(&m, r, &script, mout);
 			if ((r[0] & CV_HC_MASK) == CV_HC(0) && (r[0] & 0xffff) < 0x50)
 				(want >= 0 ? ok_count : err_count)[r[0] & 0xffff]++;
@@ -652,7 +681,17 @@ int main(int argc, char **argv)
 					(unsigned long long)r[4], (unsigned long long)r[5],
 					(long long)got, (long long)want);
 				bad++;
+			} else if (r[0] == CV_HC_VCPU_RUN_LRS &&
+				   (want >= 0 ? memcmp(got_lrs, m.run_lrs, 16) :
+				    memcmp(got_lrs, &r[5], 16))) {
+				fprintf(stderr, "call %s: x5 x6 %llx %llx, model %llx %llx\n",
+					hc_name(r[0]), (unsigned long long)got_lrs[0],
+					(unsigned long long)got_lrs[1],
+					(unsigned long long)(want >= 0 ? m.run_lrs[0] : r[5]),
+					(unsigned long long)(want >= 0 ? m.run_lrs[1] : r[6]));
+				bad++;
 			} else if (want >= 0 && (r[0] == CV_HC_VCPU_RUN ||
+						 r[0] == CV_HC_VCPU_RUN_LRS ||
 						 r[0] == CV_HC_GET_VIRQ) &&
 				   memcmp(out, mout, sizeof(out))) {
 				fprintf(stderr, "call %s: results %llx %llx %llx %llx, model %llx %llx %llx %llx\n",
@@ -663,7 +702,8 @@ int main(int argc, char **argv)
 					(unsigned long long)mout[3]);
 				bad++;
 			}
-			if (r[0] == CV_HC_VCPU_RUN && want > 0) {
+			if ((r[0] == CV_HC_VCPU_RUN ||
+			     r[0] == CV_HC_VCPU_RUN_LRS) && want > 0) {
 				int s;
 
 				for (s = 0; s + 1 < script.n; s++)

@@ -23,6 +23,7 @@ void test_gap9_vcpu_exits(void);
 void test_guest_machine(void);
 void test_psci_cpu_on(void);
 void test_vgic(void);
+void test_run_lrs(void);
 void test_map_pages(void);
 void test_exit_stats(void);
 void test_lock_wait_stats(void);
@@ -49,6 +50,7 @@ int main(void)
 	test_psci_cpu_on();
 	test_gap6_recycling_and_smmu();
 	test_vgic();
+	test_run_lrs();
 	test_map_pages();
 	test_exit_stats();
 	test_lock_wait_stats();

@@ -11,7 +11,7 @@
  * trap.c checks at build time that they equal the originals.
  */
 #define AA64_IMAGE_MAGIC	0x4b56434f
-#define AA64_ABI_VERSION	0x00010005
+#define AA64_ABI_VERSION	0x00010006
 #define AA64_MAX_CPUS		64
 #define AA64_E_INVAL		(-1)
 #define AA64_E_STATE		(-3)

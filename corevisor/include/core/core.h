@@ -287,7 +287,8 @@ s64 vm_device(u64 vmid, u64 pa, u64 ipa);
 void vm_destroy(struct vm *vm);
 
 /* vcpu.c */
-s64 vcpu_run(u64 vmid, u64 vcpu, u64 value, u64 action, u64 out[4]);
+s64 vcpu_run(u64 vmid, u64 vcpu, u64 value, u64 action, u64 out[4],
+	     u64 *lrs);
 s64 vcpu_set_timer(u64 vmid, u64 vcpu, u64 off);
 s64 vcpu_get_virq(u64 vmid, u64 vcpu, u64 lr, u64 *val);
 s64 vcpu_set_virq(u64 vmid, u64 vcpu, u64 lr, u64 val);

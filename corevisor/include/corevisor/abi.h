@@ -21,7 +21,7 @@
 #define cv_s64		__INT64_TYPE__
 
 #define CV_ABI_MAJOR		1
-#define CV_ABI_MINOR		5
+#define CV_ABI_MINOR		6
 #define CV_ABI_VERSION		((CV_ABI_MAJOR << 16) | CV_ABI_MINOR)
 
 /* Vendor-specific hypervisor service, SMC64 fast call. */
@@ -70,6 +70,16 @@
 #define CV_HC_SET_TIMER_OFFSET	CV_HC(0x31) /* vmid, vcpu, cntvoff */
 #define CV_HC_GET_VIRQ		CV_HC(0x32) /* vmid, vcpu, lr -> x1 = value */
 #define CV_HC_SET_VIRQ		CV_HC(0x33) /* vmid, vcpu, lr, value */
+/*
+ * ABI 1.6: VCPU_RUN (vmid, vcpu, value, action) that carries the list
+ * registers of the run, both ways: in x5 = LR0 | LR1 << 32 and
+ * x6 = LR2 | LR3 << 32, the whole set for this run (an empty register
+ * is 0), each checked as SET_VIRQ checks it before anything changes;
+ * out, x1..x4 as VCPU_RUN's and x5, x6 the registers as the run left
+ * them.  It saves the two SET_VIRQ/GET_VIRQ round trips a run with an
+ * interrupt made before.
+ */
+#define CV_HC_VCPU_RUN_LRS	CV_HC(0x34)
 
 /* SMMU context tables (vmid 0 = a host context) */
 #define CV_HC_SMMU_ALLOC	CV_HC(0x40) /* ctx, vmid -> x1 = table root pa */

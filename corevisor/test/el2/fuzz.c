@@ -291,9 +291,18 @@ static void cpu1_failed(void)
 
 /* ------------------------------------------------------------ calls */
 
+static bool is_run(u64 id)
+{
+	return id == CV_HC_VCPU_RUN || id == CV_HC_VCPU_RUN_LRS;
+}
+
+/* VCPU_RUN_LRS's x6 (fz_call passes x0..x5): set by run_vcpu. */
+static u64 fz_run_x6;
+static u64 gen_lr_pair(bool sane);
+
 static bool returns_regs(u64 id)
 {
-	return id == CV_HC_VCPU_RUN || id == CV_HC_GET_VIRQ ||
+	return is_run(id) || id == CV_HC_GET_VIRQ ||
 	       id == CV_HC_SMMU_ALLOC || id == CV_HC_GET_STAT;
 }
 
@@ -319,6 +328,8 @@ static s64 fz_call(u64 id, u64 a1, u64 a2, u64 a3, u64 a4, u64 a5,
 	in[5] = a5;
 	for (i = 6; i < 31; i++)
 		in[i] = HOST_PATTERN | i | n << 8;
+	if (id == CV_HC_VCPU_RUN_LRS)
+		in[6] = fz_run_x6;
 	l->n = n;
 	for (i = 0; i < 6; i++)
 		l->in[i] = in[i];
@@ -338,15 +349,16 @@ static s64 fz_call(u64 id, u64 a1, u64 a2, u64 a3, u64 a4, u64 a5,
 	 * (an exception loop in a page of zeros, say) must still give the
 	 * CPU back, as an IRQ exit.
 	 */
-	if (id == CV_HC_VCPU_RUN)
+	if (is_run(id))
 		host_timer_irq(true);
 	hvc_all(in, out);
-	if (id == CV_HC_VCPU_RUN)
+	if (is_run(id))
 		host_timer_irq(false);
 	r = (s64)out[0];
 	l->out[0] = out[0];
 	l->out[1] = out[1];
-	first = returns_regs(id) && r >= 0 ? 5 : 1;
+	first = !returns_regs(id) || r < 0 ? 1 :
+		id == CV_HC_VCPU_RUN_LRS ? 7 : 5;
 	for (i = first; i < 31; i++)
 		if (out[i] != in[i])
 			fz_fail("a host register changed, register", i);
@@ -666,7 +678,7 @@ static void apply(u64 id, const u64 *a, const u64 *res)
 	if (id >= CV_HC_REGISTER_VCPU && id <= CV_HC_MAP_DEVICE &&
 	    id != CV_HC_REGISTER_VM)
 		fz_check(vm && vm->state != VS_FREE, "call on a free vmid", v);
-	if (id == CV_HC_VCPU_RUN || id == CV_HC_SET_TIMER_OFFSET ||
+	if (is_run(id) || id == CV_HC_SET_TIMER_OFFSET ||
 	    id == CV_HC_GET_VIRQ || id == CV_HC_SET_VIRQ) {
 		fz_check(vm && vm->state != VS_FREE, "vCPU call on a free vmid",
 			 v);
@@ -998,13 +1010,20 @@ static u64 next_action(const struct fz_vcpu *c, u64 *value)
 	}
 }
 
-static s64 run_vcpu(u64 v, u64 idx, u64 action, u64 value)
+/* With lrs, a VCPU_RUN_LRS (ABI 1.6) that brings lrs[0], lrs[1]. */
+static s64 run_vcpu(u64 v, u64 idx, u64 action, u64 value, const u64 *lrs)
 {
 	u64 res[5];
 	s64 r;
 
 	fp_set(HOST_FP);
-	r = fz_call(CV_HC_VCPU_RUN, v, idx, value, action, 0, res);
+	if (lrs) {
+		fz_run_x6 = lrs[1];
+		r = fz_call(CV_HC_VCPU_RUN_LRS, v, idx, value, action, lrs[0],
+			    res);
+	} else {
+		r = fz_call(CV_HC_VCPU_RUN, v, idx, value, action, 0, res);
+	}
 	fz_check(fp_get(0) == HOST_FP && fp_get(1) == HOST_FP,
 		 "host FP/SIMD register changed by a run", fp_get(0));
 	if (r >= 0)
@@ -1029,7 +1048,7 @@ static u64 live_vmid(void)
 /* One sane run of a started vCPU of a running VM, if there is one. */
 static bool run_step(void)
 {
-	u64 v, idx, value, action;
+	u64 v, idx, value, action, lrs[2];
 	int n;
 	s64 r;
 
@@ -1042,7 +1061,9 @@ static bool run_step(void)
 	if (n == 8)
 		return false;
 	action = next_action(&vms[v].vcpu[idx], &value);
-	r = run_vcpu(v, idx, action, value);
+	lrs[0] = gen_lr_pair(true);
+	lrs[1] = gen_lr_pair(true);
+	r = run_vcpu(v, idx, action, value, below(2) ? lrs : NULL);
 	fz_check(r >= 0, "VCPU_RUN a VMM would make refused", (u64)r);
 	return true;
 }
@@ -1068,12 +1089,12 @@ static void snapshot_list(u64 pa, u64 n)
 static void call_apply(u64 id, u64 a1, u64 a2, u64 a3, u64 a4, u64 a5)
 {
 	u64 a[6] = { id, a1, a2, a3, a4, a5 }, res[5];
+	const u64 lrs[2] = { a5, gen_lr_pair(false) };
 
 	if (id == CV_HC_MAP_PAGES)
 		snapshot_list(a2, a4);
-	if (id == CV_HC_VCPU_RUN && a1 >= 1 && a1 <= CV_MAX_VMS &&
-	    a2 < CV_MAX_VCPUS) {
-		run_vcpu(a1, a2, a4, a3);
+	if (is_run(id) && a1 >= 1 && a1 <= CV_MAX_VMS && a2 < CV_MAX_VCPUS) {
+		run_vcpu(a1, a2, a4, a3, id == CV_HC_VCPU_RUN_LRS ? lrs : NULL);
 		return;
 	}
 	if (fz_call(id, a1, a2, a3, a4, a5, res) >= 0)
@@ -1279,6 +1300,20 @@ static u64 gen_lr_value(void)
 	}
 }
 
+/*
+ * Two list registers for VCPU_RUN_LRS's x5 or x6: valid ones (empty or
+ * a pending interrupt) for a sane run, else sometimes anything.
+ */
+static u64 gen_lr_pair(bool sane)
+{
+	u64 lo = below(3) ? 0 : LR_PENDING | below(1020);
+	u64 hi = below(3) ? 0 : LR_PENDING | below(1020);
+
+	if (!sane && below(3) == 0)
+		return below(2) ? gen_lr_value() : rnd();
+	return lo | hi << 32;
+}
+
 static u64 gen_size(void)
 {
 	static const u64 sz[] = {
@@ -1337,7 +1372,7 @@ static void random_call(void)
 		CV_HC_VERIFY_IMAGES, CV_HC_POWER_ON, CV_HC_VM_STOP,
 		CV_HC_TEARDOWN, CV_HC_MAP_PAGE, CV_HC_MAP_PAGE,
 		CV_HC_UNMAP_PAGE, CV_HC_TLB_FLUSH_VM, CV_HC_MAP_DEVICE,
-		CV_HC_VCPU_RUN, CV_HC_VCPU_RUN, CV_HC_SET_TIMER_OFFSET,
+		CV_HC_VCPU_RUN, CV_HC_VCPU_RUN_LRS, CV_HC_SET_TIMER_OFFSET,
 		CV_HC_GET_VIRQ, CV_HC_SET_VIRQ, CV_HC_SMMU_ALLOC,
 		CV_HC_SMMU_FREE, CV_HC_SMMU_MAP, CV_HC_SMMU_MAP,
 		CV_HC_SMMU_UNMAP, CV_HC_ABI_VERSION, CV_HC_S2_ENABLED,
@@ -1397,9 +1432,11 @@ static void random_call(void)
 		a2 = gen_ipa();
 		break;
 	case CV_HC_VCPU_RUN:
+	case CV_HC_VCPU_RUN_LRS:
 		a2 = gen_index(CV_MAX_VCPUS);
 		a3 = chance(50) ? gen_cmd() : rnd();
 		a4 = gen_index(4);
+		a5 = gen_lr_pair(false);
 		break;
 	case CV_HC_GET_VIRQ:
 	case CV_HC_SET_VIRQ:
@@ -1432,7 +1469,7 @@ static bool defined_call(u64 id)
 	return (id >= CV_HC_INIT && id <= CV_HC_GET_STAT) ||
 	       (id >= CV_HC_REGISTER_VM && id <= CV_HC_TEARDOWN) ||
 	       (id >= CV_HC_MAP_PAGE && id <= CV_HC_MAP_PAGES) ||
-	       (id >= CV_HC_VCPU_RUN && id <= CV_HC_SET_VIRQ) ||
+	       (id >= CV_HC_VCPU_RUN && id <= CV_HC_VCPU_RUN_LRS) ||
 	       (id >= CV_HC_SMMU_ALLOC && id <= CV_HC_SMMU_UNMAP);
 }
 

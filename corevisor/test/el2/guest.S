@@ -124,9 +124,10 @@ guest_start:
 	hvc	#0
 
 	/*
-	 * exit 7: the host has put a virtual interrupt in a list register.
-	 * Take it at EL1 through the GICV (guest_irq), or, if it never
-	 * comes within a bounded wait, report x0 = 0xbad.
+	 * exits 7 and 7b: the host has put a virtual interrupt in a list
+	 * register, first with SET_VIRQ, then with the run itself
+	 * (VCPU_RUN_LRS).  Take each at EL1 through the GICV (guest_irq),
+	 * or, if one never comes within a bounded wait, report x0 = 0xbad.
 	 */
 	adr	x9, guest_vectors
 	msr	vbar_el1, x9
@@ -136,6 +137,8 @@ guest_start:
 	mov	w9, #1			/* EnableGrp0: group 0 as vIRQ */
 	str	w9, [x5, #GICC_CTLR]
 	isb
+	mov	x7, #2			/* interrupts to take */
+wait_virq:
 	ldr	x9, =20000000
 	msr	daifclr, #2
 3:	subs	x9, x9, #1
@@ -151,6 +154,8 @@ guest_irq:
 	str	w1, [x5, #GICC_EOIR]
 	mov	x0, #VIRQ_REPORT
 	hvc	#0
+	subs	x7, x7, #1
+	b.ne	wait_virq
 
 	/*
 	 * exits 8-10: the EL1 physical timer is the host's to emulate

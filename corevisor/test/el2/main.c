@@ -39,6 +39,7 @@ typedef int64_t s64;
 #define GICH_BASE	0x08030000UL
 #define GICH_LR3	0x10cUL
 #define VIRQ_INTID	27
+#define VIRQ_INTID2	26	/* the one VCPU_RUN_LRS brings */
 #define STALE_INTID	28
 #define LR_PENDING	(1UL << 28)
 #define LR_STATE	(3UL << 28)
@@ -729,28 +730,43 @@ static _Alignas(PAGE) char spare_page[PAGE];
 /*
  * One VCPU_RUN with every register checked: the host's x5..x30 must come
  * back untouched and no register may hold a value only the guest has.
- * x[] gets x0..x30 after the call.
+ * x[] gets x0..x30 after the call.  With lrs, a VCPU_RUN_LRS (ABI 1.6):
+ * lrs[] goes in x5, x6 and gets them back; x7..x30 are checked.
  */
-static const char *run(u64 vmid, u64 value, u64 action, u64 *x)
+static const char *run_with(u64 vmid, u64 value, u64 action, u64 *lrs,
+			    u64 *x)
 {
 	u64 in[31];
 	int i;
 
 	for (i = 0; i < 31; i++)
 		in[i] = HOST_PATTERN | i;
-	in[0] = CV_HC_VCPU_RUN;
+	in[0] = lrs ? CV_HC_VCPU_RUN_LRS : CV_HC_VCPU_RUN;
 	in[1] = vmid;
 	in[2] = 0;
 	in[3] = value;
 	in[4] = action;
+	if (lrs) {
+		in[5] = lrs[0];
+		in[6] = lrs[1];
+	}
 	hvc_all(in, x);
-	for (i = 5; i < 31; i++)
+	for (i = lrs ? 7 : 5; i < 31; i++)
 		if (x[i] != in[i])
 			return "a host register changed";
 	for (i = 0; i < 31; i++)
 		if (x[i] == GUEST_SECRET)
 			return "a guest register leaked";
+	if (lrs) {
+		lrs[0] = x[5];
+		lrs[1] = x[6];
+	}
 	return NULL;
+}
+
+static const char *run(u64 vmid, u64 value, u64 action, u64 *x)
+{
+	return run_with(vmid, value, action, NULL, x);
 }
 
 /* The same as run(), made by CPU 1: the vCPU moves between CPUs. */
@@ -851,6 +867,45 @@ static void test_vm_bad_signature(void)
 }
 
 /*
+ * ABI 1.6: the guest waits for a second interrupt, which comes with the
+ * run itself (VCPU_RUN_LRS: LR1 pending, LR0, spent, given back empty).
+ * A set with a bad register (the HW bit on an SPI) is refused first and
+ * changes nothing.  IRQ exits on the way are re-run with the registers
+ * as the run gave them back, as the host's vGIC would.
+ */
+static void test_virq_with_run(u64 vmid, u64 *x)
+{
+	const u64 spi_hw = 0x80000000UL | 40 << 10 | 40;
+	u64 action = CV_RUN_HVC_RET, lrs[2], bad[2];
+	const char *why;
+	int i;
+
+	bad[0] = (LR_PENDING | LR_PRIO_LOW | VIRQ_INTID2) << 32;
+	bad[1] = spi_hw << 32;
+	lrs[0] = bad[0];
+	lrs[1] = bad[1];
+	why = run_with(vmid, 0, action, lrs, x);
+	check("vm virq with the run: a bad list register refuses the run",
+	      !why && (s64)x[0] == CV_E_INVAL && lrs[0] == bad[0] &&
+	      lrs[1] == bad[1], why ? why : "returned", x[0]);
+	lrs[1] = 0;
+	for (i = 0; i < 8; i++) {
+		why = run_with(vmid, 0, action, lrs, x);
+		if (why || x[0] != CV_EXIT_IRQ)
+			break;
+		action = CV_RUN_NONE;
+	}
+	check("vm guest took the virq the run brought (VCPU_RUN_LRS)", !why &&
+	      x[0] == CV_EXIT_HVC && x[1] == 0x1e0 && x[2] == VIRQ_INTID2,
+	      why ? why : "exit/x1/x2",
+	      why ? 0 : x[0] << 48 | x[1] << 16 | x[2]);
+	check("vm virq with the run: registers given back, LR1 inactive",
+	      !why && (lrs[0] & 0xffffffff) == 0 &&
+	      (lrs[0] >> 32 & 0x3ff) == VIRQ_INTID2 &&
+	      !(lrs[0] >> 32 & LR_STATE) && lrs[1] == 0, "x5", lrs[0]);
+}
+
+/*
  * A virtual interrupt through the GICv2 list registers: the host sets
  * one pending (SET_VIRQ), the guest takes it at EL1 through its GICV,
  * acknowledges and EOIs it, and reports the INTID by HVC; the list
@@ -885,6 +940,7 @@ static void test_virq(u64 vmid, u64 *x)
 	res = call(false, CV_HC_GET_VIRQ, vmid, 0, 3, 0, 0);
 	check("vm virq: a list register the host left empty stays empty",
 	      res.x[0] == 0 && res.x[1] == 0, "lr 3", res.x[1]);
+	test_virq_with_run(vmid, x);
 	check_abort("host cannot read GICH", GICH_BASE, false);
 	check_abort("host cannot write GICH", GICH_BASE + 0x100, true);
 }

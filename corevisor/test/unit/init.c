@@ -54,9 +54,9 @@ void test_init_and_el2(void)
 
 	CHECK_EQ(t_boot(2), 0);
 	CHECK(strstr(fake_uart_output(),
-		     "corevisor: cpu 0 up, ABI v1.5, host stage-2 on\n") != NULL);
+		     "corevisor: cpu 0 up, ABI v1.6, host stage-2 on\n") != NULL);
 	CHECK(strstr(fake_uart_output(),
-		     "corevisor: cpu 1 up, ABI v1.5, host stage-2 on\n") != NULL);
+		     "corevisor: cpu 1 up, ABI v1.6, host stage-2 on\n") != NULL);
 	CHECK(fake_mmu_on(0) && fake_mmu_on(1));
 	/*
 	 * Stage 2 from level 1 with a two-table root (any PA size >= 40):

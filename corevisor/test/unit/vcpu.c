@@ -460,3 +460,100 @@ void test_vgic(void)
 	CHECK_EQ(core.vm[0].vcpu[0].ctx.vgic_hcr, 0);
 	CHECK(core_host_abort(0, gich));
 }
+
+/* VCPU_RUN_LRS: VCPU_RUN with x5, x6 = the list registers, both ways. */
+static s64 run_lrs(u64 vm, u64 action, u64 lrs[2], u64 out[4])
+{
+	const u64 r[7] = { CV_HC_VCPU_RUN_LRS, vm, 0, 0, action, lrs[0],
+			   lrs[1] };
+
+	guest_calls = 0;
+	return hc_lrs(r, out, lrs);
+}
+
+/* What the guest saw in its list registers; it spends LR1 (EOI). */
+static u32 seen_lrs[CV_NR_LRS];
+static void lr_guest(struct machine_vcpu *c)
+{
+	if (guest_calls)
+		return;
+	memcpy(seen_lrs, c->lr, sizeof(seen_lrs));
+	c->lr[1] &= ~(3U << 28);	/* pending -> neither */
+}
+
+/*
+ * ABI 1.6: the host gives the run its whole set of list registers and
+ * gets back what the run left in them; a refused register refuses the
+ * whole call before anything changes: no answer applied, no register
+ * set, x5/x6 as the host passed them.
+ */
+void test_run_lrs(void)
+{
+	const u32 pend = 1U << 28, timer = 0x80000000 | (27 << 10) | 27;
+	struct machine_exit e = { .kind = EXIT_SYNC, .esr = 0x16UL << 26 };
+	struct machine_vcpu *c;
+	u64 out[4], vm, lrs[2], pc;
+
+	c = run_scripted_vm(&e, &vm);
+	guest_hook = lr_guest;
+	c->x[0] = 0x84000000;		/* PSCI_VERSION: an HVC exit */
+	lrs[0] = (pend | 40) | (u64)(pend | 41) << 32;
+	lrs[1] = timer;
+	CHECK_EQ(run_lrs(vm, CV_RUN_NONE, lrs, out), CV_EXIT_HVC);
+	CHECK_EQ(seen_lrs[0], pend | 40);
+	CHECK_EQ(seen_lrs[1], pend | 41);
+	CHECK_EQ(seen_lrs[2], timer);
+	CHECK_EQ(seen_lrs[3], 0);
+	CHECK_EQ(lrs[0], (pend | 40) | (u64)41 << 32);	/* LR1 spent */
+	CHECK_EQ(lrs[1], timer);
+	/* the same registers through GET_VIRQ */
+	CHECK_EQ(hc(CV_HC_GET_VIRQ, vm, 0, 1, 0, 0, out), 0);
+	CHECK_EQ(out[0], 41);
+
+	/* refused: an SPI with the HW bit in LR3; the HVC stays unanswered */
+	pc = c->pc;
+	lrs[0] = 0;
+	lrs[1] = (u64)(0x80000000 | (40 << 10) | 40) << 32;
+	CHECK_EQ(run_lrs(vm, CV_RUN_HVC_RET, lrs, out), CV_E_INVAL);
+	CHECK_EQ(lrs[1], (u64)(0x80000000 | (40 << 10) | 40) << 32);
+	CHECK_EQ(c->lr[0], pend | 40);
+	CHECK_EQ(c->pc, pc);
+	CHECK_EQ(core.vm[0].vcpu[0].pending, PEND_HVC);
+	lrs[1] = (u64)(pend | 1020) << 32;		/* spurious INTID */
+	CHECK_EQ(run_lrs(vm, CV_RUN_HVC_RET, lrs, out), CV_E_INVAL);
+	lrs[1] = 1UL << 21;				/* reserved bits */
+	CHECK_EQ(run_lrs(vm, CV_RUN_HVC_RET, lrs, out), CV_E_INVAL);
+	CHECK_EQ(core.vm[0].vcpu[0].pending, PEND_HVC);
+
+	/* accepted: an empty set empties every register */
+	e.kind = EXIT_IRQ;
+	lrs[0] = 0;
+	lrs[1] = 0;
+	CHECK_EQ(run_lrs(vm, CV_RUN_HVC_RET, lrs, out), CV_EXIT_IRQ);
+	CHECK_EQ(seen_lrs[0] | seen_lrs[1] | seen_lrs[2] | seen_lrs[3], 0);
+	CHECK_EQ(lrs[0] | lrs[1], 0);
+	CHECK_EQ(core.vm[0].vcpu[0].pending, PEND_NONE);
+	/* a wrong answer is refused as VCPU_RUN refuses it; x5/x6 kept */
+	lrs[0] = pend | 40;
+	CHECK_EQ(run_lrs(vm, CV_RUN_MMIO_DONE, lrs, out), CV_E_STATE);
+	CHECK_EQ(lrs[0], pend | 40);
+	CHECK_EQ(c->lr[0], 0);
+	/* a vCPU that is not there, a VM that is not */
+	CHECK_EQ(run_lrs(vm + 1, CV_RUN_NONE, lrs, out), CV_E_INVAL);
+	guest_hook = NULL;
+	fake_set_guest(NULL);
+
+	/* a GICH with 2 list registers: LR2 and LR3 must stay empty */
+	CHECK_EQ(boot_gich(0x08030000, 2), 0);
+	vm = boot_vm(0x80000000, 1, 10, false);
+	CHECK_EQ(hc(CV_HC_VERIFY_IMAGES, vm, 0, 0, 0, 0, NULL), 0);
+	CHECK_EQ(hc(CV_HC_POWER_ON, vm, 0x80000000, 0, 0, 0, NULL), 0);
+	lrs[0] = pend | 40;
+	lrs[1] = pend | 41;
+	CHECK_EQ(run_lrs(vm, CV_RUN_NONE, lrs, out), CV_E_RANGE);
+	CHECK_EQ(core.vm[0].vcpu[0].ctx.lr[0], 0);
+	lrs[1] = 0;
+	CHECK_EQ(run_lrs(vm, CV_RUN_NONE, lrs, out), CV_EXIT_IRQ);
+	CHECK_EQ(lrs[0], pend | 40);
+	CHECK_EQ(check_invariants(NULL), 0);
+}
