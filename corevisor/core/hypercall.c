@@ -40,11 +40,15 @@ static s64 dispatch(u64 *r)
 	 * four) only once it has accepted the call.  VCPU_RUN_LRS (1.6)
 	 * also carries the list registers in r[5..6], both ways.
 	 */
-	if (r[0] == CV_HC_VCPU_RUN || r[0] == CV_HC_VCPU_RUN_LRS) {
+	if (r[0] == CV_HC_VCPU_RUN) {
 		if (!vm_calls_open())
 			return CV_E_STATE;
-		return vcpu_run(r[1], r[2], r[3], r[4], &r[1],
-				r[0] == CV_HC_VCPU_RUN_LRS ? &r[5] : NULL);
+		return vcpu_run(r[1], r[2], r[3], r[4], &r[1], NULL);
+	}
+	if (r[0] == CV_HC_VCPU_RUN_LRS) {
+		if (!vm_calls_open())
+			return CV_E_STATE;
+		return vcpu_run(r[1], r[2], r[3], r[4], &r[1], &r[5]);
 	}
 	switch (r[0]) {
 	case 0: case 1: case 2: case 3:
@@ -162,8 +166,7 @@ void core_host_hvc(u64 regs[8])
 		regs[0] = (u64)(s64)CV_E_STATE;
 		return;
 	}
-	if (id == CV_HC_VCPU_RUN || id == CV_HC_VCPU_RUN_LRS) {
-		/* the most frequent, first */
+	if (id == CV_HC_VCPU_RUN) {	/* the most frequent, first */
 		regs[0] = (u64)dispatch(regs);
 		stat_count(core_stats[cpu], CV_STAT_HC_VCPU_RUN);
 		return;

@@ -415,22 +415,26 @@ static s64 check_lrs(const u64 lrs[2])
 	return 0;
 }
 
-/* Checked: the run's list registers are the host's set, all of them. */
+/*
+ * Checked: the run's list registers are the host's set, all of them.
+ * x5 = LR0 | LR1 << 32 and x6 = LR2 | LR3 << 32 are, on a little-endian
+ * CPU, lr[0..3] as they lie in memory (lr_pair, machine.h): two stores,
+ * not four shifts, on the path of every such run.
+ */
 static void set_lrs(struct vcpu *v, const u64 lrs[2])
 {
-	unsigned int i;
-
-	for (i = 0; i < CV_NR_LRS; i++)
-		v->ctx.lr[i] = lr_of(lrs, i);
+	_Static_assert(CV_NR_LRS == 4, "VCPU_RUN_LRS carries 4 in x5, x6");
+	_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
+		       "x5/x6 are lr[] as it lies in memory");
+	v->ctx.lr_pair[0] = lrs[0];
+	v->ctx.lr_pair[1] = lrs[1];
 }
 
 /* What the run left in them, for the host's vGIC. */
 static void get_lrs(const struct vcpu *v, u64 lrs[2])
 {
-	_Static_assert(CV_NR_LRS == 4, "VCPU_RUN_LRS carries 4 in x5, x6");
-
-	lrs[0] = v->ctx.lr[0] | (u64)v->ctx.lr[1] << 32;
-	lrs[1] = v->ctx.lr[2] | (u64)v->ctx.lr[3] << 32;
+	lrs[0] = v->ctx.lr_pair[0];
+	lrs[1] = v->ctx.lr_pair[1];
 }
 
 static struct vm *get_vcpu(u64 vmid, u64 idx, struct vcpu **v, s64 *err)

@@ -287,6 +287,7 @@ s64 vm_device(u64 vmid, u64 pa, u64 ipa);
 void vm_destroy(struct vm *vm);
 
 /* vcpu.c */
+/* lrs: NULL, or VCPU_RUN_LRS's x5, x6 (ABI 1.6), the list registers both ways */
 s64 vcpu_run(u64 vmid, u64 vcpu, u64 value, u64 action, u64 out[4],
 	     u64 *lrs);
 s64 vcpu_set_timer(u64 vmid, u64 vcpu, u64 off);

@@ -211,7 +211,11 @@ struct machine_vcpu {
 	u64 fp[64];		/* q0-q31 as pairs */
 	u64 fpsr, fpcr;
 	u64 cntvoff;
-	u32 lr[CV_NR_LRS];
+	union {
+		u32 lr[CV_NR_LRS];
+		/* VCPU_RUN_LRS's x5, x6 on a little-endian CPU (vcpu.c) */
+		u64 lr_pair[CV_NR_LRS / 2];
+	};
 	u32 vgic_hcr, vgic_vmcr, vgic_apr, pad;
 	u64 hcr;		/* HCR_EL2 while this vCPU runs */
 	u64 vttbr;		/* the VM's stage-2 root and VMID */
