@@ -53,6 +53,20 @@ const char *const rootfs_default_packages[] = {
 	NULL,
 };
 
+/*
+ * The clients' side of the workloads (lib.sh's client_*), for a board
+ * that drives its guest's servers from its own user space (porttool
+ * bench --target, apps-host-init.sh): a few MiB beside the servers' image.
+ */
+const char *const rootfs_client_packages[] = {
+	"busybox-static",
+	"redis-tools",		/* redis-benchmark */
+	"libmemcached-tools",	/* memcaslap */
+	"apache2-utils",	/* ab */
+	"sysbench",
+	NULL,
+};
+
 /* Left out of the image: nothing in it reads them. */
 static const char *const trimmed[] = {
 	"usr/share/doc", "usr/share/man", "usr/share/info",
@@ -171,53 +185,6 @@ static int resolve(const char *apt, const struct strlist *pkgs, struct debs *d)
 	else if (!rc)
 		ret = parse_inst(out.buf, d);
 	sbuf_free(&out);
-	return ret;
-}
-
-/* ---- walking a tree in a fixed order ---- */
-
-typedef int (*walk_fn)(const char *path, const char *rel,
-		       const struct stat *st, void *arg);
-
-static int name_cmp(const struct dirent **a, const struct dirent **b)
-{
-	return strcmp((*a)->d_name, (*b)->d_name);
-}
-
-static int skip_dots(const struct dirent *e)
-{
-	return strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
-}
-
-/* fn on every entry under dir (not dir itself), parents first, by name. */
-static int walk_sorted(const char *dir, const char *rel, walk_fn fn, void *arg)
-{
-	struct dirent **ents;
-	int n = scandir(dir, &ents, skip_dots, name_cmp), ret = 0;
-
-	if (n < 0) {
-		error("cannot read directory %s: %s", dir, strerror(errno));
-		return -1;
-	}
-	for (int i = 0; i < n; i++) {
-		char *path = xasprintf("%s/%s", dir, ents[i]->d_name);
-		char *r = rel ? xasprintf("%s/%s", rel, ents[i]->d_name)
-			      : xstrdup(ents[i]->d_name);
-		struct stat st;
-
-		if (!ret && lstat(path, &st)) {
-			error("cannot stat %s: %s", path, strerror(errno));
-			ret = -1;
-		}
-		if (!ret)
-			ret = fn(path, r, &st, arg);
-		if (!ret && S_ISDIR(st.st_mode))
-			ret = walk_sorted(path, r, fn, arg);
-		free(path);
-		free(r);
-		free(ents[i]);
-	}
-	free(ents);
 	return ret;
 }
 
@@ -500,6 +467,28 @@ out:
 	free(script);
 	free(size);
 	free(inodes);
+	return ret;
+}
+
+int rootfs_extract(const char *image, const char *dir)
+{
+	const char *argv[] = { "debugfs", "-R", NULL, image, NULL };
+	char *cmd = xasprintf("rdump / \"%s\"", dir);
+	int ret;
+
+	if (strchr(dir, '"')) {
+		error("rootfs: cannot unpack into %s: debugfs cannot name a '\"'", dir);
+		free(cmd);
+		return -1;
+	}
+	if (remove_tree(dir) || mkdir_p(dir)) {
+		error("cannot create %s: %s", dir, strerror(errno));
+		free(cmd);
+		return -1;
+	}
+	argv[2] = cmd;
+	ret = run_debugfs(argv);
+	free(cmd);
 	return ret;
 }
 
