@@ -1682,24 +1682,60 @@ out:
 	return gz;
 }
 
-/* The bundle there (and the apps suite's image); 0 or -1 after an error. */
-static int target_upload(struct line_run *l, int suite)
+/*
+ * Before the image goes (minutes on a slow link), the bundle's own script
+ * says whether the board can run the guests and the clients
+ * (apps-host-init.sh's apps.check=1: root, /dev/kvm, /dev/net/tun, the
+ * taps' names and networks free); what it lacks is an error naming it.
+ * NULL, or why not for the database (allocated).
+ */
+static char *target_apps_check(const struct line_run *l)
+{
+	const char *url = l->target->url;
+	char *path = xasprintf("%s/apps-check.log", l->dir), *log = NULL, *why = NULL;
+
+	/* board_run says why it could not run */
+	if (board_run(l->target, "apps.check=1", 300, path, opt_verbose))
+		why = xstrdup("ssh could not run the apps suite's check there");
+	else if (!(log = read_file(path, NULL)))
+		why = xasprintf("cannot read %s: %s", path, strerror(errno));
+	else if ((why = apps_host_error(log)))
+		;
+	else if (!strstr(log, "PORTTOOL-BENCH: apps-check: "))
+		why = xasprintf("the apps suite's check there did not finish (log %s)", path);
+	if (why && log)
+		error("%s cannot run the apps suite: %s (log %s)", url, why, path);
+	else if (why && !strstr(why, "ssh could not"))
+		error("%s", why);
+	free(path);
+	free(log);
+	return why;
+}
+
+/*
+ * The bundle there (and the apps suite's image): NULL, or why not for the
+ * database after an error (allocated).
+ */
+static char *target_upload(struct line_run *l, int suite)
 {
 	char *gz = suite == SUITE_APPS ? prepare_board_apps(l) : NULL;
 	char *bundle = suite != SUITE_APPS || gz ? prepare_initramfs(l, suite) : NULL;
-	int ret = -1;
+	char *why = NULL;
 
-	if (bundle && !board_upload(l->target, bundle)) {
-		ret = 0;
-		if (gz) {
-			info("%s: sending the root filesystem %s (%s)", l->target->url,
-			     l->rootfs, gz);
-			ret = board_send_gz(l->target, gz, "guest/rootfs.img");
-		}
+	if (!bundle || board_upload(l->target, bundle))
+		why = xstrdup("could not prepare the board (see porttool's errors)");
+	else if (suite == SUITE_APPS && (why = target_apps_check(l)))
+		;	/* said */
+	else if (gz) {
+		info("%s: sending the root filesystem %s (%s)", l->target->url,
+		     l->rootfs, gz);
+		if (board_send_gz(l->target, gz, "guest/rootfs.img"))
+			why = xstrdup("could not send the root filesystem (see "
+				      "porttool's errors)");
 	}
 	free(gz);
 	free(bundle);
-	return ret;
+	return why;
 }
 
 /*
@@ -1722,11 +1758,12 @@ static int target_suite(struct line_run *l, int suite)
 	struct apps_run *aruns[BENCH_KERNELS] = { apps, apps };
 	char *cmdline = suite == SUITE_MICRO ? xasprintf("micro.iters=%d", opt_iters)
 		      : suite == SUITE_APPS ? apps_cmdline(l) : xstrdup("");
+	char *why = target_upload(l, suite);
 	int ret = -1, worst = 0;
 
-	if (target_upload(l, suite)) {
-		record_failure(l, suite, bench_kernel_name(k), "could not prepare the "
-			       "board (see porttool's errors)", NULL);
+	if (why) {
+		record_failure(l, suite, bench_kernel_name(k), why, NULL);
+		free(why);
 		goto out;
 	}
 	for (int i = 0; i < opt_reps && worst >= 0; i++) {

@@ -197,12 +197,13 @@ root_down() {
 
 # What a board must have besides /dev/kvm and /dev/net/tun, said by name:
 # root, the bundle's image and tree, and the guests' addresses free.
+# apps.check=1 (porttool, before it sends the image): all but the image.
 board_ready() {
 	if [ "$(id -u)" != 0 ]; then
 		apps_error "the board's user is not root: the guests' taps and the clients' chroot need root (log in as root)"
 		return 1
 	fi
-	if [ ! -f "$DISK" ] || [ ! -x "$ROOT/bin/sh" ]; then
+	if { [ -z "$APPS_CHECK" ] && [ ! -f "$DISK" ]; } || [ ! -x "$ROOT/bin/sh" ]; then
 		apps_error "no $DISK or $ROOT/bin/sh: porttool's upload is incomplete"
 		return 1
 	fi
@@ -342,6 +343,8 @@ elif [ ! -c /dev/net/tun ]; then
 	apps_error "no /dev/net/tun (CONFIG_TUN) for the guest's NIC"
 elif [ -n "$R" ] && ! board_ready; then
 	:
+elif [ -n "$APPS_CHECK" ]; then
+	mark "apps-check: the board can run the guests and the clients"
 elif root_up; then
 	ip link set lo up
 	keys=
