@@ -665,8 +665,9 @@ static char *apps_cmdline(const struct line_run *l)
 {
 	struct sbuf b = { 0 }, servers = { 0 }, local = { 0 };
 
-	sbuf_addf(&b, "%s%sapps.ready_wait=%d", l->target ? "" : APPEND,
-		  l->target ? "" : " ", opt_timeout / 3 * 2);
+	if (!l->target)
+		sbuf_addf(&b, "%s ", APPEND);
+	sbuf_addf(&b, "apps.ready_wait=%d", opt_timeout / 3 * 2);
 	/* the host kernel's own parameter: apps-host-init.sh passes on apps.* only */
 	if (opt_halt_poll_ns != UNSET)
 		sbuf_addf(&b, " kvm.halt_poll_ns=%d", opt_halt_poll_ns);

@@ -119,7 +119,7 @@ apps_refused() {
 	grep -q "error: $URL cannot run the apps suite: $1 (log .*/apps-check.log)" err &&
 	! grep -q "sending the root filesystem" err &&
 	test "$(rows 1)" = "$before" &&
-	test "$(sql "$DB" "select count(*) from failures where suite = '\''apps'\'' and board = '\''$URL'\'' and reason like '\''%$2%'\''")" -ge 1 &&
+	test "$(sql "$DB" "select count(*) from failures where suite = 'apps' and board = '$URL' and reason like '%$2%'")" -ge 1 &&
 	test -z "$(on_board "ls /tmp | grep porttool-bench")"
 }
 
