@@ -41,6 +41,9 @@
 # for the taps.  Whatever this script mounts there it unmounts.
 #@host-lib.sh (porttool bench puts its lines here)
 mark "host up: $(uname -r), $(grep -c '^processor' /proc/cpuinfo) cpus online"
+# A board's own load at the run's start, in the line porttool appends to
+# a QEMU boot's log with this machine's (bench_apps_exits.c reads it).
+[ -z "$R" ] || echo "# porttool: load average $(cut -d' ' -f1 /proc/loadavg) at the run's start (the board's)"
 
 VMS=${VMS:-1}
 # 512 MiB: MariaDB, Redis, memcached (-m 64), Apache and gcc at once; of
