@@ -24,7 +24,7 @@ int rootfs_build(const char *project_dir, const struct strlist *packages,
 
 /*
  * Unpack image's files into dir (emptied first), with debugfs: no root,
- * no loop device; 0 or -1 (error printed).
+ * no loop device; their owner is whoever runs it.  0 or -1 (error printed).
  */
 int rootfs_extract(const char *image, const char *dir);
 
