@@ -30,13 +30,20 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define SSH_BIN "ssh"
 #define SSH_PACKAGE "openssh-client"
 #define PROBE_TIMEOUT_S 120
-/* the guest suite's bundle is tens of MiB: minutes on a slow link */
+/*
+ * The guest suite's bundle is tens of MiB: minutes on a slow link.  The
+ * apps suite's image, 190 MiB gzipped, 850 MiB for the board's busybox
+ * gunzip to write: a second more for each UPLOAD_KIB_PER_S KiB of what is
+ * sent (a QEMU board on a loaded machine unpacked 1 MiB/s).
+ */
 #define UPLOAD_TIMEOUT_S 900
+#define UPLOAD_KIB_PER_S 128
 #define CLEANUP_TIMEOUT_S 60
 
 /* ---- the URL ---- */
@@ -470,7 +477,10 @@ static int upload(const struct ssh_target *t, const char *path, const char *comm
 		  const char *what)
 {
 	struct sbuf out = { 0 };
-	int rc = ssh_command(t, command, path, UPLOAD_TIMEOUT_S, &out, -1, false), ret = -1;
+	struct stat st;
+	long long kib = stat(path, &st) ? 0 : (long long)st.st_size / 1024;
+	int timeout = UPLOAD_TIMEOUT_S + (int)(kib / UPLOAD_KIB_PER_S);
+	int rc = ssh_command(t, command, path, timeout, &out, -1, false), ret = -1;
 	const char *text = out.buf ? out.buf : "";
 
 	if (rc == 255) {
@@ -552,12 +562,19 @@ int board_run(const struct ssh_target *t, const char *cmdline, int timeout_s,
 
 /*
  * The clean-up, run by the board's login shell; %s is the directory.  A
- * run cut short (ssh killed at --timeout) can leave the apps suite's
- * mounts under it: they are taken away first, deepest first, and rm never
- * runs while one stays, since rm -rf would go on into it.
+ * run cut short (ssh killed at --timeout) goes on there: the apps suite's
+ * guests would wait an hour for their clients, the clients for the
+ * guests.  So every process running a program from the directory (the
+ * bundle's busybox and vmm, the clients' tree) is killed: the login shell
+ * runs the board's own.  Then the mounts under the directory are taken
+ * away, deepest first, rm never running while one stays, since rm -rf
+ * would go on into it.
  */
 static const char cleanup_script[] =
-	"D=%s; B=$D/bin/busybox; [ -x \"$B\" ] || B=; "
+	"D=%s; B=$D/bin/busybox; [ -x \"$B\" ] || B=; k=; "
+	"for p in /proc/[0-9]*; do case \"$($B readlink \"$p/exe\" 2>/dev/null)\" in "
+	"\"$D\"/*) kill -9 \"${p#/proc/}\" 2>/dev/null && k=1;; esac; done; "
+	"[ -z \"$k\" ] || sleep 1; "
 	"for m in $($B awk -v d=\"$D/\" 'index($2, d) == 1 { print $2 }' /proc/mounts "
 	"2>/dev/null | $B sort -r); do $B umount \"$m\" || $B umount -l \"$m\"; done; "
 	"if $B grep -q \" $D/\" /proc/mounts 2>/dev/null; then "
