@@ -139,6 +139,23 @@ test_expect_success 'bench --target, apps: a board with an address in the guests
 	on_board "ip addr del 10.0.2.1/32 dev lo" && test $rc = 0
 '
 
+# from_run_dir: the board's processes running a program from a run's
+# directory (/tmp/porttool-bench-*), as "PID EXE" lines.
+from_run_dir() {
+	on_board 'for p in /proc/[0-9]*; do e=$(readlink $p/exe) && echo "${p#/proc/} $e"; done' |
+		grep " /tmp/porttool-bench-"
+}
+
+test_expect_success 'bench --target: a run cut at --timeout leaves nothing running, mounted or in /tmp' '
+	test_expect_code 1 porttool bench 5.10 --suite micro --target "$URL" --ssh-config "$CFG" \
+		--reps 1 --timeout 2 --db "$DB" --dir run >out 2>err &&
+	cat err &&
+	grep -q "error: $URL: no answer in 2 s; ssh killed" err &&
+	! grep -q "could not remove" err &&
+	! from_run_dir &&
+	test -z "$(on_board "ls /tmp | grep porttool-bench")"
+'
+
 test_expect_success 'bench --target: a key the board does not take is "authentication failed", exit 1' '
 	board_config other "$BOARD_DIR/other-id" "$BOARD_DIR/known_hosts-$PORT" &&
 	before=$(rows 1) &&
