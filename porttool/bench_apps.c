@@ -328,7 +328,7 @@ static bool row_complete(const struct apps_run *const runs[2], int reps, int a,
 	return true;
 }
 
-/* The median of kernel k's runs of a (v: reps of scratch). */
+/* The median of runs' values of a (v: room for reps of them). */
 static double median_of(const struct apps_run *runs, int reps, int a, double *v)
 {
 	for (int i = 0; i < reps; i++)
@@ -359,6 +359,7 @@ static void print_setting(FILE *out, const struct apps_run *r, int reps, int vms
 
 /* The papers' MongoDB row, which Debian cannot fill. */
 #define NO_MONGODB "not in Debian (no package to build the root filesystem from)"
+/* A row with a run that measured nothing: no median of fewer runs. */
 #define NO_RESULT "no result in every run (the errors say why)"
 
 void apps_print_table(FILE *out, const char *version, unsigned wanted,
