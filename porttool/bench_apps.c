@@ -317,15 +317,50 @@ static double median(double *v, int n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-/* Whether every run of both kernels has a result for a. */
-static bool row_complete(const struct apps_run *const runs[2], int reps, int a)
+/* Whether every run of the kernels in mask (bit 1 << k) has a result for a. */
+static bool row_complete(const struct apps_run *const runs[2], int reps, int a,
+			 unsigned mask)
 {
 	for (int k = 0; k < 2; k++)
-		for (int i = 0; i < reps; i++)
+		for (int i = 0; i < reps && (mask & (1u << k)); i++)
 			if (!runs[k][i].have[a])
 				return false;
 	return true;
 }
+
+/* The median of runs' values of a (v: room for reps of them). */
+static double median_of(const struct apps_run *runs, int reps, int a, double *v)
+{
+	for (int i = 0; i < reps; i++)
+		v[i] = runs[i].value[a];
+	return median(v, reps);
+}
+
+/* The lines under the title: how many guests, where the workloads ran. */
+static void print_setting(FILE *out, const struct apps_run *r, int reps, int vms,
+			  const char *board)
+{
+	if (vms > 1)
+		fprintf(out, "%d guests at once in each boot: the medians are over "
+			"every guest of every boot (%d boot%s)\n", vms, reps / vms,
+			reps / vms == 1 ? "" : "s");
+	if (r->in_guest && board)
+		fprintf(out, "in a 2-vCPU guest of the board's kernel, its servers driven "
+			"from the board over virtio-net (a tap); one column: the board's "
+			"other kernel is another run (bench/README.md)\n");
+	else if (r->in_guest)
+		fprintf(out, "in a 2-vCPU guest of each host kernel, its servers driven "
+			"from the host over virtio-net; the host is itself QEMU TCG "
+			"(nested emulation): compare the ratio, not the numbers\n");
+	else
+		fprintf(out, "servers and clients on the host kernel itself (the root "
+			"filesystem's selftest), under QEMU TCG: no guest\n");
+}
+
+/* The papers' MongoDB row, which Debian cannot fill. */
+#define NO_MONGODB "not in Debian (no package to build the root filesystem from)"
+/* A row with a run that measured nothing: no median of fewer runs. */
+#define NO_RESULT "no result in every run (the errors say why)"
 
 void apps_print_table(FILE *out, const char *version, unsigned wanted,
 		      const struct apps_run *const runs[2], int reps, int vms)
@@ -334,17 +369,7 @@ void apps_print_table(FILE *out, const char *version, unsigned wanted,
 
 	fprintf(out, "apps v%s: %d run(s) each, medians; ratio SeKVM/KVM "
 		"(ops/s: above 1 is faster, s: below 1 is faster)\n", version, reps);
-	if (vms > 1)
-		fprintf(out, "%d guests at once in each boot: the medians are over "
-			"every guest of every boot (%d boot%s)\n", vms, reps / vms,
-			reps / vms == 1 ? "" : "s");
-	if (runs[0][0].in_guest)
-		fprintf(out, "in a 2-vCPU guest of each host kernel, its servers driven "
-			"from the host over virtio-net; the host is itself QEMU TCG "
-			"(nested emulation): compare the ratio, not the numbers\n");
-	else
-		fprintf(out, "servers and clients on the host kernel itself (the root "
-			"filesystem's selftest), under QEMU TCG: no guest\n");
+	print_setting(out, &runs[0][0], reps, vms, NULL);
 	fprintf(out, "%-12s %14s %14s %6s  %s\n", "application", "SeKVM", "KVM",
 		"ratio", "unit");
 	for (int a = 0; a < APP_BENCHES; a++) {
@@ -352,21 +377,42 @@ void apps_print_table(FILE *out, const char *version, unsigned wanted,
 
 		if (!(wanted & (1u << a)))
 			continue;
-		if (!row_complete(runs, reps, a)) {
+		if (!row_complete(runs, reps, a, 3)) {
 			fprintf(out, "%-12s %14s %14s %6s  %s\n", apps[a].name, "-", "-",
-				"-", "no result in every run (the errors say why)");
+				"-", NO_RESULT);
 			continue;
 		}
-		for (int k = 0; k < 2; k++) {
-			for (int i = 0; i < reps; i++)
-				v[i] = runs[k][i].value[a];
-			m[k] = median(v, reps);
-		}
+		for (int k = 0; k < 2; k++)
+			m[k] = median_of(runs[k], reps, a, v);
 		fprintf(out, "%-12s %14.2f %14.2f %6.3f  %s\n", apps[a].name,
 			m[0], m[1], m[1] > 0 ? m[0] / m[1] : 0, apps[a].unit);
 	}
-	fprintf(out, "%-12s %14s %14s %6s  %s\n", "mongodb", "-", "-", "-",
-		"not in Debian (no package to build the root filesystem from)");
+	fprintf(out, "%-12s %14s %14s %6s  %s\n", "mongodb", "-", "-", "-", NO_MONGODB);
+	free(v);
+}
+
+void apps_print_column(FILE *out, const char *version, const char *board,
+		       enum bench_kernel k, unsigned wanted,
+		       const struct apps_run *runs, int reps, int vms)
+{
+	const struct apps_run *const both[2] = { runs, runs };
+	double *v = xcalloc((size_t)reps, sizeof(*v));
+	const char *col = k == BENCH_SEKVM ? "SeKVM" : "KVM";
+
+	fprintf(out, "apps v%s on %s, %s (the kernel it runs): %d run(s), medians\n",
+		version, board, k == BENCH_SEKVM ? "SeKVM" : "stock KVM", reps);
+	print_setting(out, &runs[0], reps, vms, board);
+	fprintf(out, "%-12s %14s %6s  %s\n", "application", col, "", "unit");
+	for (int a = 0; a < APP_BENCHES; a++) {
+		if (!(wanted & (1u << a)))
+			continue;
+		if (!row_complete(both, reps, a, 1))
+			fprintf(out, "%-12s %14s %6s  %s\n", apps[a].name, "-", "", NO_RESULT);
+		else
+			fprintf(out, "%-12s %14.2f %6s  %s\n", apps[a].name,
+				median_of(runs, reps, a, v), "", apps[a].unit);
+	}
+	fprintf(out, "%-12s %14s %6s  %s\n", "mongodb", "-", "", NO_MONGODB);
 	free(v);
 }
 

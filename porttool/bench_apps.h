@@ -83,6 +83,14 @@ void apps_print_table(FILE *out, const char *version, unsigned wanted,
 		      const struct apps_run *const runs[2], int reps, int vms);
 
 /*
+ * One kernel's column of a board's runs (porttool bench --target): the
+ * medians of runs (reps), "-" when a run has none, then MongoDB's row.
+ */
+void apps_print_column(FILE *out, const char *version, const char *board,
+		       enum bench_kernel k, unsigned wanted,
+		       const struct apps_run *runs, int reps, int vms);
+
+/*
  * Guest v's part (1..vms) of a log of vms guests at once
  * (apps-host-init.sh): its "APPS-VMM<v>: " and "APPS-HOST<v>: " lines
  * retagged "APPS-VMM: " and "APPS-HOST: ", the other guests' left out,
@@ -118,20 +126,21 @@ void apps_micro_costs(const struct bench_data *d, const char *line,
 		      struct apps_costs *c);
 
 /*
- * Per workload: the exits under each kernel (medians over the runs),
- * what the micro suite's per-exit costs predict SeKVM adds, and what was
- * measured.
+ * Per workload: the exits under each kernel in kernels (bit 1 << k;
+ * medians over the runs) and, with both, what the micro suite's per-exit
+ * costs predict SeKVM adds, and what was measured.
  */
 void apps_print_exits(FILE *out, unsigned wanted,
 		      const struct apps_run *const runs[2], int reps,
-		      const struct apps_costs *costs);
+		      const struct apps_costs *costs, unsigned kernels);
 
 /*
  * Per run: the kernel, the load average, and each workload's number;
- * then per workload the spread of each kernel's runs.
+ * then per workload the spread of each kernel's runs; only the kernels
+ * in kernels (bit 1 << k: a board's runs are one kernel's).
  */
 void apps_print_runs(FILE *out, unsigned wanted,
-		     const struct apps_run *const runs[2], int reps);
+		     const struct apps_run *const runs[2], int reps, unsigned kernels);
 
 /* Whether the run measured anything at all. */
 bool apps_any_result(const struct apps_run *r);

@@ -343,7 +343,7 @@ static void print_prediction(FILE *out, unsigned wanted,
 
 void apps_print_exits(FILE *out, unsigned wanted,
 		      const struct apps_run *const runs[2], int reps,
-		      const struct apps_costs *costs)
+		      const struct apps_costs *costs, unsigned kernels)
 {
 	const char *frames[APP_BENCHES];
 	int nf = frames_of(wanted, frames);
@@ -362,7 +362,11 @@ void apps_print_exits(FILE *out, unsigned wanted,
 	fprintf(out, "\n");
 	for (int f = 0; f < nf; f++)
 		for (int k = 0; k < 2; k++) {
-			char *wk = xasprintf("%s/%s", frames[f], k ? "KVM" : "SeKVM");
+			char *wk;
+
+			if (!(kernels & (1u << k)))
+				continue;
+			wk = xasprintf("%s/%s", frames[f], k ? "KVM" : "SeKVM");
 
 			fprintf(out, "%-16s", wk);
 			free(wk);
@@ -380,6 +384,8 @@ void apps_print_exits(FILE *out, unsigned wanted,
 		"halt_poll_*_ns); net: both ways through the taps, each byte\n"
 		" bounced by the guest's swiotlb under both kernels; window: the "
 		"workload as the QEMU host saw it)\n");
+	if (kernels != 3)
+		return;	/* one kernel's runs: no difference to predict */
 	if (costs && costs->have)
 		print_prediction(out, wanted, runs, reps, costs);
 	else
@@ -389,7 +395,7 @@ void apps_print_exits(FILE *out, unsigned wanted,
 }
 
 void apps_print_runs(FILE *out, unsigned wanted,
-		     const struct apps_run *const runs[2], int reps)
+		     const struct apps_run *const runs[2], int reps, unsigned kernels)
 {
 	fprintf(out, "\nevery run (load: the machine's 1-minute load average at "
 		"the boot's start)\n%-4s %-6s %6s", "run", "kernel", "load");
@@ -401,6 +407,8 @@ void apps_print_runs(FILE *out, unsigned wanted,
 		for (int k = 0; k < 2; k++) {
 			const struct apps_run *r = &runs[k][i];
 
+			if (!(kernels & (1u << k)))
+				continue;
 			fprintf(out, "%-4d %-6s", i + 1, k ? "KVM" : "SeKVM");
 			if (r->load >= 0)
 				fprintf(out, " %6.2f", r->load);
@@ -425,6 +433,8 @@ void apps_print_runs(FILE *out, unsigned wanted,
 			double lo = 0, hi = 0, m;
 			bool any = false;
 
+			if (!(kernels & (1u << k)))
+				continue;
 			for (int i = 0; i < reps; i++) {
 				double v = runs[k][i].value[a];
 

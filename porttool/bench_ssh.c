@@ -13,8 +13,9 @@
  *
  * Every ssh session is one command: the probe, once (make the directory,
  * receive busybox on stdin, say what kernel runs), the upload of each
- * suite's bundle (busybox cpio unpacks it from stdin), one run per
- * repetition, and the clean-up, once.  The board needs only a POSIX shell with mkdir, cat
+ * suite's bundle (busybox cpio unpacks it from stdin; the apps suite's
+ * disk image, gzipped, busybox gunzip), one run per repetition, and the
+ * clean-up, once.  The board needs only a POSIX shell with mkdir, cat
  * and chmod; everything else is the bundle's busybox.  OpenSSH's client
  * runs with BatchMode=yes: never a password or a host-key prompt, so a
  * run without a key or with an unknown host key fails with ssh's reason,
@@ -29,13 +30,20 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define SSH_BIN "ssh"
 #define SSH_PACKAGE "openssh-client"
 #define PROBE_TIMEOUT_S 120
-/* the guest suite's bundle is tens of MiB: minutes on a slow link */
+/*
+ * The guest suite's bundle is tens of MiB: minutes on a slow link.  The
+ * apps suite's image, 190 MiB gzipped, 850 MiB for the board's busybox
+ * gunzip to write: a second more for each UPLOAD_KIB_PER_S KiB of what is
+ * sent (a QEMU board on a loaded machine unpacked 1 MiB/s).
+ */
 #define UPLOAD_TIMEOUT_S 900
+#define UPLOAD_KIB_PER_S 128
 #define CLEANUP_TIMEOUT_S 60
 
 /* ---- the URL ---- */
@@ -461,15 +469,20 @@ out:
 	return ret;
 }
 
-int board_upload(const struct ssh_target *t, const char *bundle)
+/*
+ * Send path as ssh's stdin to command, which says UPLOAD-OK when what it
+ * made of it is in place; what names the result for an error.  0 or -1.
+ */
+static int upload(const struct ssh_target *t, const char *path, const char *command,
+		  const char *what)
 {
-	char *cmd = xasprintf("cd %s && bin/busybox cpio -idmu 2>&1 && echo UPLOAD-OK",
-			      t->dir);
 	struct sbuf out = { 0 };
-	int rc = ssh_command(t, cmd, bundle, UPLOAD_TIMEOUT_S, &out, -1, false), ret = -1;
+	struct stat st;
+	long long kib = stat(path, &st) ? 0 : (long long)st.st_size / 1024;
+	int timeout = UPLOAD_TIMEOUT_S + (int)(kib / UPLOAD_KIB_PER_S);
+	int rc = ssh_command(t, command, path, timeout, &out, -1, false), ret = -1;
 	const char *text = out.buf ? out.buf : "";
 
-	free(cmd);
 	if (rc == 255) {
 		char *why = ssh_explain_failure(t, text);
 
@@ -478,13 +491,40 @@ int board_upload(const struct ssh_target *t, const char *bundle)
 	} else if (rc >= 0 && (rc != 0 || !strstr(text, "UPLOAD-OK"))) {
 		char *last = last_line(text);
 
-		error("%s: unpacking %s in %s failed (exit %d: %s)", t->url, bundle,
-		      t->dir, rc, last);
+		error("%s: %s failed (exit %d: %s)", t->url, what, rc, last);
 		free(last);
 	} else if (rc == 0) {
 		ret = 0;
 	}
 	sbuf_free(&out);
+	return ret;
+}
+
+int board_upload(const struct ssh_target *t, const char *bundle)
+{
+	char *cmd = xasprintf("cd %s && bin/busybox cpio -idmu 2>&1 && echo UPLOAD-OK",
+			      t->dir);
+	char *what = xasprintf("unpacking %s in %s", bundle, t->dir);
+	int ret = upload(t, bundle, cmd, what);
+
+	free(cmd);
+	free(what);
+	return ret;
+}
+
+/*
+ * The file is whole or absent: a cut connection leaves NAME.part, which
+ * the clean-up removes with the rest.
+ */
+int board_send_gz(const struct ssh_target *t, const char *gz, const char *name)
+{
+	char *cmd = xasprintf("cd %s && bin/busybox gunzip -c >%s.part && "
+			      "mv %s.part %s && echo UPLOAD-OK", t->dir, name, name, name);
+	char *what = xasprintf("writing %s/%s from %s", t->dir, name, gz);
+	int ret = upload(t, gz, cmd, what);
+
+	free(cmd);
+	free(what);
 	return ret;
 }
 
@@ -520,14 +560,39 @@ int board_run(const struct ssh_target *t, const char *cmdline, int timeout_s,
 	return ret;
 }
 
+/*
+ * The clean-up, run by the board's login shell; %s is the directory.  A
+ * run cut short (ssh killed at --timeout) goes on there: the apps suite's
+ * guests would wait an hour for their clients, the clients for the
+ * guests.  So every process running a program from the directory (the
+ * bundle's busybox and vmm, the clients' tree) is killed: the login shell
+ * runs the board's own.  Then the mounts under the directory are taken
+ * away, deepest first, rm never running while one stays, since rm -rf
+ * would go on into it.
+ */
+static const char cleanup_script[] =
+	"D=%s; B=$D/bin/busybox; [ -x \"$B\" ] || B=; k=; "
+	"for p in /proc/[0-9]*; do case \"$($B readlink \"$p/exe\" 2>/dev/null)\" in "
+	"\"$D\"/*) kill -9 \"${p#/proc/}\" 2>/dev/null && k=1;; esac; done; "
+	"[ -z \"$k\" ] || sleep 1; "
+	"for m in $($B awk -v d=\"$D/\" 'index($2, d) == 1 { print $2 }' /proc/mounts "
+	"2>/dev/null | $B sort -r); do $B umount \"$m\" || $B umount -l \"$m\"; done; "
+	"if $B grep -q \" $D/\" /proc/mounts 2>/dev/null; then "
+	"echo \"still mounted under $D\"; exit 1; fi; rm -rf \"$D\"";
+
 int board_cleanup(const struct ssh_target *t)
 {
-	char *cmd = xasprintf("rm -rf %s", t->dir);
+	char *cmd = xasprintf(cleanup_script, t->dir);
 	struct sbuf out = { 0 };
 	int rc = ssh_command(t, cmd, NULL, CLEANUP_TIMEOUT_S, &out, -1, false);
 
-	if (rc != 0)
-		warning("%s: could not remove %s there (exit %d)", t->url, t->dir, rc);
+	if (rc != 0) {
+		char *last = last_line(out.buf ? out.buf : "");
+
+		warning("%s: could not remove %s there (exit %d%s%s)", t->url, t->dir, rc,
+			*last ? ": " : "", last);
+		free(last);
+	}
 	free(cmd);
 	sbuf_free(&out);
 	return rc == 0 ? 0 : -1;

@@ -58,6 +58,8 @@ int board_probe(const struct ssh_target *t, const char *busybox,
 		const char *version, struct board_info *b);
 /* Unpack bundle (make_board_bundle's cpio) into t->dir; 0 or -1. */
 int board_upload(const struct ssh_target *t, const char *bundle);
+/* Write the gzip file gz there, uncompressed, as t->dir/name; 0 or -1. */
+int board_send_gz(const struct ssh_target *t, const char *gz, const char *name);
 /*
  * Run the bundle's init there with CMDLINE=cmdline, its output to
  * log_path with a header line, as a QEMU host's serial log; 0 when ssh ran
@@ -66,7 +68,11 @@ int board_upload(const struct ssh_target *t, const char *bundle);
  */
 int board_run(const struct ssh_target *t, const char *cmdline, int timeout_s,
 	      const char *log_path, bool echo);
-/* Remove t->dir on the board; 0 or -1 (a warning). */
+/*
+ * Remove t->dir on the board, first unmounting what a cut-short run left
+ * mounted under it; 0 or -1 (a warning, and nothing removed while
+ * something stays mounted).
+ */
 int board_cleanup(const struct ssh_target *t);
 
 #endif

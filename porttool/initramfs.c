@@ -25,6 +25,12 @@ struct cpio {
 	int failed;
 };
 
+/* cpio_add_tree's walk: the archive and the name it stores the tree as. */
+struct cpio_tree {
+	struct cpio *c;
+	const char *prefix;
+};
+
 struct cpio *cpio_create(const char *path)
 {
 	struct cpio *c = xcalloc(1, sizeof(*c));
@@ -127,6 +133,42 @@ int cpio_add_copy(struct cpio *c, const char *name, unsigned mode,
 	return ret;
 }
 
+/* walk_sorted's callback: one entry of cpio_add_tree's directory. */
+static int add_tree_entry(const char *path, const char *rel,
+			  const struct stat *st, void *arg)
+{
+	struct cpio_tree *t = arg;
+	char *name = xasprintf("%s/%s", t->prefix, rel);
+	int ret = 0;
+
+	if (S_ISDIR(st->st_mode)) {
+		ret = add_entry(t->c, name, S_IFDIR | (st->st_mode & 07777), 0, 0, NULL, 0);
+	} else if (S_ISREG(st->st_mode)) {
+		ret = cpio_add_copy(t->c, name, st->st_mode, path);
+	} else if (S_ISLNK(st->st_mode)) {
+		char target[4096];
+		ssize_t n = readlink(path, target, sizeof(target) - 1);
+
+		if (n < 0) {
+			error("cannot read the link %s: %s", path, strerror(errno));
+			ret = -1;
+		} else {
+			target[n] = '\0';
+			ret = cpio_add_symlink(t->c, name, target);
+		}
+	}
+	/* device nodes and the like: whoever unpacks it has its own /dev */
+	free(name);
+	return ret;
+}
+
+int cpio_add_tree(struct cpio *c, const char *name, const char *dir)
+{
+	struct cpio_tree t = { .c = c, .prefix = name };
+
+	return cpio_add_dir(c, name) || walk_sorted(dir, NULL, add_tree_entry, &t) ? -1 : 0;
+}
+
 /*
  * The SeKVM runs' files (guest_keys.c).  init.sh takes /guest/vm.pub as
  * the sign that this is a SeKVM boot.
@@ -150,6 +192,7 @@ static int add_guest(struct cpio *c, const struct boot_guest *g)
 	    (g->initrd && cpio_add_copy(c, "guest/initrd.cpio", 0644, g->initrd)) ||
 	    (g->bmguest && cpio_add_copy(c, "guest/bmguest.bin", 0644, g->bmguest)) ||
 	    (g->disk && cpio_add_copy(c, "guest/disk.img", 0644, g->disk)) ||
+	    (g->clients && cpio_add_tree(c, "clients", g->clients)) ||
 	    (g->keys && add_guest_keys(c, g->keys)))
 		return -1;
 	return 0;

@@ -13,6 +13,11 @@ int cpio_add_file(struct cpio *c, const char *name, unsigned mode,
 int cpio_add_copy(struct cpio *c, const char *name, unsigned mode,
 		  const char *src);
 int cpio_add_symlink(struct cpio *c, const char *name, const char *target);
+/*
+ * Everything under dir (directories, files, symbolic links, with their
+ * modes; no device nodes) stored as name/...; 0 or -1 (error printed).
+ */
+int cpio_add_tree(struct cpio *c, const char *name, const char *dir);
 int cpio_add_chardev(struct cpio *c, const char *name, unsigned mode,
 		     unsigned major, unsigned minor);
 /* Writes the trailer and closes; returns 0 or -1 (the file is removed). */
@@ -31,6 +36,11 @@ struct boot_guest {
 	const char *bmguest;
 	/* the good guest's disk (guest_disk.h), as /guest/disk.img; or NULL */
 	const char *disk;
+	/*
+	 * A directory stored as clients/: on a board, the apps suite's
+	 * client programs' root (apps-host-init.sh); or NULL.
+	 */
+	const char *clients;
 };
 
 /*

@@ -99,6 +99,15 @@ int mkdir_p(const char *path);
 bool is_dir(const char *path);
 bool is_file(const char *path);
 /*
+ * fn on every entry under dir (not dir itself), parents first, by name,
+ * with its path, its path relative to dir (under rel when not NULL) and
+ * its lstat; a non-zero return stops the walk and is returned.
+ */
+struct stat;
+typedef int (*walk_fn)(const char *path, const char *rel,
+		       const struct stat *st, void *arg);
+int walk_sorted(const char *dir, const char *rel, walk_fn fn, void *arg);
+/*
  * A point right after a write that must survive a crash.  With
  * PORTTOOL_CRASH_AFTER=N in the environment the N-th point reached kills
  * the process with SIGKILL, as kill -9 would: the tests use it to check

@@ -53,6 +53,20 @@ const char *const rootfs_default_packages[] = {
 	NULL,
 };
 
+/*
+ * The clients' side of the workloads (lib.sh's client_*), for a board
+ * that drives its guest's servers from its own user space (porttool
+ * bench --target, apps-host-init.sh): a few MiB beside the servers' image.
+ */
+const char *const rootfs_client_packages[] = {
+	"busybox-static",
+	"redis-tools",		/* redis-benchmark */
+	"libmemcached-tools",	/* memcaslap */
+	"apache2-utils",	/* ab */
+	"sysbench",
+	NULL,
+};
+
 /* Left out of the image: nothing in it reads them. */
 static const char *const trimmed[] = {
 	"usr/share/doc", "usr/share/man", "usr/share/info",
@@ -171,53 +185,6 @@ static int resolve(const char *apt, const struct strlist *pkgs, struct debs *d)
 	else if (!rc)
 		ret = parse_inst(out.buf, d);
 	sbuf_free(&out);
-	return ret;
-}
-
-/* ---- walking a tree in a fixed order ---- */
-
-typedef int (*walk_fn)(const char *path, const char *rel,
-		       const struct stat *st, void *arg);
-
-static int name_cmp(const struct dirent **a, const struct dirent **b)
-{
-	return strcmp((*a)->d_name, (*b)->d_name);
-}
-
-static int skip_dots(const struct dirent *e)
-{
-	return strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
-}
-
-/* fn on every entry under dir (not dir itself), parents first, by name. */
-static int walk_sorted(const char *dir, const char *rel, walk_fn fn, void *arg)
-{
-	struct dirent **ents;
-	int n = scandir(dir, &ents, skip_dots, name_cmp), ret = 0;
-
-	if (n < 0) {
-		error("cannot read directory %s: %s", dir, strerror(errno));
-		return -1;
-	}
-	for (int i = 0; i < n; i++) {
-		char *path = xasprintf("%s/%s", dir, ents[i]->d_name);
-		char *r = rel ? xasprintf("%s/%s", rel, ents[i]->d_name)
-			      : xstrdup(ents[i]->d_name);
-		struct stat st;
-
-		if (!ret && lstat(path, &st)) {
-			error("cannot stat %s: %s", path, strerror(errno));
-			ret = -1;
-		}
-		if (!ret)
-			ret = fn(path, r, &st, arg);
-		if (!ret && S_ISDIR(st.st_mode))
-			ret = walk_sorted(path, r, fn, arg);
-		free(path);
-		free(r);
-		free(ents[i]);
-	}
-	free(ents);
 	return ret;
 }
 
@@ -429,11 +396,20 @@ static int run_tool(const char *const argv[])
 	return 0;
 }
 
+/* Whether the line at p (up to its newline) contains s. */
+static bool line_has(const char *p, const char *s)
+{
+	const char *hit = strstr(p, s);
+
+	return hit && hit < p + strcspn(p, "\n");
+}
+
 /*
  * debugfs exits 0 whatever its commands did: any line but its echo of a
- * command and mknod's "Allocated inode" is an error.
+ * command, mknod's "Allocated inode" and a line containing harmless (when
+ * not NULL) is an error.
  */
-static int run_debugfs(const char *const argv[])
+static int run_debugfs(const char *const argv[], const char *harmless)
 {
 	struct sbuf out = { 0 };
 	int rc = subproc_simple(NULL, argv, &out), ret = rc ? -1 : 0;
@@ -441,7 +417,7 @@ static int run_debugfs(const char *const argv[])
 	for (const char *p = out.buf; p && *p && !ret;
 	     p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
 		if (strncmp(p, "debugfs", 7) && strncmp(p, "Allocated inode", 15) &&
-		    *p != '\n') {
+		    *p != '\n' && !(harmless && line_has(p, harmless))) {
 			error("rootfs: debugfs: %.*s", (int)strcspn(p, "\n"), p);
 			ret = -1;
 		}
@@ -487,7 +463,7 @@ static int pack(const char *root, const char *image)
 		if (run_tool(mke2fs))
 			goto out;
 		info("rootfs: debugfs: fixing %llu change times", pk.inodes);
-		if (run_debugfs(debugfs))
+		if (run_debugfs(debugfs, NULL))
 			goto out;
 		if (run_tool(fsck))
 			goto out;
@@ -500,6 +476,33 @@ out:
 	free(script);
 	free(size);
 	free(inodes);
+	return ret;
+}
+
+int rootfs_extract(const char *image, const char *dir)
+{
+	const char *argv[] = { "debugfs", "-R", NULL, image, NULL };
+	char *cmd = xasprintf("rdump / \"%s\"", dir);
+	int ret;
+
+	if (strchr(dir, '"')) {
+		error("rootfs: cannot unpack into %s: debugfs cannot name a '\"'", dir);
+		free(cmd);
+		return -1;
+	}
+	if (remove_tree(dir) || mkdir_p(dir)) {
+		error("cannot create %s: %s", dir, strerror(errno));
+		free(cmd);
+		return -1;
+	}
+	argv[2] = cmd;
+	/*
+	 * Not root here, rdump cannot give the files root's ownership; no
+	 * matter: what reads the tree (cpio_add_tree) stores every file as
+	 * root's.
+	 */
+	ret = run_debugfs(argv, "while changing ownership");
+	free(cmd);
 	return ret;
 }
 

@@ -8,6 +8,9 @@
 /* What 'porttool rootfs' puts in the image when not told otherwise. */
 extern const char *const rootfs_default_packages[];
 
+/* The client programs of the workloads, for a board (porttool bench --target). */
+extern const char *const rootfs_client_packages[];
+
 /*
  * The ext4 image of Debian's arm64 packages (and everything they depend
  * on) plus porttool/qemu/rootfs/ of project_dir, built when the cache
@@ -18,5 +21,11 @@ extern const char *const rootfs_default_packages[];
  */
 int rootfs_build(const char *project_dir, const struct strlist *packages,
 		 bool update, char **image);
+
+/*
+ * Unpack image's files into dir (emptied first), with debugfs: no root,
+ * no loop device; their owner is whoever runs it.  0 or -1 (error printed).
+ */
+int rootfs_extract(const char *image, const char *dir);
 
 #endif

@@ -2,6 +2,7 @@
 /* Error reporting, allocation and file helpers shared by every command. */
 #include "porttool.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <git2.h>
@@ -244,4 +245,47 @@ void crash_point(const char *what)
 			"after %s\n", limit, what);
 		raise(SIGKILL);
 	}
+}
+
+/* ---- walking a tree in a fixed order (porttool.h) ---- */
+
+static int name_cmp(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+static int skip_dots(const struct dirent *e)
+{
+	return strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+}
+
+int walk_sorted(const char *dir, const char *rel, walk_fn fn, void *arg)
+{
+	struct dirent **ents;
+	int n = scandir(dir, &ents, skip_dots, name_cmp), ret = 0;
+
+	if (n < 0) {
+		error("cannot read directory %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	for (int i = 0; i < n; i++) {
+		char *path = xasprintf("%s/%s", dir, ents[i]->d_name);
+		char *r = rel ? xasprintf("%s/%s", rel, ents[i]->d_name)
+			      : xstrdup(ents[i]->d_name);
+		struct stat st;
+
+		if (!ret && lstat(path, &st)) {
+			error("cannot stat %s: %s", path, strerror(errno));
+			ret = -1;
+		}
+		if (!ret)
+			ret = fn(path, r, &st, arg);
+		if (!ret && S_ISDIR(st.st_mode))
+			ret = walk_sorted(path, r, fn, arg);
+		free(path);
+		free(r);
+		free(ents[i]);
+	}
+	free(ents);
+	return ret;
 }

@@ -22,9 +22,10 @@
  *    apps-host-init.sh; bench_apps.c reads the logs).
  *
  * With --target ssh://user@host[:port] a board that booted one of the
- * builds runs the guest or micro suite instead of QEMU: the same host
- * init script and files, unpacked there over ssh (bench_ssh.c); the
- * kernel it runs is the one column it fills.
+ * builds runs the suites instead of QEMU: the same host init script and
+ * files, unpacked there over ssh (bench_ssh.c); the kernel it runs is the
+ * one column it fills.  The apps suite's bundle also carries the client
+ * programs' tree, and its image goes there gzipped (prepare_board_apps).
  *
  * Every measurement goes to the results database (bench_db.c) with what
  * identifies it; --matrix benches every line that has both builds and
@@ -166,8 +167,9 @@ static const struct usage bench_usage = {
 		    "                   [--timeout S] [--db FILE] [--apps A,...] [--redis-requests N ...]\n"
 		    "                   [--icount] [--halt-poll-ns N]\n"
 		    "       porttool bench VER --target ssh://user@host[:port] [--ssh-config FILE]\n"
-		    "                   [--suite guest|micro|all] [--sekvm-out DIR] [--reps N] [--iters N]\n"
-		    "                   [--vms N] [--dir DIR] [--timeout S] [--db FILE]\n"
+		    "                   [--suite guest|micro|all|apps] [--sekvm-out DIR] [--reps N]\n"
+		    "                   [--iters N] [--vms N] [--dir DIR] [--timeout S] [--db FILE]\n"
+		    "                   [--apps A,...] [--redis-requests N ...]\n"
 		    "       porttool bench VER --from-logs DIR [--suite S] [--vms N] [--json FILE] [--db FILE]\n"
 		    "       porttool bench --matrix [--lines 5.10,...] [--boards qemu,...] [--suite S]\n"
 		    "                   [--reps N] [--iters N] [--db FILE]",
@@ -220,10 +222,17 @@ static const struct usage bench_usage = {
 		"sekvm in its debugfs: SeKVM; else stock KVM); one run fills one column, and\n"
 		"a board booted into the other kernel is a second run.  The database's board\n"
 		"is the URL, its host the board's name and kernel.  micro: nanoseconds by the\n"
-		"board's counter, not instructions.  guest needs the SeKVM build (its Image is\n"
-		"the guest); apps is not run over ssh.  A bad URL, a refused connection, a\n"
-		"refused key, an unknown host key or a board without KVM fails with the cause\n"
-		"(exit 1).  Logs: DIR (default <cache>/bench/target-HOST-PORT)/[micro-]{sekvm,kvm}-N.log.",
+		"board's counter, not instructions.  guest and apps need the SeKVM build (its\n"
+		"Image is the guest).  apps: porttool also sends the root filesystem image\n"
+		"(gzipped; the guest's disk) and the client programs with their libraries\n"
+		"(redis-benchmark, memcaslap, ab, sysbench: Debian's packages, a tree the\n"
+		"clients run chrooted in), so the board needs none of its own; it needs root\n"
+		"(the taps, the chroot), /dev/net/tun (CONFIG_TUN), no interfaces tap0.. and\n"
+		"no address in 10.0.2.0/24 and up (the guests' networks), and room in /tmp\n"
+		"for the image (about 1 GiB); what it lacks is named (exit 1).  --icount and\n"
+		"--halt-poll-ns are QEMU's.  A bad URL, a refused connection, a refused key,\n"
+		"an unknown host key or a board without KVM fails with the cause (exit 1).\n"
+		"Logs: DIR (default <cache>/bench/target-HOST-PORT)/[micro-|apps-]{sekvm,kvm}-N.log.",
 	.opts = bench_options,
 };
 
@@ -291,6 +300,7 @@ struct line_run {
 	const char *run_id;
 	bool tables;			/* print the suite's table (not --matrix) */
 	char *rootfs;			/* apps: porttool rootfs's image */
+	char *clients;			/* apps on a board: the clients' tree */
 	/* --target: the board, and the kernel it runs (the one column) */
 	const struct ssh_target *target;
 	struct board_info board_info;
@@ -305,6 +315,7 @@ static void line_free(struct line_run *l)
 	free(l->dir);
 	free(l->dtb);
 	free(l->rootfs);
+	free(l->clients);
 	board_info_free(&l->board_info);
 }
 
@@ -563,6 +574,7 @@ static char *prepare_initramfs(const struct line_run *l, int suite)
 	guest.image = image;
 	guest.vmm = vmm;
 	guest.initrd = guest_initrd;
+	guest.clients = suite == SUITE_APPS ? l->clients : NULL;
 	ret = (l->target ? make_board_bundle : make_boot_initramfs)(initrd, busybox,
 								    init, &guest);
 out:
@@ -646,13 +658,16 @@ static double load_average(void)
  * guest starts and the host drives and the local ones the guest runs, and
  * every parameter.  apps.ready_wait: the host's bound on the guest's
  * start, two thirds of the boot's timeout, so that the log still gets
- * the guest's output when it runs out.
+ * the guest's output when it runs out.  A board's script takes the same
+ * apps.* words (its CMDLINE), without the QEMU host kernel's own.
  */
-static char *apps_cmdline(void)
+static char *apps_cmdline(const struct line_run *l)
 {
 	struct sbuf b = { 0 }, servers = { 0 }, local = { 0 };
 
-	sbuf_addf(&b, "%s apps.ready_wait=%d", APPEND, opt_timeout / 3 * 2);
+	if (!l->target)
+		sbuf_addf(&b, "%s ", APPEND);
+	sbuf_addf(&b, "apps.ready_wait=%d", opt_timeout / 3 * 2);
 	/* the host kernel's own parameter: apps-host-init.sh passes on apps.* only */
 	if (opt_halt_poll_ns != UNSET)
 		sbuf_addf(&b, " kvm.halt_poll_ns=%d", opt_halt_poll_ns);
@@ -708,7 +723,7 @@ static char *boot_once(const struct line_run *l, int suite, const char *initrd,
 {
 	char *append = suite == SUITE_MICRO
 		? xasprintf("%s micro.iters=%d", APPEND, opt_iters)
-		: suite == SUITE_APPS ? apps_cmdline() : xstrdup(APPEND);
+		: suite == SUITE_APPS ? apps_cmdline(l) : xstrdup(APPEND);
 	struct qemu_run q = { .kernel = l->image[k], .initrd = initrd,
 			      .dtb = l->dtb, .append = append,
 			      .timeout_s = opt_timeout, .echo = opt_verbose,
@@ -997,7 +1012,7 @@ static int store_apps_exits(const struct line_run *l,
 	free(m.suite);
 	m.suite = xstrdup("apps-exits");
 	for (int k = 0; k < BENCH_KERNELS && !ret; k++)
-		for (int i = 0; i < reps && !ret; i++) {
+		for (int i = 0; i < reps && !ret && kernel_ran(l, k); i++) {
 			const struct apps_run *r = &runs[k][i];
 			char *where = apps_where(params, r, i);
 			struct bench_row row = { .hypervisor = bench_kernel_name(k),
@@ -1042,7 +1057,7 @@ static int store_apps(const struct line_run *l, struct apps_run *const runs[BENC
 
 	meta_init(&m, l, SUITE_APPS, source);
 	for (int k = 0; k < BENCH_KERNELS && !ret; k++)
-		for (int i = 0; i < reps && !ret; i++)
+		for (int i = 0; i < reps && !ret && kernel_ran(l, k); i++)
 			for (int a = 0; a < APP_BENCHES && !ret; a++) {
 				/* in a guest or on the host: not the same benchmark */
 				char *where = apps_where(params, &runs[k][i], i);
@@ -1072,15 +1087,23 @@ static int report_apps(const struct line_run *l, struct apps_run *runs[BENCH_KER
 		const struct apps_run *const *r = (const struct apps_run *const *)runs;
 		struct apps_costs costs = { 0 };
 		struct bench_data d;
+		/* a board's runs are its kernel's only */
+		unsigned kernels = l->target ? 1u << l->board_info.kernel : 3;
 
-		apps_print_table(stdout, l->p->version, apps_wanted, r, reps, opt_vms);
-		apps_print_runs(stdout, apps_wanted, r, reps);
+		if (l->target)
+			apps_print_column(stdout, l->p->version, l->target->url,
+					  l->board_info.kernel, apps_wanted,
+					  runs[l->board_info.kernel], reps, opt_vms);
+		else
+			apps_print_table(stdout, l->p->version, apps_wanted, r, reps,
+					 opt_vms);
+		apps_print_runs(stdout, apps_wanted, r, reps, kernels);
 		/* the micro suite's rows of this line, if any, give the costs */
 		if (!bench_db_load(l->db, &d)) {
 			apps_micro_costs(&d, l->p->version, &costs);
 			bench_data_free(&d);
 		}
-		apps_print_exits(stdout, apps_wanted, r, reps, &costs);
+		apps_print_exits(stdout, apps_wanted, r, reps, &costs, kernels);
 	}
 	if (store_apps(l, runs, reps, source)) {
 		error("the results above are not in the database");
@@ -1150,32 +1173,41 @@ static int boot_apps_runs(const struct line_run *l, const char *initrd,
 	return ret;
 }
 
+/* porttool rootfs's image of packages (built or cached) into *image; 0 or -1. */
+static int build_rootfs(const struct line_run *l, const char *const *packages,
+			char **image)
+{
+	struct strlist pkgs = { 0 };
+	int ret;
+
+	for (const char *const *p = packages; *p; p++)
+		strlist_push(&pkgs, *p);
+	ret = rootfs_build(l->ctx->project_dir, &pkgs, false, image);
+	strlist_free(&pkgs);
+	return ret;
+}
+
 /*
  * The root filesystem (built or cached), the host initramfs and the DTB;
  * the initramfs's path, or NULL.
  */
 static char *prepare_apps(struct line_run *l)
 {
-	struct strlist pkgs = { 0 };
 	char *initrd = NULL;
 
-	for (const char *const *p = rootfs_default_packages; *p; p++)
-		strlist_push(&pkgs, *p);
-	if (rootfs_build(l->ctx->project_dir, &pkgs, false, &l->rootfs))
-		goto out;
+	if (build_rootfs(l, rootfs_default_packages, &l->rootfs))
+		return NULL;
 	/* QEMU's -drive splits its value at commas. */
 	if (strchr(l->rootfs, ',')) {
 		error("the root filesystem's path %s has a comma, which QEMU's "
 		      "-drive cannot take; set XDG_CACHE_HOME elsewhere", l->rootfs);
-		goto out;
+		return NULL;
 	}
 	initrd = prepare_initramfs(l, SUITE_APPS);
 	if (initrd && prepare_dtb(l, initrd)) {
 		free(initrd);
 		initrd = NULL;
 	}
-out:
-	strlist_free(&pkgs);
 	return initrd;
 }
 
@@ -1466,11 +1498,15 @@ static void check_apps_usage(void)
 static void check_usage(int n)
 {
 	suites = parse_suite(opt_suite);
-	if (opt_target && (opt_matrix || opt_from_logs || opt_kvm_out || opt_json ||
-			   (suites & SUITE_APPS)))
-		usage_error(&bench_usage, "--target runs the guest and micro suites on "
-			    "one board, whose kernel is the column: it takes no --matrix, "
-			    "--from-logs, --kvm-out, --json or --suite apps");
+	if (opt_target && (opt_matrix || opt_from_logs || opt_kvm_out || opt_json))
+		usage_error(&bench_usage, "--target runs the suites on one board, whose "
+			    "kernel is the column: it takes no --matrix, --from-logs, "
+			    "--kvm-out or --json");
+	/* QEMU's options: a board's clock is its own, its kernel booted already */
+	if (opt_target && (opt_icount || opt_halt_poll_ns != UNSET))
+		usage_error(&bench_usage, "--icount and --halt-poll-ns are the QEMU "
+			    "host's; a board over --target has no QEMU and booted its "
+			    "kernel already (set kvm.halt_poll_ns on its command line)");
 	if (opt_ssh_config && !opt_target)
 		usage_error(&bench_usage, "--ssh-config goes with --target");
 	if (opt_matrix) {
@@ -1550,7 +1586,9 @@ static struct bench_db *open_db(void)
 
 /*
  * One run there: the bundle's init, its output as rep's log; the log
- * parsed into run.  0, or -1 after saying why (and recording it).
+ * parsed into run (micro, apps: rep's first guest) or guest_runs.  0, or
+ * after saying why (and recording it) -1, or 1 for an apps run that
+ * measured something (the runs go on, as boot_apps_runs's).
  */
 static int target_run_once(const struct line_run *l, int suite, int rep,
 			   const char *cmdline, void *run, struct bench_run *guest_runs)
@@ -1560,6 +1598,7 @@ static int target_run_once(const struct line_run *l, int suite, int rep,
 	char *what = xasprintf("v%s on %s %s, %s run %d of %d", l->p->version,
 			       l->target->url, suite_name(suite),
 			       bench_kernel_name(k), rep, opt_reps);
+	bool some = false;
 	int ret = -1;
 
 	progress_boot(what);
@@ -1567,14 +1606,18 @@ static int target_run_once(const struct line_run *l, int suite, int rep,
 		why = xstrdup("ssh could not run the suite there");
 	else if (!(log = read_file(serial, NULL)))
 		why = xasprintf("cannot read the log: %s", strerror(errno));
+	else if (suite == SUITE_APPS)
+		why = parse_apps_vms(log, run, &some);
 	else
 		why = suite == SUITE_MICRO ? micro_parse_log(log, k, run)
 					   : parse_guest_log(log, k, rep - 1, guest_runs);
 	if (why) {
 		boot_failed(l, suite, k, rep, why, serial);
+		ret = some ? 1 : -1;
 	} else {
 		info("%s run %d on %s: every %s measured", bench_kernel_name(k), rep,
-		     l->target->url, suite == SUITE_MICRO ? "operation" : "workload");
+		     l->target->url, suite == SUITE_MICRO ? "operation"
+				     : suite == SUITE_APPS ? "application" : "workload");
 		ret = 0;
 	}
 	free(what);
@@ -1582,6 +1625,118 @@ static int target_run_once(const struct line_run *l, int suite, int rep,
 	free(log);
 	free(serial);
 	return ret;
+}
+
+/*
+ * gzip -1 of image as gz (through gz.part, so that a gz there is whole),
+ * kept: the image's name is its contents' hash.  0 or -1.
+ */
+static int gzip_once(const char *image, const char *gz)
+{
+	char *part = xasprintf("%s.part", gz), *bin = find_program("gzip");
+	const char *argv[] = { "sh", "-c", "gzip -1 -c \"$1\" >\"$2\"", "sh", image,
+			       part, NULL };
+	int ret = -1;
+
+	if (is_file(gz)) {
+		ret = 0;
+	} else if (!bin) {
+		error("gzip not found in PATH; install the Debian package gzip");
+	} else if (subproc_simple(NULL, argv, NULL) != 0) {
+		error("could not compress %s into %s", image, part);
+	} else if (rename(part, gz)) {
+		error("cannot move %s to %s: %s", part, gz, strerror(errno));
+	} else {
+		ret = 0;
+	}
+	if (ret)
+		unlink(part);
+	free(part);
+	free(bin);
+	return ret;
+}
+
+/*
+ * What a board's apps suite needs besides the bundle's usual files: the
+ * servers' image (porttool rootfs's, the guest's disk), gzipped for the
+ * upload, and the client programs' tree (rootfs_client_packages' image
+ * unpacked; the bundle carries it as clients/).  The .gz's path, or NULL.
+ */
+static char *prepare_board_apps(struct line_run *l)
+{
+	char *clients_image = NULL, *gz = NULL, *base;
+
+	if (build_rootfs(l, rootfs_default_packages, &l->rootfs) ||
+	    build_rootfs(l, rootfs_client_packages, &clients_image))
+		goto out;
+	l->clients = xasprintf("%s/apps-clients", l->dir);
+	if (rootfs_extract(clients_image, l->clients))
+		goto out;
+	base = strrchr(l->rootfs, '/');
+	gz = xasprintf("%s/%s.gz", l->dir, base ? base + 1 : l->rootfs);
+	if (gzip_once(l->rootfs, gz)) {
+		free(gz);
+		gz = NULL;
+	}
+out:
+	free(clients_image);
+	return gz;
+}
+
+/*
+ * Before the image goes (minutes on a slow link), the bundle's own script
+ * says whether the board can run the guests and the clients
+ * (apps-host-init.sh's apps.check=1: root, /dev/kvm, /dev/net/tun, the
+ * taps' names and networks free); what it lacks is an error naming it.
+ * NULL, or why not for the database (allocated).
+ */
+static char *target_apps_check(const struct line_run *l)
+{
+	const char *url = l->target->url;
+	char *path = xasprintf("%s/apps-check.log", l->dir), *log = NULL, *why = NULL;
+
+	/* board_run says why it could not run */
+	if (board_run(l->target, "apps.check=1", 300, path, opt_verbose))
+		why = xstrdup("ssh could not run the apps suite's check there");
+	else if (!(log = read_file(path, NULL)))
+		why = xasprintf("cannot read %s: %s", path, strerror(errno));
+	else if ((why = apps_host_error(log)))
+		;
+	else if (!strstr(log, "PORTTOOL-BENCH: apps-check: "))
+		why = xasprintf("the apps suite's check there did not finish (log %s)", path);
+	if (why && log)
+		error("%s cannot run the apps suite: %s (log %s)", url, why, path);
+	else if (why && !strstr(why, "ssh could not"))
+		error("%s", why);
+	free(path);
+	free(log);
+	return why;
+}
+
+/*
+ * The bundle there (and the apps suite's image): NULL, or why not for the
+ * database after an error (allocated).
+ */
+static char *target_upload(struct line_run *l, int suite)
+{
+	char *gz = suite == SUITE_APPS ? prepare_board_apps(l) : NULL;
+	char *bundle = suite != SUITE_APPS || gz ? prepare_initramfs(l, suite) : NULL;
+	char *why = NULL;
+
+	if (!bundle || board_upload(l->target, bundle))
+		why = xstrdup("could not prepare the board (see porttool's errors)");
+	else if (suite == SUITE_APPS && (why = target_apps_check(l)))
+		;	/* said */
+	else if (gz) {
+		info("%s: sending the root filesystem %s (%s)", l->target->url,
+		     l->rootfs, gz);
+		if (board_send_gz(l->target, gz, "guest/rootfs.img"))
+			why = xstrdup("could not send the root filesystem (see "
+				      "porttool's errors)");
+	}
+	free(gz);
+	free(bundle);
+	return why;
 }
 
 /*
@@ -1595,33 +1750,43 @@ static int target_suite(struct line_run *l, int suite)
 	enum bench_kernel k = l->board_info.kernel;
 	struct bench_run *guest = xcalloc((size_t)(opt_reps * opt_vms), sizeof(*guest));
 	struct micro_run *micro = xcalloc((size_t)opt_reps, sizeof(*micro));
+	struct apps_run *apps = suite == SUITE_APPS
+		? xcalloc((size_t)(opt_reps * opt_vms), sizeof(*apps)) : NULL;
 	struct bench_results res = { .version = l->p->version,
 				     .reps = opt_reps * opt_vms, .vms = opt_vms,
 				     .runs = { guest, guest } };
 	struct micro_run *mruns[BENCH_KERNELS] = { micro, micro };
-	char *bundle = prepare_initramfs(l, suite);
+	struct apps_run *aruns[BENCH_KERNELS] = { apps, apps };
 	char *cmdline = suite == SUITE_MICRO ? xasprintf("micro.iters=%d", opt_iters)
-					     : xstrdup("");
-	int ret = -1;
+		      : suite == SUITE_APPS ? apps_cmdline(l) : xstrdup("");
+	char *why = target_upload(l, suite);
+	int ret = -1, worst = 0;
 
-	if (!bundle || board_upload(l->target, bundle)) {
-		record_failure(l, suite, bench_kernel_name(k), "could not prepare the "
-			       "board (see porttool's errors)", NULL);
+	if (why) {
+		record_failure(l, suite, bench_kernel_name(k), why, NULL);
+		free(why);
 		goto out;
 	}
-	ret = 0;
-	for (int i = 0; i < opt_reps && !ret; i++)
-		ret = target_run_once(l, suite, i + 1, cmdline, &micro[i], guest);
-	if (!ret)
-		ret = suite == SUITE_MICRO ? report_micro(l, mruns, opt_reps, "ssh")
-					   : report_guest(l, &res, "ssh");
+	for (int i = 0; i < opt_reps && worst >= 0; i++) {
+		void *run = suite == SUITE_APPS ? (void *)&apps[i * opt_vms]
+						: (void *)&micro[i];
+		int r = target_run_once(l, suite, i + 1, cmdline, run, guest);
+
+		worst = r < 0 ? r : worst ? worst : r;
+	}
+	ret = worst;
+	if (ret >= 0)
+		ret = (suite == SUITE_MICRO ? report_micro(l, mruns, opt_reps, "ssh")
+		       : suite == SUITE_APPS ? report_apps(l, aruns, opt_reps * opt_vms, "ssh")
+		       : report_guest(l, &res, "ssh")) ? -1 : ret;
 	if (l->tables && !ret)
 		printf("logs: %s/%s%s-N.log\n", l->dir, log_prefix(suite),
 		       bench_kernel_name(k));
+	ret = ret ? -1 : 0;
 out:
 	free(guest);
 	free(micro);
-	free(bundle);
+	free(apps);
 	free(cmdline);
 	return ret;
 }
@@ -1662,17 +1827,18 @@ static int bench_target(struct line_run *l)
 	l->target = &t;
 	l->board = t.url;
 	l->dir = opt_dir ? xstrdup(opt_dir) : target_dir(&t);
-	/* only the guest suite needs a build here: its Image is the guest */
+	/* only the guest and apps suites need a build here: its Image is the guest */
 	l->out[BENCH_SEKVM] = opt_sekvm_out ? xstrdup(opt_sekvm_out)
 					    : default_build_dir(l->p, "qemu", false);
 	l->image[BENCH_SEKVM] = xasprintf("%s/arch/arm64/boot/Image", l->out[BENCH_SEKVM]);
-	if ((suites & SUITE_GUEST) && !is_file(l->image[BENCH_SEKVM])) {
-		error("no SeKVM kernel at %s for the guest suite's guest; run "
+	if ((suites & (SUITE_GUEST | SUITE_APPS)) && !is_file(l->image[BENCH_SEKVM])) {
+		error("no SeKVM kernel at %s for the %s suite's guest; run "
 		      "'porttool build %s' first (or give --sekvm-out DIR)",
-		      l->image[BENCH_SEKVM], l->p->version);
+		      l->image[BENCH_SEKVM], suites & SUITE_APPS ? "apps" : "guest",
+		      l->p->version);
 		goto out;
 	}
-	if (!(suites & SUITE_GUEST) && !opt_sekvm_out) {
+	if (!(suites & (SUITE_GUEST | SUITE_APPS)) && !opt_sekvm_out) {
 		/* no build named: the database gets no build's commits */
 		free(l->out[BENCH_SEKVM]);
 		l->out[BENCH_SEKVM] = NULL;
@@ -1700,7 +1866,7 @@ static int bench_target(struct line_run *l)
 	progress.t0 = now_s();
 	progress.noun = "run";
 	ret = 0;
-	for (int s = SUITE_GUEST; s <= SUITE_MICRO; s <<= 1) {
+	for (int s = SUITE_GUEST; s <= SUITE_APPS; s <<= 1) {
 		if (!(suites & s))
 			continue;
 		if (target_suite(l, s))

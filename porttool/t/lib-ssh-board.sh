@@ -70,8 +70,9 @@ chroot /r /usr/bin/dropbearconvert openssh dropbear /etc/dropbear/hostkey.openss
 	/etc/dropbear/dropbear_ed25519_host_key || echo "BOARD-ERROR: dropbearconvert"
 ip link set lo up
 ip link set eth0 up
-ip addr add 10.0.2.15/24 dev eth0
-ip route add default via 10.0.2.2
+net=$(sed -n 's/.* board\.net=\([0-9.]*\).*/\1/p' /proc/cmdline)
+ip addr add $net.15/24 dev eth0
+ip route add default via $net.2
 echo "BOARD-READY: $(uname -r), /dev/kvm: $(test -c /dev/kvm && echo yes || echo no)"
 # -s: no passwords; -E: its log on the console; -F: stays here
 chroot /r /usr/sbin/dropbear -F -E -s -p 22 -r /etc/dropbear/dropbear_ed25519_host_key
@@ -99,19 +100,22 @@ EOF
 # board_boot IMAGE PORT [MACHINE]: boot the board in the background (its
 # pid in BOARD_PID, the serial console in BOARD_DIR/serial-PORT.log) and
 # wait until ssh logs in, at most 240 s.  MACHINE defaults to porttool's
-# virt,virtualization=on,gic-version=2.
+# virt,virtualization=on,gic-version=2.  Its network is BOARD_NET.0/24
+# (default 10.9.0: not the 10.0.2.0/24 and up of the apps suite's guests),
+# its memory BOARD_MEM (default 2G).
 board_boot() {
 	local image=$1 port=$2 machine=${3:-virt,virtualization=on,gic-version=2} i
-	local log=$BOARD_DIR/serial-$port.log
+	local log=$BOARD_DIR/serial-$port.log net=${BOARD_NET:-10.9.0}
 	echo "[127.0.0.1]:$port $(cut -d' ' -f1,2 "$BOARD_DIR/hostkey.pub")" \
 		>"$BOARD_DIR/known_hosts-$port"
 	board_config "config-$port" "$BOARD_DIR/id" "$BOARD_DIR/known_hosts-$port"
-	nice -n 10 qemu-system-aarch64 -M "$machine" -cpu cortex-a72 -smp 2 -m 2G \
-		-nographic -no-reboot -kernel "$image" -initrd "$BOARD_DIR/board.cpio" \
-		-append "console=ttyAMA0 panic=-1 rdinit=/init" \
+	nice -n 10 qemu-system-aarch64 -M "$machine" -cpu cortex-a72 -smp 2 \
+		-m "${BOARD_MEM:-2G}" -nographic -no-reboot -kernel "$image" \
+		-initrd "$BOARD_DIR/board.cpio" \
+		-append "console=ttyAMA0 panic=-1 rdinit=/init board.net=$net" \
 		-drive "file=$BOARD_ROOTFS,if=none,format=raw,id=rootfs,snapshot=on" \
 		-device virtio-blk-device,drive=rootfs \
-		-netdev "user,id=net0,hostfwd=tcp:127.0.0.1:$port-:22" \
+		-netdev "user,id=net0,net=$net.0/24,hostfwd=tcp:127.0.0.1:$port-:22" \
 		-device virtio-net-device,netdev=net0 </dev/null >"$log" 2>&1 &
 	BOARD_PID=$!
 	for i in $(seq 240); do

@@ -36,14 +36,20 @@ test_expect_success 'bench --target: URLs that are not ssh://user@host[:port]' '
 '
 
 test_expect_success 'bench --target: the options it does not go with' '
-	for extra in "--suite apps" "--from-logs ." "--kvm-out ." "--json x.json"; do
+	for extra in "--from-logs ." "--kvm-out ." "--json x.json"; do
 		test_expect_code 2 porttool bench 5.10 --target ssh://root@board $extra \
 			>out 2>err &&
-		grep -q "^porttool: error: --target runs the guest and micro suites" err ||
+		grep -q "^porttool: error: --target runs the suites on one board" err ||
 			{ echo "$extra: $(cat err)"; exit 1; }
 	done &&
 	test_expect_code 2 porttool bench --matrix --target ssh://root@board >out 2>err &&
-	grep -q "^porttool: error: --target runs the guest and micro suites" err &&
+	grep -q "^porttool: error: --target runs the suites on one board" err &&
+	for extra in "--icount" "--halt-poll-ns 0"; do
+		test_expect_code 2 porttool bench 5.10 --suite apps --target ssh://root@board \
+			$extra >out 2>err &&
+		grep -q "^porttool: error: --icount and --halt-poll-ns are the QEMU host.s" err ||
+			{ echo "$extra: $(cat err)"; exit 1; }
+	done &&
 	test_expect_code 2 porttool bench 5.10 --ssh-config cfg >out 2>err &&
 	grep -q "ssh-config goes with --target" err
 '
@@ -118,8 +124,8 @@ test_expect_success 'bench --target: a board that is not aarch64 is refused, its
 		--target ssh://me@here:2222 --db "$TRASH/x86.db" --dir run >out 2>err &&
 	cat err &&
 	grep "error: ssh://me@here:2222: the board is '\''$(uname -m)'\'', not aarch64" err &&
-	dir=$(sed -n "s/^D=\([^;]*\);.*/\1/p" commands) &&
-	test -n "$dir" && grep -qx "rm -rf $dir" commands && test ! -e "$dir" &&
+	dir=$(sed -n "s/^D=\([^;]*\); set -e.*/\1/p" commands) &&
+	test -n "$dir" && grep -q "^D=$dir; B=.*; rm -rf \"\$D\"$" commands && test ! -e "$dir" &&
 	test ! -e "$TRASH/x86.db"
 '
 

@@ -29,8 +29,21 @@
 # host 10.0.<i+1>.1), each of GUEST_MEM_MANY MiB; each server's clients
 # drive all of them at once; the tags are "APPS-VMM<i>: " and
 # "APPS-HOST<i>: " (bench_apps.c cuts the log per VM).
+#
+# porttool bench --target runs this same script on a board over ssh
+# (host-lib.sh: every file under $R, the directory the bundle was unpacked
+# into there).  The guest's disk is then the image porttool sent as
+# $R/guest/rootfs.img, and the clients run in a chroot into $R/clients,
+# the client programs' own small root filesystem (Debian's redis-tools,
+# libmemcached-tools, apache2-utils, sysbench and their libraries, with
+# lib.sh): a board needs no loop device, ext4 or client program of its
+# own, only root (the taps, the chroot), /dev/net/tun and free addresses
+# for the taps.  Whatever this script mounts there it unmounts.
 #@host-lib.sh (porttool bench puts its lines here)
 mark "host up: $(uname -r), $(grep -c '^processor' /proc/cpuinfo) cpus online"
+# A board's own load at the run's start, in the line porttool appends to
+# a QEMU boot's log with this machine's (bench_apps_exits.c reads it).
+[ -z "$R" ] || echo "# porttool: load average $(cut -d' ' -f1 /proc/loadavg) at the run's start (the board's)"
 
 VMS=${VMS:-1}
 # 512 MiB: MariaDB, Redis, memcached (-m 64), Apache and gcc at once; of
@@ -39,7 +52,16 @@ VMS=${VMS:-1}
 GUEST_MEM=512
 GUEST_MEM_MANY=160
 [ "$VMS" -gt 1 ] && GUEST_MEM=$GUEST_MEM_MANY
-ROOT=/rootfs
+# This host's files: QEMU's /tmp, a board's $R/tmp; the guest's disk and
+# the clients' root, QEMU's /dev/vda (mounted) or a board's image and tree.
+T=$R/tmp
+if [ -z "$R" ]; then
+	DISK=/dev/vda
+	ROOT=/rootfs
+else
+	DISK=$R/guest/rootfs.img
+	ROOT=$R/clients
+fi
 # Every DMA of a SeKVM guest goes through its swiotlb pool, the only
 # memory it shares (host-init.sh).
 # The guest reads the disk through this host's page cache of /dev/vda
@@ -95,7 +117,7 @@ exits_diff() {
 		"$2" "$3"
 }
 # watch_frames OUT: copy the guest's console from OUT.fifo to OUT.out,
-# snapshotting at each frame's begin and end (into /tmp/exits.out).
+# snapshotting at each frame's begin and end (into $T/exits.out).
 CR=$(printf '\r')
 watch_frames() {
 	while IFS= read -r line; do
@@ -105,8 +127,8 @@ watch_frames() {
 			w=${line#*APPS-*: }
 			w=${w%%[ $CR]*}
 			case "$line" in
-			*BEGIN*) snap /tmp/ex.0 ;;
-			*) snap /tmp/ex.1 && exits_diff "$w" /tmp/ex.0 /tmp/ex.1 >>/tmp/exits.out ;;
+			*BEGIN*) snap $T/ex.0 ;;
+			*) snap $T/ex.1 && exits_diff "$w" $T/ex.0 $T/ex.1 >>$T/exits.out ;;
 			esac
 			;;
 		esac
@@ -115,7 +137,7 @@ watch_frames() {
 
 # apps.KEY=VALUE into APPS_KEY, as the root filesystem's /init does, and
 # onto the guest's command line.
-for arg in $(cat /proc/cmdline); do
+for arg in $CMDLINE; do
 	case "$arg" in
 	apps.*=*)
 		key=${arg#apps.}
@@ -133,6 +155,7 @@ GUEST_CMDLINE="$GUEST_CMDLINE apps.wait=$((READY_WAIT + 3600))"
 
 # The image read-only, with what the clients need under it.
 root_up() {
+	[ -z "$R" ] || { board_root_up; return; }
 	mkdir -p $ROOT &&
 	mount -t ext4 -o ro,noload /dev/vda $ROOT || {
 		apps_error "this host cannot mount the root filesystem /dev/vda (ext4)"
@@ -146,13 +169,69 @@ root_up() {
 	mount -t tmpfs tmpfs $ROOT/root
 }
 
+# A board's clients' root: the bundle's tree, with fresh proc, sysfs and
+# a /dev of its own (a bind of the board's /dev would put its device
+# nodes under the directory porttool removes at the end).
+board_root_up() {
+	mount -t proc proc $ROOT/proc &&
+	mount -t sysfs sysfs $ROOT/sys &&
+	mount -t tmpfs -o mode=0755 tmpfs $ROOT/dev &&
+	mknod -m 666 $ROOT/dev/null c 1 3 &&
+	mknod -m 666 $ROOT/dev/zero c 1 5 &&
+	mknod -m 666 $ROOT/dev/random c 1 8 &&
+	mknod -m 666 $ROOT/dev/urandom c 1 9 &&
+	mount -t tmpfs tmpfs $ROOT/tmp &&
+	mount -t tmpfs tmpfs $ROOT/run &&
+	mount -t tmpfs tmpfs $ROOT/root || {
+		apps_error "the board cannot mount proc, sysfs or tmpfs in $ROOT for the clients"
+		root_down
+		return 1
+	}
+}
+
+# Undo board_root_up, innermost first (a QEMU host just powers off).
+root_down() {
+	[ -n "$R" ] || return 0
+	for m in root run tmp dev sys proc; do
+		grep -q " $ROOT/$m " /proc/mounts && umount $ROOT/$m
+	done
+	return 0
+}
+
+# What a board must have besides /dev/kvm and /dev/net/tun, said by name:
+# root, the bundle's image and tree, and the guests' addresses free.
+# apps.check=1 (porttool, before it sends the image): all but the image.
+board_ready() {
+	if [ "$(id -u)" != 0 ]; then
+		apps_error "the board's user is not root: the guests' taps and the clients' chroot need root (log in as root)"
+		return 1
+	fi
+	if { [ -z "$APPS_CHECK" ] && [ ! -f "$DISK" ]; } || [ ! -x "$ROOT/bin/sh" ]; then
+		apps_error "no $DISK or $ROOT/bin/sh: porttool's upload is incomplete"
+		return 1
+	fi
+	i=1
+	while [ $i -le "$VMS" ]; do
+		vm_names $i
+		if [ -e /sys/class/net/$tap ]; then
+			apps_error "the board already has a network interface $tap: the guests' taps are tap0..tap$((VMS - 1))"
+			return 1
+		fi
+		if ip -4 addr | grep -q "inet $net\."; then
+			apps_error "the board already has an address in $net.0/24 ($(ip -4 addr | grep "inet $net\." | head -n 1 | sed 's/^ *//')): guest $i and its tap take that network"
+			return 1
+		fi
+		i=$((i + 1))
+	done
+}
+
 # Guest i's names: its tap, addresses, MAC, files and tag suffix.
 vm_names() {
 	tap=tap$(($1 - 1))
 	net=10.0.$(($1 + 1))
 	guest_addr=$net.15
 	mac=52:54:00:12:34:$(printf %02x $((0x55 + $1)))
-	out=/tmp/vmm$1
+	out=$T/vmm$1
 	if [ "$VMS" -gt 1 ]; then t=$1; else t=; fi
 }
 
@@ -182,8 +261,8 @@ vmm_start() {
 		watch_frames $out &
 		echo $! >$out.wpid
 	fi
-	(/bin/vmm --kernel /guest/Image --cpus 2 --mem $GUEST_MEM $keys \
-		--disk /dev/vda,ro --net tap=$tap,mac=$mac --cmdline "$cmdline" \
+	($R/bin/vmm --kernel $R/guest/Image --cpus 2 --mem $GUEST_MEM $keys \
+		--disk $DISK,ro --net tap=$tap,mac=$mac --cmdline "$cmdline" \
 		>$dest 2>&1 &
 	 echo $! >$out.pid
 	 wait $!
@@ -196,7 +275,7 @@ guests_ready() {
 	while [ $n -lt "$READY_WAIT" ]; do
 		i=1 left=0
 		while [ $i -le "$VMS" ]; do
-			grep -q APPS-READY /tmp/vmm$i.out || [ -f /tmp/vmm$i.rc ] ||
+			grep -q APPS-READY $T/vmm$i.out || [ -f $T/vmm$i.rc ] ||
 				left=$((left + 1))
 			i=$((i + 1))
 		done
@@ -239,13 +318,13 @@ guest_lines() {
 	tail -n +"$2" $out.out | sed "s/^/APPS-VMM$t: /"
 }
 
-cat_client() { cat /tmp/client$1.out; }
+cat_client() { cat $T/client$1.out; }
 # The lines of guest I's output printed before its clients ran.
 shown_of() { eval "echo \${shown$1:-0}"; }
 all_exited() {
 	i=1
 	while [ $i -le "$VMS" ]; do
-		[ -f /tmp/vmm$i.rc ] || return 1
+		[ -f $T/vmm$i.rc ] || return 1
 		i=$((i + 1))
 	done
 }
@@ -261,18 +340,22 @@ each() {
 
 if [ ! -c /dev/kvm ]; then
 	apps_error "no /dev/kvm"
-elif [ ! -x /bin/vmm ] || [ ! -f /guest/Image ]; then
-	apps_error "no /bin/vmm or /guest/Image in the initramfs"
+elif [ ! -x $R/bin/vmm ] || [ ! -f $R/guest/Image ]; then
+	apps_error "no $R/bin/vmm or $R/guest/Image in the initramfs"
 elif [ ! -c /dev/net/tun ]; then
 	apps_error "no /dev/net/tun (CONFIG_TUN) for the guest's NIC"
+elif [ -n "$R" ] && ! board_ready; then
+	:
+elif [ -n "$APPS_CHECK" ]; then
+	mark "apps-check: the board can run the guests and the clients"
 elif root_up; then
 	ip link set lo up
 	keys=
-	[ -f /guest/vm.pub ] && keys="--sig /guest/Image.sig --pubkey /guest/vm.pub"
+	[ -f $R/guest/vm.pub ] && keys="--sig $R/guest/Image.sig --pubkey $R/guest/vm.pub"
 	if [ "$VMS" = 1 ]; then
-		mark "guest: $GUEST_MEM MiB, 2 vCPUs, --disk /dev/vda,ro --net tap=tap0"
+		mark "guest: $GUEST_MEM MiB, 2 vCPUs, --disk $DISK,ro --net tap=tap0"
 	else
-		mark "vms $VMS: $GUEST_MEM MiB, 2 vCPUs, --disk /dev/vda,ro, --net tap=tap0..tap$((VMS - 1)) each"
+		mark "vms $VMS: $GUEST_MEM MiB, 2 vCPUs, --disk $DISK,ro, --net tap=tap0..tap$((VMS - 1)) each"
 	fi
 	each vmm_start
 	each tap_up
@@ -280,13 +363,13 @@ elif root_up; then
 	if guests_ready; then
 		i=1
 		while [ $i -le "$VMS" ]; do
-			eval "shown$i=$(wc -l </tmp/vmm$i.out)"
+			eval "shown$i=$(wc -l <$T/vmm$i.out)"
 			guest_lines $i 1 | head -n "$(shown_of $i)"
 			i=$((i + 1))
 		done
 		mark "guest ready; clients from this host"
 		sed -n 's/^sekvm-stats: /CV-STATS: /p' $STATS 2>/dev/null
-		cat /tmp/exits.out 2>/dev/null
+		cat $T/exits.out 2>/dev/null
 		# memcaslap writes ~/.memslap.cnf when it is missing: several
 		# at once read each other's half-written file ("Bad
 		# configuration file"), so one writes it first, to no server.
@@ -296,22 +379,22 @@ elif root_up; then
 			[ "$s" = none ] && continue
 			# every guest's clients at once, printed one guest after another
 			i=1 pids=
-			snap /tmp/ex.0
+			snap $T/ex.0
 			while [ $i -le "$VMS" ]; do
-				client "$s" $i >/tmp/client$i.out 2>&1 &
+				client "$s" $i >$T/client$i.out 2>&1 &
 				pids="$pids $!"
 				i=$((i + 1))
 			done
 			wait $pids
-			snap /tmp/ex.1
+			snap $T/ex.1
 			each cat_client
-			exits_diff "$s" /tmp/ex.0 /tmp/ex.1
+			exits_diff "$s" $T/ex.0 $T/ex.1
 		done
 		mark "clients done"
 	fi
 	i=1
 	while [ $i -le "$VMS" ]; do
-		[ -f /tmp/vmm$i.rc ] || kill "$(cat /tmp/vmm$i.pid)" 2>/dev/null
+		[ -f $T/vmm$i.rc ] || kill "$(cat $T/vmm$i.pid)" 2>/dev/null
 		i=$((i + 1))
 	done
 	n=0
@@ -321,7 +404,7 @@ elif root_up; then
 	done
 	i=1
 	while [ $i -le "$VMS" ]; do
-		[ -f /tmp/vmm$i.rc ] || kill -9 "$(cat /tmp/vmm$i.pid)" 2>/dev/null
+		[ -f $T/vmm$i.rc ] || kill -9 "$(cat $T/vmm$i.pid)" 2>/dev/null
 		i=$((i + 1))
 	done
 	# a SeKVM guest's teardown gives its pages back scrubbed: minutes
@@ -331,15 +414,15 @@ elif root_up; then
 		n=$((n + 1))
 	done
 	# the console's last lines, through watch_frames
-	[ -f /tmp/vmm1.wpid ] && wait "$(cat /tmp/vmm1.wpid)"
+	[ -f $T/vmm1.wpid ] && wait "$(cat $T/vmm1.wpid)"
 	i=1
 	while [ $i -le "$VMS" ]; do
 		guest_lines $i $(($(shown_of $i) + 1))
 		vm_names $i
-		mark "vmm${t} exit $(cat /tmp/vmm$i.rc 2>/dev/null)"
+		mark "vmm${t} exit $(cat $T/vmm$i.rc 2>/dev/null)"
 		i=$((i + 1))
 	done
 fi
+root_down
 mark "done"
-sync
-poweroff -f
+finish
