@@ -867,6 +867,33 @@ static void test_vm_bad_signature(void)
 }
 
 /*
+ * Runs (with lrs: VCPU_RUN_LRS) until an exit other than the host's own
+ * IRQ, at most 8 times, the first answering with action.
+ */
+static const char *run_past_irqs(u64 vmid, u64 action, u64 *lrs, u64 *x)
+{
+	const char *why = NULL;
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		why = run_with(vmid, 0, action, lrs, x);
+		if (why || x[0] != CV_EXIT_IRQ)
+			break;
+		action = CV_RUN_NONE;
+	}
+	return why;
+}
+
+/* The guest's report (guest.S, guest_irq): it took virtual INTID intid. */
+static void check_virq_taken(const char *name, const char *why,
+			     const u64 *x, u64 intid)
+{
+	check(name, !why && x[0] == CV_EXIT_HVC && x[1] == 0x1e0 &&
+	      x[2] == intid, why ? why : "exit/x1/x2",
+	      why ? 0 : x[0] << 48 | x[1] << 16 | x[2]);
+}
+
+/*
  * ABI 1.6: the guest waits for a second interrupt, which comes with the
  * run itself (VCPU_RUN_LRS: LR1 pending, LR0, spent, given back empty).
  * A set with a bad register (the HW bit on an SPI) is refused first and
@@ -876,29 +903,21 @@ static void test_vm_bad_signature(void)
 static void test_virq_with_run(u64 vmid, u64 *x)
 {
 	const u64 spi_hw = 0x80000000UL | 40 << 10 | 40;
-	u64 action = CV_RUN_HVC_RET, lrs[2], bad[2];
+	u64 lrs[2], bad[2];
 	const char *why;
-	int i;
 
 	bad[0] = (LR_PENDING | LR_PRIO_LOW | VIRQ_INTID2) << 32;
 	bad[1] = spi_hw << 32;
 	lrs[0] = bad[0];
 	lrs[1] = bad[1];
-	why = run_with(vmid, 0, action, lrs, x);
+	why = run_with(vmid, 0, CV_RUN_HVC_RET, lrs, x);
 	check("vm virq with the run: a bad list register refuses the run",
 	      !why && (s64)x[0] == CV_E_INVAL && lrs[0] == bad[0] &&
 	      lrs[1] == bad[1], why ? why : "returned", x[0]);
 	lrs[1] = 0;
-	for (i = 0; i < 8; i++) {
-		why = run_with(vmid, 0, action, lrs, x);
-		if (why || x[0] != CV_EXIT_IRQ)
-			break;
-		action = CV_RUN_NONE;
-	}
-	check("vm guest took the virq the run brought (VCPU_RUN_LRS)", !why &&
-	      x[0] == CV_EXIT_HVC && x[1] == 0x1e0 && x[2] == VIRQ_INTID2,
-	      why ? why : "exit/x1/x2",
-	      why ? 0 : x[0] << 48 | x[1] << 16 | x[2]);
+	why = run_past_irqs(vmid, CV_RUN_HVC_RET, lrs, x);
+	check_virq_taken("vm guest took the virq the run brought (VCPU_RUN_LRS)",
+			 why, x, VIRQ_INTID2);
 	check("vm virq with the run: registers given back, LR1 inactive",
 	      !why && (lrs[0] & 0xffffffff) == 0 &&
 	      (lrs[0] >> 32 & 0x3ff) == VIRQ_INTID2 &&
@@ -913,25 +932,17 @@ static void test_virq_with_run(u64 vmid, u64 *x)
  */
 static void test_virq(u64 vmid, u64 *x)
 {
-	u64 action = CV_RUN_HVC_RET, lr;
 	struct regs res;
 	const char *why;
 	s64 r;
-	int i;
+	u64 lr;
 
 	r = hvc(CV_HC_SET_VIRQ, vmid, 0, 0,
 		LR_PENDING | LR_PRIO_LOW | VIRQ_INTID, 0);
 	check("vm virq set", r == 0, "returned", (u64)r);
-	for (i = 0; i < 8; i++) {
-		why = run(vmid, 0, action, x);
-		if (why || x[0] != CV_EXIT_IRQ)
-			break;
-		action = CV_RUN_NONE;
-	}
-	check("vm guest took the virq at EL1 (GICV IAR/EOIR)", !why &&
-	      x[0] == CV_EXIT_HVC && x[1] == 0x1e0 && x[2] == VIRQ_INTID,
-	      why ? why : "exit/x1/x2",
-	      why ? 0 : x[0] << 48 | x[1] << 16 | x[2]);
+	why = run_past_irqs(vmid, CV_RUN_HVC_RET, NULL, x);
+	check_virq_taken("vm guest took the virq at EL1 (GICV IAR/EOIR)", why,
+			 x, VIRQ_INTID);
 	res = call(false, CV_HC_GET_VIRQ, vmid, 0, 0, 0, 0);
 	r = (s64)res.x[0];
 	lr = res.x[1];
