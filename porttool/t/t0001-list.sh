@@ -43,7 +43,6 @@ test_expect_success 'list: 6.12 shows its base, known ids, boards and Debian boo
 	porttool list >out &&
 	line=$(grep "^v6.12 " out) &&
 	n=$(grep -v "^#" "$PROJECT_DIR/ports/v6.12/series" | grep -c . || true) &&
-	test "$n" = 20 &&
 	echo "$line" | grep -q "^v6.12  *6.12.118  *v6.12.118  *known  *known  *$n  *qemu,pi4b,m400  *debian linux-source-6.12=6.12.118-1~deb12u1 (bookworm-security)" &&
 	! echo "$line" | grep -q cached
 '
