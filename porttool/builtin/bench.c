@@ -57,6 +57,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #define DEFAULT_REPS 3
 #define MAX_REPS 100
@@ -1628,31 +1629,55 @@ static int target_run_once(const struct line_run *l, int suite, int rep,
 }
 
 /*
- * gzip -1 of image as gz (through gz.part, so that a gz there is whole),
- * kept: the image's name is its contents' hash.  0 or -1.
+ * Copy in to the open gzFile out, in chunks: the image is hundreds of
+ * MiB, so it is never read whole.  0 or -1 (a read or a write failed).
+ */
+static int gz_copy(FILE *in, gzFile out)
+{
+	enum { CHUNK = 1 << 20 };
+	char *buf = xmalloc(CHUNK);
+	size_t n;
+	int ret = 0;
+
+	while (!ret && (n = fread(buf, 1, CHUNK, in)) > 0)
+		if (gzwrite(out, buf, (unsigned)n) != (int)n)
+			ret = -1;
+	if (ferror(in))
+		ret = -1;
+	free(buf);
+	return ret;
+}
+
+/*
+ * image gzipped at level 1 as gz (zlib, which porttool links already;
+ * through gz.part, so that a gz there is whole), kept: the image's name
+ * is its contents' hash.  0 or -1.
  */
 static int gzip_once(const char *image, const char *gz)
 {
-	char *part = xasprintf("%s.part", gz), *bin = find_program("gzip");
-	const char *argv[] = { "sh", "-c", "gzip -1 -c \"$1\" >\"$2\"", "sh", image,
-			       part, NULL };
+	char *part = xasprintf("%s.part", gz);
+	FILE *in = NULL;
+	gzFile out = NULL;
 	int ret = -1;
 
 	if (is_file(gz)) {
 		ret = 0;
-	} else if (!bin) {
-		error("gzip not found in PATH; install the Debian package gzip");
-	} else if (subproc_simple(NULL, argv, NULL) != 0) {
+	} else if (!(in = fopen(image, "rb"))) {
+		error("cannot read %s: %s", image, strerror(errno));
+	} else if (!(out = gzopen(part, "wb1"))) {
+		error("cannot write %s: %s", part, strerror(errno));
+	} else if (gz_copy(in, out) | (gzclose(out) != Z_OK)) {	/* | : closed either way */
 		error("could not compress %s into %s", image, part);
 	} else if (rename(part, gz)) {
 		error("cannot move %s to %s: %s", part, gz, strerror(errno));
 	} else {
 		ret = 0;
 	}
+	if (in)
+		fclose(in);
 	if (ret)
 		unlink(part);
 	free(part);
-	free(bin);
 	return ret;
 }
 
