@@ -12,6 +12,7 @@
  * because a cold build takes minutes and silence looks like a hang.
  */
 #include "kbuild.h"
+#include "config_check.h"
 #include "subproc.h"
 #include "tree.h"
 
@@ -391,62 +392,16 @@ out:
 	return ret;
 }
 
-/* ---- did the fragment take? ---- */
-
-/* The line for sym in a .config ("y", "m", a value, "n"), NULL if absent. */
-static char *config_value(const char *config, const char *sym)
-{
-	size_t len = strlen(sym);
-
-	for (const char *l = config; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
-		if (!strncmp(l, sym, len) && l[len] == '=') {
-			const char *v = l + len + 1;
-
-			return strndup(v, strcspn(v, "\n"));
-		}
-		if (!strncmp(l, "# ", 2) && !strncmp(l + 2, sym, len) &&
-		    !strncmp(l + 2 + len, " is not set", 11))
-			return xstrdup("n");
-	}
-	return NULL;
-}
-
-/* Parse one fragment line into symbol and wanted value; false: skip it. */
-static bool fragment_line(const char *line, char *sym, size_t symlen,
-			  char *want, size_t wantlen)
-{
-	const char *eq;
-
-	if (sscanf(line, "# %127s is not set", sym) == 1 &&
-	    !strncmp(sym, "CONFIG_", 7) && strstr(line, " is not set")) {
-		snprintf(want, wantlen, "n");
-		return true;
-	}
-	if (strncmp(line, "CONFIG_", 7) || !(eq = strchr(line, '=')))
-		return false;
-	snprintf(sym, symlen, "%.*s", (int)(eq - line), line);
-	snprintf(want, wantlen, "%.*s", (int)strcspn(eq + 1, "\n"), eq + 1);
-	return true;
-}
+/* ---- did the fragment take? (config_check.c) ---- */
 
 /*
  * A config finding: on the terminal, or for a quiet build in the log (a
  * warning) and in kb->errors (an error).
  */
-static void config_note(const struct kbuild *kb, bool is_error,
-			const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void config_note(const struct kbuild *kb, bool is_error,
-			const char *fmt, ...)
+static void config_note(void *ctx, bool is_error, const char *msg)
 {
-	va_list ap;
-	char *msg;
+	const struct kbuild *kb = ctx;
 
-	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		msg = NULL;
-	va_end(ap);
-	if (!msg)
-		return;
 	if (!kb->quiet) {
 		if (is_error)
 			error("%s", msg);
@@ -458,52 +413,15 @@ static void config_note(const struct kbuild *kb, bool is_error,
 		if (is_error)
 			strlist_push(kb->errors, msg);
 	}
-	free(msg);
 }
 
-/*
- * allnoconfig silently drops what it cannot set, so compare: a symbol set
- * to something else is an error (the board would not get what its fragment
- * promises); a symbol absent from .config is one this tree does not have
- * (CONFIG_SEKVM in the stock tree), worth a warning only.
- */
 static int verify_config(const struct kbuild *kb)
 {
 	char *cfg_path = xasprintf("%s/.config", kb->out);
-	char *cfg = read_file(cfg_path, NULL);
-	char *frag = read_file(kb->fragment, NULL);
-	int bad = 0, lineno = 0;
+	int bad = config_compare(kb->fragment, cfg_path, kb->src, config_note,
+				 (void *)kb, NULL);
 
-	if (!cfg || !frag) {
-		config_note(kb, true, "cannot read %s: %s",
-			    cfg ? kb->fragment : cfg_path, strerror(errno));
-		bad = 1;
-		goto out;
-	}
-	for (char *l = frag; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
-		char sym[128], want[256], *have;
-
-		lineno++;
-		if (!fragment_line(l, sym, sizeof(sym), want, sizeof(want)))
-			continue;
-		have = config_value(cfg, sym);
-		if (!have && strcmp(want, "n"))
-			config_note(kb, false, "%s:%d: %s=%s: not in this "
-				    "tree's .config (unknown symbol or unmet "
-				    "dependency)", kb->fragment, lineno, sym,
-				    want);
-		else if (have && strcmp(have, want)) {
-			config_note(kb, true, "%s:%d: %s=%s, but the kernel's "
-				    "Kconfig made it %s", kb->fragment, lineno,
-				    sym, want, have);
-			bad++;
-		}
-		free(have);
-	}
-out:
 	free(cfg_path);
-	free(cfg);
-	free(frag);
 	return bad ? -1 : 0;
 }
 

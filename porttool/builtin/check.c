@@ -10,10 +10,14 @@
  *  - the corevisor ELF refers to nothing outside itself: no undefined
  *    symbols, no relocation against one (it must not call into, or read,
  *    the untrusted host kernel);
- *  - the board's DTB has the nodes the corevisor needs.
+ *  - the board's DTB has the nodes the corevisor needs;
+ *  - the built .config has what the board's config fragment sets (build
+ *    checks that too, but a build made otherwise, or before the fragment
+ *    changed, had no such check).
  * Then the size of the trusted base.  One line a check, PASS or FAIL.
  */
 #include "builtin.h"
+#include "config_check.h"
 #include "dtb.h"
 #include "elfcheck.h"
 #include "kbuild.h"
@@ -60,7 +64,8 @@ static const struct usage check_usage = {
 	.description =
 		"Check that vmlinux embeds corevisor/out/corevisor.bin byte for byte in its own\n"
 		"section, that the corevisor refers to no host kernel symbol, and that the\n"
-		"board's DTB has the nodes the corevisor needs; print the trusted base's size.\n"
+		"board's DTB has the nodes the corevisor needs, and that the built .config has\n"
+		"what the board's config fragment sets; print the trusted base's size.\n"
 		"One line per check: 'PASS name' or 'FAIL name: why'; exit 1 on any FAIL.",
 	.opts = check_options,
 };
@@ -343,6 +348,60 @@ static void check_board_dtb(struct checker *c, const struct board *b,
 	free(dtb);
 }
 
+/* ---- the board's config fragment against the built .config ---- */
+
+struct config_findings {
+	int errors;
+	char *first;	/* the first error, for the FAIL line */
+};
+
+/* Every finding goes to stderr; the first error also to the FAIL line. */
+static void config_finding(void *ctx, bool is_error, const char *msg)
+{
+	struct config_findings *f = ctx;
+
+	fprintf(stderr, "porttool: %s: %s\n", is_error ? "error" : "note", msg);
+	if (is_error && !f->errors++)
+		f->first = xstrdup(msg);
+}
+
+/*
+ * The tree the build came from, for its Kconfig: the kernel's O= build
+ * leaves a "source" link to it.
+ */
+static void check_config(struct checker *c, const struct port *p,
+			 const struct board *b, const char *out)
+{
+	char *fragment = board_fragment(p, b);
+	char *config = xasprintf("%s/.config", out);
+	char *source = xasprintf("%s/source", out);
+	char *srctree = realpath(source, NULL);
+	struct config_findings f = { 0 };
+	int checked = 0, bad;
+
+	if (!fragment) {
+		fail(c, "config", "board '%s' has no config fragment", b->name);
+		goto out;
+	}
+	fflush(stdout);
+	bad = config_compare(fragment, config, srctree, config_finding, &f,
+			     &checked);
+	if (bad < 0)
+		fail(c, "config", "%s", f.first ? f.first : "cannot compare");
+	else if (bad)
+		fail(c, "config", "%d of %d symbols of %s not as it sets them, "
+		     "first: %s", bad, checked, fragment, f.first);
+	else
+		pass(c, "config", "%d symbols as %s sets them", checked,
+		     fragment);
+out:
+	free(f.first);
+	free(fragment);
+	free(config);
+	free(source);
+	free(srctree);
+}
+
 static int run_checks(const struct porttool_ctx *ctx, const struct port *p,
 		      const struct board *b, const char *out)
 {
@@ -377,6 +436,7 @@ static int run_checks(const struct porttool_ctx *ctx, const struct port *p,
 		fail(&c, "corevisor-bytes", "no embedded corevisor to compare");
 	check_self_contained(&c, cv_elf);
 	check_board_dtb(&c, b, out);
+	check_config(&c, p, b, out);
 	print_trusted_base(cv_dir, cv_elf);
 	printf("%d passed, %d failed\n", c.passed, c.failed);
 	elf_file_close(vm);

@@ -119,8 +119,20 @@ test_expect_success 'build: a config the fragment does not get is an error' '
 test_expect_success 'build: symbols the tree lacks are warned about, not fatal' '
 	fake_tree k &&
 	porttool build 5.10 --tree k --out o >out 2>err &&
-	grep -q "CONFIG_SEKVM=y: not in this tree" err &&
+	grep -q "warning: .*qemu.config:[0-9]*: CONFIG_SEKVM=y: not in .*o/.config (this tree.s Kconfig does not define it)" err &&
 	grep -q "^Image: .*o/arch/arm64/boot/Image" out
+'
+
+# What the 6.x pi4b kernel's ARCH_BCM2835 did: the tree's Kconfig has the
+# symbol, but allnoconfig dropped it (a dependency the fragment did not
+# set).  That board would silently lack what its fragment promises.
+test_expect_success 'build: a symbol the tree defines that .config lacks (unmet dependency) is an error' '
+	fake_tree k &&
+	printf "config SEKVM\n\tbool \"SeKVM\"\n\tdepends on KVM\n" >k/arch/arm64/Kconfig &&
+	test_expect_code 1 porttool build 5.10 --tree k --out o >out 2>err &&
+	grep -q "error: .*qemu.config:[0-9]*: CONFIG_SEKVM=y: not in .*o/.config (its Kconfig dependencies are not met)" err &&
+	grep -q "the config does not match .*qemu.config" err &&
+	! test -e o/arch/arm64/boot/Image
 '
 
 test_expect_success 'build: a build without an Image fails' '

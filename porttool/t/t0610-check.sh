@@ -37,6 +37,14 @@ make_vmlinux() {
 	__sekvm_corevisor_end:
 	EOF_S
 	$CC -nostdlib -static -o out/vmlinux vm.S &&
+	# The .config allnoconfig would make from the board's fragment, and
+	# the "source" link an O= build leaves, to a tree whose Kconfig
+	# defines every symbol the fragment sets.
+	frag=$PROJECT_DIR/ports/v5.10/configs/pi4b.config &&
+	grep "^CONFIG_\|^# CONFIG_.* is not set" "$frag" >out/.config &&
+	mkdir -p src/arch/arm64 &&
+	sed -n "s/^CONFIG_\([A-Z0-9_]*\)=.*/config \1\n\tbool \"\1\"/p" "$frag" >src/arch/arm64/Kconfig &&
+	ln -sfn "$PWD/src" out/source &&
 	dtc -q -I dts -O dtb -o out/arch/arm64/boot/dts/broadcom/bcm2711-rpi-4-b.dtb - <<-EOF_DTS
 	/dts-v1/;
 	/ {
@@ -75,7 +83,7 @@ test_expect_success 'check: a good build passes every check and sizes the truste
 	make_project "" && make_vmlinux proj/corevisor/out/corevisor.bin &&
 	check >out.txt 2>err &&
 	for c in vmlinux corevisor-section corevisor-bounds corevisor-bytes \
-		 corevisor-no-undefined corevisor-relocs-internal dtb-memory dtb-gic dtb-uart; do
+		 corevisor-no-undefined corevisor-relocs-internal dtb-memory dtb-gic dtb-uart config; do
 		grep -q "^PASS $c" out.txt || { echo "no PASS $c"; exit 1; }
 	done &&
 	! grep -q "^FAIL" out.txt &&
@@ -84,7 +92,9 @@ test_expect_success 'check: a good build passes every check and sizes the truste
 	size=$(stat -c %s proj/corevisor/out/corevisor.bin) &&
 	grep -q "^PASS corevisor-bytes ($size bytes equal" out.txt &&
 	grep -qx "corevisor sha256: $(sha256sum <proj/corevisor/out/corevisor.bin | cut -d" " -f1)" out.txt &&
-	grep -q "^9 passed, 0 failed" out.txt
+	n=$(grep -c "^CONFIG_\|^# CONFIG_.* is not set" "$PROJECT_DIR/ports/v5.10/configs/pi4b.config") &&
+	grep -q "^PASS config ($n symbols as .*ports/v5.10/configs/pi4b.config sets them)" out.txt &&
+	grep -q "^10 passed, 0 failed" out.txt
 '
 
 test_expect_success 'check: one changed byte in the embedded image fails corevisor-bytes' '
@@ -131,6 +141,51 @@ test_expect_success 'check: a missing corevisor build says how to make it' '
 	test_expect_code 1 check >out.txt 2>err &&
 	grep -q "^FAIL corevisor-bytes: cannot read .*corevisor.bin.*make -C corevisor" out.txt &&
 	grep -q "^FAIL corevisor-no-undefined: cannot open" out.txt
+'
+
+# The 6.x pi4b kernel that lost every Broadcom driver: ARCH_BCM2835 needs a
+# menu symbol the fragment did not set, and allnoconfig dropped it without
+# a word.
+test_expect_success 'check: a symbol the tree defines but .config lacks (unmet dependency) fails config' '
+	make_project "" && make_vmlinux proj/corevisor/out/corevisor.bin &&
+	sed -i "/^CONFIG_ARCH_BCM2835=/d" out/.config &&
+	test_expect_code 1 check >out.txt 2>err &&
+	line=$(grep -n "^CONFIG_ARCH_BCM2835=y" "$PROJECT_DIR/ports/v5.10/configs/pi4b.config" | cut -d: -f1) &&
+	grep -q "^FAIL config: 1 of [0-9]* symbols of .*pi4b.config not as it sets them, first: .*pi4b.config:$line: CONFIG_ARCH_BCM2835=y: not in out/.config (its Kconfig dependencies are not met)$" out.txt &&
+	grep -q "^porttool: error: .*pi4b.config:$line: CONFIG_ARCH_BCM2835=y" err &&
+	grep -q "^9 passed, 1 failed" out.txt
+'
+
+test_expect_success 'check: a symbol set otherwise than the fragment sets it fails config' '
+	make_project "" && make_vmlinux proj/corevisor/out/corevisor.bin &&
+	sed -i "s/^CONFIG_SMP=y/# CONFIG_SMP is not set/" out/.config &&
+	test_expect_code 1 check >out.txt 2>err &&
+	grep -q "^FAIL config: .*pi4b.config:[0-9]*: CONFIG_SMP=y, but the kernel.s Kconfig made it n$" out.txt
+'
+
+# A symbol of another line (or CONFIG_SEKVM in the stock tree) is not the
+# board losing anything: a note, and the check passes.
+test_expect_success 'check: a symbol this tree does not define is a note, not a failure' '
+	make_project "" && make_vmlinux proj/corevisor/out/corevisor.bin &&
+	sed -i "/^CONFIG_ARCH_BCM2835=/d" out/.config &&
+	sed -i "/^config ARCH_BCM2835$/,+1d" src/arch/arm64/Kconfig &&
+	check >out.txt 2>err &&
+	grep -q "^PASS config" out.txt &&
+	grep -q "^porttool: note: .*CONFIG_ARCH_BCM2835=y: not in out/.config (this tree.s Kconfig does not define it)" err
+'
+
+test_expect_success 'check: without the source link, a lacking symbol fails: nothing tells why it lacks' '
+	make_project "" && make_vmlinux proj/corevisor/out/corevisor.bin &&
+	sed -i "/^CONFIG_ARCH_BCM2835=/d" out/.config && rm out/source &&
+	test_expect_code 1 check >out.txt 2>err &&
+	grep -q "^FAIL config: .*CONFIG_ARCH_BCM2835=y: not in out/.config (no source tree to tell an unknown symbol from an unmet dependency)" out.txt
+'
+
+test_expect_success 'check: a build without .config fails config, naming the file' '
+	make_project "" && make_vmlinux proj/corevisor/out/corevisor.bin &&
+	rm out/.config &&
+	test_expect_code 1 check >out.txt 2>err &&
+	grep -q "^FAIL config: cannot read out/.config: No such file or directory" out.txt
 '
 
 test_done
