@@ -13,7 +13,8 @@
  * register the host can read (EL1 registers, x0..x30, FP/SIMD, the
  * GICv2 virtual interface: its list registers, VMCR and APR are saved,
  * then emptied and the interface disabled; the debug registers when the
- * core asked for the guest's to be loaded), with one deliberate
+ * core asked for the guest's to be loaded; the pointer-authentication
+ * keys once the guest has used them), with one deliberate
  * exception: the EL1 virtual timer (CNTV_CTL_EL0, CNTV_CVAL_EL0) is not
  * switched.  The host's KVM loads the guest's timer into it before a run
  * and reads it back after, exactly as stock nVHE KVM and the original
@@ -50,6 +51,7 @@ struct host_state {
 	u64 hcr, vttbr, mdcr, cnthctl, cntvoff;
 	u64 callee[14];		/* cv_guest_enter: x18..x30, sp */
 	struct machine_debug dbg;	/* while a guest's are loaded */
+	u64 pauth[MACHINE_NR_PAUTH];	/* while a guest's keys are loaded */
 	/*
 	 * The list registers that may hold anything but zero: the ones
 	 * this run loaded; between runs none (vgic_save empties them), but
@@ -231,6 +233,69 @@ static void debug_load(const struct machine_debug *d)
 }
 
 /*
+ * Pointer authentication, switched lazily as FP/SIMD is (enter_guest): a
+ * guest enters with HCR_EL2.API/APK clear and the host's keys loaded, so
+ * its first PAC instruction (with its SCTLR_EL1.EnIA, EnIB, EnDA or EnDB
+ * set) or key-register access traps here without having seen them.  Only
+ * then are the host's keys saved, the guest's loaded and the traps
+ * lifted; from then on every run of that vCPU loads its keys at entry.
+ * A guest that never uses them (a kernel without ARM64_PTR_AUTH, any
+ * guest on a CPU without it) switches nothing.
+ */
+static void pauth_save(u64 *k)
+{
+	k[0] = read_sysreg(s3_0_c2_c1_0);	/* APIAKeyLo_EL1 */
+	k[1] = read_sysreg(s3_0_c2_c1_1);	/* APIAKeyHi_EL1 */
+	k[2] = read_sysreg(s3_0_c2_c1_2);	/* APIBKeyLo_EL1 */
+	k[3] = read_sysreg(s3_0_c2_c1_3);	/* APIBKeyHi_EL1 */
+	k[4] = read_sysreg(s3_0_c2_c2_0);	/* APDAKeyLo_EL1 */
+	k[5] = read_sysreg(s3_0_c2_c2_1);	/* APDAKeyHi_EL1 */
+	k[6] = read_sysreg(s3_0_c2_c2_2);	/* APDBKeyLo_EL1 */
+	k[7] = read_sysreg(s3_0_c2_c2_3);	/* APDBKeyHi_EL1 */
+	k[8] = read_sysreg(s3_0_c2_c3_0);	/* APGAKeyLo_EL1 */
+	k[9] = read_sysreg(s3_0_c2_c3_1);	/* APGAKeyHi_EL1 */
+}
+
+static void pauth_load(const u64 *k)
+{
+	write_sysreg(k[0], s3_0_c2_c1_0);
+	write_sysreg(k[1], s3_0_c2_c1_1);
+	write_sysreg(k[2], s3_0_c2_c1_2);
+	write_sysreg(k[3], s3_0_c2_c1_3);
+	write_sysreg(k[4], s3_0_c2_c2_0);
+	write_sysreg(k[5], s3_0_c2_c2_1);
+	write_sysreg(k[6], s3_0_c2_c2_2);
+	write_sysreg(k[7], s3_0_c2_c2_3);
+	write_sysreg(k[8], s3_0_c2_c3_0);
+	write_sysreg(k[9], s3_0_c2_c3_1);
+}
+
+/*
+ * A trap of HCR_EL2.API (a PAC instruction) or APK (MRS/MSR of a key
+ * register: op0 3, op1 0, CRn 2, CRm 1-3).  ISS: Op0 [21:20], Op1
+ * [16:14], CRn [13:10], CRm [4:1].
+ */
+static bool pauth_trap(u64 esr)
+{
+	u64 crm = (esr >> 1) & 0xf;
+
+	if (ESR_EC(esr) == EC_PAC)
+		return true;
+	return ESR_EC(esr) == EC_SYS64 && ((esr >> 20) & 3) == 3 &&
+	       !((esr >> 14) & 7) && ((esr >> 10) & 0xf) == 2 &&
+	       crm >= 1 && crm <= 3;
+}
+
+/* The guest's keys in, the host's saved, their use no longer trapped. */
+static void pauth_switch_in(struct machine_vcpu *vcpu, struct host_state *h)
+{
+	pauth_save(h->pauth);
+	pauth_load(vcpu->pauth);
+	write_sysreg(read_sysreg(hcr_el2) | HCR_API | HCR_APK, hcr_el2);
+	isb();
+}
+
+/*
  * Whatever the context says, the guest enters EL0 or EL1 under its
  * stage 2: HCR_EL2.VM forced on, TGE and E2H off, and an SPSR whose
  * mode is not EL0/EL1 (an eret to EL2, or an illegal return that
@@ -349,23 +414,32 @@ static void vgic_save(struct machine_vcpu *vcpu, struct host_state *h)
  * the guest's and reloads the host's iff they were switched.
  */
 static u64 enter_guest(struct machine_vcpu *vcpu, struct host_state *h,
-		       bool *fp_loaded)
+		       bool *fp_loaded, bool *keys_loaded)
 {
-	u64 kind;
+	u64 kind, esr;
 
 	write_sysreg(CPTR_EL2_RES1 | CPTR_TZ | CPTR_TFP, cptr_el2);
 	isb();
 	for (;;) {
 		kind = cv_guest_enter(vcpu->x, h->callee);
-		if (kind != EXIT_SYNC || *fp_loaded ||
-		    ESR_EC(read_sysreg(esr_el2)) != EC_FP_ASIMD)
+		if (kind != EXIT_SYNC)
 			break;
-		/* EL2 itself traps under TFP: untrap before the save */
-		write_sysreg(CPTR_EL2_RES1 | CPTR_TZ, cptr_el2);
-		isb();
-		cv_fpsimd_save(h->fp);
-		cv_fpsimd_load(vcpu->fp);
-		*fp_loaded = true;
+		esr = read_sysreg(esr_el2);
+		if (!*fp_loaded && ESR_EC(esr) == EC_FP_ASIMD) {
+			/* EL2 itself traps under TFP: untrap before the save */
+			write_sysreg(CPTR_EL2_RES1 | CPTR_TZ, cptr_el2);
+			isb();
+			cv_fpsimd_save(h->fp);
+			cv_fpsimd_load(vcpu->fp);
+			*fp_loaded = true;
+		} else if (!*keys_loaded && pauth_trap(esr) &&
+			   cpu_has_pauth()) {
+			pauth_switch_in(vcpu, h);
+			vcpu->pauth_used = 1;
+			*keys_loaded = true;
+		} else {
+			break;
+		}
 	}
 	write_sysreg(CPTR_EL2_RES1 | CPTR_TZ, cptr_el2);
 	return kind;
@@ -374,7 +448,7 @@ static u64 enter_guest(struct machine_vcpu *vcpu, struct host_state *h,
 void machine_vcpu_run(struct machine_vcpu *vcpu, struct machine_exit *exit)
 {
 	struct host_state *h = &host_state[machine_cpu_index()];
-	bool fp_loaded;
+	bool fp_loaded, keys_loaded;
 	u64 kind;
 
 	/* host out */
@@ -409,7 +483,12 @@ void machine_vcpu_run(struct machine_vcpu *vcpu, struct machine_exit *exit)
 	write_sysreg(guest_spsr(vcpu->pstate), spsr_el2);
 
 	fp_loaded = false;
-	kind = enter_guest(vcpu, h, &fp_loaded);
+	keys_loaded = false;
+	if (vcpu->pauth_used) {
+		pauth_switch_in(vcpu, h);
+		keys_loaded = true;
+	}
+	kind = enter_guest(vcpu, h, &fp_loaded, &keys_loaded);
 
 	/* guest out */
 	exit->kind = (u32)kind;
@@ -422,6 +501,10 @@ void machine_vcpu_run(struct machine_vcpu *vcpu, struct machine_exit *exit)
 	if (fp_loaded) {
 		cv_fpsimd_save(vcpu->fp);
 		cv_fpsimd_load(h->fp);
+	}
+	if (keys_loaded) {
+		pauth_save(vcpu->pauth);
+		pauth_load(h->pauth);
 	}
 	vgic_save(vcpu, h);
 	if (vcpu->debug) {

@@ -34,8 +34,10 @@ static inline void isb(void)
 #define ESR_FSC_SEA		0x10	/* synchronous external abort */
 #define EC_UNKNOWN		0x00
 #define EC_FP_ASIMD		0x07	/* FP/SIMD trapped by CPTR_EL2.TFP */
+#define EC_PAC			0x09	/* PAC instruction, HCR_EL2.API clear */
 #define EC_HVC64		0x16
 #define EC_SMC64		0x17
+#define EC_SYS64		0x18
 #define EC_IABT_LOW		0x20
 #define EC_IABT_CUR		0x21
 #define EC_DABT_LOW		0x24
@@ -63,16 +65,23 @@ static inline void isb(void)
 #define HCR_API			(1UL << 41)
 
 /*
+ * Pointer authentication: ID_AA64ISAR1_EL1 APA [7:4], API [11:8], GPA
+ * [27:24], GPI [31:28]; ID_AA64ISAR2_EL1 (RAZ before Armv8.7, so safe to
+ * read on any CPU) GPA3 [11:8], APA3 [15:12].
+ */
+static inline bool cpu_has_pauth(void)
+{
+	return (read_sysreg(id_aa64isar1_el1) & 0xff000ff0UL) ||
+	       (read_sysreg(s3_0_c0_c6_2) & 0xff00UL);
+}
+
+/*
  * HCR_EL2.API/APK (do not trap pointer authentication) are RES0 on a
  * CPU without it (Cortex-A72): keep them clear there.
  */
 static inline u64 hcr_for_cpu(u64 hcr)
 {
-	u64 isar1;
-
-	asm volatile("mrs %0, id_aa64isar1_el1" : "=r" (isar1));
-	/* APA [7:4], API [11:8], GPA [27:24], GPI [31:28] */
-	if (!(isar1 & 0xff000ff0UL))
+	if (!cpu_has_pauth())
 		hcr &= ~(HCR_API | HCR_APK);
 	return hcr;
 }

@@ -198,6 +198,7 @@ enum {
  * in place, harmless as the guest's MDSCR_EL1 disables them.
  */
 #define MACHINE_NR_BPS		16
+#define MACHINE_NR_PAUTH	10
 struct machine_debug {
 	u64 bcr[MACHINE_NR_BPS], bvr[MACHINE_NR_BPS];
 	u64 wcr[MACHINE_NR_BPS], wvr[MACHINE_NR_BPS];
@@ -221,6 +222,13 @@ struct machine_vcpu {
 	u64 vttbr;		/* the VM's stage-2 root and VMID */
 	u64 debug;		/* 1: load dbg and do not trap debug registers */
 	struct machine_debug dbg;
+	/*
+	 * The pointer-authentication keys (APIA, APIB, APDA, APDB, APGA,
+	 * each Lo then Hi), and whether the guest has used them: the arch
+	 * layer loads them from the guest's first use on (switch.c).
+	 */
+	u64 pauth[MACHINE_NR_PAUTH];
+	u64 pauth_used;
 };
 
 /* Why the guest stopped. */

@@ -20,6 +20,9 @@
 #define GUEST_CVAL	0xc0ffee1234	/* what the guest's CNTP_CVAL write shows */
 #define UNBACKED_IPA	0x20000000	/* no memory, no device */
 #define GUEST_BVR	0x5e5e5e5e5c	/* a breakpoint address of the guest's */
+#define GUEST_PAC_PTR	0x40001000	/* a pointer the guest signs */
+#define ISAR1_APA_API	0xff0		/* ID_AA64ISAR1_EL1: pointer auth */
+#define SCTLR_ENIA	(1 << 31)
 
 	.text
 	.globl	guest_start
@@ -41,6 +44,32 @@ guest_start:
 	str	x9, [x5]
 	fmov	d0, x9
 	fmov	d31, x9
+
+	/*
+	 * Pointer authentication, where the CPU has it: the keys are the
+	 * guest's own, switched lazily.  The first PAC instruction (with
+	 * EnIA set) traps HCR_EL2.API and is retried with the guest's keys
+	 * (zero) loaded; the key registers then take the secret, and
+	 * PACIA1716 with them signs a pointer into guest_scratch + 8, which
+	 * exit 6 signs again and compares.
+	 */
+	mrs	x6, id_aa64isar1_el1
+	tst	x6, #ISAR1_APA_API
+	b.eq	5f
+	mrs	x6, sctlr_el1
+	orr	x6, x6, #SCTLR_ENIA
+	msr	sctlr_el1, x6
+	isb
+	ldr	x17, =GUEST_PAC_PTR
+	mov	x16, #0x42
+	hint	#8			/* PACIA1716 */
+	msr	s3_0_c2_c1_0, x9	/* APIAKeyLo_EL1 */
+	msr	s3_0_c2_c1_1, x9	/* APIAKeyHi_EL1 */
+	isb
+	ldr	x17, =GUEST_PAC_PTR
+	hint	#8
+	str	x17, [x5, #8]
+5:
 	.irp	n, 7, 8, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30
 	mov	x\n, x9
 	.endr
@@ -94,7 +123,8 @@ guest_start:
 	/*
 	 * exit 6: an HVC with x0 = 0x600d if every register that was set at
 	 * the start still holds the secret after five exits (one of them
-	 * on another CPU), 0xbad otherwise
+	 * on another CPU), and the pointer-authentication key with it,
+	 * 0xbad otherwise
 	 */
 	mov	x0, #0x600d
 	mov	x1, #0xbad
@@ -118,6 +148,27 @@ guest_start:
 	ldr	x3, =GUEST_BVR
 	cmp	x2, x3
 	csel	x0, x0, x1, eq
+	/* the APIA key: still the secret, and still what PACIA1716 uses */
+	mrs	x6, id_aa64isar1_el1
+	tst	x6, #ISAR1_APA_API
+	b.eq	6f
+	mrs	x2, s3_0_c2_c1_0
+	cmp	x2, x4
+	csel	x0, x0, x1, eq
+	mrs	x2, s3_0_c2_c1_1
+	cmp	x2, x4
+	csel	x0, x0, x1, eq
+	ldr	x17, =GUEST_PAC_PTR
+	mov	x16, #0x42
+	hint	#8
+	adr	x5, guest_scratch
+	ldr	x2, [x5, #8]
+	cmp	x2, x17
+	csel	x0, x0, x1, eq
+	ldr	x3, =GUEST_PAC_PTR
+	cmp	x2, x3			/* and it was signed at all */
+	csel	x0, x0, x1, ne
+6:
 	mov	x1, #0
 	mov	x2, #0
 	mov	x3, #0
@@ -195,6 +246,7 @@ guest_unexpected:
 	.balign	8
 guest_scratch:
 	.quad	0
+	.quad	0		/* the pointer signed with the guest's key */
 
 	/* VBAR_EL1: only the IRQ from EL1h (offset 0x280) is expected */
 	.balign	2048

@@ -720,6 +720,39 @@ static u64 host_mdscr(void)
 	asm volatile("mrs %0, mdscr_el1" : "=r" (v));
 	return v;
 }
+/*
+ * The host's own APIA key, which no guest run may change: guest.S loads
+ * its own (lazily switched) where the CPU has pointer authentication.
+ */
+#define HOST_PAUTH_KEY	0x0123456789abcdefUL
+
+static bool cpu_pauth(void)
+{
+	u64 v;
+
+	asm volatile("mrs %0, id_aa64isar1_el1" : "=r" (v));
+	return v & 0xff0;	/* APA, API */
+}
+
+static void pauth_key_set(u64 key)
+{
+	asm volatile("msr s3_0_c2_c1_0, %0\n\tmsr s3_0_c2_c1_1, %0\n\tisb"
+		     : : "r" (key) : "memory");
+}
+
+/* The host's APIA key is still its own (trivially so without pauth). */
+static bool pauth_key_kept(u64 *lo)
+{
+	u64 hi;
+
+	*lo = 0;
+	if (!cpu_pauth())
+		return true;
+	asm volatile("mrs %0, s3_0_c2_c1_0\n\tmrs %1, s3_0_c2_c1_1"
+		     : "=r" (*lo), "=r" (hi));
+	return *lo == HOST_PAUTH_KEY && hi == HOST_PAUTH_KEY;
+}
+
 #define GUEST_SECRET	0x5e5e5e5e5e5e5e5eUL
 #define GUEST_MMIO	0x09000000UL
 #define GUEST_GICC	0x08010000UL	/* guest.S */
@@ -1255,11 +1288,18 @@ static void test_vm(void)
 
 	fp_set(HOST_FP);
 	debug_set(HOST_BVR, HOST_MDSCR);
+	if (cpu_pauth())
+		pauth_key_set(HOST_PAUTH_KEY);
 	why = run(vmid, 0, CV_RUN_NONE, x);
 	/* x[4] == 3 + KDE: the guest's MDSCR_EL1 read back its own write */
 	check("vm exit hvc", !why && x[0] == CV_EXIT_HVC && x[1] == 0xc0ffee &&
 	      x[2] == 1 && x[3] == 2 && x[4] == 3 + GUEST_MDSCR,
 	      why ? why : "exit/x3", why ? 0 : x[0] << 32 | x[4]);
+	/* that run made the guest's first PAC use and set its key */
+	check(cpu_pauth() ?
+	      "vm host pointer-auth key kept over the guest's first use" :
+	      "vm host pointer-auth key (no pointer authentication here)",
+	      pauth_key_kept(&val), "APIAKeyLo", val);
 	why = run(vmid, 0x77, CV_RUN_HVC_RET, x);
 	check("vm exit mmio write", !why && x[0] == CV_EXIT_ABORT &&
 	      x[1] == GUEST_MMIO && x[3] == 0x78 &&
@@ -1301,6 +1341,8 @@ static void test_vm(void)
 	check("vm host debug registers kept (guest's switched lazily)",
 	      host_bvr() == HOST_BVR && host_mdscr() == HOST_MDSCR,
 	      "DBGBVR0", host_bvr());
+	check("vm host pointer-auth key kept (guest's switched lazily)",
+	      pauth_key_kept(&val), "APIAKeyLo", val);
 	r = hvc(CV_HC_VCPU_RUN, vmid, 0, 0, CV_RUN_NONE, 0);
 	check_error("vm off: no more runs", r);
 	r = hvc(CV_HC_MAP_PAGE, vmid, (u64)spare_page, GUEST_IPA + 8 * PAGE,
