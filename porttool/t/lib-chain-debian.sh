@@ -26,6 +26,9 @@
 #   KVM_IABT   "fails" when the line's stock KVM injects the wrong ESR for
 #              an instruction abort (bm-iabt must then fail with exactly
 #              that ESR), "either" when that is what the run records
+#   HVHE       1 when the line has pKVM's hVHE (6.12: arm64_sw.hvhe, and
+#              kvm-arm.mode=protected as its alias): both are refused on a
+#              VHE CPU (QEMU's -cpu max) and the corevisor owns EL2
 # and then calls chain_debian_run.
 . "$(dirname "$0")/lib.sh"
 
@@ -70,7 +73,11 @@ offline_apt() {
 }
 
 chain_debian_tree() {
-	test_expect_success "chain $LINE: tree imports the cached $(conf debian.package) offline" '
+	local how="imports the cached $(conf debian.package) offline"
+	test -d "$TREE/.git" && how="is kept from an earlier run"
+	! test -d "$TREE/.git" && ! test -f "$DEB" && ! have_src && test "$FETCH" = 1 &&
+		how="downloads $(conf debian.package) and imports it"
+	test_expect_success "chain $LINE: tree $how" '
 		if test -d "$TREE/.git"; then
 			echo "kept from an earlier run: $TREE"
 		elif ! test -f "$DEB" && ! have_src && test "$FETCH" = 1; then
@@ -183,6 +190,44 @@ chain_debian_boot() {
 	'
 }
 
+# The boot on QEMU's -cpu max (VHE, pointer authentication) with a command
+# line, no initramfs: the kernel panics on its missing root, and panic=-1
+# with -no-reboot ends QEMU.  $1: the log's name in $W, $2: the options.
+boot_max_no_root() {
+	timeout 900 qemu-system-aarch64 -M virt,virtualization=on,gic-version=2 \
+		-cpu max -smp 2 -m 1024 -nographic -no-reboot \
+		-kernel "$W/qemu/arch/arm64/boot/Image" \
+		-append "console=ttyAMA0 $2 panic=-1" >"$W/$1" 2>&1 || :
+}
+
+# The corevisor took EL2 on both CPUs, the kernel at EL1 without hVHE.
+corevisor_owns_el2_no_hvhe() {
+	grep "SeKVM: the corevisor owns EL2" "$1" &&
+	grep -c "corevisor ABI v[0-9.]* on cpu [01], host stage-2 on" "$1" >n &&
+	test "$(cat n)" = 2 &&
+	! grep "VHE for hypervisor only\|hVHE mode\|protected nVHE\|pKVM" "$1"
+}
+
+# pKVM's hVHE (6.12) on a VHE CPU: asked for with arm64_sw.hvhe=1, or as
+# kvm-arm.mode=protected's early alias.  Either would have KVM's EL2 run
+# with HCR_EL2.E2H; under SeKVM both are refused and the corevisor still
+# owns EL2.
+chain_debian_hvhe() {
+	test "${HVHE:-0}" = 1 || return 0
+	test_expect_success "chain $LINE: arm64_sw.hvhe=1 on a VHE CPU is refused, the corevisor owns EL2" '
+		boot_max_no_root hvhe.log "kvm-arm.mode=nvhe arm64_sw.hvhe=1" &&
+		grep "sekvm: arm64_sw.hvhe=1 refused: the SeKVM corevisor owns EL2 (CONFIG_SEKVM)" "$W/hvhe.log" &&
+		corevisor_owns_el2_no_hvhe "$W/hvhe.log"
+	'
+
+	test_expect_success "chain $LINE: kvm-arm.mode=protected on a VHE CPU is refused without hVHE" '
+		boot_max_no_root protected-max.log kvm-arm.mode=protected &&
+		grep "kvm-arm.mode=protected refused: the SeKVM corevisor owns EL2 (CONFIG_SEKVM)" "$W/protected-max.log" &&
+		! grep "arm64_sw.hvhe=1 refused" "$W/protected-max.log" &&
+		corevisor_owns_el2_no_hvhe "$W/protected-max.log"
+	'
+}
+
 chain_debian_kvm() {
 	test_expect_success "chain $LINE: build --kvm builds the base, the tree is untouched" '
 		branch=$(cat "$W/branch") &&
@@ -233,6 +278,7 @@ for w in r[\"workloads\"]:
 }
 
 chain_debian_run() {
+	test "${HVHE:-0}" = 1 && CASES="$CASES hvhe-refused protected-max-refused"
 	if ! test -d "$TREE/.git" && ! test -f "$DEB" && ! have_src && test "$FETCH" != 1; then
 		for c in $CASES; do test_skip "chain $LINE: $c" "$HOWTO"; done
 		test_done
@@ -244,6 +290,7 @@ chain_debian_run() {
 	chain_debian_tree
 	chain_debian_apply_build_check
 	chain_debian_boot
+	chain_debian_hvhe
 	chain_debian_kvm
 	chain_debian_bench
 	chain_summary "$LINE" check boot boot-kvm
