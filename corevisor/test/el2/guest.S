@@ -24,6 +24,13 @@
 #define ISAR1_APA_API	0xff0		/* ID_AA64ISAR1_EL1: pointer auth */
 #define SCTLR_ENIA	(1 << 31)
 
+	/* x0 becomes x1 (0xbad) unless system register r holds x4 (the secret) */
+	.macro	expect_secret r
+	mrs	x2, \r
+	cmp	x2, x4
+	csel	x0, x0, x1, eq
+	.endm
+
 	.text
 	.globl	guest_start
 guest_start:
@@ -138,12 +145,8 @@ guest_start:
 	fmov	x2, d31
 	cmp	x2, x4
 	csel	x0, x0, x1, eq
-	mrs	x2, tpidr_el1
-	cmp	x2, x4
-	csel	x0, x0, x1, eq
-	mrs	x2, contextidr_el1
-	cmp	x2, x4
-	csel	x0, x0, x1, eq
+	expect_secret tpidr_el1
+	expect_secret contextidr_el1
 	mrs	x2, dbgbvr0_el1
 	ldr	x3, =GUEST_BVR
 	cmp	x2, x3
@@ -152,12 +155,8 @@ guest_start:
 	mrs	x6, id_aa64isar1_el1
 	tst	x6, #ISAR1_APA_API
 	b.eq	6f
-	mrs	x2, s3_0_c2_c1_0
-	cmp	x2, x4
-	csel	x0, x0, x1, eq
-	mrs	x2, s3_0_c2_c1_1
-	cmp	x2, x4
-	csel	x0, x0, x1, eq
+	expect_secret s3_0_c2_c1_0	/* APIAKeyLo_EL1 */
+	expect_secret s3_0_c2_c1_1	/* APIAKeyHi_EL1 */
 	ldr	x17, =GUEST_PAC_PTR
 	mov	x16, #0x42
 	hint	#8
