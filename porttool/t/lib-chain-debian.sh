@@ -26,6 +26,9 @@
 #   KVM_IABT   "fails" when the line's stock KVM injects the wrong ESR for
 #              an instruction abort (bm-iabt must then fail with exactly
 #              that ESR), "either" when that is what the run records
+#   PTRAUTH    1 when the line's qemu config has ARM64_PTR_AUTH: the boot on
+#              QEMU's -cpu max must pass every check with host and guest
+#              using pointer authentication
 #   HVHE       1 when the line has pKVM's hVHE (6.12: arm64_sw.hvhe, and
 #              kvm-arm.mode=protected as its alias): both are refused on a
 #              VHE CPU (QEMU's -cpu max) and the corevisor owns EL2
@@ -228,6 +231,24 @@ chain_debian_hvhe() {
 	'
 }
 
+# Pointer authentication on both sides of the corevisor (-cpu max has
+# it): the host signs with its keys, the guest (this Image) with its own,
+# which the corevisor switches on the guest's first use; without that the
+# guest's first PACIASP would take an undefined instruction.
+chain_debian_ptrauth() {
+	test "${PTRAUTH:-0}" = 1 || return 0
+	test_expect_success "chain $LINE: boot --cpu max: host and guest sign pointers, every check passes" '
+		porttool boot $LINE --cpu max --out "$W/qemu" >"$W/boot-max.out" 2>err ||
+		{ cat err "$W/boot-max.out"; false; } &&
+		! grep "^FAIL" "$W/boot-max.out" &&
+		grep -q "^PASS guest-boot$" "$W/boot-max.out" &&
+		log=$W/qemu/boot/serial.log &&
+		grep -q "^CPU features: detected: Address authentication" "$log" &&
+		grep -q "^SEKVM-GUEST: CPU features: detected: Address authentication" "$log" &&
+		if grep -n -A12 "WARNING: CPU\|BUG:\|Internal error" "$log"; then false; fi
+	'
+}
+
 chain_debian_kvm() {
 	test_expect_success "chain $LINE: build --kvm builds the base, the tree is untouched" '
 		branch=$(cat "$W/branch") &&
@@ -279,6 +300,7 @@ for w in r[\"workloads\"]:
 
 chain_debian_run() {
 	test "${HVHE:-0}" = 1 && CASES="$CASES hvhe-refused protected-max-refused"
+	test "${PTRAUTH:-0}" = 1 && CASES="$CASES boot-cpu-max-ptrauth"
 	if ! test -d "$TREE/.git" && ! test -f "$DEB" && ! have_src && test "$FETCH" != 1; then
 		for c in $CASES; do test_skip "chain $LINE: $c" "$HOWTO"; done
 		test_done
@@ -291,6 +313,7 @@ chain_debian_run() {
 	chain_debian_apply_build_check
 	chain_debian_boot
 	chain_debian_hvhe
+	chain_debian_ptrauth
 	chain_debian_kvm
 	chain_debian_bench
 	chain_summary "$LINE" check boot boot-kvm

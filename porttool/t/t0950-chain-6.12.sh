@@ -11,5 +11,10 @@ KVM_HYP="Hyp nVHE mode initialized successfully"
 # Whether 6.12.118 still injects 6.1's wrong instruction-abort ESR is what
 # the run records: bm-iabt passes, or fails with exactly that ESR.
 KVM_IABT=either
+# pKVM's hVHE is on this line: arm64_sw.hvhe=1 and kvm-arm.mode=protected
+# on a VHE CPU are refused.
+HVHE=1
+# Its qemu config turns ARM64_PTR_AUTH on, as Debian's does.
+PTRAUTH=1
 . "$(dirname "$0")/lib-chain-debian.sh"
 chain_debian_run
