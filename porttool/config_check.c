@@ -23,12 +23,20 @@ struct wanted {
 	bool defined;		/* srctree's Kconfig has "config FOO" */
 };
 
+/* The line after l, NULL after the last. */
+static const char *next_line(const char *l)
+{
+	const char *nl = strchr(l, '\n');
+
+	return nl ? nl + 1 : NULL;
+}
+
 /* The value of sym in a .config ("y", "m", a value, "n"), NULL if absent. */
 static char *config_value(const char *config, const char *sym)
 {
 	size_t len = strlen(sym);
 
-	for (const char *l = config; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+	for (const char *l = config; l && *l; l = next_line(l)) {
 		if (!strncmp(l, sym, len) && l[len] == '=') {
 			const char *v = l + len + 1;
 
@@ -67,7 +75,7 @@ static void scan_kconfig(const char *path, struct wanted *w, size_t n)
 
 	if (!text)
 		return;
-	for (char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+	for (const char *l = text; l && *l; l = next_line(l)) {
 		const char *p = l;
 		size_t len;
 
@@ -144,7 +152,7 @@ static struct wanted *read_wanted(const char *frag, const char *cfg,
 	int lineno = 0;
 
 	*n = 0;
-	for (const char *l = frag; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+	for (const char *l = frag; l && *l; l = next_line(l)) {
 		struct wanted one = { .line = ++lineno };
 
 		if (!fragment_line(l, &one))

@@ -176,38 +176,36 @@ chain_debian_boot() {
 	'
 
 	# pKVM and the corevisor cannot both own EL2: the option is refused
-	# with a message and the corevisor takes EL2 as without it.  No
-	# initramfs: the kernel panics on its missing root, and panic=-1 with
-	# -no-reboot ends QEMU.
+	# with a message and the corevisor takes EL2 as without it.
 	test_expect_success "chain $LINE: kvm-arm.mode=protected is refused, the corevisor owns EL2" '
-		timeout 600 qemu-system-aarch64 -M virt,virtualization=on,gic-version=2 \
-			-cpu cortex-a72 -smp 2 -m 1024 -nographic -no-reboot \
-			-kernel "$W/qemu/arch/arm64/boot/Image" \
-			-append "console=ttyAMA0 kvm-arm.mode=protected panic=-1" >log 2>&1 || :
-		cp log "$W/protected.log" &&
-		grep "kvm-arm.mode=protected refused: the SeKVM corevisor owns EL2 (CONFIG_SEKVM)" log &&
-		grep "SeKVM: the corevisor owns EL2" log &&
-		grep -c "corevisor ABI v[0-9.]* on cpu [01], host stage-2 on" log >n &&
-		test "$(cat n)" = 2 &&
-		! grep -i "protected nVHE\|pkvm" log
+		boot_no_root cortex-a72 protected.log kvm-arm.mode=protected &&
+		log=$W/protected.log &&
+		grep "kvm-arm.mode=protected refused: the SeKVM corevisor owns EL2 (CONFIG_SEKVM)" "$log" &&
+		corevisor_owns_el2 "$log" &&
+		! grep -i "protected nVHE\|pkvm" "$log"
 	'
 }
 
-# The boot on QEMU's -cpu max (VHE, pointer authentication) with a command
-# line, no initramfs: the kernel panics on its missing root, and panic=-1
-# with -no-reboot ends QEMU.  $1: the log's name in $W, $2: the options.
-boot_max_no_root() {
+# The SeKVM build booted on QEMU's CPU $1 with command-line options $3 and
+# no initramfs: the kernel panics on its missing root, and panic=-1 with
+# -no-reboot ends QEMU.  The serial output goes to $W/$2.
+boot_no_root() {
 	timeout 900 qemu-system-aarch64 -M virt,virtualization=on,gic-version=2 \
-		-cpu max -smp 2 -m 1024 -nographic -no-reboot \
+		-cpu "$1" -smp 2 -m 1024 -nographic -no-reboot \
 		-kernel "$W/qemu/arch/arm64/boot/Image" \
-		-append "console=ttyAMA0 $2 panic=-1" >"$W/$1" 2>&1 || :
+		-append "console=ttyAMA0 $3 panic=-1" >"$W/$2" 2>&1 || :
 }
 
-# The corevisor took EL2 on both CPUs, the kernel at EL1 without hVHE.
-corevisor_owns_el2_no_hvhe() {
+# The corevisor took EL2 on both CPUs (log $1).
+corevisor_owns_el2() {
 	grep "SeKVM: the corevisor owns EL2" "$1" &&
 	grep -c "corevisor ABI v[0-9.]* on cpu [01], host stage-2 on" "$1" >n &&
-	test "$(cat n)" = 2 &&
+	test "$(cat n)" = 2
+}
+
+# ... and the kernel stayed at EL1 without hVHE.
+corevisor_owns_el2_no_hvhe() {
+	corevisor_owns_el2 "$1" &&
 	! grep "VHE for hypervisor only\|hVHE mode\|protected nVHE\|pKVM" "$1"
 }
 
@@ -218,13 +216,13 @@ corevisor_owns_el2_no_hvhe() {
 chain_debian_hvhe() {
 	test "${HVHE:-0}" = 1 || return 0
 	test_expect_success "chain $LINE: arm64_sw.hvhe=1 on a VHE CPU is refused, the corevisor owns EL2" '
-		boot_max_no_root hvhe.log "kvm-arm.mode=nvhe arm64_sw.hvhe=1" &&
+		boot_no_root max hvhe.log "kvm-arm.mode=nvhe arm64_sw.hvhe=1" &&
 		grep "sekvm: arm64_sw.hvhe=1 refused: the SeKVM corevisor owns EL2 (CONFIG_SEKVM)" "$W/hvhe.log" &&
 		corevisor_owns_el2_no_hvhe "$W/hvhe.log"
 	'
 
 	test_expect_success "chain $LINE: kvm-arm.mode=protected on a VHE CPU is refused without hVHE" '
-		boot_max_no_root protected-max.log kvm-arm.mode=protected &&
+		boot_no_root max protected-max.log kvm-arm.mode=protected &&
 		grep "kvm-arm.mode=protected refused: the SeKVM corevisor owns EL2 (CONFIG_SEKVM)" "$W/protected-max.log" &&
 		! grep "arm64_sw.hvhe=1 refused" "$W/protected-max.log" &&
 		corevisor_owns_el2_no_hvhe "$W/protected-max.log"
