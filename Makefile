@@ -1,8 +1,8 @@
 # SeKVM portable: top-level build.
 #   make          build porttool (porttool/porttool) and the corevisor
 #   make test     run every test this machine can run
-#   make test-ports  every kernel line's chain, fetching the Debian
-#                 lines' trees first (hours when cold; ci/test-ports.sh)
+#   make test-ports  every kernel line's chain, the Debian lines
+#                 downloading their trees (ci/test-ports.sh)
 #   make install  install porttool into $(PREFIX)/bin
 #   make bench    porttool apply/rebase against git am/rebase, and a
 #                 guest under SeKVM against stock KVM (bench/)
