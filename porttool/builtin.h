@@ -23,6 +23,7 @@ int cmd_bench(struct porttool_ctx *ctx, int argc, char **argv);
 int cmd_report(struct porttool_ctx *ctx, int argc, char **argv);
 int cmd_rootfs(struct porttool_ctx *ctx, int argc, char **argv);
 int cmd_mailinfo(struct porttool_ctx *ctx, int argc, char **argv);
+int cmd_patch_id(struct porttool_ctx *ctx, int argc, char **argv);
 int cmd_lava(struct porttool_ctx *ctx, int argc, char **argv);
 
 /*

@@ -938,7 +938,7 @@ static int print_line(const git_diff_delta *d, const git_diff_hunk *h,
 	return 0;
 }
 
-static int add_patch_text(struct sbuf *b, git_repository *repo, git_diff *diff)
+int commit_diff_text(struct sbuf *b, git_repository *repo, git_diff *diff)
 {
 	struct print_state st = { b, repo };
 
@@ -974,7 +974,7 @@ int format_patch_commit(struct sbuf *out, git_repository *repo,
 	ret = add_diffstat(out, repo, diff);
 	if (!ret) {
 		sbuf_puts(out, "\n");
-		ret = add_patch_text(out, repo, diff);
+		ret = commit_diff_text(out, repo, diff);
 	}
 	free(title);
 	git_diff_free(diff);

@@ -32,6 +32,8 @@ static const struct command commands[] = {
 	{ "bench", cmd_bench, "benchmark a guest: SeKVM against stock KVM" },
 	{ "report", cmd_report, "the benchmark results as a table, plots and a page" },
 	{ "lava", cmd_lava, "write LAVA jobs for a build; read LAVA's results" },
+	{ "patch-id", cmd_patch_id,
+	  "compute patch-ids as porttool mails them (as git patch-id)" },
 	{ "mailinfo", cmd_mailinfo,
 	  "show what apply takes from a patch mail (as git mailinfo)" },
 	{ "help", cmd_help, "show help for a command" },

@@ -60,6 +60,8 @@ int format_patch_commit(struct sbuf *out, git_repository *repo,
  * settings (renames found, binary shown, full ids, indent heuristic).
  */
 int commit_diff(git_diff **diff, git_repository *repo, git_commit *commit);
+/* The text of commit_diff()'s diff as format-patch writes it; appends. */
+int commit_diff_text(struct sbuf *out, git_repository *repo, git_diff *diff);
 
 /*
  * The file name format-patch gives the commit's patch: NNNN-subject.patch,

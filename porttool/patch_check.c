@@ -500,6 +500,16 @@ static bool requote_header(struct sbuf *out, const struct dline *l,
 	return false;
 }
 
+int diff_from_patch_text(git_diff **out, const char *diff, size_t len)
+{
+	size_t fixed_len;
+	char *fixed = diff_for_libgit2(diff, len, &fixed_len);
+	int rc = git_diff_from_buffer(out, fixed, fixed_len);
+
+	free(fixed);
+	return rc;
+}
+
 char *diff_for_libgit2(const char *diff, size_t len, size_t *out_len)
 {
 	struct cursor c = { diff, len, 0, 0 };

@@ -56,4 +56,10 @@ int check_patch_paths(git_diff *diff, git_tree *base, const char *patch_path);
  */
 char *diff_for_libgit2(const char *diff, size_t len, size_t *out_len);
 
+/*
+ * git_diff_from_buffer() on diff_for_libgit2()'s copy: a patch's diff as
+ * libgit2 objects, read as git reads it.  libgit2 keeps its own copy.
+ */
+int diff_from_patch_text(git_diff **out, const char *diff, size_t len);
+
 #endif

@@ -20,6 +20,9 @@
 #include "porttool.h"
 #include "corevisor_install.h"
 #include "patch.h"
+#include "patch_check.h"
+#include "patch_id.h"
+#include "sbuf.h"
 #include "portbranch.h"
 #include "rebase_state.h"
 #include "apply_state.h"
@@ -51,11 +54,20 @@ struct bcommit {
 	bool matched;
 };
 
-static int diff_patchid(git_oid *out, git_diff *diff)
+/*
+ * git patch-id --stable of a commit's diff, from the text format-patch
+ * writes of it, as the series' patches are read (patch_id.c).
+ */
+static int commit_patchid(git_oid *out, git_repository *repo, git_diff *diff)
 {
-	if (git_diff_patchid(out, diff, NULL) < 0)
-		return git_fail("computing a patch-id");
-	return 0;
+	struct sbuf text = { 0 };
+	int ret = commit_diff_text(&text, repo, diff);
+
+	if (!ret && patch_id_of_text(out, text.buf ? text.buf : "",
+				     text.len) < 0)
+		memset(out, 0, sizeof(*out));	/* no diff: an empty commit */
+	sbuf_free(&text);
+	return ret;
 }
 
 static int load_bcommits(git_repository *repo, const struct branch_commits *bc,
@@ -83,7 +95,7 @@ static int load_bcommits(git_repository *repo, const struct branch_commits *bc,
 		count++;
 		if (ret < 0)
 			goto fail;
-		ret = diff_patchid(&b[count - 1].patchid, diff);
+		ret = commit_patchid(&b[count - 1].patchid, repo, diff);
 		git_diff_free(diff);
 		if (ret < 0)
 			goto fail;
@@ -129,9 +141,10 @@ static void match_patch(const struct port *p, const char *name,
 	git_oid pid;
 	struct bcommit *hit;
 
+	/* libgit2 parsing it is what says the diff is well formed */
 	if (load_port_patch(p, name, &m) < 0 ||
-	    git_diff_from_buffer(&diff, m.diff, m.diff_len) < 0 ||
-	    diff_patchid(&pid, diff) < 0) {
+	    diff_from_patch_text(&diff, m.diff, m.diff_len) < 0 ||
+	    patch_id_of_text(&pid, m.diff, m.diff_len) < 0) {
 		printf("  unreadable %s\n", name);
 		d->unreadable++;
 		git_diff_free(diff);

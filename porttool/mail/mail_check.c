@@ -2,6 +2,7 @@
 /* Checks before mailing a series: see mail_check.h. */
 #include "tempdir.h"
 #include "mail_check.h"
+#include "patch_check.h"
 #include "subproc.h"
 #include "tree.h"
 
@@ -137,7 +138,7 @@ static int apply_one(git_repository *repo, const struct outgoing_patch *p)
 	git_diff *diff = NULL;
 	int rc;
 
-	if (git_diff_from_buffer(&diff, p->diff, strlen(p->diff)) < 0)
+	if (diff_from_patch_text(&diff, p->diff, strlen(p->diff)) < 0)
 		return git_fail(p->name);
 	rc = git_apply(repo, diff, GIT_APPLY_LOCATION_BOTH, NULL);
 	git_diff_free(diff);

@@ -12,6 +12,7 @@
  * mempack backend), so the user's repository gets no new objects.
  */
 #include "mailfmt.h"
+#include "patch_check.h"
 
 #include <git2.h>
 #include <git2/sys/mempack.h>
@@ -73,7 +74,8 @@ static int apply_series(struct memrepo *m, const struct outgoing_patch *v,
 		git_index *index = NULL;
 		git_oid id;
 		git_tree *next = NULL;
-		int rc = git_diff_from_buffer(&diff, v[i].diff, strlen(v[i].diff));
+		int rc = diff_from_patch_text(&diff, v[i].diff,
+					      strlen(v[i].diff));
 
 		if (!rc)
 			rc = git_apply_to_tree(&index, m->repo, cur, diff, NULL);

@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Reading format-patch files and writing the series as mail: see mailfmt.h.
- * Diffs are parsed by libgit2 (git_diff_from_buffer), which also gives the
- * patch-id and the line counts, so porttool and git agree on both.
+ * Diffs are parsed by libgit2 (diff_from_patch_text(): git_diff_from_buffer
+ * on a copy it reads as git does), which gives the files and line counts;
+ * the patch-id is git's, read from the text (patch_id.c), so porttool and
+ * git agree on both.
  */
 #include "mailfmt.h"
 #include "mailhdr.h"
 #include "maintainers.h"
+#include "patch_check.h"
+#include "patch_id.h"
 #include "rfc2047.h"
 
 #include <ctype.h>
@@ -183,7 +187,7 @@ static int diff_stats_and_id(struct outgoing_patch *p, const char *name)
 	git_diff *diff = NULL;
 	git_oid id;
 
-	if (git_diff_from_buffer(&diff, p->diff, strlen(p->diff)) < 0) {
+	if (diff_from_patch_text(&diff, p->diff, strlen(p->diff)) < 0) {
 		const git_error *e = git_error_last();
 
 		error("%s: cannot parse the diff: %s", name,
@@ -198,12 +202,12 @@ static int diff_stats_and_id(struct outgoing_patch *p, const char *name)
 		if (d->new_file.path && !strlist_has(&p->files, d->new_file.path))
 			strlist_push(&p->files, d->new_file.path);
 	}
-	if (git_diff_patchid(&id, diff, NULL) < 0) {
-		git_diff_free(diff);
-		return git_fail(name);
+	git_diff_free(diff);
+	if (patch_id_of_text(&id, p->diff, strlen(p->diff)) < 0) {
+		error("%s: no diff to compute a patch-id of", name);
+		return -1;
 	}
 	git_oid_tostr(p->patch_id, sizeof(p->patch_id), &id);
-	git_diff_free(diff);
 	return 0;
 }
 
@@ -385,7 +389,7 @@ int diffstat_add_patch(struct diffstat *ds, const struct outgoing_patch *p)
 {
 	git_diff *diff = NULL;
 
-	if (git_diff_from_buffer(&diff, p->diff, strlen(p->diff)) < 0)
+	if (diff_from_patch_text(&diff, p->diff, strlen(p->diff)) < 0)
 		return git_fail(p->name);
 	for (size_t i = 0; i < git_diff_num_deltas(diff); i++) {
 		const git_diff_delta *d = git_diff_get_delta(diff, i);
@@ -444,8 +448,10 @@ void diffstat_format(const struct diffstat *ds, struct sbuf *out)
 			a = a ? (a * graphw + maxchg - 1) / maxchg : 0;
 			d = d ? (d * graphw + maxchg - 1) / maxchg : 0;
 		}
-		sbuf_addf(out, " %-*s | %*zu ", (int)namew, f->path, countw,
-			  f->added + f->deleted);
+		/* git: no space after the count when there is no graph */
+		sbuf_addf(out, " %-*s | %*zu%s", (int)namew, f->path, countw,
+			  f->added + f->deleted,
+			  f->added + f->deleted ? " " : "");
 		for (size_t k = 0; k < a; k++)
 			sbuf_add(out, "+", 1);
 		for (size_t k = 0; k < d; k++)
