@@ -50,6 +50,7 @@ const char *const rootfs_default_packages[] = {
 	"mariadb-server", "mariadb-client", "sysbench",
 	"gcc", "make", "libc6-dev",	/* the kernel-build-like job */
 	"dropbear-bin",
+	"haveged",	/* seeds a pre-5.6 guest kernel's entropy (rootfs/init) */
 	NULL,
 };
 
