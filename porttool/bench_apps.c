@@ -84,8 +84,11 @@ static void take_exit_line(const char *line, struct apps_run *r)
 		return;
 	e = find_exit(r, window, src, name);
 	if (!e) {
-		if (r->nexits >= APPS_EXITS_MAX)
-			return;
+		if (r->nexits == r->exits_alloc) {
+			r->exits_alloc = r->exits_alloc ? 2 * r->exits_alloc : 256;
+			r->exits = xrealloc(r->exits, (size_t)r->exits_alloc *
+					    sizeof(*r->exits));
+		}
 		e = &r->exits[r->nexits++];
 		snprintf(e->window, sizeof(e->window), "%s", window);
 		snprintf(e->src, sizeof(e->src), "%s", src);
@@ -211,6 +214,15 @@ static void note_failure(struct apps_run *r, const char *frame, int rc)
 	snprintf(r->failed, sizeof(r->failed), "%s exited %d", frame, rc);
 }
 
+void apps_runs_release(struct apps_run *runs, int n)
+{
+	for (int i = 0; runs && i < n; i++) {
+		free(runs[i].exits);
+		runs[i].exits = NULL;
+		runs[i].nexits = runs[i].exits_alloc = 0;
+	}
+}
+
 char *apps_parse_log(const char *log, unsigned wanted, struct apps_run *r)
 {
 	char frame[32] = "", name[32], tag[64] = "";
@@ -218,6 +230,7 @@ char *apps_parse_log(const char *log, unsigned wanted, struct apps_run *r)
 	const char *p = log;
 	int rc;
 
+	free(r->exits);
 	memset(r, 0, sizeof(*r));
 	r->load = -1;
 	r->halt_poll_ns = -1;

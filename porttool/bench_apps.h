@@ -32,7 +32,6 @@ const struct app_bench *app_bench_info(enum app_bench_id a);
  * statistics, both kernels), "net" (the taps' bytes and packets), "host"
  * (uptime_ms, the window's length).
  */
-#define APPS_EXITS_MAX 512
 struct apps_exit {
 	char window[24];	/* lib.sh's frame: hackbench, memcached, start-mysql */
 	char src[8];
@@ -58,13 +57,22 @@ struct apps_run {
 	double load;
 	/* The corevisor's counter frequency ("CV-STATS: cntfrq F"), 0: none. */
 	double cntfrq;
-	int nexits;
-	struct apps_exit exits[APPS_EXITS_MAX];
+	/*
+	 * As many as the log has: a board's many interrupt lines, or a
+	 * 5.10 run's 560 (seven workloads and four server starts), which a
+	 * table of 512 once cut short, MariaDB's losing its KVM counts.
+	 */
+	int nexits, exits_alloc;
+	struct apps_exit *exits;
 };
+
+/* Free what apps_parse_log() allocated in runs[0..n-1]. */
+void apps_runs_release(struct apps_run *runs, int n);
 
 /*
  * Read one run's log: NULL when every benchmark in wanted (bit 1 << id)
- * has a result, else why not (allocated).
+ * has a result, else why not (allocated).  r is zeroed memory or an
+ * earlier result, which this replaces.
  */
 char *apps_parse_log(const char *log, unsigned wanted, struct apps_run *r);
 

@@ -1232,8 +1232,10 @@ static int run_apps(struct line_run *l)
 	if (l->tables && ret >= 0)
 		printf("serial logs: %s/apps-{sekvm,kvm}-N.log\n", l->dir);
 	ret = ret ? -1 : 0;
-	for (int k = 0; k < BENCH_KERNELS; k++)
+	for (int k = 0; k < BENCH_KERNELS; k++) {
+		apps_runs_release(runs[k], opt_reps * opt_vms);
 		free(runs[k]);
+	}
 	free(initrd);
 	return ret;
 }
@@ -1274,8 +1276,10 @@ static int from_logs_apps(struct line_run *l)
 		ret = -1;
 	ret = ret ? -1 : 0;
 out:
-	for (int k = 0; k < BENCH_KERNELS; k++)
+	for (int k = 0; k < BENCH_KERNELS; k++) {
+		apps_runs_release(runs[k], reps * opt_vms);
 		free(runs[k]);
+	}
 	free(source);
 	return ret;
 }
@@ -1811,6 +1815,7 @@ static int target_suite(struct line_run *l, int suite)
 out:
 	free(guest);
 	free(micro);
+	apps_runs_release(apps, opt_reps * opt_vms);
 	free(apps);
 	free(cmdline);
 	return ret;
