@@ -6,7 +6,8 @@
  *  - Features: VERSION_1, ACCESS_PLATFORM (the guest's buffers go through
  *    its DMA API: under SeKVM its shared swiotlb pool), SEG_MAX (a request
  *    fits the queue without indirect descriptors, which are not offered),
- *    FLUSH, and RO for a `,ro` disk.
+ *    SIZE_MAX (a segment fits what swiotlb bounces in one piece), FLUSH,
+ *    and RO for a `,ro` disk.
  *  - One queue.  A request is a chain: a 16-byte header (type, reserved,
  *    sector) in the readable part, the data (readable for OUT, writable
  *    for IN), and the status byte, the last writable byte.
@@ -35,6 +36,7 @@
 #include <unistd.h>
 
 #define VIRTIO_ID_BLOCK		2
+#define BLK_F_SIZE_MAX		(1ULL << 1)
 #define BLK_F_SEG_MAX		(1ULL << 2)
 #define BLK_F_RO		(1ULL << 5)
 #define BLK_F_FLUSH		(1ULL << 9)
@@ -54,6 +56,14 @@
 /* Data segments per request: the queue minus header and status. */
 #define BLK_SEG_MAX		(VQ_MAX - 2)
 #define BOUNCE			(64 * 1024)
+/*
+ * The largest segment a guest's swiotlb bounces in one piece (128 slabs of
+ * 2 KiB).  Kernels from 5.1 cap virtio-blk's segments at it themselves
+ * (virtio_max_dma_size()); 4.18 does not, and its swiotlb panics on a
+ * 1 MiB segment it cannot map ("DMA: Random memory could be DMA
+ * written", a 4.18 guest starting MariaDB), so the device says it.
+ */
+#define BLK_SIZE_MAX		(256 * 1024)
 
 static void vblk_notify(struct vdev *d, uint32_t q);
 
@@ -134,8 +144,10 @@ void vblk_init(struct vm *vm, const struct vblk_disk *disk, vdev_irq_fn irq,
 {
 	vblk_disk = *disk;
 	vblk.features = VIRTIO_F_VERSION_1 | VIRTIO_F_ACCESS_PLATFORM |
-			BLK_F_SEG_MAX | BLK_F_FLUSH | (disk->ro ? BLK_F_RO : 0);
+			BLK_F_SIZE_MAX | BLK_F_SEG_MAX | BLK_F_FLUSH |
+			(disk->ro ? BLK_F_RO : 0);
 	put_le(vblk_config, disk->sectors, 8);
+	put_le(vblk_config + 8, BLK_SIZE_MAX, 4);
 	put_le(vblk_config + 12, BLK_SEG_MAX, 4);
 	vblk_present = true;
 	vdev_init(&vblk, vm, irq, irq_ctx);

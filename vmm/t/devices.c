@@ -253,8 +253,8 @@ static void test_blk_registers(struct dut *d, bool ro)
 	CHECK(rd(d, 0x000) == 0x74726976 && rd(d, 0x004) == 2 &&
 	      rd(d, 0x008) == 2, "blk: magic, version 2, block device");
 	wr(d, 0x014, 0);
-	CHECK(rd(d, 0x010) == (0x204u | (ro ? 0x20u : 0)),
-	      "blk: SEG_MAX, FLUSH%s offered (0x%x)", ro ? ", RO" : "",
+	CHECK(rd(d, 0x010) == (0x206u | (ro ? 0x20u : 0)),
+	      "blk: SIZE_MAX, SEG_MAX, FLUSH%s offered (0x%x)", ro ? ", RO" : "",
 	      rd(d, 0x010));
 	wr(d, 0x014, 1);
 	CHECK(rd(d, 0x010) == 3, "blk: VERSION_1 and ACCESS_PLATFORM");
@@ -262,6 +262,9 @@ static void test_blk_registers(struct dut *d, bool ro)
 	CHECK(get_le(b, 8) == DISK_SECTORS, "blk: capacity %llu sectors",
 	      (unsigned long long)get_le(b, 8));
 	CHECK(rd(d, 0x10c) == 254, "blk: seg_max fits the queue");
+	CHECK(rd(d, 0x108) == 256 * 1024,
+	      "blk: size_max is what swiotlb bounces in one piece (%u)",
+	      rd(d, 0x108));
 	wr(d, 0x030, 1);
 	CHECK(rd(d, 0x034) == 0, "blk: one queue only");
 	CHECK(!d->mmio(d->base + 0x200, b, 4, false) &&
