@@ -75,30 +75,46 @@ offline_apt() {
 		>"$1/sources.list"
 }
 
+# Where this run's tree comes from: kept (an earlier run's), download
+# (the .deb, PORTTOOL_CHAIN_FETCH=1), deb (the cached .deb, offline),
+# clone (a clone of the line's sources), or none (the chain skips).
+tree_source() {
+	if test -d "$TREE/.git"; then echo kept
+	elif test -f "$DEB"; then echo deb
+	elif have_src; then echo clone
+	elif test "$FETCH" = 1; then echo download
+	else echo none
+	fi
+}
+
 chain_debian_tree() {
-	local how="imports the cached $(conf debian.package) offline"
-	test -d "$TREE/.git" && how="is kept from an earlier run"
-	! test -d "$TREE/.git" && ! test -f "$DEB" && ! have_src && test "$FETCH" = 1 &&
-		how="downloads $(conf debian.package) and imports it"
+	local how
+	case $TREE_SOURCE in
+	kept) how="is kept from an earlier run" ;;
+	download) how="downloads $(conf debian.package) and imports it" ;;
+	deb) how="imports the cached $(conf debian.package) offline" ;;
+	clone) how="imports the clone of its sources" ;;
+	esac
 	test_expect_success "chain $LINE: tree $how" '
-		if test -d "$TREE/.git"; then
-			echo "kept from an earlier run: $TREE"
-		elif ! test -f "$DEB" && ! have_src && test "$FETCH" = 1; then
+		case $TREE_SOURCE in
+		kept)
+			echo "kept from an earlier run: $TREE" ;;
+		download)
 			timed tree porttool tree $LINE --dir "$TREE" >out 2>err ||
 			{ cat err; false; } &&
 			test "$(cat out)" = "$TREE" &&
 			grep -q "downloading $(conf debian.package)" err &&
-			test -f "$DEB"
-		elif test -f "$DEB"; then
+			test -f "$DEB" ;;
+		deb)
 			offline_apt etc &&
 			PORTTOOL_APT_ETC=$PWD/etc timed tree \
 				porttool tree $LINE --dir "$TREE" >out 2>err || { cat err; false; } &&
 			test "$(cat out)" = "$TREE" &&
 			grep -q "using cached $DEB" err &&
-			! grep -q "downloading" err
-		else
-			timed tree porttool tree $LINE --from "$SRC" --dir "$TREE"
-		fi
+			! grep -q "downloading" err ;;
+		clone)
+			timed tree porttool tree $LINE --from "$SRC" --dir "$TREE" ;;
+		esac
 	'
 
 	test_expect_success "chain $LINE: tag, commit and tree are those port.conf records" '
@@ -299,7 +315,8 @@ for w in r[\"workloads\"]:
 chain_debian_run() {
 	test "${HVHE:-0}" = 1 && CASES="$CASES hvhe-refused protected-max-refused"
 	test "${PTRAUTH:-0}" = 1 && CASES="$CASES boot-cpu-max-ptrauth"
-	if ! test -d "$TREE/.git" && ! test -f "$DEB" && ! have_src && test "$FETCH" != 1; then
+	TREE_SOURCE=$(tree_source)
+	if test "$TREE_SOURCE" = none; then
 		for c in $CASES; do test_skip "chain $LINE: $c" "$HOWTO"; done
 		test_done
 		exit
