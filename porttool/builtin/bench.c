@@ -92,7 +92,7 @@ static const char *opt_sekvm_out, *opt_kvm_out, *opt_dir, *opt_json,
 	*opt_from_logs, *opt_suite, *opt_db, *opt_lines, *opt_boards,
 	*opt_target, *opt_ssh_config;
 static int opt_reps = UNSET, opt_timeout = UNSET, opt_iters = UNSET, opt_vms = UNSET;
-static int opt_halt_poll_ns = UNSET;
+static int opt_halt_poll_ns = UNSET, opt_client_timeout = UNSET;
 static const char *opt_apps;
 
 /*
@@ -136,6 +136,7 @@ static const struct option bench_options[] = {
 	{ OPT_STRING, "json", &opt_json, "FILE", "also write the guest suite's results as JSON" },
 	{ OPT_STRING, "db", &opt_db, "FILE", "results database (default: ~/.cache/porttool/bench/results.sqlite)" },
 	{ OPT_INT, "timeout", &opt_timeout, "S", "kill a boot's QEMU after S seconds (default: 600; apps: 1800)" },
+	{ OPT_INT, "client-timeout", &opt_client_timeout, "S", "apps: kill a server's client after S seconds (default: a sixth of --timeout)" },
 	{ OPT_BOOL, "verbose", &opt_verbose, NULL, "show the serial console while booting" },
 	{ OPT_BOOL, "icount", &opt_icount, NULL, "apps: QEMU -icount shift=0,sleep=off: time is instructions executed" },
 	{ OPT_INT, "halt-poll-ns", &opt_halt_poll_ns, "N", "apps: both hosts' kvm.halt_poll_ns (default: the kernel's, 500000 on arm64)" },
@@ -166,11 +167,11 @@ static const struct usage bench_usage = {
 	.synopsis = "porttool bench VER [--suite guest|micro|all|apps] [--sekvm-out DIR] [--kvm-out DIR]\n"
 		    "                   [--reps N] [--iters N] [--vms N] [--dir DIR] [--json FILE]\n"
 		    "                   [--timeout S] [--db FILE] [--apps A,...] [--redis-requests N ...]\n"
-		    "                   [--icount] [--halt-poll-ns N]\n"
+		    "                   [--icount] [--halt-poll-ns N] [--client-timeout S]\n"
 		    "       porttool bench VER --target ssh://user@host[:port] [--ssh-config FILE]\n"
 		    "                   [--suite guest|micro|all|apps] [--sekvm-out DIR] [--reps N]\n"
 		    "                   [--iters N] [--vms N] [--dir DIR] [--timeout S] [--db FILE]\n"
-		    "                   [--apps A,...] [--redis-requests N ...]\n"
+		    "                   [--apps A,...] [--redis-requests N ...] [--client-timeout S]\n"
 		    "       porttool bench VER --from-logs DIR [--suite S] [--vms N] [--json FILE] [--db FILE]\n"
 		    "       porttool bench --matrix [--lines 5.10,...] [--boards qemu,...] [--suite S]\n"
 		    "                   [--reps N] [--iters N] [--db FILE]",
@@ -208,6 +209,8 @@ static const struct usage bench_usage = {
 		"--icount: QEMU -icount shift=0,sleep=off, time is instructions (the\n"
 		"fixed-time clients then take minutes per second: give them few).\n"
 		"--vms N: N guests of 160 MiB at once (at most 8), each on its own tap.\n"
+		"--client-timeout S: a client still running after S seconds is killed, the\n"
+		"run fails saying which, and the next server's client runs.\n"
 		"MongoDB, which the papers ran, is not in Debian: its row says so.  Logs:\n"
 		"DIR/apps-{sekvm,kvm}-N.log.\n"
 		"--matrix benches every line whose two builds exist in porttool build's default\n"
@@ -659,7 +662,9 @@ static double load_average(void)
  * guest starts and the host drives and the local ones the guest runs, and
  * every parameter.  apps.ready_wait: the host's bound on the guest's
  * start, two thirds of the boot's timeout, so that the log still gets
- * the guest's output when it runs out.  A board's script takes the same
+ * the guest's output when it runs out; apps.client_wait, the bound on
+ * each server's client (--client-timeout, by default a sixth), after
+ * which the host kills it and goes on with the next server.  A board's script takes the same
  * apps.* words (its CMDLINE), without the QEMU host kernel's own.
  */
 static char *apps_cmdline(const struct line_run *l)
@@ -668,7 +673,8 @@ static char *apps_cmdline(const struct line_run *l)
 
 	if (!l->target)
 		sbuf_addf(&b, "%s ", APPEND);
-	sbuf_addf(&b, "apps.ready_wait=%d", opt_timeout / 3 * 2);
+	sbuf_addf(&b, "apps.ready_wait=%d apps.client_wait=%d",
+		  opt_timeout / 3 * 2, opt_client_timeout);
 	/* the host kernel's own parameter: apps-host-init.sh passes on apps.* only */
 	if (opt_halt_poll_ns != UNSET)
 		sbuf_addf(&b, " kvm.halt_poll_ns=%d", opt_halt_poll_ns);
@@ -1492,6 +1498,9 @@ static void check_apps_usage(void)
 	if (opt_halt_poll_ns != UNSET && (opt_halt_poll_ns < 0 || !(suites & SUITE_APPS)))
 		usage_error(&bench_usage, "--halt-poll-ns takes a number of ns, 0 or "
 			    "more, with --suite apps");
+	if (opt_client_timeout != UNSET && (opt_client_timeout < 1 || !(suites & SUITE_APPS)))
+		usage_error(&bench_usage, "--client-timeout takes a number of seconds, 1 "
+			    "or more, with --suite apps");
 	if (opt_icount && !(suites & SUITE_APPS))
 		usage_error(&bench_usage, "--icount goes with --suite apps (the micro "
 			    "suite always runs under -icount)");
@@ -1532,7 +1541,7 @@ static void check_usage(int n)
 	if (opt_from_logs && (opt_sekvm_out || opt_kvm_out || opt_dir || opt_verbose ||
 			      opt_reps != UNSET || opt_timeout != UNSET ||
 			      opt_iters != UNSET || opt_icount ||
-			      opt_halt_poll_ns != UNSET))
+			      opt_halt_poll_ns != UNSET || opt_client_timeout != UNSET))
 		usage_error(&bench_usage, "--from-logs boots nothing; it takes only "
 			    "--json, --suite, --vms and --db");
 	if (opt_json && (suites & SUITE_APPS))
@@ -1570,6 +1579,8 @@ static void check_usage(int n)
 			       : DEFAULT_TIMEOUT_S) * opt_vms;
 	else if (opt_timeout <= 0)
 		usage_error(&bench_usage, "--timeout needs a positive number of seconds");
+	if (opt_client_timeout == UNSET)
+		opt_client_timeout = opt_timeout / 6 > 0 ? opt_timeout / 6 : 1;
 }
 
 static int suite_count(void)

@@ -446,6 +446,12 @@ test_expect_success 'apps: usage errors' '
 	grep -q -- "--from-logs boots nothing" err &&
 	test_expect_code 2 porttool bench 5.10 --suite guest --halt-poll-ns 0 2>err &&
 	grep -q -- "--halt-poll-ns takes" err &&
+	test_expect_code 2 porttool bench 5.10 --suite apps --client-timeout 0 2>err &&
+	grep -q -- "--client-timeout takes a number of seconds, 1 or more" err &&
+	test_expect_code 2 porttool bench 5.10 --suite guest --client-timeout 60 2>err &&
+	grep -q -- "--client-timeout takes .* with --suite apps" err &&
+	test_expect_code 2 porttool bench 5.10 --suite apps --client-timeout 9 --from-logs x 2>err &&
+	grep -q -- "--from-logs boots nothing" err &&
 	test_expect_code 2 porttool bench 5.10 --suite apps --apps nginx --from-logs x 2>err &&
 	grep -q "'"'"'nginx'"'"' is none of" err &&
 	test_expect_code 2 porttool bench 5.10 --suite apps --redis-requests 0 2>err &&
@@ -504,6 +510,28 @@ else
 		sql real.db "select benchmark, hypervisor, unit from measurements where suite = \"apps\" and value > 0 and parameters like \"% run=guest\" order by benchmark, hypervisor" >rows &&
 		cat rows &&
 		test "$(cat rows | tr "\n" " ")" = "$WANT"
+	'
+
+	# A server that stops answering must cost only its own result: its
+	# client is killed after --client-timeout, the run fails naming it,
+	# the next server is still measured and the guest's console is kept.
+	# memcaslap asked for 60 s is the client that does not finish in 3.
+	test_expect_success "apps: a client still running after --client-timeout is killed; the rest is measured" '
+		test_expect_code 1 env XDG_CACHE_HOME=$REAL_CACHE porttool bench 5.10 --suite apps \
+			--reps 1 --sekvm-out "$S" --kvm-out "$K" --dir "$TRASH/slow" --db slow.db \
+			--apps memcached,hackbench --hackbench-loops 2 --memcached-seconds 60 \
+			--memcached-concurrency 2 --client-timeout 3 >out 2>err &&
+		cat out err &&
+		for k in sekvm kvm; do
+			log=$TRASH/slow/apps-$k-1.log &&
+			grep -q "^PORTTOOL-BENCH: apps-error: the memcached client did not finish in 3 s (status [0-9]*): killed" "$log" &&
+			! grep -q "^APPS-HOST: APPS-END: memcached" "$log" &&
+			grep -q "^APPS-VMM: APPS-END: hackbench 0" "$log" &&
+			grep -q "^PORTTOOL-BENCH: vmm exit" "$log" || { echo "$k:"; cat "$log"; false; }
+		done &&
+		grep -q "the memcached client did not finish in 3 s" err &&
+		sql slow.db "select benchmark, hypervisor from measurements where suite = \"apps\" and value > 0 order by benchmark, hypervisor" >rows &&
+		test "$(cat rows | tr "\n" " ")" = "hackbench|kvm hackbench|sekvm "
 	'
 fi
 

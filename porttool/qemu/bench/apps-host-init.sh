@@ -151,6 +151,8 @@ done
 # done); porttool sets it below its own QEMU timeout so that the log
 # still gets the guest's output.
 READY_WAIT=${APPS_READY_WAIT:-500}
+# How long one server's client may run (porttool: a sixth of its timeout).
+CLIENT_WAIT=${APPS_CLIENT_WAIT:-120}
 GUEST_CMDLINE="$GUEST_CMDLINE apps.wait=$((READY_WAIT + 3600))"
 
 # The image read-only, with what the clients need under it.
@@ -187,6 +189,42 @@ board_root_up() {
 		root_down
 		return 1
 	}
+}
+
+# This host's kernel, when before 5.6 and not yet seeded, seeded as the
+# guest's /init seeds its own (the root filesystem's init says why): the
+# clients ab and sysbench seed OpenSSL, whose getrandom() a 4.18 host
+# without "crng init done" blocks for ever (Redis's and memcached's
+# clients never ask).  haveged runs from the clients' root, before the
+# guests start and stopped once the kernel says it is seeded.
+host_seeded() { dmesg | grep -q "random: crng init done"; }
+host_before_5_6() {
+	set -- $(uname -r | tr '.-' '  ')
+	[ "$1" -lt 5 ] || { [ "$1" = 5 ] && [ "$2" -lt 6 ]; }
+}
+seed_host() {
+	host_seeded || ! host_before_5_6 && return 0
+	if [ ! -x $ROOT/usr/sbin/haveged ]; then
+		mark "entropy: this host's kernel is not seeded and the clients' root has no haveged: ab and sysbench may wait for it"
+		return 0
+	elif [ ! -r /proc/sys/kernel/random/poolsize ]; then
+		mark "entropy: this host's kernel is not seeded and has no /proc/sys/kernel/random (CONFIG_PROC_SYSCTL), which haveged needs: ab and sysbench may wait for it"
+		return 0
+	fi
+	PATH=/usr/sbin:/usr/bin:/sbin:/bin chroot $ROOT haveged -F -v 1 -w 4096 >$T/haveged.log 2>&1 &
+	pid=$! n=0
+	until host_seeded || [ $n -ge 60 ]; do
+		sleep 1
+		n=$((n + 1))
+	done
+	kill $pid 2>/dev/null
+	wait $pid 2>/dev/null
+	if host_seeded; then
+		mark "entropy: this host seeded by haveged in $n s"
+	else
+		mark "entropy: this host not seeded after $n s of haveged ($(cat /proc/sys/kernel/random/entropy_avail) bits in the pool)"
+		sed "s/^/APPS-HOST: haveged: /" $T/haveged.log
+	fi
 }
 
 # Undo board_root_up, innermost first (a QEMU host just powers off).
@@ -300,16 +338,23 @@ guests_ready() {
 }
 
 # client SERVER I: lib.sh's client_SERVER against guest I, framed, if the
-# guest started that server.
+# guest started that server.  A client that has not finished in
+# CLIENT_WAIT seconds is killed and reported: one server that stops
+# answering must not cost the other servers' results and the guest's
+# console (printed after the clients).
 client() {
 	vm_names "$2"
 	if ! grep -q "APPS-END: start-$1 0" $out.out; then
 		mark "no client for $1${t:+ in guest $t}: the guest did not start it"
 		return
 	fi
-	PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/tmp chroot $ROOT /bin/sh -c \
-		". /usr/lib/sekvm-apps/lib.sh && framed $1 client_$1 $guest_addr" 2>&1 |
-		sed "s/^/APPS-HOST$t: /"
+	PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/tmp timeout $CLIENT_WAIT chroot $ROOT /bin/sh -c \
+		". /usr/lib/sekvm-apps/lib.sh && framed $1 client_$1 $guest_addr" >$T/cl$2.raw 2>&1
+	rc=$?
+	sed "s/^/APPS-HOST$t: /" $T/cl$2.raw
+	if ! grep -q "^APPS-END: $1 " $T/cl$2.raw; then
+		apps_error "${t:+guest $t: }the $1 client did not finish in $CLIENT_WAIT s (status $rc): killed; the guest's console follows the clients"
+	fi
 }
 
 # guest_lines I FROM: guest I's output from line FROM on, tagged.
@@ -350,6 +395,7 @@ elif [ -n "$APPS_CHECK" ]; then
 	mark "apps-check: the board can run the guests and the clients"
 elif root_up; then
 	ip link set lo up
+	seed_host
 	keys=
 	[ -f $R/guest/vm.pub ] && keys="--sig $R/guest/Image.sig --pubkey $R/guest/vm.pub"
 	if [ "$VMS" = 1 ]; then
