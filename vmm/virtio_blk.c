@@ -6,7 +6,7 @@
  *  - Features: VERSION_1, ACCESS_PLATFORM (the guest's buffers go through
  *    its DMA API: under SeKVM its shared swiotlb pool), SEG_MAX (a request
  *    fits the queue without indirect descriptors, which are not offered),
- *    SIZE_MAX (a segment fits what swiotlb bounces in one piece), FLUSH,
+ *    SIZE_MAX (bounds what a full queue holds in swiotlb: below), FLUSH,
  *    and RO for a `,ro` disk.
  *  - One queue.  A request is a chain: a 16-byte header (type, reserved,
  *    sector) in the readable part, the data (readable for OUT, writable
@@ -57,13 +57,19 @@
 #define BLK_SEG_MAX		(VQ_MAX - 2)
 #define BOUNCE			(64 * 1024)
 /*
- * The largest segment a guest's swiotlb bounces in one piece (128 slabs of
- * 2 KiB).  Kernels from 5.1 cap virtio-blk's segments at it themselves
- * (virtio_max_dma_size()); 4.18 does not, and its swiotlb panics on a
- * 1 MiB segment it cannot map ("DMA: Random memory could be DMA
- * written", a 4.18 guest starting MariaDB), so the device says it.
+ * The largest data segment, which bounds what a guest can have in flight
+ * on this disk through its swiotlb pool: a segment takes a descriptor,
+ * and a driver maps its buffers only once it has the descriptors for
+ * them, so a full queue holds at most VQ_MAX * BLK_SIZE_MAX bytes, 2 MiB:
+ * half the 4 MiB pool (swiotlb=2048) of porttool's guests, the other half
+ * left to the NIC and the console.  4.18's swiotlb panics when a mapping
+ * does not fit ("DMA: Random memory could be DMA written"): first on a
+ * 1 MiB segment (4.18 does not cap segments at swiotlb's 256 KiB piece
+ * as 5.1 and later do), then, with 256 KiB segments, on a pool that
+ * MariaDB's start had filled.  Later kernels retry instead; a smaller
+ * segment only costs them descriptors, not exits (one notify a request).
  */
-#define BLK_SIZE_MAX		(256 * 1024)
+#define BLK_SIZE_MAX		(8 * 1024)
 
 static void vblk_notify(struct vdev *d, uint32_t q);
 
