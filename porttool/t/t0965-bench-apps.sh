@@ -517,7 +517,7 @@ else
 	# the next server is still measured and the guest's console is kept.
 	# memcaslap asked for 60 s is the client that does not finish in 3.
 	test_expect_success "apps: a client still running after --client-timeout is killed; the rest is measured" '
-		test_expect_code 1 env XDG_CACHE_HOME=$REAL_CACHE porttool bench 5.10 --suite apps \
+		XDG_CACHE_HOME=$REAL_CACHE test_expect_code 1 porttool bench 5.10 --suite apps \
 			--reps 1 --sekvm-out "$S" --kvm-out "$K" --dir "$TRASH/slow" --db slow.db \
 			--apps memcached,hackbench --hackbench-loops 2 --memcached-seconds 60 \
 			--memcached-concurrency 2 --client-timeout 3 >out 2>err &&
