@@ -85,6 +85,20 @@ test_expect_success 'chain 5.11: boot (SeKVM) passes every check 5.10 passes' '
 	! grep -q "^FAIL" "$W/boot.out"
 '
 
+# 0020, carried from 5.10 with 0019 (a block of pages a fault): debugfs
+# sekvm/stats prints the corevisor's counters (ABI 1.4), which the
+# boot's initramfs reads before the guest runs.
+test_expect_success 'chain 5.11: boot (SeKVM): sekvm/stats lists the corevisor counters' '
+	log=stats.log && tr -d "\r" <"$W/qemu/boot/serial.log" >"$log" &&
+	grep -q "^SEKVM-HOOK stats: sekvm-stats: cntfrq [1-9][0-9]*$" "$log" &&
+	for c in hc_vcpu_run hc_map_page hc_map_pages host_s2_fault exit_abort \
+		 work_map work_tlbi guest lock_wait; do
+		grep -q "^SEKVM-HOOK stats: $c [0-9]* [0-9]*$" "$log" ||
+		{ echo "no counter $c in the boot log"; exit 1; }
+	done &&
+	test "$(grep -c "^SEKVM-HOOK stats: [a-z_0-9]* [0-9]* [0-9]*$" "$log")" = 23
+'
+
 test_expect_success 'chain 5.11: build --kvm builds the base, the tree is untouched' '
 	branch=$(cat "$W/branch") &&
 	timed build-kvm porttool build 5.11 --kvm --board qemu --tree "$TREE" --out "$W/qemu-kvm" >out 2>err ||
