@@ -124,6 +124,22 @@ chain_summary() {
 	sed 's/^/#   /' "$W/times"
 }
 
+# sekvm_stats_listed SERIAL_LOG: a SeKVM boot's log shows debugfs
+# sekvm/stats (a port's 0020, corevisor ABI 1.4): the clock and the 23
+# counters, the boot's initramfs reading every sekvm/ file before the
+# guest runs.
+sekvm_stats_listed() {
+	local log=stats.log c
+	tr -d "\r" <"$1" >"$log" &&
+	grep -q "^SEKVM-HOOK stats: sekvm-stats: cntfrq [1-9][0-9]*$" "$log" || return 1
+	for c in hc_vcpu_run hc_map_page hc_map_pages host_s2_fault exit_abort \
+		 work_map work_tlbi guest lock_wait; do
+		grep -q "^SEKVM-HOOK stats: $c [0-9]* [0-9]*$" "$log" ||
+		{ echo "no counter $c in $1"; return 1; }
+	done
+	test "$(grep -c "^SEKVM-HOOK stats: [a-z_0-9]* [0-9]* [0-9]*$" "$log")" = 23
+}
+
 # The bare-metal test guest's checks (issue 14; vmm/bmguest): a port that
 # carries 5.10's 0017 and 0018 passes them all, under SeKVM and stock KVM.
 BM_CHECKS="bm-timer-virt bm-timer-phys bm-timer-phys-tval bm-iabt bm-breakpoint
