@@ -664,8 +664,9 @@ static double load_average(void)
  * start, two thirds of the boot's timeout, so that the log still gets
  * the guest's output when it runs out; apps.client_wait, the bound on
  * each server's client (--client-timeout, by default a sixth), after
- * which the host kills it and goes on with the next server.  A board's script takes the same
- * apps.* words (its CMDLINE), without the QEMU host kernel's own.
+ * which the host kills it and goes on with the next server.  A board's
+ * script takes the same apps.* words (its CMDLINE), without the QEMU
+ * host kernel's own.
  */
 static char *apps_cmdline(const struct line_run *l)
 {

@@ -352,9 +352,12 @@ client() {
 		". /usr/lib/sekvm-apps/lib.sh && framed $1 client_$1 $guest_addr" >$T/cl$2.raw 2>&1
 	rc=$?
 	sed "s/^/APPS-HOST$t: /" $T/cl$2.raw
-	if ! grep -q "^APPS-END: $1 " $T/cl$2.raw; then
-		apps_error "${t:+guest $t: }the $1 client did not finish in $CLIENT_WAIT s (status $rc): killed; the guest's console follows the clients"
-	fi
+	grep -q "^APPS-END: $1 " $T/cl$2.raw && return
+	# timeout's status when it killed the client: busybox 143, GNU 124
+	case $rc in
+	124|143) apps_error "${t:+guest $t: }the $1 client did not finish in $CLIENT_WAIT s (status $rc): killed; the guest's console follows the clients" ;;
+	*) apps_error "${t:+guest $t: }the $1 client's shell exited $rc before its APPS-END" ;;
+	esac
 }
 
 # guest_lines I FROM: guest I's output from line FROM on, tagged.
