@@ -14,6 +14,9 @@ TEST_NAME=$(basename "$0" .sh)
 TRASH_ROOT=${TRASH_ROOT:-${TMPDIR:-/tmp}/porttool-tests-$(printf %s "$PROJECT_DIR" | cksum | cut -d' ' -f1)}
 TRASH="$TRASH_ROOT/$TEST_NAME"
 rm -rf "$TRASH" && mkdir -p "$TRASH"
+# Whose scratch root this is: run.sh removes the roots of checkouts that
+# are gone (each CI clone leaves one, gigabytes of kernel copies).
+echo "$PROJECT_DIR" >"$TRASH_ROOT/.checkout"
 # Results go to a file so that the runner can add them up.
 RESULTS=${TEST_RESULTS:-$TRASH/results}
 t_pass=0 t_fail=0 t_skip=0 t_n=0
@@ -74,9 +77,17 @@ test_expect_code() {
 
 test_cmp() { diff -u "$1" "$2"; }
 
+# A test file's scratch directory goes when every case passed, as git's
+# trash directories do; a failure keeps it to look at, and so does
+# PORTTOOL_TEST_KEEP=1.  What is shared between files and runs on
+# purpose (the *-work chains, kernel-* copies, cache-*) is beside it.
 test_done() {
 	echo "$TEST_NAME: $t_pass passed, $t_fail failed, $t_skip skipped"
 	echo "$t_pass $t_fail $t_skip" >>"$RESULTS"
+	if [ "$t_fail" = 0 ] && [ -z "${PORTTOOL_TEST_KEEP:-}" ] &&
+	   [ "$RESULTS" != "$TRASH/results" ]; then
+		cd "$TRASH_ROOT" && rm -rf "$TRASH"
+	fi
 	[ "$t_fail" = 0 ]
 }
 
