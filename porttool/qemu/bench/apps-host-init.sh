@@ -191,19 +191,19 @@ board_root_up() {
 	}
 }
 
-# This host's kernel, when before 5.6 and not yet seeded, seeded as the
-# guest's /init seeds its own (the root filesystem's init says why): the
-# clients ab and sysbench seed OpenSSL, whose getrandom() a 4.18 host
-# without "crng init done" blocks for ever (Redis's and memcached's
-# clients never ask).  haveged runs from the clients' root, before the
-# guests start and stopped once the kernel says it is seeded.
-host_seeded() { dmesg | grep -q "random: crng init done"; }
-host_before_5_6() {
-	set -- $(uname -r | tr '.-' '  ')
-	[ "$1" -lt 5 ] || { [ "$1" = 5 ] && [ "$2" -lt 6 ]; }
+# in_root CMD: CMD in the clients' root, with its lib.sh.
+in_root() {
+	PATH=/usr/sbin:/usr/bin:/sbin:/bin chroot $ROOT /bin/sh -c \
+		". /usr/lib/sekvm-apps/lib.sh && $1"
 }
+
+# This host's kernel, when before 5.6 and not yet seeded, seeded as the
+# guest's /init seeds its own, by lib.sh's seed_kernel: the clients ab
+# and sysbench seed OpenSSL, whose getrandom() a 4.18 host without "crng
+# init done" blocks for ever (Redis's and memcached's clients never
+# ask).  Before the guests start.
 seed_host() {
-	host_seeded || ! host_before_5_6 && return 0
+	in_root "kernel_seeded || ! kernel_before_5_6" && return 0
 	if [ ! -x $ROOT/usr/sbin/haveged ]; then
 		mark "entropy: this host's kernel is not seeded and the clients' root has no haveged: ab and sysbench may wait for it"
 		return 0
@@ -211,20 +211,10 @@ seed_host() {
 		mark "entropy: this host's kernel is not seeded and has no /proc/sys/kernel/random (CONFIG_PROC_SYSCTL), which haveged needs: ab and sysbench may wait for it"
 		return 0
 	fi
-	PATH=/usr/sbin:/usr/bin:/sbin:/bin chroot $ROOT haveged -F -v 1 -w 4096 >$T/haveged.log 2>&1 &
-	pid=$! n=0
-	until host_seeded || [ $n -ge 60 ]; do
-		sleep 1
-		n=$((n + 1))
-	done
-	kill $pid 2>/dev/null
-	wait $pid 2>/dev/null
-	if host_seeded; then
-		mark "entropy: this host seeded by haveged in $n s"
-	else
-		mark "entropy: this host not seeded after $n s of haveged ($(cat /proc/sys/kernel/random/entropy_avail) bits in the pool)"
-		sed "s/^/APPS-HOST: haveged: /" $T/haveged.log
-	fi
+	said=$(in_root "seed_kernel 60") && mark "entropy: this host $said" || {
+		mark "entropy: this host $said"
+		sed "s/^/APPS-HOST: haveged: /" $ROOT/tmp/haveged.log
+	}
 }
 
 # Undo board_root_up, innermost first (a QEMU host just powers off).

@@ -28,6 +28,40 @@ wait_for() {
 	done
 }
 
+# Entropy, for the guest's /init and the QEMU host's apps-host-init.sh
+# (which runs this through the same root): a kernel before 5.6 blocks
+# getrandom() until its input pool has been credited and gathers no
+# jitter for a caller that waits, so whatever seeds OpenSSL waits with
+# it.  haveged credits the pool from the CPU's timing jitter, on that
+# machine only.
+kernel_seeded() { dmesg | grep -q "random: crng init done"; }
+kernel_before_5_6() {
+	set -- $(uname -r | tr '.-' '  ')
+	[ "$1" -lt 5 ] || { [ "$1" = 5 ] && [ "$2" -lt 6 ]; }
+}
+
+# seed_kernel BOUND: haveged until the kernel says it is seeded, at most
+# BOUND seconds, then stopped, so that nothing measured runs beside it.
+# Says "seeded by haveged in N s", or "not seeded after N s of haveged
+# (B bits in the pool)" and fails; haveged's own log is /tmp/haveged.log.
+seed_kernel() {
+	haveged -F -v 1 -w 4096 >/tmp/haveged.log 2>&1 &
+	pid=$! n=0
+	until kernel_seeded || [ "$n" -ge "$1" ]; do
+		sleep 1
+		n=$((n + 1))
+	done
+	kill $pid 2>/dev/null
+	wait $pid 2>/dev/null
+	if kernel_seeded; then
+		echo "seeded by haveged in $n s"
+		return 0
+	fi
+	echo "not seeded after $n s of haveged" \
+		"($(cat /proc/sys/kernel/random/entropy_avail) bits in the pool)"
+	return 1
+}
+
 # Redis 7 on arm64 first probes the kernel for a copy-on-write bug that
 # corrupts background saves, reading /proc/self/smaps, which the ports'
 # small configs do not build (CONFIG_PROC_PAGE_MONITOR): it then exits
